@@ -1,0 +1,50 @@
+// Bundles the extension host code (Node, CommonJS) and each webview (browser, ESM).
+// usage: node esbuild.config.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Node entry points: the extension, worker threads and the engine CLI.
+const nodeEntries = {
+  extension: 'extension/extension.ts',
+  ...(existsSync('extension/engine/cli/main.ts') ? { cli: 'extension/engine/cli/main.ts' } : {}),
+  ...(existsSync('extension/engine/train/worker.ts') ? { trainWorker: 'extension/engine/train/worker.ts' } : {}),
+};
+
+// Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.
+const webviewEntries = Object.fromEntries(
+  readdirSync('webviews', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`webviews/${d.name}/main.ts`))
+    .map((d) => [d.name, `webviews/${d.name}/main.ts`]),
+);
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info' };
+
+const builds = [
+  {
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules.
+    external: ['vscode', 'onnxruntime-node'],
+  },
+  {
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webviews',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
