@@ -1,0 +1,27 @@
+// The engine's command line: `node dist/cli.js <command> [options]` (npm run cli -- ...).
+// Each command lives in its own file and is listed here.
+
+export interface CliCommand {
+  readonly summary: string;
+  run(args: string[]): Promise<void>;
+}
+
+const commands: Record<string, () => Promise<CliCommand>> = {
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  const load = name ? commands[name] : undefined;
+  if (!load) {
+    const list = await Promise.all(Object.entries(commands).map(async ([n, l]) => `  ${n.padEnd(16)} ${(await l()).summary}`));
+    console.log(`usage: npm run cli -- <command> [options]\n\ncommands:\n${list.join('\n')}`);
+    process.exitCode = name ? 2 : 0;
+    return;
+  }
+  await (await load()).run(args);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`error: ${error.message}`);
+  process.exitCode = 1;
+});
