@@ -1,0 +1,97 @@
+// Describes what a model folder in the Hugging Face layout holds, without loading the model:
+// either our GPT-2 (its graphs can be rebuilt from model.safetensors, so every inspector works)
+// or a foreign causal language model that runs from its ONNX decode graph.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCausalLMConfig, type CausalLMConfig } from './causalLMConfig';
+import { ModelFolderError } from './folderError';
+import { readGenerationConfig, type GenerationConfig } from './generationConfig';
+import { parseGPT2Config, type GPT2FolderConfig } from './gpt2Config';
+import { checkGPT2WeightsFile } from './gpt2Weights';
+import { readJsonObject, type JsonObject } from './jsonFile';
+import { checkTokenizerFitsVocabulary, readChatTemplate } from './tokenizerFiles';
+
+/**
+ * Decode graphs by the names transformers.js and Optimum give them, in the order the runtime
+ * prefers: full precision first, then the quantized variants.
+ */
+export const DECODE_GRAPH_NAMES = [
+  'model.onnx',
+  'model_quantized.onnx',
+  'model_int8.onnx',
+  'model_uint8.onnx',
+  'model_q4.onnx',
+  'model_bnb4.onnx',
+  'model_fp16.onnx',
+  'model_q4f16.onnx',
+] as const;
+
+export interface ModelFolder {
+  readonly dir: string;
+  /** The folder's name, shown to the user. */
+  readonly name: string;
+  /** 'gpt2': config.json is our GPT-2 and model.safetensors holds its weights. */
+  readonly kind: 'gpt2' | 'foreign';
+  readonly config: CausalLMConfig;
+  readonly configJson: JsonObject;
+  /** Present when kind is 'gpt2'. */
+  readonly gpt2?: GPT2FolderConfig;
+  /** Absolute path of model.safetensors, when the folder has one. */
+  readonly safetensorsFile?: string;
+  /** Folder-relative paths of the decode graphs present, in DECODE_GRAPH_NAMES order ("onnx/model.onnx"). */
+  readonly onnxFiles: readonly string[];
+  readonly tokenizerJsonFile: string;
+  readonly tokenizerJson: JsonObject;
+  readonly tokenizerConfig: JsonObject;
+  readonly generation: GenerationConfig;
+  readonly chatTemplate?: string;
+}
+
+export function readModelFolder(dir: string): ModelFolder {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ModelFolderError(dir, 'is not a folder');
+  const file = (relative: string): string => path.join(root, relative);
+
+  const configJson = readJsonObject(file('config.json'), 'config.json');
+  const config = parseCausalLMConfig(configJson);
+  const safetensorsFile = fs.existsSync(file('model.safetensors')) ? file('model.safetensors') : undefined;
+  let gpt2: GPT2FolderConfig | undefined;
+  if (config.modelType === 'gpt2' && safetensorsFile) {
+    gpt2 = parseGPT2Config(configJson);
+    checkGPT2WeightsFile(safetensorsFile, gpt2.gpt);
+  }
+
+  const onnxFiles = DECODE_GRAPH_NAMES.flatMap((name) => [`onnx/${name}`, name]).filter((relative) => fs.existsSync(file(relative)));
+  if (!gpt2 && onnxFiles.length === 0) {
+    const problem = config.modelType === 'gpt2' ? 'has neither model.safetensors nor a decode graph' : 'has no decode graph';
+    throw new ModelFolderError(dir, `${problem} (looked for onnx/${DECODE_GRAPH_NAMES.join(', onnx/')})`);
+  }
+
+  const tokenizerJson = readJsonObject(file('tokenizer.json'), 'tokenizer.json');
+  if (config.vocabSize !== undefined) checkTokenizerFitsVocabulary(tokenizerJson, config.vocabSize);
+  const tokenizerConfig = fs.existsSync(file('tokenizer_config.json')) ? readJsonObject(file('tokenizer_config.json'), 'tokenizer_config.json') : {};
+
+  return {
+    dir: root,
+    name: path.basename(root),
+    kind: gpt2 ? 'gpt2' : 'foreign',
+    config,
+    configJson,
+    gpt2,
+    safetensorsFile,
+    onnxFiles,
+    tokenizerJsonFile: file('tokenizer.json'),
+    tokenizerJson,
+    tokenizerConfig,
+    generation: readGenerationConfig(file('generation_config.json')),
+    chatTemplate: readChatTemplate(root, tokenizerConfig),
+  };
+}
+
+/** The decode graph the runtime opens: the first present in DECODE_GRAPH_NAMES order. */
+export function decodeGraphFile(folder: ModelFolder): string {
+  const relative = folder.onnxFiles[0];
+  if (!relative) throw new ModelFolderError(folder.dir, `has no decode graph (looked for onnx/${DECODE_GRAPH_NAMES.join(', onnx/')})`);
+  return path.join(folder.dir, relative);
+}

@@ -1,0 +1,36 @@
+// Shared by the model-folder, runtime and transformers.js tests and the benchmarks: a minimal
+// byte-level BPE tokenizer.json (256 byte tokens, no merges, <|endoftext|> as id 256) and
+// temporary folders.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bytesToVocabString } from '../../extension/engine/tokenizer/byteLevel';
+
+export const END_OF_TEXT_ID = 256;
+
+export function byteLevelTokenizerJson(): Record<string, unknown> {
+  const vocab: Record<string, number> = {};
+  for (let b = 0; b < 256; b++) vocab[bytesToVocabString([b])] = b;
+  vocab['<|endoftext|>'] = END_OF_TEXT_ID;
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [{ id: END_OF_TEXT_ID, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }],
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges: [] },
+  };
+}
+
+/** A fresh folder under the OS temp dir; remove it with removeTempDir. */
+export function makeTempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
