@@ -1,0 +1,65 @@
+// From logits (one unnormalised score per vocabulary token) to probabilities, and the small
+// helpers every decoder needs: the most probable token, and the N most probable tokens.
+
+/**
+ * softmax(z / T)_i = exp(z_i / T) / Σ_j exp(z_j / T).
+ * T > 1 flattens the distribution, T < 1 sharpens it, T → 0 puts all mass on the largest logit.
+ * The maximum is subtracted first so that exp() never overflows; a logit of -Infinity gets 0.
+ */
+export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
+  if (!(temperature > 0)) throw new Error(`softmax: temperature must be > 0, got ${temperature}`);
+  const max = maxOf(logits);
+  const probs = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    probs[i] = Math.exp((logits[i] - max) / temperature);
+    sum += probs[i];
+  }
+  for (let i = 0; i < probs.length; i++) probs[i] /= sum;
+  return probs;
+}
+
+/** log softmax(z)_i = z_i - max - log Σ_j exp(z_j - max): log-probabilities without underflow. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  const max = maxOf(logits);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const logNormalizer = max + Math.log(sum);
+  const out = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - logNormalizer;
+  return out;
+}
+
+/** Greedy decoding picks argmax_i z_i: the index of the largest value (the first one on a tie). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/**
+ * Indices of the `n` largest values, largest first; on a tie the lower index comes first.
+ * Keeps a sorted list of the best n seen so far: O(V·n) at worst, about O(V) on real logits.
+ */
+export function topIndices(values: ArrayLike<number>, n: number): number[] {
+  const best: number[] = [];
+  const count = Math.min(n, values.length);
+  if (count <= 0) return best;
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === count && !(values[i] > values[best[count - 1]])) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && values[i] > values[best[at - 1]]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+  if (max === -Infinity) throw new Error('softmax: every logit is -Infinity (or NaN); nothing can be sampled');
+  return max;
+}
