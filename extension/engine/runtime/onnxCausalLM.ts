@@ -1,0 +1,170 @@
+// A causal language model run by ONNX Runtime from any decode graph in the Optimum layout: ours
+// (built from a GPT definition) or a foreign folder's model.onnx.
+//
+// With past_key_values the first call (prefill) runs the prompt and later calls (decode) run one
+// token each: the present.* tensors a step returns are fed back unchanged as the next step's
+// past_key_values.*, so a step costs one token of compute and no copies of the cache.
+// Without past_key_values every call reruns the whole sequence (hasKVCache is false).
+
+import type { CausalLMConfig } from '../modelFolder/causalLMConfig';
+import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
+import { readDecodeSignature, type DecodeSignature, type FloatType, type IdType } from './decodeSignature';
+import { float16ArrayToFloat32 } from '../modelFolder/float16';
+import { loadOrt, openSession, type OrtSession, type OrtTensor, type SessionSettings } from './ort';
+
+/** Keys and values of every layer, as the graph returned them. */
+class PresentCache implements KVCache {
+  constructor(
+    readonly owner: OnnxCausalLM,
+    readonly length: number,
+    /** Graph input name (past_key_values.*) → tensor to feed. */
+    readonly tensors: ReadonlyMap<string, OrtTensor>,
+    readonly bytes: number,
+  ) {}
+}
+
+/** A graph without a cache keeps the tokens and recomputes them. */
+class TokenCache implements KVCache {
+  readonly bytes = 0;
+  constructor(
+    readonly owner: OnnxCausalLM,
+    readonly tokens: readonly number[],
+  ) {}
+  get length(): number {
+    return this.tokens.length;
+  }
+}
+
+export interface OpenOptions extends SessionSettings {
+  /** The folder's config.json, for sizes the graph leaves symbolic and the context length. */
+  readonly config?: CausalLMConfig;
+  /** Names the graph in errors, e.g. "onnx/model.onnx". */
+  readonly shownAs?: string;
+  /** Overrides config.json's context length (our GPT's n_positions). */
+  readonly contextLength?: number;
+}
+
+/** Logits of every position of a sequence: rows × vocabSize, row-major. */
+export interface SequenceLogits {
+  readonly rows: number;
+  readonly data: Float32Array;
+}
+
+export class OnnxCausalLM implements LanguageModel {
+  readonly vocabSize: number;
+  readonly contextLength: number;
+  /** False when the graph has no past_key_values inputs, so each step recomputes the sequence. */
+  readonly hasKVCache: boolean;
+  readonly signature: DecodeSignature;
+  private readonly ort = loadOrt();
+  /** 1, 1, 1, ... and 0, 1, 2, ... for the attention mask and position ids, sliced per call. */
+  private readonly ones: BigInt64Array | Int32Array;
+  private readonly positions: BigInt64Array | Int32Array;
+  private readonly fetches: string[];
+
+  private constructor(
+    private readonly session: OrtSession,
+    signature: DecodeSignature,
+    contextLength: number,
+    readonly shownAs: string,
+  ) {
+    this.signature = signature;
+    this.vocabSize = signature.vocabSize;
+    this.contextLength = contextLength;
+    this.hasKVCache = signature.past.length > 0;
+    this.fetches = ['logits', ...signature.past.map((slot) => slot.output)];
+    this.ones = idArray(signature.attentionMask ?? 'int64', contextLength, () => 1);
+    this.positions = idArray(signature.positionIds ?? 'int64', contextLength, (i) => i);
+  }
+
+  /** Opens a decode graph from a file path or from bytes built in memory. */
+  static async open(source: string | Uint8Array, options: OpenOptions = {}): Promise<OnnxCausalLM> {
+    const shownAs = options.shownAs ?? (typeof source === 'string' ? source : 'decode graph');
+    const session = await openSession(source, shownAs, options);
+    const signature = readDecodeSignature(session, options.config, shownAs);
+    const contextLength = options.contextLength ?? options.config?.contextLength;
+    if (contextLength === undefined) {
+      await session.release();
+      throw new Error(`${shownAs}: the context length is unknown (config.json has no max_position_embeddings or n_positions)`);
+    }
+    return new OnnxCausalLM(session, signature, contextLength, shownAs);
+  }
+
+  async forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
+    if (tokens.length === 0) throw new Error('forward() needs at least one token');
+    if (cache !== undefined && (!(cache instanceof PresentCache || cache instanceof TokenCache) || cache.owner !== this)) {
+      throw new Error(`${this.shownAs}: the cache passed to forward() was made by another model`);
+    }
+    if (cache instanceof TokenCache) {
+      const all = [...cache.tokens, ...tokens];
+      const result = await this.run(all, undefined);
+      return { logits: lastRow(result.logits, all.length, this.vocabSize), cache: new TokenCache(this, all) };
+    }
+    const result = await this.run(tokens, cache);
+    const logits = lastRow(result.logits, tokens.length, this.vocabSize);
+    if (!this.hasKVCache) return { logits, cache: new TokenCache(this, tokens) };
+    return { logits, cache: result.cache as PresentCache };
+  }
+
+  /** Logits at every position of `tokens`, from an empty cache: what evaluation scores. */
+  async sequenceLogits(tokens: readonly number[]): Promise<SequenceLogits> {
+    if (tokens.length === 0) throw new Error('sequenceLogits() needs at least one token');
+    return { rows: tokens.length, data: (await this.run(tokens, undefined)).logits };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+
+  private async run(tokens: readonly number[], cache: PresentCache | undefined): Promise<{ logits: Float32Array; cache?: PresentCache }> {
+    const { Tensor } = this.ort;
+    const past = cache?.length ?? 0;
+    const total = past + tokens.length;
+    if (total > this.contextLength) {
+      throw new Error(`${this.shownAs}: ${total} tokens exceed the context length of ${this.contextLength}`);
+    }
+    const { signature } = this;
+    const feeds: Record<string, OrtTensor> = {
+      input_ids: new Tensor(signature.idType, idArray(signature.idType, tokens.length, (i) => tokens[i]), [1, tokens.length]),
+    };
+    if (signature.attentionMask) feeds.attention_mask = new Tensor(signature.attentionMask, this.ones.subarray(0, total), [1, total]);
+    if (signature.positionIds) feeds.position_ids = new Tensor(signature.positionIds, this.positions.subarray(past, total), [1, tokens.length]);
+    for (const slot of signature.past) {
+      feeds[slot.input] = cache?.tensors.get(slot.input) ?? new Tensor(slot.type, emptyFloats(slot.type), slot.emptyDims as number[]);
+    }
+
+    const outputs = await this.session.run(feeds, this.fetches);
+    const logits = toFloat32(outputs.logits, signature.logitsType);
+    if (!this.hasKVCache) return { logits };
+    const tensors = new Map<string, OrtTensor>();
+    let bytes = 0;
+    for (const slot of signature.past) {
+      const present = outputs[slot.output];
+      tensors.set(slot.input, present);
+      bytes += (present.data as ArrayBufferView).byteLength;
+    }
+    return { logits, cache: new PresentCache(this, total, tensors, bytes) };
+  }
+}
+
+function idArray(type: IdType, length: number, value: (i: number) => number): BigInt64Array | Int32Array {
+  if (type === 'int32') return Int32Array.from({ length }, (_, i) => value(i));
+  const out = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) out[i] = BigInt(value(i));
+  return out;
+}
+
+function emptyFloats(type: FloatType): Float32Array | Uint16Array {
+  return type === 'float32' ? new Float32Array(0) : new Uint16Array(0);
+}
+
+function toFloat32(tensor: OrtTensor, type: FloatType): Float32Array {
+  if (type === 'float32') return tensor.data as Float32Array;
+  const data = tensor.data as ArrayBufferView;
+  return float16ArrayToFloat32(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2));
+}
+
+/** The last position's logits. One row is returned as is; a longer run's row is copied so the rest can be freed. */
+function lastRow(logits: Float32Array, rows: number, vocab: number): Float32Array {
+  return rows === 1 ? logits : logits.slice((rows - 1) * vocab, rows * vocab);
+}
