@@ -134,7 +134,7 @@ function batchFromStarts(stream: Uint32Array, starts: readonly number[], context
 export class BatchSampler {
   private readonly windowsPerEpoch: number;
   private cachedEpoch = -1;
-  private cachedOrder = new Uint32Array(0);
+  private cachedOrder: Uint32Array = new Uint32Array(0);
   private cachedShift = 0;
 
   constructor(

@@ -1,0 +1,93 @@
+// Each gradient rule against central finite differences, in float64.
+import * as assert from 'node:assert/strict';
+import { checkGradients, type CheckedInput } from '../../extension/engine/autodiff/gradCheck';
+import { attr } from '../../extension/engine/onnx/attributes';
+import type { GraphBuilder } from '../../extension/engine/onnx/builder';
+import { SeededRandom } from '../../extension/engine/train/rng';
+
+const random = new SeededRandom(2024);
+function floats(name: string, dims: number[], scale = 1, offset = 0): CheckedInput {
+  const n = dims.reduce((a, b) => a * b, 1);
+  return { name, dims, data: Float64Array.from({ length: n }, () => offset + scale * (random.next() * 2 - 1)) };
+}
+function ints(name: string, dims: number[], values: number[]): CheckedInput {
+  return { name, dims, data: BigInt64Array.from(values.map(BigInt)) };
+}
+async function expectGradientsMatch(build: (g: GraphBuilder, x: readonly string[]) => string, inputs: CheckedInput[]): Promise<void> {
+  const result = await checkGradients(build, inputs);
+  assert.ok(result.checked > 0);
+  assert.ok(result.worst <= 1, `worst relative error ${result.worst} at ${result.worstAt}`);
+}
+const i64 = (g: GraphBuilder, values: number[]) => g.constant(BigInt64Array.from(values.map(BigInt)), [values.length], 'ints');
+
+describe('gradient rules match finite differences (float64)', () => {
+  it('Add, Sub, Mul, Div with broadcasting', () =>
+    expectGradientsMatch((g, [a, b, c]) => {
+      const s = g.op('Add', [a, b]); //               [2,3,4] + [4]
+      const d = g.op('Sub', [s, c]); //               − [3,1]
+      const m = g.op('Mul', [d, b]);
+      return g.op('Div', [m, g.op('Add', [c, g.constant(new Float64Array([3]), [], 'three')])]);
+    }, [floats('a', [2, 3, 4]), floats('b', [4]), floats('c', [3, 1])]));
+
+  it('Pow, Sqrt, Exp, Log, Tanh, Neg, Reciprocal, Sigmoid, Sum', () =>
+    expectGradientsMatch((g, [x, y]) => {
+      const pos = g.op('Add', [g.op('Mul', [x, x]), g.constant(new Float64Array([1]), [], 'one')]);
+      const p = g.op('Pow', [pos, g.constant(new Float64Array([1.5]), [], 'p')]);
+      const parts = [g.op('Sqrt', [pos]), g.op('Exp', [y]), g.op('Log', [pos]), g.op('Tanh', [x]), g.op('Neg', [y]), g.op('Reciprocal', [pos]), g.op('Sigmoid', [x]), p];
+      return g.op('Sum', parts);
+    }, [floats('x', [3, 5]), floats('y', [3, 5])]));
+
+  it('MatMul: weight matrix, batched, and broadcast batch', () =>
+    expectGradientsMatch((g, [a, w, q, k]) => {
+      const y = g.op('MatMul', [a, w]); //                   [2,3,4]·[4,5]
+      const s = g.op('MatMul', [q, k]); //                   [2,2,3,4]·[2,1,4,3] broadcast batch
+      return g.op('Add', [g.op('ReduceSum', [y], { keepdims: attr.int(0) }), g.op('ReduceSum', [s], { keepdims: attr.int(0) })]);
+    }, [floats('a', [2, 3, 4]), floats('w', [4, 5]), floats('q', [2, 2, 3, 4]), floats('k', [2, 1, 4, 3])]));
+
+  it('Transpose, Reshape, Unsqueeze, Squeeze, Concat, Split, Slice, Expand', () =>
+    expectGradientsMatch((g, [x, y]) => {
+      const t = g.op('Transpose', [x], { perm: attr.ints([0, 2, 1]) }); //             [2,4,3]
+      const r = g.op('Reshape', [t, i64(g, [2, 2, -1])]); //                           [2,2,6]
+      const u = g.op('Squeeze', [g.op('Unsqueeze', [r, i64(g, [1])]), i64(g, [1])]);
+      const c = g.op('Concat', [u, y], { axis: attr.int(1) }); //                      [2,3,6]
+      const [p, q] = g.node('Split', [c, i64(g, [4, 2])], { axis: attr.int(2) }, { outputs: 2 });
+      const s = g.op('Slice', [p, i64(g, [1]), i64(g, [3]), i64(g, [2])]); //          [2,3,2]
+      const e = g.op('Expand', [y, i64(g, [3, 2, 1, 6])]);
+      const m = g.op('ReduceMean', [e, i64(g, [0])], { keepdims: attr.int(0) }); //     [2,1,6]
+      return g.op('Add', [g.op('Mul', [s, q]), g.op('ReduceSum', [m, i64(g, [2])], { keepdims: attr.int(1) })]);
+    }, [floats('x', [2, 3, 4]), floats('y', [2, 1, 6])]));
+
+  it('Gather (embedding lookup with repeated rows)', () =>
+    expectGradientsMatch((g, [table, ids]) => g.op('Gather', [table, ids]),
+      [floats('table', [5, 3]), ints('ids', [2, 3], [0, 4, 4, 2, 0, 4])]));
+
+  it('LayerNormalization', () =>
+    expectGradientsMatch((g, [x, gamma, beta]) =>
+      g.op('LayerNormalization', [x, gamma, beta], { axis: attr.int(-1), epsilon: attr.float(1e-5) }),
+    [floats('x', [2, 3, 6], 2, 0.5), floats('gamma', [6], 0.5, 1), floats('beta', [6])]));
+
+  it('Softmax with a causal mask (Where) and LogSoftmax', () =>
+    expectGradientsMatch((g, [scores]) => {
+      const T = 4;
+      const mask = g.constant(Uint8Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 1 : 0)), [T, T], 'causal', 'bool');
+      const masked = g.op('Where', [mask, scores, g.constant(new Float64Array([-1e9]), [], 'minus_inf')]);
+      const p = g.op('Softmax', [masked], { axis: attr.int(-1) });
+      return g.op('Add', [p, g.op('LogSoftmax', [scores], { axis: attr.int(-1) })]);
+    }, [floats('scores', [2, 4, 4], 2)]));
+
+  it('Gelu (tanh approximation)', () =>
+    expectGradientsMatch((g, [x]) => g.op('Gelu', [x], { approximate: attr.string('tanh') }), [floats('x', [4, 8], 3)]));
+
+  it('SoftmaxCrossEntropyLoss: mean over tokens with ignore_index, and sum', () =>
+    expectGradientsMatch((g, [logits, labels]) => {
+      const mean = g.node('SoftmaxCrossEntropyLoss', [logits, labels], { reduction: attr.string('mean'), ignore_index: attr.int(-100) }, { outputs: 2 })[0];
+      const sum = g.op('SoftmaxCrossEntropyLoss', [logits, labels], { reduction: attr.string('sum') , ignore_index: attr.int(-100) });
+      return g.op('Add', [mean, g.op('Mul', [sum, g.constant(new Float64Array([0.1]), [], 'w')])]);
+    }, [floats('logits', [5, 7], 2), ints('labels', [5], [3, -100, 6, 0, 3])]));
+
+  it('fan-out: a value used twice gets the sum of both gradients', () =>
+    expectGradientsMatch((g, [w, x]) => {
+      const h = g.op('MatMul', [x, w]); //                         [3,4]·[4,4]
+      return g.op('MatMul', [h, g.op('Transpose', [w], { perm: attr.ints([1, 0]) })]);
+    }, [floats('w', [4, 4]), floats('x', [3, 4])]));
+});
