@@ -1,0 +1,62 @@
+// Text generation as a stream of steps, and a convenience that collects the whole result.
+// Both are the decode loop of decodeSession.ts: prefill once, then stepOnce until a stop condition.
+
+import type { LanguageModel } from '../model/languageModel';
+import { startDecoding, stepOnce, type DecodeOptions, type FinishReason, type GenerationStep } from './decodeSession';
+
+export interface GenerateOptions extends DecodeOptions {
+  /** Checked before every step: once aborted, generation ends with reason 'aborted'. */
+  readonly signal?: AbortSignal;
+}
+
+export type GenerationEnd = FinishReason | 'aborted';
+
+export interface GenerationResult {
+  /** Every generated token, a final stop token included. */
+  readonly tokens: readonly number[];
+  /** Decoded text without a stop token and cut before a stop string ('' without a decode function). */
+  readonly text: string;
+  readonly finishReason: GenerationEnd;
+  readonly steps: readonly GenerationStep[];
+  readonly prefillMs: number;
+  /** Mean time per generated token after the prefill. */
+  readonly msPerToken: number;
+}
+
+/**
+ * Yields one step per generated token as soon as it is chosen; the generator's return value is the
+ * whole result. An abort ends it after the step in progress, keeping everything generated so far.
+ */
+export async function* generateStream(
+  model: LanguageModel,
+  prompt: readonly number[],
+  options: GenerateOptions,
+): AsyncGenerator<GenerationStep, GenerationResult, void> {
+  let state = await startDecoding(model, prompt, options);
+  const steps: GenerationStep[] = [];
+  const finish = (finishReason: GenerationEnd): GenerationResult => ({
+    tokens: state.generated,
+    text: state.text,
+    finishReason,
+    steps,
+    prefillMs: state.prefillMs,
+    msPerToken: steps.length ? steps.reduce((sum, s) => sum + s.tokenMs, 0) / steps.length : 0,
+  });
+  while (!state.finishReason) {
+    if (options.signal?.aborted) return finish('aborted');
+    const next = await stepOnce(state);
+    state = next.state;
+    steps.push(next.step);
+    yield next.step;
+  }
+  return finish(state.finishReason);
+}
+
+/** Runs generateStream to the end and returns its result. */
+export async function generate(model: LanguageModel, prompt: readonly number[], options: GenerateOptions): Promise<GenerationResult> {
+  const stream = generateStream(model, prompt, options);
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) return next.value;
+  }
+}
