@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GraphBuilder } from '../../extension/engine/onnx';
 import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
+import { scoreTokens } from '../../extension/engine/runtime/scoreTokens';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyLogits, toyWeights, type ToyOptions } from './runtimeToyGraphs';
 
@@ -104,16 +105,22 @@ describe('OnnxCausalLM on decode graphs in the Optimum layout', () => {
     await model.release();
   });
 
-  it('returns the logits of every position for evaluation', async () => {
-    const { model, options, weights } = await openToy({});
-    const tokens = [...prompt, ...continuation];
-    const { rows, data } = await model.sequenceLogits(tokens);
-    assert.equal(rows, tokens.length);
-    for (let t = 0; t < tokens.length; t++) {
-      assertClose(data.subarray(t * options.vocab, (t + 1) * options.vocab), toyLogits(options, weights, tokens, t, tokens.length), 1e-5, `row ${t}`);
-    }
-    await model.release();
-  });
+  for (const past of [true, false]) {
+    it(`returns the logits of every new position for evaluation (${past ? 'with' : 'without'} a KV cache)`, async () => {
+      const { model, options, weights } = await openToy({ past });
+      const tokens = [...prompt, ...continuation];
+      const first = await model.forwardAll(prompt);
+      const { logits, cache } = await model.forwardAll(continuation, first.cache);
+      assert.equal(first.logits.length, prompt.length * options.vocab);
+      assert.equal(logits.length, continuation.length * options.vocab);
+      assert.equal(cache.length, tokens.length);
+      for (let t = prompt.length; t < tokens.length; t++) {
+        const row = logits.subarray((t - prompt.length) * options.vocab, (t - prompt.length + 1) * options.vocab);
+        assertClose(row, toyLogits(options, weights, tokens, t, tokens.length), 1e-5, `row ${t}`);
+      }
+      await model.release();
+    });
+  }
 
   it('refuses what it cannot run, with the reason', async () => {
     const { model } = await openToy({ context: 8 });
@@ -144,5 +151,47 @@ describe('OnnxCausalLM on decode graphs in the Optimum layout', () => {
     } finally {
       removeTempDir(dir);
     }
+  });
+});
+
+describe('scoreTokens', () => {
+  const tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7];
+
+  /** −ln softmax(toy logits)[target], for a window run in one call. */
+  function expectedNats(options: ToyOptions, weights: ReturnType<typeof toyWeights>, windowTokens: number[], t: number, total: number): number {
+    const row = toyLogits(options, weights, windowTokens, t - 1, total);
+    const max = Math.max(...row);
+    return max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0)) - row[windowTokens[t]];
+  }
+
+  it('scores every token after the first once, sliding windows by the stride', async () => {
+    const { model, options, weights } = await openToy({});
+    const window = 6;
+    const stride = 4;
+    const { nats, totalNats } = await scoreTokens(model, tokens, { window, stride });
+    assert.equal(nats.length, tokens.length - 1);
+    // Windows start at 0, 4, 8: [0,6) scores 1..5, [4,10) scores 6..9, [8,14) scores 10..13.
+    const responsible = [[0, 1, 6], [4, 6, 10], [8, 10, 14]];
+    for (const [begin, first, end] of responsible) {
+      const slice = tokens.slice(begin, begin + window);
+      for (let t = first; t < end; t++) {
+        assert.ok(Math.abs(nats[t - 1] - expectedNats(options, weights, slice, t - begin, slice.length)) < 1e-4, `token ${t}`);
+      }
+    }
+    assert.ok(Math.abs(totalNats - nats.reduce((a, b) => a + b, 0)) < 1e-9);
+    await model.release();
+  });
+
+  it('gives the same scores when a window runs in several calls through the cache', async () => {
+    // Without the attention-mask term the toy's logits do not depend on how a window is split into calls.
+    const { model, options, weights } = await openToy({ maskTerm: false });
+    const whole = await scoreTokens(model, tokens, { window: 14, stride: 14 });
+    const pieces = await scoreTokens(model, tokens, { window: 14, stride: 14, rowsPerCall: 3 });
+    for (let t = 1; t < tokens.length; t++) {
+      const expected = expectedNats(options, weights, tokens, t, tokens.length);
+      assert.ok(Math.abs(whole.nats[t - 1] - expected) < 1e-4, `whole, token ${t}`);
+      assert.ok(Math.abs(pieces.nats[t - 1] - expected) < 1e-4, `pieces, token ${t}`);
+    }
+    await model.release();
   });
 });

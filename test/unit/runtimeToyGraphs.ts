@@ -5,7 +5,7 @@
 // The toy model: token t embeds to e_t = E[x_t], split into heads like keys. Layer i stores
 // (i+1)·e as keys and -(i+1)·e as values, so each layer's cache is distinguishable. Then
 //   logits_t = (Σ_{j≤t} e_j + P[position_t]) · W + (Σ attention_mask) · u
-// where the sum over earlier tokens is read back from the past keys and values of every layer.
+// (the mask term can be switched off), where the sum over earlier tokens is read back from the past keys and values of every layer.
 
 import { attr, GraphBuilder, type Dim } from '../../extension/engine/onnx';
 
@@ -22,9 +22,11 @@ export interface ToyOptions {
   readonly symbolicHeads: boolean;
   /** Past, present and logits in float16. */
   readonly float16: boolean;
+  /** Adds (Σ attention_mask)·u to the logits, so a wrong mask length shows. */
+  readonly maskTerm: boolean;
 }
 
-export const TOY_DEFAULTS: ToyOptions = { layers: 2, heads: 2, headDim: 4, vocab: 11, context: 32, past: true, positionIds: true, symbolicHeads: false, float16: false };
+export const TOY_DEFAULTS: ToyOptions = { layers: 2, heads: 2, headDim: 4, vocab: 11, context: 32, past: true, positionIds: true, symbolicHeads: false, float16: false, maskTerm: true };
 
 export interface ToyWeights {
   readonly E: Float32Array;
@@ -81,7 +83,8 @@ export function buildToyDecodeGraph(options: ToyOptions, weights: ToyWeights): U
   const withPositions = positions ? g.op('Add', [merged, g.op('Gather', [g.initializer('P', weights.P, [context, D]), positions], { axis: attr.int(0) })]) : merged;
   const projected = g.op('MatMul', [withPositions, g.initializer('W', weights.W, [D, V])]);
   const maskSum = g.op('Cast', [g.op('ReduceSum', [mask], { keepdims: attr.int(0) })], { to: attr.int(1) });
-  const logits = g.op('Add', [projected, g.op('Mul', [maskSum, g.initializer('u', weights.u, [V])])]);
+  const maskScale = options.maskTerm ? weights.u : new Float32Array(V);
+  const logits = g.op('Add', [projected, g.op('Mul', [maskSum, g.initializer('u', maskScale, [V])])]);
   const logitsOut = options.float16 ? g.op('Cast', [logits], { to: attr.int(10) }) : logits;
   g.output(logitsOut, { name: 'logits', dtype: options.float16 ? 'float16' : 'float32', dims: ['batch', 'seq', V] });
   return g.toBytes();
@@ -95,7 +98,7 @@ export function toyLogits(options: ToyOptions, weights: ToyWeights, tokens: read
   if (options.positionIds) for (let d = 0; d < D; d++) state[d] += weights.P[t * D + d];
   const out = new Float32Array(options.vocab);
   for (let v = 0; v < options.vocab; v++) {
-    let sum = total * weights.u[v];
+    let sum = options.maskTerm ? total * weights.u[v] : 0;
     for (let d = 0; d < D; d++) sum += state[d] * weights.W[d * options.vocab + v];
     out[v] = sum;
   }

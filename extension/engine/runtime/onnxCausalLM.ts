@@ -44,10 +44,10 @@ export interface OpenOptions extends SessionSettings {
   readonly contextLength?: number;
 }
 
-/** Logits of every position of a sequence: rows × vocabSize, row-major. */
 export interface SequenceLogits {
-  readonly rows: number;
-  readonly data: Float32Array;
+  /** One row of vocabSize logits per token passed in, row-major. */
+  readonly logits: Float32Array;
+  readonly cache: KVCache;
 }
 
 export class OnnxCausalLM implements LanguageModel {
@@ -91,25 +91,23 @@ export class OnnxCausalLM implements LanguageModel {
   }
 
   async forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
+    const result = await this.forwardAll(tokens, cache);
+    return { logits: lastRow(result.logits, tokens.length, this.vocabSize), cache: result.cache };
+  }
+
+  /** Like forward(), with the logits of every new token: what evaluation scores. */
+  async forwardAll(tokens: readonly number[], cache?: KVCache): Promise<SequenceLogits> {
     if (tokens.length === 0) throw new Error('forward() needs at least one token');
     if (cache !== undefined && (!(cache instanceof PresentCache || cache instanceof TokenCache) || cache.owner !== this)) {
       throw new Error(`${this.shownAs}: the cache passed to forward() was made by another model`);
     }
-    if (cache instanceof TokenCache) {
-      const all = [...cache.tokens, ...tokens];
-      const result = await this.run(all, undefined);
-      return { logits: lastRow(result.logits, all.length, this.vocabSize), cache: new TokenCache(this, all) };
+    if (!this.hasKVCache) {
+      const all = [...((cache as TokenCache | undefined)?.tokens ?? []), ...tokens];
+      const { logits } = await this.run(all, undefined);
+      return { logits: logits.subarray((all.length - tokens.length) * this.vocabSize), cache: new TokenCache(this, all) };
     }
-    const result = await this.run(tokens, cache);
-    const logits = lastRow(result.logits, tokens.length, this.vocabSize);
-    if (!this.hasKVCache) return { logits, cache: new TokenCache(this, tokens) };
-    return { logits, cache: result.cache as PresentCache };
-  }
-
-  /** Logits at every position of `tokens`, from an empty cache: what evaluation scores. */
-  async sequenceLogits(tokens: readonly number[]): Promise<SequenceLogits> {
-    if (tokens.length === 0) throw new Error('sequenceLogits() needs at least one token');
-    return { rows: tokens.length, data: (await this.run(tokens, undefined)).logits };
+    const { logits, cache: next } = await this.run(tokens, cache as PresentCache | undefined);
+    return { logits, cache: next as PresentCache };
   }
 
   async release(): Promise<void> {
