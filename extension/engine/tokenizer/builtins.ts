@@ -1,0 +1,88 @@
+// The tokenizers that come with the extension, no download needed: OpenAI's GPT-2 (r50k_base),
+// GPT-3.5/GPT-4 (cl100k_base) and GPT-4o (o200k_base). Their data are the rank files inside the
+// js-tiktoken npm package; tiktokenToHf.ts turns them into tokenizer.json so that they run through
+// the same @huggingface/tokenizers code as any model folder, and js-tiktoken stays an independent
+// check in the tests. The conversion takes a second or more for o200k_base, so the converted JSON
+// can be kept in a cache folder.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
+import { HfTextTokenizer } from './hfTokenizer';
+import { tiktokenToTokenizerJson, type TiktokenRanks } from './tiktokenToHf';
+
+export type BuiltinTokenizerName = 'r50k_base' | 'cl100k_base' | 'o200k_base';
+
+export interface BuiltinTokenizerInfo {
+  readonly name: BuiltinTokenizerName;
+  /** Which models use it, for the user. */
+  readonly usedBy: string;
+  /** Largest token id + 1 (tiktoken's n_vocab). */
+  readonly vocabSize: number;
+}
+
+export const BUILTIN_TOKENIZERS: readonly BuiltinTokenizerInfo[] = [
+  { name: 'r50k_base', usedBy: 'GPT-2, GPT-3', vocabSize: 50257 },
+  { name: 'cl100k_base', usedBy: 'GPT-3.5, GPT-4', vocabSize: 100277 },
+  { name: 'o200k_base', usedBy: 'GPT-4o, GPT-4.1, o1, o3', vocabSize: 200019 },
+];
+
+export function isBuiltinTokenizerName(name: string): name is BuiltinTokenizerName {
+  return BUILTIN_TOKENIZERS.some((b) => b.name === name);
+}
+
+/** Bump when the conversion changes, so that cached files from an older version are not reused. */
+const CONVERSION_VERSION = 1;
+
+/** The rank files are large (0.5 to 2.3 MB), so each is loaded only when asked for. */
+async function loadRanks(name: BuiltinTokenizerName): Promise<TiktokenRanks> {
+  switch (name) {
+    case 'r50k_base':
+      return (await import('js-tiktoken/ranks/r50k_base')).default;
+    case 'cl100k_base':
+      return (await import('js-tiktoken/ranks/cl100k_base')).default;
+    case 'o200k_base':
+      return (await import('js-tiktoken/ranks/o200k_base')).default;
+  }
+}
+
+/** tiktoken never tidies spaces around punctuation when decoding, and neither must we. */
+const BUILTIN_CONFIG = { clean_up_tokenization_spaces: false, bos_token: '<|endoftext|>', eos_token: '<|endoftext|>' };
+
+export interface BuiltinLoadOptions {
+  /** A folder for the converted tokenizer.json files; created when missing. */
+  readonly cacheDir?: string;
+}
+
+/** Where the converted tokenizer.json of `name` is cached inside `cacheDir`. */
+export function builtinCachePath(cacheDir: string, name: BuiltinTokenizerName): string {
+  return path.join(cacheDir, `${name}.v${CONVERSION_VERSION}.tokenizer.json`);
+}
+
+/** The converted tokenizer.json, from the cache when it holds a readable copy, else converted now (and cached). */
+export async function builtinTokenizerJson(name: BuiltinTokenizerName, options: BuiltinLoadOptions = {}): Promise<Record<string, unknown>> {
+  const cached = options.cacheDir === undefined ? undefined : builtinCachePath(options.cacheDir, name);
+  if (cached !== undefined && fs.existsSync(cached)) {
+    try {
+      return JSON.parse(fs.readFileSync(cached, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // A damaged cache file is not the user's problem: convert again and replace it.
+    }
+  }
+  const json = tiktokenToTokenizerJson(await loadRanks(name));
+  if (cached !== undefined) writeFileAtomic(cached, JSON.stringify(json));
+  return json;
+}
+
+const loaded = new Map<BuiltinTokenizerName, Promise<HfTextTokenizer>>();
+
+/** A built-in tokenizer, converted once per process (and once per cache folder across processes). */
+export function loadBuiltinTokenizer(name: BuiltinTokenizerName, options: BuiltinLoadOptions = {}): Promise<HfTextTokenizer> {
+  let tokenizer = loaded.get(name);
+  if (!tokenizer) {
+    tokenizer = builtinTokenizerJson(name, options).then((json) => new HfTextTokenizer(name, json, BUILTIN_CONFIG));
+    tokenizer.catch(() => loaded.delete(name));
+    loaded.set(name, tokenizer);
+  }
+  return tokenizer;
+}
