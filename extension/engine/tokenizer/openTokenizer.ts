@@ -1,0 +1,17 @@
+// One way in for every tokenizer the extension shows: a built-in name or a path on disk.
+
+import { BUILTIN_TOKENIZERS, isBuiltinTokenizerName, loadBuiltinTokenizer, type BuiltinLoadOptions } from './builtins';
+import type { HfTextTokenizer } from './hfTokenizer';
+import { loadTokenizerFile } from './loadTokenizerFile';
+
+/**
+ * `spec` is a built-in name (r50k_base, cl100k_base, o200k_base; "gpt2" is r50k_base) or the path
+ * of a tokenizer.json or of a folder holding one.
+ */
+export function openTokenizer(spec: string, options: BuiltinLoadOptions = {}): Promise<HfTextTokenizer> {
+  const name = spec === 'gpt2' ? 'r50k_base' : spec;
+  return isBuiltinTokenizerName(name) ? loadBuiltinTokenizer(name, options) : loadTokenizerFile(spec);
+}
+
+/** The names openTokenizer knows without a path, for help texts. */
+export const BUILTIN_NAMES: readonly string[] = BUILTIN_TOKENIZERS.map((b) => b.name);
