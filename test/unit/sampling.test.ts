@@ -1,8 +1,9 @@
 // The samplers' promises, each checked against a direct reading of its definition.
 
 import { strict as assert } from 'node:assert';
-import { applyRepetitionPenalty, applyTemperature, minP, topK, topP } from '../../extension/engine/generate/filters';
-import { argmax, logSoftmax, softmax, topIndices } from '../../extension/engine/generate/probabilities';
+import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from '../../extension/engine/generate/filters';
+import { argmax, logSoftmax, softmax } from '../../extension/engine/generate/probabilities';
+import { descendingOrder, topIndices } from '../../extension/engine/generate/ranking';
 import { Mulberry32 } from '../../extension/engine/generate/random';
 import {
   drawToken,
@@ -91,7 +92,12 @@ describe('softmax and friends', () => {
       const values = Array.from({ length: 40 }, () => Math.floor(rng.next() * 10));
       const sorted = [...values.keys()].sort((a, b) => values[b] - values[a] || a - b);
       for (const n of [0, 1, 5, 40, 60]) assert.deepEqual(topIndices(values, n), sorted.slice(0, n));
+      assert.deepEqual([...descendingOrder(values)], sorted);
     }
+  });
+
+  it('descendingOrder skips NaN and yields -Infinity last', () => {
+    assert.deepEqual([...descendingOrder([NaN, -Infinity, 2, NaN, 3])], [4, 2, 1]);
   });
 });
 
@@ -148,6 +154,12 @@ describe('filters', () => {
     const after = softmax(out);
     assert.ok(after[0] < before[0] && after[1] < before[1], 'seen tokens must become less likely');
     assert.ok(after[2] > before[2] && after[3] > before[3]);
+  });
+
+  it('greedy keeps only the first largest logit', () => {
+    const filtered = greedyOnly(Float32Array.from([1, 4, 4, 2]));
+    assert.deepEqual(Array.from(filtered), [-Infinity, 4, -Infinity, -Infinity]);
+    assert.equal(countKept(filtered), 1);
   });
 
   it('temperature divides the logits', () => {

@@ -11,7 +11,8 @@
 // The prompt is prefilled once; since caches are immutable, every beam extends its parent's cache.
 
 import type { KVCache, LanguageModel } from '../model/languageModel';
-import { logSoftmax, topIndices } from './probabilities';
+import { logSoftmax } from './probabilities';
+import { topIndices } from './ranking';
 
 export interface BeamSearchOptions {
   /** Number of beams kept at each step. */

@@ -5,6 +5,7 @@
 // repetition penalty, temperature, top-k, top-p, min-p.
 
 import { argmax, softmax } from './probabilities';
+import { topIndices, descendingOrder } from './ranking';
 
 /**
  * Repetition penalty (CTRL, Keskar et al. 2019, as Hugging Face implements it): each token already
@@ -13,7 +14,7 @@ import { argmax, softmax } from './probabilities';
  */
 export function applyRepetitionPenalty(logits: Float32Array, seen: Iterable<number>, penalty: number): Float32Array {
   if (!(penalty > 0)) throw new Error(`repetition penalty must be > 0, got ${penalty}`);
-  const out = Float32Array.from(logits);
+  const out = logits.slice();
   for (const token of new Set(seen)) {
     if (token < 0 || token >= out.length) continue;
     out[token] = logits[token] > 0 ? logits[token] / penalty : logits[token] * penalty;
@@ -24,7 +25,15 @@ export function applyRepetitionPenalty(logits: Float32Array, seen: Iterable<numb
 /** Temperature: z_i / T. Below 1 sharpens the distribution, above 1 flattens it. */
 export function applyTemperature(logits: Float32Array, temperature: number): Float32Array {
   if (!(temperature > 0)) throw new Error(`temperature must be > 0 here (0 means greedy), got ${temperature}`);
-  return logits.map((z) => z / temperature);
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] / temperature;
+  return out;
+}
+
+/** Greedy: keep only the largest logit (argmax), cut the rest. */
+export function greedyOnly(logits: Float32Array): Float32Array {
+  const best = argmax(logits);
+  return keepWhere(logits, (token) => token === best);
 }
 
 /**
@@ -33,9 +42,9 @@ export function applyTemperature(logits: Float32Array, temperature: number): Flo
  */
 export function topK(logits: Float32Array, k: number): Float32Array {
   if (!Number.isInteger(k) || k < 1) throw new Error(`top-k must be a whole number >= 1, got ${k}`);
-  if (k >= logits.length) return Float32Array.from(logits);
-  const kthLargest = Float32Array.from(logits).sort()[logits.length - k];
-  return logits.map((z) => (z >= kthLargest ? z : -Infinity));
+  if (k >= logits.length) return logits.slice();
+  const kthLargest = logits[topIndices(logits, k)[k - 1]];
+  return keepWhere(logits, (token) => logits[token] >= kthLargest);
 }
 
 /**
@@ -45,15 +54,14 @@ export function topK(logits: Float32Array, k: number): Float32Array {
 export function topP(logits: Float32Array, p: number): Float32Array {
   if (!(p > 0 && p <= 1)) throw new Error(`top-p must be in (0, 1], got ${p}`);
   const probs = softmax(logits);
-  const descending = Float64Array.from(probs).sort().reverse();
   let mass = 0;
-  let smallestKept = descending[0];
-  for (const q of descending) {
-    smallestKept = q;
-    mass += q;
+  let smallestKept = 0;
+  for (const token of descendingOrder(probs)) {
+    smallestKept = probs[token];
+    mass += probs[token];
     if (mass >= p) break;
   }
-  return logits.map((z, i) => (probs[i] >= smallestKept ? z : -Infinity));
+  return keepWhere(logits, (token) => probs[token] >= smallestKept);
 }
 
 /**
@@ -64,5 +72,19 @@ export function minP(logits: Float32Array, minProbability: number): Float32Array
   if (!(minProbability >= 0 && minProbability <= 1)) throw new Error(`min-p must be in [0, 1], got ${minProbability}`);
   const probs = softmax(logits);
   const threshold = minProbability * probs[argmax(probs)];
-  return logits.map((z, i) => (probs[i] >= threshold ? z : -Infinity));
+  return keepWhere(logits, (token) => probs[token] >= threshold);
+}
+
+/** Number of tokens a filter left in the running (logit above -Infinity). */
+export function countKept(logits: Float32Array): number {
+  let kept = 0;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > -Infinity) kept++;
+  return kept;
+}
+
+/** A copy of `logits` in which every token failing `keep` is cut (set to -Infinity). */
+function keepWhere(logits: Float32Array, keep: (token: number) => boolean): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = keep(i) ? logits[i] : -Infinity;
+  return out;
 }

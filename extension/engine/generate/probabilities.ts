@@ -1,5 +1,5 @@
-// From logits (one unnormalised score per vocabulary token) to probabilities, and the small
-// helpers every decoder needs: the most probable token, and the N most probable tokens.
+// From logits (one unnormalised score per vocabulary token) to probabilities, and the most
+// probable token.
 
 /**
  * softmax(z / T)_i = exp(z_i / T) / Σ_j exp(z_j / T).
@@ -34,26 +34,6 @@ export function logSoftmax(logits: ArrayLike<number>): Float64Array {
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-/**
- * Indices of the `n` largest values, largest first; on a tie the lower index comes first.
- * Keeps a sorted list of the best n seen so far: O(V·n) at worst, about O(V) on real logits.
- */
-export function topIndices(values: ArrayLike<number>, n: number): number[] {
-  const best: number[] = [];
-  const count = Math.min(n, values.length);
-  if (count <= 0) return best;
-  for (let i = 0; i < values.length; i++) {
-    if (best.length === count && !(values[i] > values[best[count - 1]])) continue;
-    let at = best.length === count ? count - 1 : best.length;
-    while (at > 0 && values[i] > values[best[at - 1]]) {
-      best[at] = best[at - 1];
-      at--;
-    }
-    best[at] = i;
-  }
   return best;
 }
 

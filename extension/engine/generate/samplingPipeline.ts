@@ -3,8 +3,9 @@
 // Besides the final distribution it returns a trace of what every stage did to the most probable
 // candidates, which the Decoding Playground draws as bars.
 
-import { applyRepetitionPenalty, applyTemperature, minP, topK, topP } from './filters';
-import { argmax, softmax, topIndices } from './probabilities';
+import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from './filters';
+import { softmax } from './probabilities';
+import { topIndices } from './ranking';
 
 export interface SamplerSettings {
   /** Softmax temperature T; 0 (or at most GREEDY_TEMPERATURE) means greedy decoding. */
@@ -108,8 +109,7 @@ export function samplingDistribution(
     current = filtered;
   };
   if (greedy) {
-    const best = argmax(penalized);
-    addStage('greedy', penalized.map((z, i) => (i === best ? z : -Infinity)));
+    addStage('greedy', greedyOnly(penalized));
   } else {
     if (settings.topK) addStage('top-k', topK(current, settings.topK));
     if (settings.topP !== undefined && settings.topP < 1) addStage('top-p', topP(current, settings.topP));
@@ -128,7 +128,7 @@ export function samplingDistribution(
     cutBy: stages.find((stage) => stage.logits[token] === -Infinity)?.name ?? null,
     finalProbability: probabilities[token],
   }));
-  const filters = stages.map(({ name, logits: filtered }) => ({ name, kept: filtered.filter((z) => z > -Infinity).length }));
+  const filters = stages.map(({ name, logits: filtered }) => ({ name, kept: countKept(filtered) }));
   return { probabilities, trace: { candidates, filters } };
 }
 

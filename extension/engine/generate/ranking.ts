@@ -1,0 +1,51 @@
+// Tokens from the most to the least probable, produced lazily. Sorting all 50,000 logits of a
+// GPT-2 vocabulary would take milliseconds per token, yet top-k, top-p and the candidate list only
+// need the first few tokens of that order. A binary max-heap built over all indices in O(V) gives
+// each next token in O(log V).
+
+/** a ranks before b: larger value first, lower index first on a tie. */
+function before(values: ArrayLike<number>, a: number, b: number): boolean {
+  return values[a] > values[b] || (values[a] === values[b] && a < b);
+}
+
+/** Yields the indices of `values` largest first (ties: lower index first); NaN values are skipped. */
+export function* descendingOrder(values: ArrayLike<number>): Generator<number, void, void> {
+  const heap = new Int32Array(values.length);
+  let size = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) heap[size++] = i;
+
+  // Move the entry at `at` down until both children rank after it.
+  const siftDown = (at: number) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let first = at;
+      if (left < size && before(values, heap[left], heap[first])) first = left;
+      if (right < size && before(values, heap[right], heap[first])) first = right;
+      if (first === at) return;
+      const moved = heap[at];
+      heap[at] = heap[first];
+      heap[first] = moved;
+      at = first;
+    }
+  };
+
+  for (let at = (size >> 1) - 1; at >= 0; at--) siftDown(at);
+  while (size > 0) {
+    const top = heap[0];
+    heap[0] = heap[--size];
+    siftDown(0);
+    yield top;
+  }
+}
+
+/** Indices of the `n` largest values, largest first (ties: lower index first). */
+export function topIndices(values: ArrayLike<number>, n: number): number[] {
+  const indices: number[] = [];
+  if (n <= 0) return indices;
+  for (const index of descendingOrder(values)) {
+    indices.push(index);
+    if (indices.length === n) break;
+  }
+  return indices;
+}
