@@ -4,29 +4,10 @@
 // Those are normalised here, and every tensor the graphs need is checked against config.json.
 
 import type { GPTConfig } from '../gpt/config';
+import { gpt2Parameters } from '../gpt/parameters';
 import type { TensorMap } from '../gpt/tensor';
 import { ModelFolderError } from './folderError';
 import { readSafetensors, readSafetensorsHeader } from './safetensors';
-
-/** Name → shape of every GPT-2 weight. Conv1D weights are (in, out): y = x·W + b. */
-export function gpt2WeightShapes(config: GPTConfig): Map<string, number[]> {
-  const C = config.n_embd;
-  const shapes = new Map<string, number[]>([
-    ['transformer.wte.weight', [config.vocab_size, C]],
-    ['transformer.wpe.weight', [config.n_positions, C]],
-  ]);
-  for (let i = 0; i < config.n_layer; i++) {
-    const h = `transformer.h.${i}`;
-    shapes.set(`${h}.ln_1.weight`, [C]).set(`${h}.ln_1.bias`, [C]);
-    shapes.set(`${h}.attn.c_attn.weight`, [C, 3 * C]).set(`${h}.attn.c_attn.bias`, [3 * C]);
-    shapes.set(`${h}.attn.c_proj.weight`, [C, C]).set(`${h}.attn.c_proj.bias`, [C]);
-    shapes.set(`${h}.ln_2.weight`, [C]).set(`${h}.ln_2.bias`, [C]);
-    shapes.set(`${h}.mlp.c_fc.weight`, [C, 4 * C]).set(`${h}.mlp.c_fc.bias`, [4 * C]);
-    shapes.set(`${h}.mlp.c_proj.weight`, [4 * C, C]).set(`${h}.mlp.c_proj.bias`, [C]);
-  }
-  shapes.set('transformer.ln_f.weight', [C]).set('transformer.ln_f.bias', [C]);
-  return shapes;
-}
 
 /** The canonical name of a stored tensor, or undefined for one the graphs do not use. */
 export function canonicalGPT2Name(name: string): string | undefined {
@@ -55,7 +36,7 @@ export function readGPT2Weights(file: string, config: GPTConfig, shownAs = 'mode
 }
 
 function checkShapes(stored: ReadonlyMap<string, readonly number[]>, config: GPTConfig, shownAs: string): void {
-  const expected = gpt2WeightShapes(config);
+  const expected = new Map(gpt2Parameters(config).map((spec) => [spec.name, spec.dims]));
   for (const [name, shape] of expected) {
     const actual = stored.get(name);
     if (!actual) throw new ModelFolderError(shownAs, `tensor ${name} is missing (config.json has n_layer ${config.n_layer})`);

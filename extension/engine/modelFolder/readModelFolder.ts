@@ -89,9 +89,3 @@ export function readModelFolder(dir: string): ModelFolder {
   };
 }
 
-/** The decode graph the runtime opens: the first present in DECODE_GRAPH_NAMES order. */
-export function decodeGraphFile(folder: ModelFolder): string {
-  const relative = folder.onnxFiles[0];
-  if (!relative) throw new ModelFolderError(folder.dir, `has no decode graph (looked for onnx/${DECODE_GRAPH_NAMES.join(', onnx/')})`);
-  return path.join(folder.dir, relative);
-}

@@ -8,9 +8,10 @@
 
 import type { CausalLMConfig } from '../modelFolder/causalLMConfig';
 import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
-import { readDecodeSignature, type DecodeSignature, type FloatType, type IdType } from './decodeSignature';
+import { DecodeFeeder } from './decodeFeeds';
+import { readDecodeSignature, type DecodeSignature, type FloatType } from './decodeSignature';
 import { float16ArrayToFloat32 } from '../modelFolder/float16';
-import { loadOrt, openSession, type OrtSession, type OrtTensor, type SessionSettings } from './ort';
+import { openSession, type OrtSession, type OrtTensor, type SessionSettings } from './ort';
 
 /** Keys and values of every layer, as the graph returned them. */
 class PresentCache implements KVCache {
@@ -56,10 +57,7 @@ export class OnnxCausalLM implements LanguageModel {
   /** False when the graph has no past_key_values inputs, so each step recomputes the sequence. */
   readonly hasKVCache: boolean;
   readonly signature: DecodeSignature;
-  private readonly ort = loadOrt();
-  /** 1, 1, 1, ... and 0, 1, 2, ... for the attention mask and position ids, sliced per call. */
-  private readonly ones: BigInt64Array | Int32Array;
-  private readonly positions: BigInt64Array | Int32Array;
+  private readonly feeder: DecodeFeeder;
   private readonly fetches: string[];
 
   private constructor(
@@ -73,8 +71,7 @@ export class OnnxCausalLM implements LanguageModel {
     this.contextLength = contextLength;
     this.hasKVCache = signature.past.length > 0;
     this.fetches = ['logits', ...signature.past.map((slot) => slot.output)];
-    this.ones = idArray(signature.attentionMask ?? 'int64', contextLength, () => 1);
-    this.positions = idArray(signature.positionIds ?? 'int64', contextLength, (i) => i);
+    this.feeder = new DecodeFeeder(signature, contextLength);
   }
 
   /** Opens a decode graph from a file path or from bytes built in memory. */
@@ -115,21 +112,13 @@ export class OnnxCausalLM implements LanguageModel {
   }
 
   private async run(tokens: readonly number[], cache: PresentCache | undefined): Promise<{ logits: Float32Array; cache?: PresentCache }> {
-    const { Tensor } = this.ort;
     const past = cache?.length ?? 0;
     const total = past + tokens.length;
     if (total > this.contextLength) {
       throw new Error(`${this.shownAs}: ${total} tokens exceed the context length of ${this.contextLength}`);
     }
     const { signature } = this;
-    const feeds: Record<string, OrtTensor> = {
-      input_ids: new Tensor(signature.idType, idArray(signature.idType, tokens.length, (i) => tokens[i]), [1, tokens.length]),
-    };
-    if (signature.attentionMask) feeds.attention_mask = new Tensor(signature.attentionMask, this.ones.subarray(0, total), [1, total]);
-    if (signature.positionIds) feeds.position_ids = new Tensor(signature.positionIds, this.positions.subarray(past, total), [1, tokens.length]);
-    for (const slot of signature.past) {
-      feeds[slot.input] = cache?.tensors.get(slot.input) ?? new Tensor(slot.type, emptyFloats(slot.type), slot.emptyDims as number[]);
-    }
+    const feeds = this.feeder.feeds(tokens, past, cache?.tensors);
 
     const outputs = await this.session.run(feeds, this.fetches);
     const logits = toFloat32(outputs.logits, signature.logitsType);
@@ -145,18 +134,8 @@ export class OnnxCausalLM implements LanguageModel {
   }
 }
 
-function idArray(type: IdType, length: number, value: (i: number) => number): BigInt64Array | Int32Array {
-  if (type === 'int32') return Int32Array.from({ length }, (_, i) => value(i));
-  const out = new BigInt64Array(length);
-  for (let i = 0; i < length; i++) out[i] = BigInt(value(i));
-  return out;
-}
-
-function emptyFloats(type: FloatType): Float32Array | Uint16Array {
-  return type === 'float32' ? new Float32Array(0) : new Uint16Array(0);
-}
-
-function toFloat32(tensor: OrtTensor, type: FloatType): Float32Array {
+/** Logits as float32, widened from float16 when the graph returns half precision. */
+export function toFloat32(tensor: OrtTensor, type: FloatType): Float32Array {
   if (type === 'float32') return tensor.data as Float32Array;
   const data = tensor.data as ArrayBufferView;
   return float16ArrayToFloat32(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2));
