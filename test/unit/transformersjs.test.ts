@@ -12,7 +12,7 @@ import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelF
 import { openModelFolder, type OpenedModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import { byteLevelTokenizerJson, END_OF_TEXT_ID, makeTempDir, removeTempDir } from './modelFolderFixtures';
 
-type TransformersJs = typeof import('@huggingface/transformers');
+type TransformersJs = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
 
 const config: GPTConfig = { n_layer: 2, n_head: 2, n_embd: 32, n_positions: 64, vocab_size: 257, layer_norm_epsilon: 1e-5 };
 const FOLDER = 'tiny-gpt2';
