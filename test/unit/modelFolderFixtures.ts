@@ -1,6 +1,6 @@
 // Shared by the model-folder, runtime and transformers.js tests and the benchmarks: a minimal
-// byte-level BPE tokenizer.json (256 byte tokens, no merges, <|endoftext|> as id 256) and
-// temporary folders.
+// byte-level BPE tokenizer.json (256 byte tokens, no merges, <|endoftext|> as id 256), a
+// word-level one for toy vocabularies, and temporary folders.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -24,6 +24,12 @@ export function byteLevelTokenizerJson(): Record<string, unknown> {
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges: [] },
   };
+}
+
+/** A word-level tokenizer.json with tokens w0 .. w{size-1}, for toy models with a small vocabulary. */
+export function wordLevelTokenizerJson(size: number): Record<string, unknown> {
+  const vocab = Object.fromEntries(Array.from({ length: size }, (_, i) => [`w${i}`, i]));
+  return { version: '1.0', model: { type: 'WordLevel', vocab, unk_token: 'w0' }, pre_tokenizer: { type: 'WhitespaceSplit' } };
 }
 
 /** A fresh folder under the OS temp dir; remove it with removeTempDir. */

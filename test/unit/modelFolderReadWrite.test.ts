@@ -9,7 +9,7 @@ import { readModelFolder } from '../../extension/engine/modelFolder/readModelFol
 import { readSafetensors, writeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
-import { byteLevelTokenizerJson, END_OF_TEXT_ID, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { byteLevelTokenizerJson, END_OF_TEXT_ID, makeTempDir, removeTempDir, wordLevelTokenizerJson } from './modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyLogits, toyWeights } from './runtimeToyGraphs';
 
 const config: GPTConfig = { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: 260, layer_norm_epsilon: 1e-5 };
@@ -144,8 +144,7 @@ describe('model folders: write, read, open', () => {
     fs.mkdirSync(path.join(foreign, 'onnx'), { recursive: true });
     fs.writeFileSync(path.join(foreign, 'onnx', 'model_quantized.onnx'), buildToyDecodeGraph(options, toy));
     fs.writeFileSync(path.join(foreign, 'config.json'), JSON.stringify({ model_type: 'toy', vocab_size: options.vocab, max_position_embeddings: options.context, eos_token_id: [1, 2] }));
-    const vocab = Object.fromEntries(Array.from({ length: options.vocab }, (_, i) => [`w${i}`, i]));
-    fs.writeFileSync(path.join(foreign, 'tokenizer.json'), JSON.stringify({ model: { type: 'WordLevel', vocab, unk_token: 'w0' } }));
+    fs.writeFileSync(path.join(foreign, 'tokenizer.json'), JSON.stringify(wordLevelTokenizerJson(options.vocab)));
 
     const { folder, model } = await openModelFolder(foreign, { threads: 1 });
     assert.equal(folder.kind, 'foreign');
