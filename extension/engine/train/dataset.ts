@@ -49,8 +49,15 @@ function readText(file: string): string {
   return bytes.toString('utf8');
 }
 
+/** A tokenizer that may also offer an IDs-only encoder (HfTextTokenizer.encodeIds), much faster for long text. */
+export type StreamTokenizer = TextTokenizer & { encodeIds?(text: string): number[] };
+
+function idsOf(tokenizer: StreamTokenizer, text: string): ArrayLike<number> {
+  return tokenizer.encodeIds ? tokenizer.encodeIds(text) : tokenizer.encode(text).map((span) => span.id);
+}
+
 /** Encodes `text` piece by piece (cut after a newline) so huge files never become one token-span array. */
-export function encodeToIds(text: string, tokenizer: TextTokenizer): Uint32Array {
+export function encodeToIds(text: string, tokenizer: StreamTokenizer): Uint32Array {
   let ids = new Uint32Array(Math.max(1024, text.length >> 1));
   let length = 0;
   for (let start = 0; start < text.length; ) {
@@ -59,21 +66,21 @@ export function encodeToIds(text: string, tokenizer: TextTokenizer): Uint32Array
       const newline = text.lastIndexOf('\n', end);
       if (newline > start) end = newline + 1;
     }
-    for (const span of tokenizer.encode(text.slice(start, end))) {
-      if (length === ids.length) {
-        const grown = new Uint32Array(ids.length * 2);
-        grown.set(ids);
-        ids = grown;
-      }
-      ids[length++] = span.id;
+    const piece = idsOf(tokenizer, text.slice(start, end));
+    if (length + piece.length > ids.length) {
+      const grown = new Uint32Array(Math.max(ids.length * 2, length + piece.length));
+      grown.set(ids);
+      ids = grown;
     }
+    ids.set(piece, length);
+    length += piece.length;
     start = end;
   }
   return ids.slice(0, length);
 }
 
 /** The token stream of a file or folder; files are joined with a blank line between them. */
-export function loadTokenStream(dataPath: string, tokenizer: TextTokenizer): Uint32Array {
+export function loadTokenStream(dataPath: string, tokenizer: StreamTokenizer): Uint32Array {
   const parts = listTextFiles(dataPath).map((file) => encodeToIds(readText(file) + '\n\n', tokenizer));
   const total = parts.reduce((n, p) => n + p.length, 0);
   const stream = new Uint32Array(total);

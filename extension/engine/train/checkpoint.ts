@@ -1,0 +1,97 @@
+// A checkpoint is a complete model folder (config.json, model.safetensors, onnx/model.onnx,
+// tokenizer files: it loads in this engine, transformers.js and PyTorch) plus what resuming needs:
+//   training_state.json     step, best validation loss, loss history, the run's settings
+//   optimizer.safetensors   AdamW's m and v (or SGD's momentum) for every trained tensor
+//   adapters.safetensors    LoRA's A and B (the model weights hold them merged)
+// The folder is replaced as a whole (replaceFolderAtomically), so a crash while writing leaves the
+// previous checkpoint intact.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { GPTConfig } from '../gpt/config';
+import type { TensorMap } from '../gpt/tensor';
+import { writeJsonAtomic } from '../modelFolder/atomicWrite';
+import { parseGPT2Config } from '../modelFolder/gpt2Config';
+import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readJsonObject } from '../modelFolder/jsonFile';
+import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
+import { writeModelFolder } from '../modelFolder/writeModelFolder';
+import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
+import type { LoraSettings } from './options';
+import type { OptimizerSettings } from './optimizerGraph';
+
+export const TRAINING_STATE_FILE = 'training_state.json';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const ADAPTERS_FILE = 'adapters.safetensors';
+const FORMAT = 'llm-pipeline-lab/training-state';
+
+export interface HistoryPoint {
+  readonly step: number;
+  readonly loss: number;
+  readonly validationLoss?: number;
+}
+
+export interface TrainingState {
+  /** Steps completed: the next step to run. */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly contextLength: number;
+  readonly optimizer: OptimizerSettings;
+  readonly lora?: LoraSettings;
+  /** The folder the frozen base weights come from (LoRA), as given when the run started. */
+  readonly baseModel?: string;
+  readonly bestValidationLoss?: number;
+  /** State of the sample generator, so resumed runs sample the same text. */
+  readonly sampleRandomState: number;
+  readonly history: readonly HistoryPoint[];
+}
+
+export interface Checkpoint {
+  readonly config: GPTConfig;
+  /** Full GPT weights (LoRA merged in). */
+  readonly weights: TensorMap;
+  readonly tokenizerJson: Record<string, unknown>;
+  readonly state: TrainingState;
+  readonly optimizerState: ReadonlyMap<string, Float32Array>;
+  readonly adapters?: ReadonlyMap<string, Float32Array>;
+}
+
+const asTensors = (values: ReadonlyMap<string, Float32Array>, dims: (name: string) => readonly number[]): TensorMap =>
+  new Map([...values].map(([name, data]) => [name, { dims: dims(name), data }]));
+
+/** Writes `checkpoint` as the folder `dir`, atomically. */
+export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: (name: string) => readonly number[]): Promise<void> {
+  await replaceFolderAtomically(dir, (temp) => {
+    writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson });
+    writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
+    if (checkpoint.adapters) writeSafetensors(path.join(temp, ADAPTERS_FILE), asTensors(checkpoint.adapters, dims));
+    writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });
+  });
+}
+
+function readFloats(file: string): Map<string, Float32Array> {
+  return new Map([...readSafetensors(file).tensors].map(([name, t]) => [name, t.data]));
+}
+
+/** Reads a checkpoint folder; an interrupted write is recovered first (see resolveFolder). */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const folder = resolveFolder(dir);
+  if (!folder) throw new Error(`${dir}: no checkpoint here to resume from`);
+  const stateFile = path.join(folder, TRAINING_STATE_FILE);
+  if (!fs.existsSync(stateFile)) throw new Error(`${stateFile}: missing; this folder is a model, not a training checkpoint`);
+  const json = readJsonObject(stateFile, TRAINING_STATE_FILE);
+  if (json.format !== FORMAT || json.version !== 1) throw new Error(`${stateFile}: not a training state of this version (format ${String(json.format)}, version ${String(json.version)})`);
+  const { format: _format, version: _version, ...state } = json;
+  const config = parseGPT2Config(readJsonObject(path.join(folder, 'config.json'), 'config.json')).gpt;
+  const adaptersFile = path.join(folder, ADAPTERS_FILE);
+  return {
+    config,
+    weights: readGPT2Weights(path.join(folder, 'model.safetensors'), config),
+    tokenizerJson: readJsonObject(path.join(folder, 'tokenizer.json'), 'tokenizer.json'),
+    state: state as unknown as TrainingState,
+    optimizerState: readFloats(path.join(folder, OPTIMIZER_FILE)),
+    adapters: fs.existsSync(adaptersFile) ? readFloats(adaptersFile) : undefined,
+  };
+}

@@ -1,0 +1,78 @@
+// The messages between the host (extension, CLI) and the training worker thread. The host sends
+// `start` once and may send `cancel`; the worker answers with progress, samples, checkpoints and
+// finally exactly one `done` or `error`. Both sides import this file, so a change of shape is a
+// type error on both sides at once.
+
+import type { TrainOptions } from './options';
+
+export type HostToWorker =
+  | { readonly type: 'start'; readonly options: TrainOptions }
+  | { readonly type: 'cancel' };
+
+export interface ProgressEvent {
+  readonly type: 'progress';
+  /** Optimizer steps completed. */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly epoch: number;
+  /** Mean cross-entropy (nats per token) of the batch of this step. */
+  readonly loss: number;
+  /** Validation loss, on the steps where it was measured. */
+  readonly validationLoss?: number;
+  readonly learningRate: number;
+  /** Global L2 norm of the gradient before clipping. */
+  readonly gradNorm: number;
+  /** Training tokens per second, averaged over the last few steps. */
+  readonly tokensPerSecond: number;
+  /** Estimated seconds until the last step. */
+  readonly etaSeconds: number;
+}
+
+export interface SampleEvent {
+  readonly type: 'sample';
+  readonly step: number;
+  readonly prompt: string;
+  /** The continuation generated from the current weights (prompt excluded). */
+  readonly text: string;
+}
+
+export interface CheckpointEvent {
+  readonly type: 'checkpoint';
+  readonly step: number;
+  /** The model folder written (loadable by the runtime, transformers.js and PyTorch). */
+  readonly folder: string;
+  /** True when this is also the new best checkpoint by validation loss. */
+  readonly best: boolean;
+  readonly validationLoss?: number;
+}
+
+export interface DoneEvent {
+  readonly type: 'done';
+  readonly step: number;
+  readonly cancelled: boolean;
+  readonly finalLoss: number;
+  readonly bestValidationLoss?: number;
+  /** The last checkpoint folder, and the best one by validation loss. */
+  readonly lastFolder: string;
+  readonly bestFolder?: string;
+}
+
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+export type TrainEvent = ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | ErrorEvent;
+
+/** A structured-clone message from the worker is checked before the host trusts its type. */
+export function isTrainEvent(value: unknown): value is TrainEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'error';
+}
+
+export function isHostToWorker(value: unknown): value is HostToWorker {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as { type?: unknown; options?: unknown };
+  return message.type === 'cancel' || (message.type === 'start' && typeof message.options === 'object' && message.options !== null);
+}

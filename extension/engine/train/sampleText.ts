@@ -1,0 +1,48 @@
+// A text sample from the weights being trained, so the user sees the model learn: greedy, or
+// seeded sampling at a temperature. It runs the inference (decode) graph with a KV cache, built
+// from the current weights by the same GPT definition the training graph uses.
+
+import { buildDecodeModel } from '../gpt/decodeModel';
+import type { GPTConfig } from '../gpt/config';
+import type { TensorMap } from '../gpt/tensor';
+import { OnnxCausalLM } from '../runtime/onnxCausalLM';
+import type { SeededRandom } from './rng';
+
+export interface SampleSettings {
+  readonly maxTokens: number;
+  /** 0: always the most likely token. */
+  readonly temperature: number;
+  /** Stop early at this token (end of text), if given. */
+  readonly stopToken?: number;
+}
+
+/** Draws index i with probability softmax(logits / temperature)ᵢ, or the argmax at temperature 0. */
+export function pickToken(logits: Float32Array, temperature: number, random: SeededRandom): number {
+  let best = 0;
+  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+  if (temperature <= 0) return best;
+  let total = 0;
+  const weights = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) total += weights[i] = Math.exp((logits[i] - logits[best]) / temperature);
+  let r = random.next() * total;
+  for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
+  return best;
+}
+
+/** Continues `prompt` (token IDs, at least one) and returns the new token IDs. */
+export async function sampleTokens(config: GPTConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: SeededRandom): Promise<number[]> {
+  const model = await OnnxCausalLM.open(buildDecodeModel(config, weights), { contextLength: config.n_positions, shownAs: 'training sample graph' });
+  try {
+    const out: number[] = [];
+    let { logits, cache } = await model.forward(prompt.slice(-config.n_positions));
+    while (out.length < settings.maxTokens && cache.length < config.n_positions) {
+      const next = pickToken(logits, settings.temperature, random);
+      if (next === settings.stopToken) break;
+      out.push(next);
+      ({ logits, cache } = await model.forward([next], cache));
+    }
+    return out;
+  } finally {
+    await model.release();
+  }
+}

@@ -1,0 +1,112 @@
+// Runs the training graph step after step. The weights and optimizer state live here as
+// Float32Arrays between steps: each step feeds them in (ONNX Runtime reads the arrays in place)
+// and keeps the next.* outputs as the new values.
+
+import * as ort from 'onnxruntime-node';
+import type { GPTConfig } from '../gpt/config';
+import type { Batch } from './dataset';
+import { stepScalars, type OptimizerSettings } from './optimizerGraph';
+import { buildLossGraph, buildTrainingGraph, nextName, type NamedShape, type ParameterOverlay, type TrainingGraph } from './trainingGraph';
+
+export interface StepResult {
+  readonly loss: number;
+  readonly gradNorm: number;
+}
+
+export interface StepRunnerOptions {
+  readonly config: GPTConfig;
+  readonly batchSize: number;
+  readonly contextLength: number;
+  readonly optimizer: OptimizerSettings;
+  readonly trainable?: readonly string[];
+  readonly overlay?: ParameterOverlay;
+  readonly decayEmbeddings?: boolean;
+  readonly threads?: number;
+}
+
+function sessionOptions(threads: number | undefined): ort.InferenceSession.SessionOptions {
+  // 'all' lets ONNX Runtime fuse Transpose into MatMul (FusedMatMul), MatMul + Add (Gemm), and more.
+  return { graphOptimizationLevel: 'all', executionMode: 'sequential', ...(threads ? { intraOpNumThreads: threads } : {}) };
+}
+
+const scalar = (v: number) => new ort.Tensor('float32', Float32Array.of(v), []);
+const numel = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+export class StepRunner {
+  private constructor(
+    readonly graph: TrainingGraph,
+    private readonly trainSession: ort.InferenceSession,
+    private readonly lossSession: ort.InferenceSession,
+    private readonly options: StepRunnerOptions,
+    /** Every parameter by name (trainable ones change each step). */
+    readonly parameters: Map<string, Float32Array>,
+    /** Optimizer state by state name (<parameter>.adam_m, ...). */
+    readonly state: Map<string, Float32Array>,
+  ) {}
+
+  /** Builds the graphs and sessions. `initial` must hold every parameter; missing state starts at zero. */
+  static async create(options: StepRunnerOptions, initial: ReadonlyMap<string, Float32Array>, initialState?: ReadonlyMap<string, Float32Array>): Promise<StepRunner> {
+    const graph = buildTrainingGraph(options);
+    const lossBytes = buildLossGraph(options);
+    const parameters = new Map<string, Float32Array>();
+    for (const p of graph.parameters) {
+      const data = initial.get(p.name);
+      if (!data) throw new Error(`training: no initial value for parameter ${p.name}`);
+      if (data.length !== numel(p.dims)) throw new Error(`training: ${p.name} has ${data.length} values, expected [${p.dims}]`);
+      parameters.set(p.name, data);
+    }
+    const state = new Map<string, Float32Array>();
+    for (const s of graph.state) {
+      const saved = initialState?.get(s.name);
+      if (saved && saved.length !== numel(s.dims)) throw new Error(`training: optimizer state ${s.name} has ${saved.length} values, expected [${s.dims}]`);
+      state.set(s.name, saved ?? new Float32Array(numel(s.dims)));
+    }
+    const [trainSession, lossSession] = await Promise.all([
+      ort.InferenceSession.create(graph.bytes, sessionOptions(options.threads)),
+      ort.InferenceSession.create(lossBytes, sessionOptions(options.threads)),
+    ]);
+    return new StepRunner(graph, trainSession, lossSession, options, parameters, state);
+  }
+
+  private parameterFeeds(): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const p of this.graph.parameters) feeds[p.name] = new ort.Tensor('float32', this.parameters.get(p.name) as Float32Array, [...p.dims]);
+    return feeds;
+  }
+
+  private batchFeeds(batch: Batch): Record<string, ort.Tensor> {
+    const dims = [batch.batchSize, batch.contextLength];
+    return { input_ids: new ort.Tensor('int64', batch.inputs, dims), targets: new ort.Tensor('int64', batch.targets, dims) };
+  }
+
+  /** One optimizer step at `step` (0-based) with the given learning rate. */
+  async step(batch: Batch, step: number, learningRate: number, maxGradNorm: number): Promise<StepResult> {
+    const feeds = { ...this.parameterFeeds(), ...this.batchFeeds(batch) };
+    for (const s of this.graph.state) feeds[s.name] = new ort.Tensor('float32', this.state.get(s.name) as Float32Array, [...s.dims]);
+    const scalars = stepScalars(this.options.optimizer, learningRate, step, maxGradNorm > 0 ? maxGradNorm : Number.MAX_VALUE);
+    for (const [name, value] of Object.entries(scalars)) feeds[name] = scalar(value);
+    const out = await this.trainSession.run(feeds);
+    for (const name of this.graph.trainable) this.parameters.set(name, out[nextName(name)].data as Float32Array);
+    for (const s of this.graph.state) this.state.set(s.name, out[nextName(s.name)].data as Float32Array);
+    return { loss: (out.loss.data as Float32Array)[0], gradNorm: (out.grad_norm.data as Float32Array)[0] };
+  }
+
+  /** Mean loss over batches, without changing anything. */
+  async evaluate(batches: readonly Batch[]): Promise<number> {
+    let total = 0;
+    const params = this.parameterFeeds();
+    for (const batch of batches) {
+      const out = await this.lossSession.run({ ...params, ...this.batchFeeds(batch) });
+      total += (out.loss.data as Float32Array)[0];
+    }
+    return total / batches.length;
+  }
+
+  parameterShapes(): readonly NamedShape[] {
+    return this.graph.parameters;
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.trainSession.release(), this.lossSession.release()]);
+  }
+}
