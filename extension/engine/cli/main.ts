@@ -7,6 +7,7 @@ export interface CliCommand {
 }
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
 };
 
 async function main(argv: string[]): Promise<void> {
