@@ -8,7 +8,7 @@ import {
   stepOnce,
   type DecodeOptions,
 } from '../../extension/engine/generate/decodeSession';
-import { generate, generateStream, type GenerationResult } from '../../extension/engine/generate/generate';
+import { generate, generateStream, settledText, type GenerationResult } from '../../extension/engine/generate/generate';
 import { argmax } from '../../extension/engine/generate/probabilities';
 import type { ForwardResult, KVCache, LanguageModel } from '../../extension/engine/model/languageModel';
 import type { GenerationStep } from '../../extension/engine/generate/decodeSession';
@@ -232,5 +232,13 @@ describe('generation with a KV cache', () => {
     await assert.rejects(startDecoding(new TableModel(), [A], greedy({ maxNewTokens: -1 })), /maxNewTokens/);
     const done = await startDecoding(new TableModel(), [A], greedy({ maxNewTokens: 0 }));
     await assert.rejects(stepOnce(done), /already finished/);
+  });
+
+  it('settledText holds back what a later token could still change', () => {
+    assert.equal(settledText('ab\uFFFD\uFFFD'), 'ab');
+    assert.equal(settledText('a\uFFFDb'), 'a\uFFFDb');
+    assert.equal(settledText('hello\n', ['\n\n']), 'hello');
+    assert.equal(settledText('hello', ['lo!', 'xyz']), 'hel');
+    assert.equal(settledText('hello', ['xyz']), 'hello');
   });
 });

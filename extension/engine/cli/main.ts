@@ -7,6 +7,7 @@ export interface CliCommand {
 }
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
 };
 

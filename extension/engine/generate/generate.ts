@@ -60,3 +60,22 @@ export async function generate(model: LanguageModel, prompt: readonly number[], 
     if (next.done) return next.value;
   }
 }
+
+/**
+ * The part of a step's text that later tokens cannot change, for printing a stream as it comes:
+ * it holds back a trailing U+FFFD (a character whose remaining bytes may come with the next token)
+ * and a trailing start of a stop string (which would be cut if the rest follows).
+ */
+export function settledText(text: string, stopStrings: readonly string[] = []): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '\uFFFD') end--;
+  for (const stop of stopStrings) {
+    for (let length = Math.min(stop.length - 1, end); length > 0; length--) {
+      if (text.endsWith(stop.slice(0, length), end)) {
+        end -= length;
+        break;
+      }
+    }
+  }
+  return text.slice(0, end);
+}
