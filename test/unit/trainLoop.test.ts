@@ -5,24 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
-import { BYTE_TO_CHAR } from '../../extension/engine/tokenizer/byteLevel';
+import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { ProgressEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { lastFolder, train } from '../../extension/engine/train/trainer';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
-
-/** A byte-level BPE tokenizer.json with no merges: one token per byte, plus <|endoftext|>. */
-export function byteTokenizerJson(): Record<string, unknown> {
-  return {
-    version: '1.0',
-    added_tokens: [{ id: 256, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-    normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab: Object.fromEntries(BYTE_TO_CHAR.map((c, b) => [c, b])), merges: [] },
-  };
-}
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. A bird sings in the tall tree by the river.\n';
 

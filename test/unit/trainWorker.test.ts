@@ -1,0 +1,74 @@
+// Training off the main thread: events arrive, cancel stops the job cleanly, and a crash of the
+// job (here the process killed outright, as a native crash would) is an error, not the host's end.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startTrainingJob } from '../../extension/engine/train/host';
+import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
+import type { TrainEvent } from '../../extension/engine/train/protocol';
+import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
+
+const root = path.resolve(__dirname, '..', '..');
+
+describe('training job (worker protocol)', () => {
+  let dir: string;
+  let workerScript: string;
+  let options: TrainOptions;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-worker-'));
+    // The bundled dist/trainWorker.js is this same file compiled; from source it loads through tsx.
+    workerScript = path.join(dir, 'trainWorker.js');
+    fs.writeFileSync(workerScript, `require(${JSON.stringify(require.resolve('tsx/cjs', { paths: [root] }))});\nrequire(${JSON.stringify(path.join(root, 'extension/engine/train/worker.ts'))});\n`);
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
+    fs.writeFileSync(path.join(dir, 'data.txt'), 'Once upon a time there was a small cat who liked to sleep in the sun.\n'.repeat(20));
+    const model = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 16, vocab_size: 257, layer_norm_epsilon: 1e-5 };
+    options = {
+      ...defaultTrainOptions({ dataPath: path.join(dir, 'data.txt'), tokenizerPath: path.join(dir, 'tokenizer.json'), outDir: path.join(dir, 'out'), model }),
+      steps: 20, batchSize: 2, evalEvery: 10, sampleEvery: 10, sampleTokens: 8, checkpointEvery: 0, threads: 1,
+    };
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const isolation of ['process', 'thread'] as const) {
+    it(`runs to done in a ${isolation} with progress, sample and checkpoint events`, async () => {
+      const events: TrainEvent[] = [];
+      const done = await startTrainingJob({ ...options, outDir: path.join(dir, isolation) }, { workerScript, isolation, onEvent: (e) => events.push(e) }).finished;
+      assert.equal(done.step, 20);
+      assert.equal(done.cancelled, false);
+      const types = new Set(events.map((e) => e.type));
+      for (const t of ['progress', 'sample', 'checkpoint', 'done']) assert.ok(types.has(t as TrainEvent['type']), `no ${t} event`);
+      assert.equal(events.at(-1)?.type, 'done');
+    });
+  }
+
+  it('cancel stops after the current step and still ends with done', async () => {
+    const job = startTrainingJob({ ...options, steps: 1_000_000, outDir: path.join(dir, 'cancel') }, {
+      workerScript,
+      onEvent: (e) => e.type === 'progress' && job.cancel(),
+    });
+    const done = await job.finished;
+    assert.equal(done.cancelled, true);
+    assert.ok(done.step > 0 && done.step < 1_000_000);
+    assert.ok(fs.existsSync(path.join(done.lastFolder, 'training_state.json')));
+  });
+
+  it('a job killed mid-run (as by a native crash) is reported as an error; the host lives on', async () => {
+    let killed = false;
+    const job = startTrainingJob({ ...options, steps: 1_000_000, outDir: path.join(dir, 'crash') }, {
+      workerScript,
+      onEvent: (e) => {
+        if (e.type === 'progress' && !killed && job.pid) {
+          killed = true;
+          process.kill(job.pid, 'SIGKILL');
+        }
+      },
+    });
+    await assert.rejects(job.finished, /killed by SIGKILL/);
+  });
+
+  it('bad options are an error event naming the problem (thread)', async () => {
+    const job = startTrainingJob({ ...options, dataPath: path.join(dir, 'missing.txt') }, { workerScript, isolation: 'thread' });
+    await assert.rejects(job.finished, /missing\.txt: no such file or folder/);
+  });
+});
