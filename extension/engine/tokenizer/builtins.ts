@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../modelFolder/atomicWrite';
 import { HfTextTokenizer } from './hfTokenizer';
 import { tiktokenToTokenizerJson, type TiktokenRanks } from './tiktokenToHf';
 

@@ -1,0 +1,70 @@
+// A trained byte-level BPE written in the Hugging Face format: tokenizer.json (loaded by
+// @huggingface/tokenizers, transformers.js and Python's tokenizers) and a tokenizer_config.json
+// with a chat template for a plain-text model.
+
+import * as path from 'node:path';
+import { writeJsonAtomic } from '../modelFolder/atomicWrite';
+import { bytesToVocabString } from './byteLevel';
+import type { TrainedBpe } from './bpeTrainer';
+import { PLAIN_TEXT_TEMPLATE } from './chatTemplateExamples';
+import { GPT2_PATTERN } from './gpt2PreTokenizer';
+
+export function trainedTokenizerJson(bpe: TrainedBpe): Record<string, unknown> {
+  const vocab: Record<string, number> = {};
+  bpe.tokens.forEach((bytes, id) => (vocab[bytesToVocabString(bytes)] = id));
+  const spelled = (id: number): string => bytesToVocabString(bpe.tokens[id]);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: bpe.specialTokens.map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    normalizer: null,
+    // Cut with GPT-2's regex, then spell each piece's bytes in the byte-level alphabet.
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'Split', pattern: { Regex: GPT2_PATTERN }, behavior: 'Isolated', invert: false },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+      ],
+    },
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: bpe.merges.map((m) => [spelled(m.left), spelled(m.right)]),
+    },
+  };
+}
+
+/**
+ * The first special token (GPT-2's <|endoftext|>) serves as BOS, EOS and UNK, as in GPT-2: the
+ * corpus separates documents with it, so the model learns it as "a new document starts here".
+ */
+export function trainedTokenizerConfig(bpe: TrainedBpe): Record<string, unknown> {
+  const boundary = bpe.specialTokens[0]?.content;
+  return {
+    tokenizer_class: 'GPT2Tokenizer',
+    ...(boundary === undefined ? {} : { bos_token: boundary, eos_token: boundary, unk_token: boundary }),
+    add_bos_token: false,
+    add_prefix_space: false,
+    clean_up_tokenization_spaces: false,
+    chat_template: PLAIN_TEXT_TEMPLATE,
+  };
+}
+
+/** Writes tokenizer.json and tokenizer_config.json into `dir` (each atomically); returns their paths. */
+export function writeTrainedTokenizer(dir: string, bpe: TrainedBpe): { tokenizerJson: string; tokenizerConfig: string } {
+  const tokenizerJson = path.join(dir, 'tokenizer.json');
+  const tokenizerConfig = path.join(dir, 'tokenizer_config.json');
+  writeJsonAtomic(tokenizerJson, trainedTokenizerJson(bpe));
+  writeJsonAtomic(tokenizerConfig, trainedTokenizerConfig(bpe));
+  return { tokenizerJson, tokenizerConfig };
+}
