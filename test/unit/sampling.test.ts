@@ -2,7 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from '../../extension/engine/generate/filters';
-import { argmax, logSoftmax, softmax } from '../../extension/engine/generate/probabilities';
+import { argmax, logSoftmax, logSumExp, softmax } from '../../extension/engine/generate/probabilities';
 import { descendingOrder, topIndices } from '../../extension/engine/generate/ranking';
 import { Mulberry32 } from '../../extension/engine/generate/random';
 import {
@@ -74,6 +74,11 @@ describe('softmax and friends', () => {
   it('softmax does not overflow on large logits', () => {
     const p = softmax([1000, 999]);
     assert.ok(Math.abs(p[0] - 1 / (1 + Math.exp(-1))) < 1e-12);
+  });
+
+  it('logSumExp is log Σ exp, also for large logits, skipping -Infinity', () => {
+    assert.ok(Math.abs(logSumExp([1, 2, 3]) - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3))) < 1e-12);
+    assert.ok(Math.abs(logSumExp([1000, 1000, -Infinity]) - (1000 + Math.log(2))) < 1e-9);
   });
 
   it('logSoftmax is the log of softmax', () => {
@@ -222,6 +227,11 @@ describe('sampling pipeline', () => {
       trace.candidates.map((c) => [c.token, c.cutBy]),
       [[0, null], [1, null], [2, 'min-p'], [3, 'top-p'], [4, 'top-p'], [5, 'top-k'], [6, 'top-k'], [7, 'top-k']],
     );
+    // After top-k the five survivors share the mass: exp(z) / Σ over the five.
+    const topFive = [4, 3, 2, 1, 1].reduce((sum, v) => sum + Math.exp(v), 0);
+    assert.ok(Math.abs(trace.candidates[2].afterFilters[0] - Math.exp(2) / topFive) < 1e-6);
+    assert.deepEqual(trace.candidates[5].afterFilters, [0, 0, 0]);
+    trace.candidates.forEach((c) => assert.ok(Math.abs((c.afterFilters.at(-1) ?? -1) - c.finalProbability) < 1e-12));
     const e = [Math.exp(4), Math.exp(3)];
     assert.ok(Math.abs(trace.candidates[0].finalProbability - e[0] / (e[0] + e[1])) < 1e-9);
     assert.ok(Math.abs(probabilities.reduce((a, b) => a + b) - 1) < 1e-12);

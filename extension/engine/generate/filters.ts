@@ -66,13 +66,13 @@ export function topP(logits: Float32Array, p: number): Float32Array {
 
 /**
  * Min-p (Nguyen et al. 2024): keep the tokens with p_i >= min_p · p_max, cut the rest.
- * The bar rises when the model is confident and falls when it is unsure.
+ * The bar rises when the model is confident and falls when it is unsure. Since
+ * p_i / p_max = exp(z_i - z_max), the test is z_i >= z_max + ln(min_p), with no softmax needed.
  */
 export function minP(logits: Float32Array, minProbability: number): Float32Array {
   if (!(minProbability >= 0 && minProbability <= 1)) throw new Error(`min-p must be in [0, 1], got ${minProbability}`);
-  const probs = softmax(logits);
-  const threshold = minProbability * probs[argmax(probs)];
-  return keepWhere(logits, (token) => probs[token] >= threshold);
+  const threshold = logits[argmax(logits)] + Math.log(minProbability);
+  return keepWhere(logits, (token) => logits[token] >= threshold);
 }
 
 /** Number of tokens a filter left in the running (logit above -Infinity). */

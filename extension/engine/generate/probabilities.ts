@@ -12,6 +12,7 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   const probs = new Float64Array(logits.length);
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
+    if (logits[i] === -Infinity) continue; // exp(-∞) = 0, and filtered logits are mostly -∞
     probs[i] = Math.exp((logits[i] - max) / temperature);
     sum += probs[i];
   }
@@ -19,14 +20,22 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   return probs;
 }
 
-/** log softmax(z)_i = z_i - max - log Σ_j exp(z_j - max): log-probabilities without underflow. */
-export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+/**
+ * log Σ_j exp(z_j), computed as max + log Σ_j exp(z_j - max) so that exp() never overflows.
+ * The log-probability of token i is z_i - logSumExp(z).
+ */
+export function logSumExp(logits: ArrayLike<number>): number {
   const max = maxOf(logits);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const logNormalizer = max + Math.log(sum);
+  for (let i = 0; i < logits.length; i++) if (logits[i] > -Infinity) sum += Math.exp(logits[i] - max);
+  return max + Math.log(sum);
+}
+
+/** log softmax(z)_i = z_i - log Σ_j exp(z_j): log-probabilities without underflow. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  const normalizer = logSumExp(logits);
   const out = new Float64Array(logits.length);
-  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - logNormalizer;
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - normalizer;
   return out;
 }
 

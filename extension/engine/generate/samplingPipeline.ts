@@ -4,7 +4,7 @@
 // candidates, which the Decoding Playground draws as bars.
 
 import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from './filters';
-import { softmax } from './probabilities';
+import { logSumExp, softmax } from './probabilities';
 import { topIndices } from './ranking';
 
 export interface SamplerSettings {
@@ -39,6 +39,8 @@ export interface CandidateTrace {
   readonly penalized: boolean;
   /** After repetition penalty and temperature, before any filter (greedy applies no temperature). */
   readonly temperedProbability: number;
+  /** Probability after each filter in SamplingTrace.filters, renormalised over its survivors (0 once cut). */
+  readonly afterFilters: readonly number[];
   /** The first filter that removed this token; null when it survived them all. */
   readonly cutBy: FilterName | null;
   /** Probability in the distribution actually sampled: renormalised over the survivors, 0 if cut. */
@@ -117,14 +119,22 @@ export function samplingDistribution(
   }
   const probabilities = softmax(current);
 
-  const original = softmax(logits);
-  const temperedProbs = softmax(tempered);
-  const candidates = topIndices(temperedProbs, traceSize).map((token): CandidateTrace => ({
+  // The trace needs probabilities of a few candidates only: p_i = exp(z_i - logSumExp(z)).
+  const probabilityUnder = (z: Float32Array) => {
+    const normalizer = logSumExp(z);
+    return (token: number) => Math.exp(z[token] - normalizer);
+  };
+  const original = probabilityUnder(logits);
+  const temperedProbability = tempered === logits ? original : probabilityUnder(tempered);
+  const afterStage = stages.map((stage) => probabilityUnder(stage.logits));
+  // Temperature and the penalty's order are what the filters see, so rank by the tempered logits.
+  const candidates = topIndices(tempered, traceSize).map((token): CandidateTrace => ({
     token,
     logit: logits[token],
-    originalProbability: original[token],
+    originalProbability: original(token),
     penalized: penalized[token] !== logits[token],
-    temperedProbability: temperedProbs[token],
+    temperedProbability: temperedProbability(token),
+    afterFilters: afterStage.map((probability) => probability(token)),
     cutBy: stages.find((stage) => stage.logits[token] === -Infinity)?.name ?? null,
     finalProbability: probabilities[token],
   }));
