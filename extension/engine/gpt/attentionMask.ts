@@ -5,6 +5,7 @@
 //   bias[b, 0, t, s] = 0 if allowed, MASKED otherwise        [B, 1, T, S]
 //
 // MASKED is finite so that a row with no allowed key (a padding query) gives a uniform row, not NaN.
+// Ops: Shape, Gather, Sub, Range, Unsqueeze, LessOrEqual, Cast, And, Where (default domain).
 import { attr, type GraphBuilder } from '../onnx';
 
 export const MASKED = -1e9;

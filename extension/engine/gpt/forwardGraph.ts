@@ -13,7 +13,10 @@ import { attr, type GraphBuilder } from '../onnx';
 import { headDim, type GPTConfig } from './config';
 import { blockParam, LN_F_BIAS, LN_F_WEIGHT, WPE, WTE } from './parameters';
 
-/** Resolves a Hugging Face parameter name to the graph value holding it. */
+/**
+ * Resolves a Hugging Face parameter name to the graph value holding it. emitGPT2Forward asks once
+ * per name, so a resolver may emit nodes (a LoRA update W + A·B, say) without repeating them.
+ */
 export type ParameterResolver = (name: string) => string;
 
 export interface KeyValue {
@@ -70,7 +73,13 @@ class Constants {
   }
 }
 
-export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2ForwardInputs, param: ParameterResolver = (n) => n): GPT2ForwardOutputs {
+export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2ForwardInputs, resolve: ParameterResolver = (n) => n): GPT2ForwardOutputs {
+  const resolved = new Map<string, string>();
+  const param: ParameterResolver = (name) => {
+    let value = resolved.get(name);
+    if (value === undefined) resolved.set(name, (value = resolve(name)));
+    return value;
+  };
   const k = new Constants(g);
   const tokens = g.op('Gather', [param(WTE), inputs.inputIds], { axis: attr.int(0) }, { name: 'wte_lookup' });
   const positions = g.op('Gather', [param(WPE), inputs.positionIds], { axis: attr.int(0) }, { name: 'wpe_lookup' });

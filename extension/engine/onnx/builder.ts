@@ -141,17 +141,16 @@ export class GraphBuilder {
     if (!this.opsets.has(domain)) this.opsets.set(domain, 1);
     const base = options.name ?? opType;
     const spec = options.outputs ?? 1;
+    // A node generated outputs is named like them (its single output, or the stem of name.0, name.1, ...).
+    let nodeName = base;
     let outputs: string[];
-    if (spec === 1) {
-      outputs = [this.uniqueName(base)];
-    } else if (typeof spec === 'number') {
-      const stem = this.uniqueName(base);
-      outputs = Array.from({ length: spec }, (_, k) => this.uniqueName(`${stem}.${k}`));
+    if (typeof spec === 'number') {
+      nodeName = this.uniqueName(base);
+      outputs = spec === 1 ? [nodeName] : Array.from({ length: spec }, (_, k) => this.uniqueName(`${nodeName}.${k}`));
     } else {
       outputs = spec.map((o) => (o === '' ? '' : this.claim(o)));
     }
-    // Node names live apart from value names; a single-output node shares its output's name.
-    let nodeName = spec === 1 ? outputs[0] : base;
+    // Node names live apart from value names, so explicitly named outputs leave the node its base name.
     for (let k = 1; this.nodeNames.has(nodeName); k++) nodeName = `${base}_node${k}`;
     this.nodeNames.add(nodeName);
     this.nodeList.push({ name: nodeName, opType, domain, inputs: [...inputs], outputs, attributes });
