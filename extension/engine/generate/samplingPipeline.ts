@@ -127,7 +127,7 @@ export function samplingDistribution(
   const original = probabilityUnder(logits);
   const temperedProbability = tempered === logits ? original : probabilityUnder(tempered);
   const afterStage = stages.map((stage) => probabilityUnder(stage.logits));
-  // Temperature and the penalty's order are what the filters see, so rank by the tempered logits.
+  // Candidates are ranked as the filters see them: after the penalty and the temperature.
   const candidates = topIndices(tempered, traceSize).map((token): CandidateTrace => ({
     token,
     logit: logits[token],
