@@ -80,7 +80,7 @@ runMain(async () => {
     ['skipWelcome', 'true'],
   ];
   const started = Date.now();
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'commit', timeout: timeoutMs });
   const timedOut = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
   const code = await Promise.race([exited, timedOut]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -1,0 +1,78 @@
+// npm run test:e2e [-- NAME]
+// Runs every test/e2e/*.e2e.ts (or those whose file name contains NAME) against one code-server,
+// each test in a fresh headless Chromium. The helpers the tests use are in test/e2e/framework.ts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Workbench, registeredTests, setLoadingFile, type E2ETest } from '../e2e/framework';
+import { launchBrowser } from './browser';
+import { freshRunFolders, startCodeServer, type CodeServer } from './codeServer';
+import { atExit, requireBuiltExtension, runMain } from './lifecycle';
+import { repoRoot } from './paths';
+import { provision } from './provision';
+
+const e2eDir = path.join(repoRoot, 'test', 'e2e');
+
+function loadTests(filter: string | undefined): void {
+  const files = fs.readdirSync(e2eDir)
+    .filter((file) => file.endsWith('.e2e.ts') && (!filter || file.includes(filter)))
+    .sort();
+  for (const file of files) {
+    setLoadingFile(file);
+    require(path.join(e2eDir, file));
+  }
+}
+
+function timeout(ms: number, name: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(`"${name}" did not finish within ${ms / 1000} s`)), ms).unref());
+}
+
+/** Runs one test in its own browser; returns whether it passed. */
+async function runTest(test: E2ETest, server: CodeServer, index: number): Promise<boolean> {
+  const browser = await launchBrowser();
+  atExit(() => browser.close());
+  if (process.env.VERBOSE) browser.page.on('pageerror', (error) => console.log(`    [pageerror] ${error.message}`));
+  const workspaces = path.join(server.folders.root, 'workspaces', `test-${index}`);
+  const vs = new Workbench(browser.page, server, workspaces);
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+  try {
+    await Promise.race([test.body(vs), timeout(test.timeoutMs, test.name)]);
+    console.log(`  ✔ ${test.name} (${seconds()} s)`);
+    return true;
+  } catch (error) {
+    console.log(`  ✘ ${test.name} (${seconds()} s)\n    ${((error as Error).stack ?? String(error)).replace(/\n/g, '\n    ')}`);
+    const shot = await vs.screenshot(`${test.name}-failure`).catch(() => undefined);
+    if (shot) console.log(`    screenshot: ${path.relative(repoRoot, shot)}`);
+    return false;
+  } finally {
+    await browser.close();
+  }
+}
+
+runMain(async () => {
+  const filter = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  await provision();
+  requireBuiltExtension();
+  loadTests(filter);
+  if (registeredTests.length === 0) {
+    console.error(`e2e: no tests found in test/e2e/*.e2e.ts${filter ? ` matching "${filter}"` : ''}`);
+    return 1;
+  }
+  const folders = freshRunFolders('e2e');
+  const serverStarted = Date.now();
+  const server = await startCodeServer({ folders });
+  let failed = 0;
+  atExit(() => server.stop(failed === 0 && !process.env.KEEP_RUN));
+  console.log(`e2e: code-server listening on ${server.url} after ${((Date.now() - serverStarted) / 1000).toFixed(1)} s`);
+
+  let passed = 0;
+  let currentFile = '';
+  for (const [index, test] of registeredTests.entries()) {
+    if (test.file !== currentFile) console.log(`\n${(currentFile = test.file)}`);
+    if (await runTest(test, server, index)) passed++;
+    else failed++;
+  }
+  if (failed > 0) console.log(`\ne2e: server log kept at ${server.logFile}`);
+  console.log(`\ne2e: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+});
