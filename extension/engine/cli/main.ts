@@ -7,8 +7,11 @@ export interface CliCommand {
 }
 
 const commands: Record<string, () => Promise<CliCommand>> = {
+  eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
+  tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
+  'train-tokenizer': async () => (require('./trainTokenizer') as typeof import('./trainTokenizer')).trainTokenizerCommand,
 };
 
 async function main(argv: string[]): Promise<void> {
