@@ -26,11 +26,17 @@ export interface TokenScores {
 
 const MAX_LOGITS_PER_CALL = 1 << 24;
 
-export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[], options: ScoreOptions = {}): Promise<TokenScores> {
-  const window = options.window ?? model.contextLength;
+/** The window and stride scoreTokens uses, with its defaults filled in; throws when they cannot work. */
+export function scoringWindows(contextLength: number, options: Pick<ScoreOptions, 'window' | 'stride'>): { window: number; stride: number } {
+  const window = options.window ?? contextLength;
   const stride = options.stride ?? Math.max(1, Math.floor(window / 2));
-  if (!Number.isInteger(window) || window < 2 || window > model.contextLength) throw new Error(`window must be an integer from 2 to the context length ${model.contextLength}, not ${window}`);
+  if (!Number.isInteger(window) || window < 2 || window > contextLength) throw new Error(`window must be an integer from 2 to the context length ${contextLength}, not ${window}`);
   if (!Number.isInteger(stride) || stride < 1 || stride > window) throw new Error(`stride must be an integer from 1 to the window ${window}, not ${stride}`);
+  return { window, stride };
+}
+
+export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[], options: ScoreOptions = {}): Promise<TokenScores> {
+  const { window, stride } = scoringWindows(model.contextLength, options);
 
   const vocab = model.vocabSize;
   // Rows of logits per call are bounded so a large vocabulary does not exhaust memory. A model

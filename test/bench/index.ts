@@ -1,0 +1,31 @@
+// `npm run bench [-- <filter>]`: runs every benchmark whose name contains the filter (all without
+// one) and prints its figures. A new benchmark is one more line in BENCHES.
+
+import { machine, type Bench } from './bench';
+
+const BENCHES: ReadonlyArray<() => Bench> = [
+  () => (require('./ortMatMul.bench') as typeof import('./ortMatMul.bench')).bench,
+  () => (require('./generation.bench') as typeof import('./generation.bench')).bench,
+  () => (require('./inspection.bench') as typeof import('./inspection.bench')).bench,
+];
+
+async function main(filter: string | undefined): Promise<void> {
+  const benches = BENCHES.map((load) => load());
+  const chosen = benches.filter((b) => !filter || b.name.includes(filter));
+  if (chosen.length === 0) {
+    console.log(`no benchmark matches "${filter}"; there are: ${benches.map((b) => b.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(`machine: ${machine()}\n`);
+  for (const bench of chosen) {
+    console.log(`${bench.name}: ${bench.description}`);
+    await bench.run();
+    console.log('');
+  }
+}
+
+main(process.argv[2]).catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exitCode = 1;
+});
