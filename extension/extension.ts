@@ -1,11 +1,21 @@
 import * as vscode from 'vscode';
 import { log } from './log';
+import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
+import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
+
+/** What activate() returns: read by the integration tests only (test/integration). */
+export interface ExtensionTestApi {
+  readonly panels: PanelTestHooks;
+  readonly tokenizer: TokenizerTestApi;
+}
 
 // activate() only registers: commands, panels' serializers, status bar items.
 // Nothing heavy (ONNX Runtime, tokenizer data) is loaded until a command needs it.
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const started = Date.now();
+  const tokenizer = registerTokenizer(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
+  return { panels: panelTestHooks, tokenizer };
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Message, MessageGuard } from '../../webviews/shared/protocol';
 import { log } from '../log';
+import { notePosted, trackPanel } from './panelTestHooks';
 import { webviewHtml } from './webviewHtml';
 
 /** What a panel declares: its view type, title, bundled script and a guard for incoming messages. */
@@ -10,6 +11,8 @@ export interface PanelSpec<FromWebview extends Message> {
   /** Name of the bundle under dist/webviews (the folder name under webviews/). */
   readonly script: string;
   readonly isMessage: MessageGuard<FromWebview>;
+  /** Start-up data written into the HTML, read by the app before it first draws (e.g. its strings). */
+  readonly boot?: () => unknown;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface PanelSpec<FromWebview extends Message> {
 export class PanelHost<FromWebview extends Message, ToWebview extends Message> implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private handler: ((message: FromWebview) => void | Promise<void>) | undefined;
+  private readonly disposeListeners: (() => void)[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -29,10 +33,16 @@ export class PanelHost<FromWebview extends Message, ToWebview extends Message> i
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')],
     };
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, spec.script, spec.title);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, spec.script, spec.title, spec.boot?.());
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
-      panel.onDidDispose(() => this.dispose()),
+      // One listener that runs the controller's listeners first: disposing listeners while the
+      // event fires could skip the ones not yet called.
+      panel.onDidDispose(() => {
+        for (const listener of this.disposeListeners) listener();
+        this.dispose();
+      }),
+      trackPanel({ viewType: spec.viewType, receive: (raw) => this.receive(raw) }),
     );
   }
 
@@ -50,16 +60,21 @@ export class PanelHost<FromWebview extends Message, ToWebview extends Message> i
     return new PanelHost<F, T>(panel, spec, extensionUri);
   }
 
+  get viewType(): string {
+    return this.spec.viewType;
+  }
+
   onMessage(handler: (message: FromWebview) => void | Promise<void>): void {
     this.handler = handler;
   }
 
   post(message: ToWebview): Thenable<boolean> {
+    notePosted(this.spec.viewType, message);
     return this.panel.webview.postMessage(message);
   }
 
   onDispose(listener: () => void): void {
-    this.disposables.push(this.panel.onDidDispose(listener));
+    this.disposeListeners.push(listener);
   }
 
   dispose(): void {

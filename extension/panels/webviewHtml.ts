@@ -1,11 +1,19 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { BOOT_ELEMENT_ID } from '../../webviews/shared/boot';
 
 /**
  * The HTML shell of every panel: a strict CSP that allows only this extension's own
- * script (by nonce) and styles, no remote content, then the bundled Lit app.
+ * script (by nonce) and styles, no remote content, then the bundled Lit app. `boot` (strings and
+ * other start-up data) goes into a JSON element the app reads before its first render.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  script: string,
+  title: string,
+  boot: unknown = {},
+): string {
   const nonce = randomBytes(16).toString('base64');
   const src = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${script}.js`));
   const csp = [
@@ -25,6 +33,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
+<script type="application/json" id="${BOOT_ELEMENT_ID}">${jsonForHtml(boot)}</script>
 <script type="module" nonce="${nonce}" src="${src}"></script>
 </body>
 </html>`;
@@ -32,4 +41,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that cannot end the <script> element it sits in: every '<' is written as \u003c. */
+function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }

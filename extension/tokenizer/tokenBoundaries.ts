@@ -1,0 +1,108 @@
+// Token boundaries drawn on the file itself: while the toggle is on, the tokens of the
+// selection (or of the visible lines when nothing is selected) get alternating backgrounds,
+// redrawn as the selection, the scroll position, the text or the tokenizer change.
+import * as vscode from 'vscode';
+import { log } from '../log';
+import { isTextEditor, maxSelectionBytes, utf8Prefix } from './selectionText';
+import type { TokenizerCatalog } from './tokenizerCatalog';
+
+const REDRAW_DELAY_MS = 250;
+/** Decorations beyond this many tokens slow the editor down more than they teach. */
+const MAX_DECORATED_TOKENS = 20_000;
+
+export class TokenBoundaries implements vscode.Disposable {
+  private readonly even = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('llmPipeline.tokenBoundary.evenBackground'),
+  });
+  private readonly odd = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('llmPipeline.tokenBoundary.oddBackground'),
+  });
+  private readonly disposables: vscode.Disposable[] = [];
+  private on = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private drawn: vscode.TextEditor | undefined;
+  private generation = 0;
+  /** How many tokens are painted now (what a test can check; the editor API cannot read decorations back). */
+  painted = 0;
+
+  constructor(private readonly catalog: TokenizerCatalog) {
+    const redraw = () => this.scheduleRedraw();
+    this.disposables.push(
+      vscode.window.onDidChangeTextEditorSelection(redraw),
+      vscode.window.onDidChangeTextEditorVisibleRanges(redraw),
+      vscode.window.onDidChangeActiveTextEditor(redraw),
+      vscode.workspace.onDidChangeTextDocument(redraw),
+      catalog.onDidChange(redraw),
+    );
+  }
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  async toggle(): Promise<void> {
+    this.on = !this.on;
+    if (this.on) await this.redraw();
+    else this.clear();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.even.dispose();
+    this.odd.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private scheduleRedraw(): void {
+    if (!this.on) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.redraw(), REDRAW_DELAY_MS);
+  }
+
+  /** Tokenizes the selection, or the visible range, and paints every other token. */
+  async redraw(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const generation = ++this.generation;
+    if (!isTextEditor(editor)) return;
+    const document = editor.document;
+    const range = editor.selection.isEmpty ? visibleRange(editor) : editor.selection;
+    if (!range) return;
+    const version = document.version;
+    const text = utf8Prefix(document.getText(range), maxSelectionBytes());
+    const base = document.offsetAt(range.start);
+    try {
+      const spans = (await this.catalog.active()).encode(text).slice(0, MAX_DECORATED_TOKENS);
+      if (generation !== this.generation || document.version !== version || !this.on) return;
+      const even: vscode.Range[] = [];
+      const odd: vscode.Range[] = [];
+      spans.forEach((s, i) => {
+        if (s.end > s.start) (i % 2 ? odd : even).push(new vscode.Range(document.positionAt(base + s.start), document.positionAt(base + s.end)));
+      });
+      if (this.drawn && this.drawn !== editor) this.clear();
+      editor.setDecorations(this.even, even);
+      editor.setDecorations(this.odd, odd);
+      this.drawn = editor;
+      this.painted = even.length + odd.length;
+    } catch (error) {
+      log().error(`token boundaries: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage((error as Error).message);
+      this.on = false;
+      this.clear();
+    }
+  }
+
+  private clear(): void {
+    this.drawn?.setDecorations(this.even, []);
+    this.drawn?.setDecorations(this.odd, []);
+    this.drawn = undefined;
+    this.painted = 0;
+  }
+}
+
+/** From the first to the last visible line (folded regions in between included). */
+function visibleRange(editor: vscode.TextEditor): vscode.Range | undefined {
+  const ranges = editor.visibleRanges;
+  if (!ranges.length) return undefined;
+  const last = ranges[ranges.length - 1].end.line;
+  return new vscode.Range(ranges[0].start.line, 0, last, editor.document.lineAt(last).range.end.character);
+}

@@ -1,0 +1,278 @@
+// The host-side controller of the tokenizer panel: it owns the text being inspected (a
+// selection or text typed in the panel), follows the editor's selection while the panel is
+// open, answers the webview's requests with the engine's results, and draws the hovered token
+// in the editor. There is one panel; the command reveals it when it exists.
+import * as vscode from 'vscode';
+import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import {
+  TOKENIZER_VIEW_TYPE,
+  isTokenizerRequest,
+  type CompareColumn,
+  type TokenizerNotification,
+  type TokenizerPanelState,
+  type TokenizerRequest,
+} from '../../webviews/tokenizer/protocol';
+import type { TokenizerBoot } from '../../webviews/tokenizer/strings';
+import { log } from '../log';
+import { openTokenizerFile } from './chooseTokenizer';
+import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, selectionSource, utf8Length, type SourceText } from './selectionText';
+import type { TokenizerCatalog } from './tokenizerCatalog';
+import type { TokenHighlight } from './tokenHighlight';
+import { countsOf, toChips } from './tokenViews';
+import { tokenizerWebviewStrings } from './webviewStrings';
+
+/** How long the selection must stay still before the panel follows it. */
+const FOLLOW_DELAY_MS = 250;
+/** Tokens drawn per column in the compare view. */
+const PIECE_LIMIT = 2000;
+/** Above this size the work is shown in the status bar's progress, as it can take a moment. */
+const PROGRESS_BYTES = 64 * 1024;
+
+export interface TokenizerPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly catalog: TokenizerCatalog;
+  readonly highlight: TokenHighlight;
+}
+
+type Host = PanelHost<TokenizerRequest, TokenizerNotification>;
+
+export function tokenizerPanelSpec(): PanelSpec<TokenizerRequest> {
+  return {
+    viewType: TOKENIZER_VIEW_TYPE,
+    title: vscode.l10n.t('Tokenizer'),
+    script: 'tokenizer',
+    isMessage: isTokenizerRequest,
+    boot: (): TokenizerBoot => ({ strings: tokenizerWebviewStrings() }),
+  };
+}
+
+export class TokenizerPanel implements vscode.Disposable {
+  private static current: TokenizerPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private source: SourceText | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped for every tokenization, so a slow older one never overwrites a newer result. */
+  private generation = 0;
+
+  /** Opens the panel (or reveals the open one) and shows `source` in it. */
+  static show(deps: TokenizerPanelDeps, source?: SourceText): TokenizerPanel {
+    let panel = TokenizerPanel.current;
+    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
+    else panel = new TokenizerPanel(PanelHost.open(tokenizerPanelSpec(), deps.extensionUri), deps);
+    if (source) panel.showSource(source);
+    return panel;
+  }
+
+  /** Takes over a panel VS Code recreated after a reload; the webview sends its saved state when ready. */
+  static restore(deps: TokenizerPanelDeps, host: Host): TokenizerPanel {
+    TokenizerPanel.current?.host.panel.dispose();
+    return new TokenizerPanel(host, deps);
+  }
+
+  static get isOpen(): boolean {
+    return TokenizerPanel.current !== undefined;
+  }
+
+  private constructor(
+    private readonly host: Host,
+    private readonly deps: TokenizerPanelDeps,
+  ) {
+    TokenizerPanel.current = this;
+    host.onMessage((m) => this.handle(m));
+    host.onDispose(() => this.dispose());
+    this.disposables.push(
+      vscode.window.onDidChangeTextEditorSelection((e) => this.followSelection(e.textEditor)),
+      deps.catalog.onDidChange(() => void this.refresh()),
+    );
+  }
+
+  dispose(): void {
+    if (TokenizerPanel.current === this) TokenizerPanel.current = undefined;
+    clearTimeout(this.followTimer);
+    this.deps.highlight.clear();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  showSource(source: SourceText): void {
+    this.source = source;
+    void this.postTokens();
+  }
+
+  private async handle(message: TokenizerRequest): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.restore(message.payload.state);
+        return;
+      case 'tokenize':
+        this.showSource(this.typedSource(message.payload.text));
+        return;
+      case 'chooseTokenizer':
+        await this.choose(message.payload.id);
+        return;
+      case 'openTokenizerFile':
+        await openTokenizerFile(this.deps.catalog);
+        return;
+      case 'highlight':
+        this.highlight(message.payload);
+        return;
+      case 'compare':
+        await this.postCompare(message.payload.ids);
+        return;
+      case 'bpe':
+      case 'chat':
+        return;
+    }
+  }
+
+  /**
+   * The webview (re)started: after a reload, or when the hidden panel is shown again. A reloaded
+   * panel has no text in the host yet and gets back the one its webview saved, under the
+   * tokenizer it used then.
+   */
+  private async restore(state: TokenizerPanelState | undefined): Promise<void> {
+    const { catalog } = this.deps;
+    // With text in the host this is the same panel shown again: the host's text and tokenizer are newer.
+    if (!this.source && state?.text) {
+      this.source = { text: state.text, label: '' };
+      if (state.tokenizer !== catalog.activeId && catalog.options().some((o) => o.id === state.tokenizer)) {
+        await this.choose(state.tokenizer);
+        if (catalog.activeId === state.tokenizer) return; // the change event has refreshed the panel
+      }
+    }
+    await this.refresh();
+  }
+
+  /** Sends the tokenizer list and, when there is text, its tokens under the active tokenizer. */
+  private async refresh(): Promise<void> {
+    const { catalog } = this.deps;
+    await this.host.post({ type: 'tokenizers', payload: { options: catalog.options(), active: catalog.activeId } });
+    if (this.source) await this.postTokens();
+  }
+
+  /** Only ids from the list are accepted: the webview never names a file to read. */
+  private async choose(id: string): Promise<void> {
+    try {
+      if (!this.deps.catalog.options().some((o) => o.id === id)) throw new Error(vscode.l10n.t('Unknown tokenizer "{0}".', id));
+      await this.deps.catalog.setActive(id);
+    } catch (error) {
+      await this.postError((error as Error).message);
+      await this.refresh();
+    }
+  }
+
+  private async postTokens(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    const generation = ++this.generation;
+    const { catalog } = this.deps;
+    const id = catalog.activeId;
+    try {
+      const encode = async () => (await catalog.load(id)).encode(source.text);
+      const spans =
+        utf8Length(source.text) > PROGRESS_BYTES
+          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tokenizing…') }, encode)
+          : await encode();
+      if (generation !== this.generation) return;
+      await this.host.post({
+        type: 'tokens',
+        payload: {
+          text: source.text,
+          source: source.label,
+          linked: source.link !== undefined,
+          tokenizer: id,
+          counts: countsOf(source.text, spans.length),
+          chips: toChips(spans),
+          notices: this.notices(source),
+        },
+      });
+    } catch (error) {
+      log().error(`tokenizer ${id}: ${(error as Error).stack ?? error}`);
+      if (generation === this.generation) await this.postError((error as Error).message);
+    }
+  }
+
+  private notices(source: SourceText): string[] {
+    const notices: string[] = [];
+    if (source.cutFrom !== undefined) {
+      notices.push(
+        vscode.l10n.t(
+          'Only the first {0} of {1} were tokenized (setting llmPipeline.tokenizer.maxSelectionBytes).',
+          formatBytes(utf8Length(source.text)),
+          formatBytes(source.cutFrom),
+        ),
+      );
+    }
+    if (looksBinary(source.text)) {
+      notices.push(
+        vscode.l10n.t('This text looks like binary data: it holds control characters or bytes that are not valid UTF-8. Its tokens are shown as they are.'),
+      );
+    }
+    return notices;
+  }
+
+  private async postCompare(ids: readonly string[]): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    const { catalog } = this.deps;
+    const known = new Set(catalog.options().map((o) => o.id));
+    const columns: CompareColumn[] = [];
+    for (const id of ids.filter((i) => known.has(i))) {
+      const label = catalog.label(id);
+      try {
+        const spans = (await catalog.load(id)).encode(source.text);
+        columns.push({
+          tokenizer: id,
+          label,
+          counts: countsOf(source.text, spans.length),
+          pieces: spans.slice(0, PIECE_LIMIT).map((s) => ({ id: s.id, text: s.text })),
+        });
+      } catch (error) {
+        columns.push({ tokenizer: id, label, error: (error as Error).message });
+      }
+    }
+    if (source === this.source) await this.host.post({ type: 'compare', payload: { text: source.text, columns } });
+  }
+
+  private highlight(range: { start: number; end: number } | null): void {
+    const link = this.source?.link;
+    if (!range || !link || range.end > (this.source?.text.length ?? 0)) {
+      this.deps.highlight.clear();
+      return;
+    }
+    this.deps.highlight.show(link.uri, link.version, link.offset + range.start, link.offset + range.end);
+  }
+
+  /** Text typed in the panel, cut to the size limit like a selection. */
+  private typedSource(text: string): SourceText {
+    const limit = maxSelectionBytes();
+    const source: SourceText = { text, label: '' };
+    return utf8Length(text) > limit ? firstPart(source, limit) : source;
+  }
+
+  /** While the panel is open it shows the latest non-empty selection, once the selection has settled. */
+  private followSelection(editor: vscode.TextEditor): void {
+    if (!isTextEditor(editor) || editor.selection.isEmpty) return;
+    clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => {
+      const source = selectionSource(editor);
+      if (!source) return;
+      const limit = maxSelectionBytes();
+      const size = utf8Length(source.text);
+      if (size > limit) {
+        void this.postError(
+          vscode.l10n.t(
+            'The selection is {0}, more than the limit of {1}. Run "Tokenize Selection" to tokenize its first part.',
+            formatBytes(size),
+            formatBytes(limit),
+          ),
+        );
+        return;
+      }
+      this.showSource(source);
+    }, FOLLOW_DELAY_MS);
+  }
+
+  private postError(message: string): Thenable<boolean> {
+    return this.host.post({ type: 'error', payload: { message } });
+  }
+}

@@ -1,0 +1,259 @@
+// Step 1 in a real extension host: "Tokenize Selection" on an editor selection, the messages
+// the panel's host posts (seen through the test hooks activate() returns), checked against
+// js-tiktoken, an implementation independent of the engine's @huggingface/tokenizers path.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Tiktoken } from 'js-tiktoken/lite';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
+import o200k from 'js-tiktoken/ranks/o200k_base';
+import r50k from 'js-tiktoken/ranks/r50k_base';
+import * as vscode from 'vscode';
+import type { ExtensionTestApi } from '../../extension/extension';
+import type { Message } from '../../webviews/shared/protocol';
+import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
+
+const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
+const SAMPLE = 'Hello world, tokenizers split text into pieces.\n\tTabs, naïve café and 🎉 too: 12345 tokens!';
+const tiktoken = { 'builtin:r50k_base': new Tiktoken(r50k), 'builtin:cl100k_base': new Tiktoken(cl100k), 'builtin:o200k_base': new Tiktoken(o200k) };
+
+type Payload<T extends TokenizerNotification['type']> = Extract<TokenizerNotification, { type: T }>['payload'];
+
+let api: ExtensionTestApi;
+
+/** Resolves with the first message of `type` the tokenizer panel's host posts that passes `accept`. */
+function nextPosted<T extends TokenizerNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`no '${type}' message was posted to the tokenizer panel within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+      const m = message as TokenizerNotification;
+      if (viewType !== TOKENIZER_VIEW_TYPE || m.type !== type || !accept(m.payload as Payload<T>)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(m.payload as Payload<T>);
+    });
+  });
+}
+
+/** Every message posted while `action` runs and until `until` sees the one it waits for. */
+function recordPosts(): { readonly messages: Message[]; dispose(): void } {
+  const messages: Message[] = [];
+  const listener = api.panels.onDidPostToWebview(({ viewType, message }) => viewType === TOKENIZER_VIEW_TYPE && messages.push(message));
+  return { messages, dispose: () => listener.dispose() };
+}
+
+function fromWebview(message: TokenizerRequest | unknown): Promise<number> {
+  return api.panels.sendFromWebview(TOKENIZER_VIEW_TYPE, message);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function editorWith(text: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+}
+
+function selectAll(editor: vscode.TextEditor): void {
+  const end = editor.document.positionAt(editor.document.getText().length);
+  editor.selection = new vscode.Selection(new vscode.Position(0, 0), end);
+}
+
+suite('Tokenizer panel (Step 1)', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    assert.ok(api?.panels && api.tokenizer, 'activate() did not return the test hooks');
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Tokenize Selection posts the tokens of the selection, equal to js-tiktoken (GPT-2)', async () => {
+    assert.equal(api.tokenizer.activeTokenizer(), 'builtin:r50k_base', 'with no model under models/, GPT-2 is the default');
+    const editor = await editorWith(`before\n${SAMPLE}\nafter`);
+    const start = editor.document.positionAt('before\n'.length);
+    editor.selection = new vscode.Selection(start, editor.document.positionAt('before\n'.length + SAMPLE.length));
+    const tokens = nextPosted('tokens', (p) => p.text === SAMPLE);
+    await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+    const result = await tokens;
+
+    const expected = tiktoken['builtin:r50k_base'].encode(SAMPLE);
+    assert.equal(result.tokenizer, 'builtin:r50k_base');
+    assert.deepEqual(result.chips.map((c) => c.id), expected);
+    assert.equal(result.counts.tokens, expected.length);
+    assert.equal(result.counts.bytes, Buffer.byteLength(SAMPLE));
+    assert.equal(result.counts.characters, [...SAMPLE].length);
+    assert.equal(result.linked, true);
+    assert.match(result.source, /lines 2–3/);
+    // The chips' bytes, in order, are the text's UTF-8 bytes; each chip's range covers its bytes.
+    const hex = result.chips.map((c) => c.hex).join(' ');
+    assert.equal(hex, Buffer.from(SAMPLE).toString('hex').replace(/(..)(?!$)/g, '$1 '));
+    const space = result.chips.find((c) => c.text === ' world');
+    assert.ok(space, 'GPT-2 encodes " world" as one token');
+    assert.equal(SAMPLE.slice(space.start, space.end), ' world');
+    assert.equal(space.hex, '20 77 6f 72 6c 64');
+  });
+
+  test('the panel follows a new selection and switching the tokenizer re-encodes (cl100k_base)', async () => {
+    const editor = await editorWith(SAMPLE);
+    const followed = nextPosted('tokens', (p) => p.text === SAMPLE.slice(0, 20));
+    editor.selection = new vscode.Selection(new vscode.Position(0, 0), editor.document.positionAt(20));
+    await followed;
+
+    selectAll(editor);
+    await nextPosted('tokens', (p) => p.text === SAMPLE);
+    const switched = nextPosted('tokens', (p) => p.tokenizer === 'builtin:cl100k_base');
+    assert.equal(await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:cl100k_base' } }), 1, 'one tokenizer panel is open');
+    const result = await switched;
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:cl100k_base'].encode(SAMPLE));
+    assert.equal(api.tokenizer.activeTokenizer(), 'builtin:cl100k_base');
+  });
+
+  test('the compare view counts the same text under every built-in tokenizer', async () => {
+    const ids = Object.keys(tiktoken) as (keyof typeof tiktoken)[];
+    const compare = nextPosted('compare');
+    await fromWebview({ type: 'compare', payload: { ids } });
+    const { text, columns } = await compare;
+    assert.equal(text, SAMPLE);
+    assert.deepEqual(columns.map((c) => c.tokenizer), ids);
+    for (const column of columns) {
+      const expected = tiktoken[column.tokenizer as keyof typeof tiktoken].encode(SAMPLE);
+      assert.equal(column.counts?.tokens, expected.length, column.label);
+      assert.deepEqual(column.pieces?.map((p) => p.id), expected, column.label);
+    }
+  });
+
+  test('messages that fail the guard are dropped without effect', async () => {
+    const posts = recordPosts();
+    try {
+      for (const bad of [
+        { type: 'chooseTokenizer', payload: { id: 5 } },
+        { type: 'highlight', payload: { start: 4, end: 2 } },
+        { type: 'nonsense', payload: {} },
+        'chooseTokenizer',
+        null,
+      ]) {
+        await fromWebview(bad);
+      }
+      // A valid request after them: its answer is the first thing posted.
+      await fromWebview({ type: 'compare', payload: { ids: ['builtin:r50k_base'] } });
+      await waitFor('the compare answer', () => (posts.messages.length ? true : undefined));
+      assert.deepEqual(posts.messages.map((m) => m.type), ['compare']);
+      assert.equal(api.tokenizer.activeTokenizer(), 'builtin:cl100k_base');
+    } finally {
+      posts.dispose();
+    }
+  });
+
+  test('the status bar counts the selection under the active tokenizer', async () => {
+    const editor = await editorWith(SAMPLE);
+    selectAll(editor);
+    const count = tiktoken['builtin:cl100k_base'].encode(SAMPLE).length;
+    const text = await waitFor('the status bar count', () => (api.tokenizer.statusText().includes(` ${count} tokens`) ? api.tokenizer.statusText() : undefined));
+    assert.match(text, new RegExp(`\\b${count} tokens`));
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await waitFor('the status item to hide', () => (api.tokenizer.statusText() === '' ? true : undefined));
+  });
+
+  test('token boundaries paint every token of the selection, and toggle off', async () => {
+    const editor = await editorWith(SAMPLE);
+    selectAll(editor);
+    const count = tiktoken['builtin:cl100k_base'].encode(SAMPLE).length;
+    await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
+    await waitFor('the boundaries', () => (api.tokenizer.paintedTokens() === count ? true : undefined));
+    await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
+    assert.equal(api.tokenizer.paintedTokens(), 0);
+  });
+
+  test('a selection over the size limit is refused with the sizes, and typed text is cut to it', async () => {
+    const config = vscode.workspace.getConfiguration('llmPipeline.tokenizer');
+    await config.update('maxSelectionBytes', 1024, vscode.ConfigurationTarget.Global);
+    try {
+      const big = 'the quick brown fox jumps over the lazy dog. '.repeat(100);
+      const editor = await editorWith(big);
+      const refused = nextPosted('error', (p) => p.message.includes('KB'));
+      selectAll(editor);
+      assert.match((await refused).message, /4 KB.*1 KB/);
+
+      const cut = nextPosted('tokens', (p) => p.notices.length > 0);
+      await fromWebview({ type: 'tokenize', payload: { text: big } });
+      const result = await cut;
+      assert.equal(result.counts.bytes, 1024);
+      assert.equal(result.text, big.slice(0, 1024));
+      assert.match(result.notices[0], /first 1 KB of 4 KB/);
+    } finally {
+      await config.update('maxSelectionBytes', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('binary-looking text is tokenized with a notice, byte for byte', async () => {
+    const binary = 'PK\u0003\u0004\u0014\u0000\u0008\u0000\ufffd\ufffd\u0000\u0000data';
+    const posted = nextPosted('tokens', (p) => p.text === binary);
+    await fromWebview({ type: 'tokenize', payload: { text: binary } });
+    const result = await posted;
+    assert.equal(result.notices.length, 1);
+    assert.match(result.notices[0], /binary/);
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:cl100k_base'].encode(binary));
+  });
+
+  test('a tokenizer.json from disk joins the list; a broken one is refused and changes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-tokenizer-'));
+    const broken = path.join(dir, 'broken', 'tokenizer.json');
+    fs.mkdirSync(path.dirname(broken));
+    fs.writeFileSync(broken, '{ "model": { "type": "BPE", "vocab": ');
+    const before = api.tokenizer.activeTokenizer();
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseTokenizer', vscode.Uri.file(broken)), undefined);
+    assert.equal(api.tokenizer.activeTokenizer(), before);
+
+    // A word-level BPE with three merges, written by hand.
+    const tiny = path.join(dir, 'tiny', 'tokenizer.json');
+    fs.mkdirSync(path.dirname(tiny));
+    const vocab = { a: 0, b: 1, c: 2, ab: 3, abc: 4, ' ': 5 };
+    fs.writeFileSync(tiny, JSON.stringify({ model: { type: 'BPE', vocab, merges: ['a b', 'ab c'] }, pre_tokenizer: { type: 'WhitespaceSplit' } }));
+    const list = nextPosted('tokenizers', (p) => p.active === `file:${tiny}`);
+    const id = await vscode.commands.executeCommand<string | undefined>('llmPipeline.chooseTokenizer', vscode.Uri.file(tiny));
+    assert.equal(id, `file:${tiny}`);
+    assert.equal(api.tokenizer.activeTokenizer(), id);
+    const { options } = await list;
+    assert.ok(options.find((o) => o.id === id && o.kind === 'file' && o.detail === tiny));
+
+    const posted = nextPosted('tokens', (p) => p.text === 'abc ab');
+    await fromWebview({ type: 'tokenize', payload: { text: 'abc ab' } });
+    assert.deepEqual((await posted).chips.map((c) => c.id), [4, 3]);
+    await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:r50k_base' } });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a reopened panel tokenizes the text its webview saved, under the tokenizer it saved', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+    const restored = nextPosted('tokens', (p) => p.text === 'restored text');
+    const state = {
+      text: 'restored text',
+      tokenizer: 'builtin:r50k_base',
+      tab: 'tokens',
+      compare: [],
+      bpeWord: '',
+      chat: { messages: [], template: '', addGenerationPrompt: true },
+    };
+    await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:o200k_base' } });
+    await fromWebview({ type: 'ready', payload: { state } });
+    const result = await restored;
+    assert.equal(result.tokenizer, 'builtin:r50k_base');
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:r50k_base'].encode('restored text'));
+  });
+});

@@ -1,0 +1,183 @@
+// The messages between the tokenizer panel (webview) and its controller in the extension host.
+// Both sides import this file. Everything the webview sends is checked by isTokenizerRequest()
+// before the host acts on it; what the host sends is trusted by the webview.
+import { isMessageOf, isObject, type Message } from '../shared/protocol';
+
+export const TOKENIZER_VIEW_TYPE = 'llmPipeline.tokenizer';
+
+export type TokenizerTab = 'tokens' | 'compare' | 'bpe' | 'chat';
+export const TOKENIZER_TABS: readonly TokenizerTab[] = ['tokens', 'compare', 'bpe', 'chat'];
+
+/** One entry of the tokenizer list: a built-in, a model folder under models/, or a file picked from disk. */
+export interface TokenizerOption {
+  readonly id: string;
+  readonly label: string;
+  /** Where it comes from, e.g. "built-in, 100,277 tokens" or a file path. */
+  readonly detail: string;
+  readonly kind: 'builtin' | 'model' | 'file';
+}
+
+/** One token as the panel draws it. `start`/`end` are UTF-16 offsets into the tokenized text. */
+export interface TokenChip {
+  readonly id: number;
+  readonly text: string;
+  /** The UTF-8 bytes in hex, space separated: "e2 80 99". */
+  readonly hex: string;
+  readonly start: number;
+  readonly end: number;
+  readonly special: boolean;
+}
+
+export interface TokenCounts {
+  readonly tokens: number;
+  readonly characters: number;
+  readonly bytes: number;
+}
+
+export interface TokenizationResult {
+  readonly text: string;
+  /** Where the text came from, e.g. "story.txt, lines 3-7"; empty for text typed in the panel. */
+  readonly source: string;
+  /** True when hovering a chip can highlight its range in an open editor. */
+  readonly linked: boolean;
+  readonly tokenizer: string;
+  readonly counts: TokenCounts;
+  /** The first tokens, at most the host's chip limit; counts cover all of them. */
+  readonly chips: readonly TokenChip[];
+  /** Things the learner should know about this text (binary-looking, cut to the size limit). */
+  readonly notices: readonly string[];
+}
+
+/** One tokenizer's column in the compare view. */
+export interface CompareColumn {
+  readonly tokenizer: string;
+  readonly label: string;
+  readonly counts?: TokenCounts;
+  /** The first tokens, drawn as alternating spans. */
+  readonly pieces?: readonly { readonly id: number; readonly text: string }[];
+  readonly error?: string;
+}
+
+/** The byte-pair merges that turn one word into its tokens, in the order the tokenizer applies them. */
+export interface BpeTrace {
+  readonly word: string;
+  readonly tokenizer: string;
+  /** The parts before any merge: one per byte. */
+  readonly initial: readonly string[];
+  readonly steps: readonly BpeStepView[];
+  /** The IDs of the final parts. */
+  readonly ids: readonly number[];
+}
+
+export interface BpeStepView {
+  /** The two parts joined at this step and their merge rank (lower merges first). */
+  readonly left: string;
+  readonly right: string;
+  readonly rank: number;
+  /** All parts after this merge, and which of them is the new one. */
+  readonly parts: readonly string[];
+  readonly mergedAt: number;
+}
+
+export interface ChatMessageInput {
+  readonly role: string;
+  readonly content: string;
+}
+
+export interface ChatTemplateOption {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** A rendered chat prompt: plain text runs and special tokens with their IDs. */
+export interface ChatRender {
+  readonly template: string;
+  readonly segments: readonly { readonly text: string; readonly specialId?: number }[];
+  readonly tokenCount: number;
+  readonly problems: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly message: string }[];
+}
+
+/** What the webview keeps with setState() so a reload brings the panel back as it was. */
+export interface TokenizerPanelState {
+  readonly text: string;
+  readonly tokenizer: string;
+  readonly tab: TokenizerTab;
+  readonly compare: readonly string[];
+  readonly bpeWord: string;
+  readonly chat: ChatRequest;
+}
+
+export interface ChatRequest {
+  readonly messages: readonly ChatMessageInput[];
+  readonly template: string;
+  readonly addGenerationPrompt: boolean;
+}
+
+// ---- host -> webview
+
+export type TokenizerNotification =
+  | Message<'tokenizers', { readonly options: readonly TokenizerOption[]; readonly active: string }>
+  | Message<'tokens', TokenizationResult>
+  | Message<'compare', { readonly text: string; readonly columns: readonly CompareColumn[] }>
+  | Message<'bpe', BpeTrace>
+  | Message<'chatTemplates', { readonly options: readonly ChatTemplateOption[] }>
+  | Message<'chat', ChatRender>
+  | Message<'error', { readonly message: string }>;
+
+// ---- webview -> host
+
+export type TokenizerRequest =
+  | Message<'ready', { readonly state?: TokenizerPanelState }>
+  | Message<'tokenize', { readonly text: string }>
+  | Message<'chooseTokenizer', { readonly id: string }>
+  | Message<'openTokenizerFile', Record<string, never>>
+  | Message<'highlight', { readonly start: number; readonly end: number } | null>
+  | Message<'compare', { readonly ids: readonly string[] }>
+  | Message<'bpe', { readonly word: string }>
+  | Message<'chat', ChatRequest>;
+
+/** The largest text the webview may send back (the host applies its own size setting too). */
+export const MAX_WEBVIEW_TEXT = 16 * 1024 * 1024;
+
+const isString = (v: unknown, max = MAX_WEBVIEW_TEXT): v is string => typeof v === 'string' && v.length <= max;
+const isOffset = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isStringList = (v: unknown, max: number): v is string[] =>
+  Array.isArray(v) && v.length <= max && v.every((s) => isString(s, 4096));
+const isTab = (v: unknown): v is TokenizerTab => TOKENIZER_TABS.includes(v as TokenizerTab);
+
+function isChatRequest(v: unknown): v is ChatRequest {
+  return (
+    isObject(v) &&
+    Array.isArray(v.messages) &&
+    v.messages.length <= 256 &&
+    v.messages.every((m) => isObject(m) && isString(m.role, 64) && isString(m.content, 1024 * 1024)) &&
+    isString(v.template, 4096) &&
+    typeof v.addGenerationPrompt === 'boolean'
+  );
+}
+
+function isPanelState(v: unknown): v is TokenizerPanelState {
+  return (
+    isObject(v) &&
+    isString(v.text) &&
+    isString(v.tokenizer, 4096) &&
+    isTab(v.tab) &&
+    isStringList(v.compare, 64) &&
+    isString(v.bpeWord, 4096) &&
+    isChatRequest(v.chat)
+  );
+}
+
+/** The guard PanelHost applies to every message from the tokenizer webview. */
+export function isTokenizerRequest(value: unknown): value is TokenizerRequest {
+  return (
+    isMessageOf(value, 'ready', (p) => isObject(p) && (p.state === undefined || isPanelState(p.state))) ||
+    isMessageOf(value, 'tokenize', (p) => isObject(p) && isString(p.text)) ||
+    isMessageOf(value, 'chooseTokenizer', (p) => isObject(p) && isString(p.id, 4096)) ||
+    isMessageOf(value, 'openTokenizerFile', (p) => isObject(p) && Object.keys(p).length === 0) ||
+    isMessageOf(value, 'highlight', (p) => p === null || (isObject(p) && isOffset(p.start) && isOffset(p.end) && p.start <= p.end)) ||
+    isMessageOf(value, 'compare', (p) => isObject(p) && isStringList(p.ids, 64)) ||
+    isMessageOf(value, 'bpe', (p) => isObject(p) && isString(p.word, 256)) ||
+    isMessageOf(value, 'chat', isChatRequest)
+  );
+}
