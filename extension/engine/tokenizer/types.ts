@@ -6,7 +6,12 @@ export interface TokenSpan {
   readonly text: string;
   /** The UTF-8 bytes this token stands for. */
   readonly bytes: Uint8Array;
-  /** UTF-16 offsets of the token in the encoded string, [start, end). */
+  /**
+   * UTF-16 offsets of the token in the encoded string, [start, end). A token that starts or ends
+   * inside a multi-byte character (a byte-level tokenizer may cut "é" = C3 A9 between its bytes)
+   * gets the whole character: tokens sharing a character share its range. Tokens the tokenizer adds
+   * around the text (BOS, [CLS]) have empty ranges.
+   */
   readonly start: number;
   readonly end: number;
   /** True for added special tokens such as <|endoftext|>. */
