@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
+  train: async () => (require('./train') as typeof import('./train')).trainCommand,
   'train-tokenizer': async () => (require('./trainTokenizer') as typeof import('./trainTokenizer')).trainTokenizerCommand,
 };
 

@@ -27,6 +27,8 @@ export interface TrainOptions {
   readonly resume: boolean;
   /** Optimizer steps in total (a resumed run continues up to this count). */
   readonly steps: number;
+  /** Passes over the training tokens; when given, it sets the step count instead of `steps`. */
+  readonly epochs?: number;
   readonly batchSize: number;
   /** Tokens per sequence, at most model.n_positions. */
   readonly contextLength: number;
@@ -104,6 +106,7 @@ export function checkTrainOptions(o: TrainOptions): void {
   positive('vocab_size', o.model.vocab_size);
   if (o.model.n_embd % o.model.n_head !== 0) throw new Error(`n_embd (${o.model.n_embd}) must be a multiple of n_head (${o.model.n_head})`);
   if (o.contextLength > o.model.n_positions) throw new Error(`context length ${o.contextLength} exceeds the model's n_positions ${o.model.n_positions}`);
+  if (o.epochs !== undefined && !(o.epochs > 0)) throw new Error(`epochs must be > 0 (got ${o.epochs})`);
   if (!(o.learningRate > 0)) throw new Error(`learning rate must be > 0 (got ${o.learningRate})`);
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new Error(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);
   if (o.lora && !o.baseModel) throw new Error('LoRA needs a base model folder to adapt (baseModel)');

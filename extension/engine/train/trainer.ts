@@ -85,6 +85,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const split = splitTrainValidation(stream, options.validationFraction, T);
   const sampler = new BatchSampler(split.train, B, T, options.seed);
   const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
+  const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
 
   const initial = toMap(start.weights);
   for (const [name, data] of start.adapters ?? []) initial.set(name, data);
@@ -95,7 +96,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const dims = new Map(runner.parameterShapes().map((p) => [p.name, p.dims]));
   const dimsOf = (name: string) => dims.get(name.replace(/\.(adam_m|adam_v|momentum)$/, '')) ?? [];
 
-  const schedule = { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps, floorRatio: options.minLearningRateRatio, decay: options.schedule };
+  const schedule = { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps, floorRatio: options.minLearningRateRatio, decay: options.schedule };
   const sampleRandom = new SeededRandom(start.state?.sampleRandomState ?? options.seed);
   const history: HistoryPoint[] = [...(start.state?.history ?? [])];
   let bestValidationLoss = start.state?.bestValidationLoss;
@@ -115,7 +116,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     optimizerState: runner.state,
     adapters: lora ? new Map(runner.graph.trainable.map((n) => [n, runner.parameters.get(n) as Float32Array])) : undefined,
     state: {
-      step, totalSteps: options.steps, seed: options.seed, batchSize: B, contextLength: T, optimizer: options.optimizer,
+      step, totalSteps, seed: options.seed, batchSize: B, contextLength: T, optimizer: options.optimizer,
       lora, baseModel: start.state?.baseModel ?? options.baseModel, bestValidationLoss,
       sampleRandomState: sampleRandom.getState(), history,
     },
@@ -136,7 +137,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   let lastProgress = 0;
   const recent: { tokens: number; ms: number }[] = [];
   try {
-    while (step < options.steps) {
+    while (step < totalSteps) {
       // Let queued messages (a cancel) run before the next step.
       await new Promise((resolve) => setImmediate(resolve));
       if (hooks.signal?.aborted) {
@@ -152,7 +153,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
       step++;
       lastLoss = result.loss;
 
-      const last = step === options.steps;
+      const last = step === totalSteps;
       let validationLoss: number | undefined;
       if (validation.length > 0 && ((options.evalEvery > 0 && step % options.evalEvery === 0) || last)) {
         validationLoss = await runner.evaluate(validation);
@@ -165,9 +166,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         const window = recent.reduce((a, r) => ({ tokens: a.tokens + r.tokens, ms: a.ms + r.ms }), { tokens: 0, ms: 0 });
         const msPerStep = window.ms / recent.length;
         emit({
-          type: 'progress', step, totalSteps: options.steps, epoch: (step * B) / Math.max(1, sampler.stepsPerEpoch * B),
+          type: 'progress', step, totalSteps, epoch: step / sampler.stepsPerEpoch,
           loss: result.loss, validationLoss, learningRate, gradNorm: result.gradNorm,
-          tokensPerSecond: (window.tokens / window.ms) * 1000, etaSeconds: ((options.steps - step) * msPerStep) / 1000,
+          tokensPerSecond: (window.tokens / window.ms) * 1000, etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
         });
       }
       if (validationLoss !== undefined && (bestValidationLoss === undefined || validationLoss < bestValidationLoss)) {

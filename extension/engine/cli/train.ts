@@ -1,0 +1,138 @@
+// `train`: trains a GPT on a text file or folder and writes checkpoints as model folders.
+//   npm run cli -- train --data ../shared/corpus/tinyshakespeare/input.txt --preset tiny --steps 500 --out runs/shakespeare
+// Ctrl+C stops after the current step and saves <out>/last, which --resume continues from.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
+import { BYTE_VOCAB_SIZE, byteTokenizerJson } from '../train/byteTokenizer';
+import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../train/options';
+import type { TrainEvent } from '../train/protocol';
+import { train } from '../train/trainer';
+import { writeJsonAtomic } from '../modelFolder/atomicWrite';
+import type { CliCommand } from './main';
+
+const USAGE = `usage: npm run cli -- train --data <file or folder> --out <folder> [options]
+model
+  --preset NAME          ${Object.keys(MODEL_PRESETS).join(' | ')} (default: tiny)
+  --n-layer N --n-head N --n-embd N --n-positions N --vocab-size N   override the preset
+  --tokenizer PATH       tokenizer.json or a folder holding one (default: bytes, 257 tokens)
+  --base FOLDER          start from this model folder's weights (fine-tuning)
+  --lora-rank R          train LoRA adapters of rank R on the frozen base (needs --base)
+  --lora-alpha A         LoRA scale numerator (default: 2·R)
+  --lora-targets LIST    comma-separated: attn.c_attn,attn.c_proj,mlp.c_fc,mlp.c_proj (default: attn.c_attn)
+run
+  --steps N | --epochs E  length of the run (default: 1000 steps)
+  --batch B              sequences per step (default: 16)
+  --context T            tokens per sequence (default: n_positions)
+  --lr X                 peak learning rate (default: 1e-3)
+  --warmup N             warmup steps (default: 50)
+  --optimizer adamw|sgd  (default: adamw)
+  --weight-decay X       (default: 0.1)
+  --seed N               data order, initialization and samples (default: 1337)
+  --resume               continue from <out>/last
+  --eval-every N --sample-every N --checkpoint-every N --prompt TEXT --threads N`;
+
+const OPTIONS = {
+  data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, base: { type: 'string' },
+  'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
+  'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
+  steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
+  warmup: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
+  resume: { type: 'boolean', default: false }, 'eval-every': { type: 'string' }, 'sample-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' }, prompt: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function numberOption(values: Values, name: keyof Values, integer = true): number | undefined {
+  const text = values[name];
+  if (typeof text !== 'string') return undefined;
+  const parsed = Number(text);
+  if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < 0) throw new Error(`--${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, got "${text}"`);
+  return parsed;
+}
+
+/** The TrainOptions the command line describes; the tokenizer is resolved (or written, for bytes) first. */
+export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
+  if (!values.data || !values.out) throw new Error('--data and --out are required');
+  const preset = MODEL_PRESETS[values.preset ?? 'tiny'];
+  if (!preset) throw new Error(`--preset must be one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${values.preset}"`);
+  let tokenizerPath = values.tokenizer;
+  let tokenizerVocab = BYTE_VOCAB_SIZE;
+  if (tokenizerPath) tokenizerVocab = (await loadTokenizerFile(tokenizerPath)).vocabSize;
+  else {
+    tokenizerPath = path.join(values.out, 'byte-tokenizer', 'tokenizer.json');
+    if (!fs.existsSync(tokenizerPath)) writeJsonAtomic(tokenizerPath, byteTokenizerJson());
+  }
+  const n = (name: keyof Values) => numberOption(values, name);
+  const model = {
+    ...preset,
+    n_layer: n('n-layer') ?? preset.n_layer, n_head: n('n-head') ?? preset.n_head, n_embd: n('n-embd') ?? preset.n_embd,
+    n_positions: n('n-positions') ?? preset.n_positions, vocab_size: n('vocab-size') ?? tokenizerVocab,
+  };
+  const defaults = defaultTrainOptions({ dataPath: values.data, tokenizerPath, outDir: values.out, model });
+  const optimizerKind = values.optimizer ?? 'adamw';
+  if (optimizerKind !== 'adamw' && optimizerKind !== 'sgd') throw new Error(`--optimizer must be adamw or sgd, got "${optimizerKind}"`);
+  const weightDecay = numberOption(values, 'weight-decay', false) ?? (optimizerKind === 'sgd' ? 0 : 0.1);
+  const optimizer = optimizerKind === 'sgd' ? { kind: 'sgd' as const, momentum: 0.9, weightDecay } : { ...defaults.optimizer, weightDecay };
+  const rank = n('lora-rank');
+  return {
+    ...defaults,
+    baseModel: values.base,
+    lora: rank ? { rank, alpha: numberOption(values, 'lora-alpha', false) ?? 2 * rank, targets: (values['lora-targets'] ?? 'attn.c_attn').split(',').map((t) => t.trim()) } : undefined,
+    resume: values.resume ?? false,
+    steps: n('steps') ?? defaults.steps,
+    epochs: numberOption(values, 'epochs', false),
+    batchSize: n('batch') ?? defaults.batchSize,
+    contextLength: n('context') ?? model.n_positions,
+    learningRate: numberOption(values, 'lr', false) ?? (optimizerKind === 'sgd' ? 0.1 : defaults.learningRate),
+    warmupSteps: n('warmup') ?? defaults.warmupSteps,
+    optimizer,
+    seed: n('seed') ?? defaults.seed,
+    evalEvery: n('eval-every') ?? defaults.evalEvery,
+    sampleEvery: n('sample-every') ?? defaults.sampleEvery,
+    checkpointEvery: n('checkpoint-every') ?? defaults.checkpointEvery,
+    samplePrompt: values.prompt ?? defaults.samplePrompt,
+    threads: n('threads'),
+  };
+}
+
+function printEvent(event: TrainEvent): void {
+  if (event.type === 'progress') {
+    const val = event.validationLoss === undefined ? '' : `  val ${event.validationLoss.toFixed(4)}`;
+    console.log(`step ${String(event.step).padStart(6)}/${event.totalSteps}  loss ${event.loss.toFixed(4)}${val}  lr ${event.learningRate.toExponential(2)}  |g| ${event.gradNorm.toFixed(2)}  ${event.tokensPerSecond.toFixed(0)} tok/s  eta ${Math.round(event.etaSeconds)} s`);
+  } else if (event.type === 'sample') {
+    console.log(`--- sample at step ${event.step}: ${JSON.stringify(event.prompt + event.text)}`);
+  } else if (event.type === 'checkpoint') {
+    console.log(`checkpoint: ${event.folder}${event.best ? ' (best so far)' : ''}`);
+  } else if (event.type === 'done') {
+    console.log(`${event.cancelled ? 'stopped' : 'done'} at step ${event.step}, loss ${event.finalLoss.toFixed(4)}${event.bestValidationLoss === undefined ? '' : `, best validation loss ${event.bestValidationLoss.toFixed(4)} in ${event.bestFolder}`}`);
+  }
+}
+
+export const trainCommand: CliCommand = {
+  summary: 'train a GPT (or LoRA adapters) on a text file or folder; checkpoints are model folders',
+  async run(args) {
+    const { values } = parseArgs({ args, options: OPTIONS });
+    if (values.help || !values.data || !values.out) {
+      console.log(USAGE);
+      if (!values.help) process.exitCode = 2;
+      return;
+    }
+    const options = await optionsFromArgs(values);
+    const controller = new AbortController();
+    const stop = () => {
+      console.log('stopping after this step (Ctrl+C again to quit at once)…');
+      controller.abort();
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    try {
+      await train(options, { signal: controller.signal, onEvent: printEvent });
+    } finally {
+      process.removeListener('SIGINT', stop);
+    }
+  },
+};
