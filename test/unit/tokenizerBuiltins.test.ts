@@ -115,6 +115,15 @@ for (const name of Object.keys(RANKS) as BuiltinTokenizerName[]) {
       assert.deepEqual([special[0].start, special[0].end], [1, 14]);
     });
 
+    it('encodes a lone surrogate as U+FFFD, as TextEncoder does, and keeps the offsets in step', () => {
+      const text = 'a\ud800b \udfff😀';
+      assert.deepEqual(tokenizer.encodeIds(text), tiktoken.encode(text, 'all'));
+      const spans = tokenizer.encode(text);
+      assert.equal(spans[spans.length - 1].end, text.length);
+      assert.deepEqual(Buffer.concat(spans.map((s) => s.bytes)), Buffer.from(new TextEncoder().encode(text)));
+      assert.equal(tokenizer.decode(spans.map((s) => s.id)), 'a\ufffdb \ufffd😀');
+    });
+
     it('knows its vocabulary size (largest id + 1)', () => {
       const largest = Math.max(...Object.values(RANKS[name].special_tokens));
       assert.equal(tokenizer.vocabSize, largest + 1);
