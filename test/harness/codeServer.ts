@@ -113,6 +113,8 @@ export interface CodeServer {
   readonly url: string;
   readonly folders: RunFolders;
   readonly logFile: string;
+  /** Settles with the exit code when the server process ends. */
+  readonly exited: Promise<number | null>;
   /** `vscode-remote://127.0.0.1:PORT/abs/path`: how the web workbench names a path on the server. */
   remoteUri(absolutePath: string): string;
   /** Stops the server and everything it started; `removeFolders` also deletes the run folder. */
@@ -154,6 +156,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     url,
     folders,
     logFile,
+    exited,
     remoteUri: (absolutePath) => `vscode-remote://127.0.0.1:${port}${absolutePath}`,
     stop: (removeFolders = false) => stopServer(child, exited, folders, removeFolders),
   };

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { codeServerCli, freshRunFolders } from './codeServer';
+import { codeServerCli, freshRunFolders, type RunFolders } from './codeServer';
 import { runMain } from './lifecycle';
 import { node24Bin, repoRoot } from './paths';
 import { node24Env, provision } from './provision';
@@ -42,32 +42,49 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-runMain(async () => {
-  await provision();
+export interface PackedVsix {
+  readonly file: string;
+  readonly files: number;
+  readonly bytes: number;
+  /** publisher.name@version, as code-server lists it once installed. */
+  readonly id: string;
+}
+
+/** Packs the current dist/ into `outDir`; the contents are checked first, the size after. */
+export function packVsix(outDir: string): PackedVsix {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; publisher: string; version: string };
-  run(process.execPath, ['esbuild.config.mjs', '--production']);
-
-  const files = run(node24Bin, [vsce, 'ls'], node24Env()).split('\n').filter(Boolean);
-  checkContents(files);
-
-  const vsix = path.join(repoRoot, `${manifest.name}-${TARGET}-${manifest.version}.vsix`);
-  const packStarted = Date.now();
-  run(node24Bin, [vsce, 'package', '--target', TARGET, '--out', vsix], node24Env());
-  const bytes = fs.statSync(vsix).size;
-  console.log(`package: ${path.relative(repoRoot, vsix)}, ${files.length} files, ${megabytes(bytes)} (packed in ${((Date.now() - packStarted) / 1000).toFixed(1)} s)`);
+  const contents = run(node24Bin, [vsce, 'ls'], node24Env()).split('\n').filter(Boolean);
+  checkContents(contents);
+  const file = path.join(outDir, `${manifest.name}-${TARGET}-${manifest.version}.vsix`);
+  run(node24Bin, [vsce, 'package', '--target', TARGET, '--out', file], node24Env());
+  const bytes = fs.statSync(file).size;
   if (bytes > MAX_BYTES) throw new Error(`the VSIX is ${megabytes(bytes)}, over the ${megabytes(MAX_BYTES)} limit`);
+  return { file, files: contents.length, bytes, id: `${manifest.publisher}.${manifest.name}@${manifest.version}` };
+}
 
-  // Install into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
-  const folders = freshRunFolders('package');
-  const installStarted = Date.now();
-  try {
-    codeServerCli(folders, ['--install-extension', vsix, '--force']);
-    const id = `${manifest.publisher}.${manifest.name}@${manifest.version}`;
-    const listed = codeServerCli(folders, ['--list-extensions', '--show-versions']);
-    if (!listed.split('\n').some((line) => line.trim() === id)) throw new Error(`installed, but code-server lists:\n${listed}`);
-    console.log(`package: code-server --install-extension succeeded in ${((Date.now() - installStarted) / 1000).toFixed(1)} s (${id})`);
-  } finally {
-    fs.rmSync(folders.root, { recursive: true, force: true });
-  }
-  return 0;
-});
+/** Installs the VSIX with code-server's CLI into `folders` and checks that code-server lists it. */
+export function installVsix(folders: RunFolders, vsix: PackedVsix): void {
+  codeServerCli(folders, ['--install-extension', vsix.file, '--force']);
+  const listed = codeServerCli(folders, ['--list-extensions', '--show-versions']);
+  if (!listed.split('\n').some((line) => line.trim() === vsix.id)) throw new Error(`installed ${vsix.file}, but code-server lists:\n${listed}`);
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    await provision();
+    run(process.execPath, ['esbuild.config.mjs', '--production']);
+    const packStarted = Date.now();
+    const vsix = packVsix(repoRoot);
+    console.log(`package: ${path.relative(repoRoot, vsix.file)}, ${vsix.files} files, ${megabytes(vsix.bytes)} (packed in ${((Date.now() - packStarted) / 1000).toFixed(1)} s)`);
+    // Install into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
+    const folders = freshRunFolders('package');
+    const installStarted = Date.now();
+    try {
+      installVsix(folders, vsix);
+      console.log(`package: code-server --install-extension succeeded in ${((Date.now() - installStarted) / 1000).toFixed(1)} s (${vsix.id})`);
+    } finally {
+      fs.rmSync(folders.root, { recursive: true, force: true });
+    }
+    return 0;
+  });
+}
