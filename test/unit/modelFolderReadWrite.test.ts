@@ -158,4 +158,24 @@ describe('model folders: write, read, open', () => {
     assert.ok(maxAbsDiff(next.logits, toyLogits(options, toy, [4, 5, 6], 2, 3)) < 1e-5);
     await model.release();
   });
+
+  it('sizes the empty cache of a grouped-query-attention folder from num_key_value_heads and head_dim', async () => {
+    // 8 query heads share 2 key/value heads of 2 dims each (hidden_size 16 / 8 heads); the graph leaves them symbolic.
+    const options = { ...TOY_DEFAULTS, heads: 2, headDim: 2, symbolicHeads: true };
+    const toy = toyWeights(options);
+    const gqa = path.join(parent, 'gqa');
+    fs.mkdirSync(path.join(gqa, 'onnx'), { recursive: true });
+    fs.writeFileSync(path.join(gqa, 'onnx', 'model.onnx'), buildToyDecodeGraph(options, toy));
+    const configJson = { model_type: 'llama', vocab_size: options.vocab, max_position_embeddings: options.context, hidden_size: 16, num_attention_heads: 8, num_key_value_heads: 2, num_hidden_layers: 2 };
+    fs.writeFileSync(path.join(gqa, 'config.json'), JSON.stringify(configJson));
+    fs.writeFileSync(path.join(gqa, 'tokenizer.json'), JSON.stringify(wordLevelTokenizerJson(options.vocab)));
+
+    const { model } = await openModelFolder(gqa, { threads: 1 });
+    assert.deepEqual(model.signature.past.map((slot) => slot.emptyDims), new Array(4).fill([1, 2, 0, 2]));
+    const first = await model.forward([1, 2, 3]);
+    const next = await model.forward([4], first.cache);
+    assert.ok(maxAbsDiff(next.logits, toyLogits(options, toy, [1, 2, 3, 4], 3, 4)) < 1e-5);
+    assert.equal(next.cache.bytes, 2 * 2 * 2 * 4 * 2 * 4, 'layers × (key, value) × kv heads × tokens × head_dim × 4 bytes');
+    await model.release();
+  });
 });
