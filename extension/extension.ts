@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
+import { registerWalkthrough } from './walkthrough/register';
 
 /** What activate() returns: read by the integration tests only (test/integration). */
 export interface ExtensionTestApi {
@@ -14,6 +15,7 @@ export interface ExtensionTestApi {
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const started = Date.now();
   const tokenizer = registerTokenizer(context);
+  registerWalkthrough(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer };
 }

@@ -1,0 +1,49 @@
+// VS Code glue for the built-in walkthrough "LLM Pipeline: 8 steps": its "Try it" buttons, a
+// command that opens it, and one that opens the project's discussions in the browser.
+import * as vscode from 'vscode';
+import { log } from '../log';
+import { discussionsUrl } from './discussions';
+import { SAMPLE_STORY_PATH, passageRange, tryItSteps, type TryItStep } from './tryItSteps';
+
+/** The walkthrough's id in package.json contributes.walkthroughs. */
+export const WALKTHROUGH_ID = 'llmPipeline.eightSteps';
+
+export function registerWalkthrough(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    ...tryItSteps.map((step) => vscode.commands.registerCommand(step.command, () => tryIt(context.extensionUri, step))),
+    vscode.commands.registerCommand('llmPipeline.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
+    ),
+    vscode.commands.registerCommand('llmPipeline.openDiscussions', () => openDiscussions(context.extension)),
+  );
+}
+
+/** Opens the sample beside the walkthrough, selects the step's passage and runs its inspector on it. */
+async function tryIt(extensionUri: vscode.Uri, step: TryItStep): Promise<void> {
+  const uri = vscode.Uri.joinPath(extensionUri, ...SAMPLE_STORY_PATH);
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const { start, end } = passageRange(document.getText(), step.passage);
+    const selection = new vscode.Selection(document.positionAt(start), document.positionAt(end));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preview: false });
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    await vscode.commands.executeCommand(step.inspector);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log().error(`Try it (${step.command}) on ${uri.fsPath}: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run the walkthrough example on {0}: {1}', uri.fsPath, message));
+  }
+}
+
+async function openDiscussions(extension: vscode.Extension<unknown>): Promise<void> {
+  const manifest = extension.packageJSON as { repository?: { url?: string } };
+  try {
+    const url = discussionsUrl(manifest.repository?.url ?? '');
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(url));
+    if (!opened) void vscode.window.showInformationMessage(vscode.l10n.t('Open {0} in your browser to ask a question or start a discussion.', url));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log().error(`Open Discussions: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not open the discussions page: {0}', message));
+  }
+}

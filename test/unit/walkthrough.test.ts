@@ -1,0 +1,180 @@
+// The built-in walkthrough as package.json declares it: its eight steps, their media, the commands
+// their buttons run, and the "Try it" table the host glue uses to open the sample story.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { discussionsUrl } from '../../extension/walkthrough/discussions';
+import { SAMPLE_STORY_PATH, passageRange, tryItSteps } from '../../extension/walkthrough/tryItSteps';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface Step {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly media: { readonly markdown?: string; readonly image?: string; readonly svg?: string; readonly altText?: string };
+  readonly completionEvents?: readonly string[];
+}
+interface Manifest {
+  readonly repository: { readonly url: string };
+  readonly contributes: {
+    readonly commands: readonly { readonly command: string; readonly title: string; readonly category?: string }[];
+    readonly menus: { readonly commandPalette: readonly { readonly command: string; readonly when?: string }[] };
+    readonly walkthroughs: readonly { readonly id: string; readonly title: string; readonly description: string; readonly steps: readonly Step[] }[];
+    readonly snippets: readonly { readonly language: string; readonly path: string }[];
+  };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+const registered = new Set(manifest.contributes.commands.map((c) => c.command));
+const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
+
+/** The eight pipeline stages, in order: the step id, words its title must contain, and its page. */
+const expectedSteps = [
+  ['inputProcessing', ['Input processing', 'tokens', 'chat templates'], 'step1-input-processing.md'],
+  ['neuralNetwork', ['neural network', 'embeddings', 'attention', 'layers'], 'step2-neural-network.md'],
+  ['outputProcessing', ['Output processing', 'greedy', 'top-k', 'top-p', 'beam search'], 'step3-output-processing.md'],
+  ['training', ['Training and optimization'], 'step4-training.md'],
+  ['memoryAndContext', ['Memory and context', 'context windows', 'RAG'], 'step5-memory-and-context.md'],
+  ['customizationAndInference', ['Customization and inference', 'LoRA', 'quantization'], 'step6-customization-and-inference.md'],
+  ['evaluationAndSafety', ['Evaluation and safety', 'bias', 'hallucination'], 'step7-evaluation-and-safety.md'],
+  ['scalingAndTrends', ['Scaling and future trends'], 'step8-scaling-and-trends.md'],
+] as const;
+
+/** Command ids named by `command:` links in a walkthrough description or a markdown page. */
+function commandLinks(text: string): string[] {
+  return [...text.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
+}
+
+/** Lines of a description that VS Code renders as buttons: a line holding nothing but one link. */
+function buttonLines(description: string): string[] {
+  return description.split('\n').filter((line) => /^\[[^\]]+\]\([^)]+\)$/.test(line.trim()));
+}
+
+describe('walkthrough contribution "LLM Pipeline: 8 steps"', () => {
+  it('is declared with its id and title', () => {
+    assert.ok(walkthrough, 'package.json contributes.walkthroughs has no entry with id llmPipeline.eightSteps');
+    assert.equal(walkthrough.title, 'LLM Pipeline: 8 steps');
+    assert.ok(walkthrough.description.length > 40, 'the walkthrough needs a description');
+  });
+
+  it('has the eight pipeline steps in order, each titled after its stage', () => {
+    assert.ok(walkthrough);
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), expectedSteps.map(([id]) => id));
+    walkthrough.steps.forEach((step, i) => {
+      const [, words] = expectedSteps[i];
+      assert.ok(step.title.startsWith(`${i + 1}. `), `step ${step.id}: title "${step.title}" should start with "${i + 1}. "`);
+      for (const word of words) {
+        assert.ok(step.title.toLowerCase().includes(word.toLowerCase()), `step ${step.id}: title "${step.title}" should mention "${word}"`);
+      }
+    });
+  });
+
+  it("shows each step's markdown page as its media, and the page file exists", () => {
+    assert.ok(walkthrough);
+    walkthrough.steps.forEach((step, i) => {
+      const expected = `walkthroughs/${expectedSteps[i][2]}`;
+      assert.equal(step.media.markdown, expected, `step ${step.id}: media.markdown`);
+      assert.ok(fs.existsSync(path.join(root, expected)), `step ${step.id}: ${expected} does not exist`);
+    });
+  });
+
+  it('names only commands that package.json registers, in buttons, links and completion events', () => {
+    assert.ok(walkthrough);
+    for (const step of walkthrough.steps) {
+      const named = [
+        ...commandLinks(step.description),
+        ...(step.completionEvents ?? []).filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length)),
+      ];
+      for (const command of named) {
+        assert.ok(registered.has(command), `step ${step.id} names ${command}, which is not in contributes.commands`);
+      }
+    }
+  });
+
+  it('completes a step with a button when that button or its inspector runs; the others when read', () => {
+    assert.ok(walkthrough);
+    for (const step of walkthrough.steps) {
+      const buttons = buttonLines(step.description).flatMap(commandLinks);
+      const events = step.completionEvents ?? [];
+      if (buttons.length === 0) {
+        assert.deepEqual(events, ['onStepSelected'], `step ${step.id} has no button, so it completes when selected`);
+        assert.match(step.description, /coming in a later release/, `step ${step.id} must say plainly that its inspector is coming`);
+        continue;
+      }
+      for (const command of buttons) assert.ok(events.includes(`onCommand:${command}`), `step ${step.id}: completionEvents lacks onCommand:${command}`);
+      const tryIt = tryItSteps.find((t) => buttons.includes(t.command));
+      assert.ok(tryIt, `step ${step.id}: its button should be a "Try it" command from extension/walkthrough/tryItSteps.ts`);
+      assert.ok(events.includes(`onCommand:${tryIt.inspector}`), `step ${step.id}: running ${tryIt.inspector} directly should complete it too`);
+    }
+  });
+
+  it('offers a "Try it" button for every registered inspector the table knows, and for no other', () => {
+    assert.ok(walkthrough);
+    const buttons = new Set(walkthrough.steps.flatMap((s) => buttonLines(s.description).flatMap(commandLinks)));
+    for (const step of tryItSteps) {
+      assert.ok(registered.has(step.inspector), `${step.command} runs ${step.inspector}, which package.json does not register`);
+      assert.ok(registered.has(step.command), `${step.command} is not in contributes.commands`);
+      assert.ok(buttons.has(step.command), `no walkthrough step has a button for ${step.command}`);
+    }
+  });
+});
+
+describe('walkthrough commands', () => {
+  const mine = ['llmPipeline.openWalkthrough', 'llmPipeline.openDiscussions', ...tryItSteps.map((t) => t.command)];
+  const glue = fs.readdirSync(path.join(root, 'extension', 'walkthrough'))
+    .map((f) => fs.readFileSync(path.join(root, 'extension', 'walkthrough', f), 'utf8'))
+    .join('\n');
+
+  it('are contributed in the "LLM Pipeline" category and registered by extension/walkthrough', () => {
+    for (const command of mine) {
+      const entry = manifest.contributes.commands.find((c) => c.command === command);
+      assert.ok(entry, `${command} is missing from contributes.commands`);
+      assert.equal(entry.category, 'LLM Pipeline', `${command}: category`);
+      assert.ok(glue.includes(`'${command}'`), `${command} is not registered in extension/walkthrough`);
+    }
+  });
+
+  it('hide the "Try it" commands from the command palette, where the inspectors themselves are', () => {
+    for (const step of tryItSteps) {
+      const clause = manifest.contributes.menus.commandPalette.find((m) => m.command === step.command);
+      assert.equal(clause?.when, 'false', `${step.command} needs a commandPalette entry with when "false"`);
+    }
+  });
+
+  it('"Try it" passages lie on one line of the sample story shipped with the extension', () => {
+    const sample = fs.readFileSync(path.join(root, ...SAMPLE_STORY_PATH), 'utf8');
+    for (const step of tryItSteps) {
+      const { start, end } = passageRange(sample, step.passage);
+      assert.equal(sample.slice(start, end), step.passage);
+      assert.ok(!step.passage.includes('\n'), `${step.command}: the passage should not span lines (CRLF checkouts)`);
+    }
+    assert.throws(() => passageRange(sample, 'no such passage'), /sample story does not contain the passage "no such passage"/);
+  });
+
+  it('open the GitHub Discussions page of the repository in package.json', () => {
+    assert.equal(discussionsUrl(manifest.repository.url), 'https://github.com/llm-pipeline-lab/llm-pipeline-lab/discussions');
+    assert.equal(discussionsUrl('git+https://github.com/a/b.git'), 'https://github.com/a/b/discussions');
+    assert.equal(discussionsUrl('https://github.com/a/b/'), 'https://github.com/a/b/discussions');
+    assert.throws(() => discussionsUrl('https://gitlab.com/a/b'), /is not an https:\/\/github.com\/OWNER\/REPO address/);
+  });
+});
+
+describe('snippet contribution', () => {
+  it('contributes snippets/typescript.json for TypeScript and snippets/python.json for Python', () => {
+    const byLanguage = new Map(manifest.contributes.snippets.map((s) => [s.language, s.path]));
+    assert.equal(byLanguage.get('typescript'), './snippets/typescript.json');
+    assert.equal(byLanguage.get('python'), './snippets/python.json');
+    for (const file of byLanguage.values()) assert.ok(fs.existsSync(path.join(root, file)), `${file} does not exist`);
+  });
+});
+
+describe('content error report template', () => {
+  it('asks which step and page is wrong, what it says, and what is right, with a source', () => {
+    const template = fs.readFileSync(path.join(root, '.github', 'ISSUE_TEMPLATE', 'content-error.yml'), 'utf8');
+    assert.match(template, /^name: /m);
+    for (const step of expectedSteps) assert.ok(template.includes(step[2]), `the template should list ${step[2]}`);
+    assert.match(template, /id: correction/);
+    assert.match(template, /id: source/);
+  });
+});

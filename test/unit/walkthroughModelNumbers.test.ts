@@ -1,0 +1,162 @@
+// Every number a walkthrough page quotes for the bundled model sits in a "Shapes in the bundled model"
+// table, keyed by a quantity this test knows how to compute. The base sizes are read from the bundled
+// model's config.json (models/*/config.json) when it is there, and from the pages' own tables when it
+// is not; every derived number (parameter counts, cache sizes, losses, FLOPs) is then recomputed here.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const pagesDir = path.join(root, 'walkthroughs');
+
+/** The sizes a GPT-2 config.json fixes (Hugging Face names). */
+interface Sizes {
+  readonly n_layer: number;
+  readonly n_head: number;
+  readonly n_embd: number;
+  readonly n_positions: number;
+  readonly vocab_size: number;
+  /** MLP width; config.json may leave it null, meaning 4 × n_embd. */
+  readonly n_inner: number;
+  /** GPT-2 ties the output layer to the embedding table unless config.json says otherwise. */
+  readonly tied: boolean;
+}
+
+const baseKeys = ['n_layer', 'n_head', 'n_embd', 'n_positions', 'vocab_size'] as const;
+
+/** Each quantity a page may quote, computed from the sizes. */
+function quantities(s: Sizes): Map<string, number> {
+  const d = s.n_embd;
+  const perLayer = (3 * d * d + 3 * d) + (d * d + d) + (d * s.n_inner + s.n_inner) + (s.n_inner * d + d) + 2 * (2 * d);
+  const params = s.vocab_size * d * (s.tied ? 1 : 2) + s.n_positions * d + s.n_layer * perLayer + 2 * d;
+  const kvPerToken = 2 * s.n_layer * d * 4;
+  return new Map([
+    ['n_layer', s.n_layer],
+    ['n_head', s.n_head],
+    ['n_embd', d],
+    ['n_positions', s.n_positions],
+    ['vocab_size', s.vocab_size],
+    ['head_dim', d / s.n_head],
+    ['n_inner', s.n_inner],
+    ['embedding_params', s.vocab_size * d],
+    ['params_per_layer', perLayer],
+    ['params', params],
+    ['attention_scores_per_layer', s.n_head * s.n_positions ** 2],
+    ['kv_cache_bytes_per_token', kvPerToken],
+    ['kv_cache_bytes_full', kvPerToken * s.n_positions],
+    ['initial_loss', Math.log(s.vocab_size)],
+    ['adamw_state_bytes', 16 * params],
+    ['c_attn_weights', 3 * d * d],
+    ['lora_params_c_attn_r8', 8 * (d + 3 * d)],
+    ['fp32_bytes', 4 * params],
+    ['int8_weight_bytes', params],
+    ['uniform_perplexity', s.vocab_size],
+    ['uniform_surprise_bits', Math.log2(s.vocab_size)],
+    ['chinchilla_tokens', 20 * params],
+    ['chinchilla_train_flops', 6 * params * 20 * params],
+  ]);
+}
+
+interface Quote {
+  readonly page: string;
+  readonly key: string;
+  readonly written: string;
+}
+
+/** Rows `| \`key\` | value | … |` of every page's "### Shapes in the bundled model" table. */
+function quotes(): Quote[] {
+  return fs.readdirSync(pagesDir).filter((f) => /^step\d-.*\.md$/.test(f)).sort().flatMap((page) => {
+    const text = fs.readFileSync(path.join(pagesDir, page), 'utf8');
+    const start = text.indexOf('### Shapes in the bundled model\n');
+    assert.ok(start >= 0, `${page} has no "### Shapes in the bundled model" table`);
+    const table = text.slice(start).split('\n\n')[1] ?? '';
+    return [...table.matchAll(/^\| `(\w+)` \| ([^|]+?) \|/gm)].map((m) => ({ page, key: m[1], written: m[2] }));
+  });
+}
+
+/** Half a unit of the last digit written: "8.318" → 0.0005, "2.188e14" → 0.0005e14, "4096" → 0 (exact). */
+function tolerance(written: string): number {
+  const [mantissa, exponent = '0'] = written.split('e');
+  const decimals = mantissa.split('.')[1]?.length ?? 0;
+  return decimals === 0 && exponent === '0' ? 0 : 0.5 * 10 ** (Number(exponent) - decimals);
+}
+
+/** The bundled model's config.json, if a model folder is present. */
+function bundledConfig(): { file: string; sizes: Sizes } | undefined {
+  const modelsDir = path.join(root, 'models');
+  const files = fs.existsSync(modelsDir)
+    ? fs.readdirSync(modelsDir).map((d) => path.join(modelsDir, d, 'config.json')).filter((f) => fs.existsSync(f))
+    : [];
+  if (files.length === 0) return undefined;
+  assert.equal(files.length, 1, `expected one bundled model under models/, found config.json in ${files.join(', ')}`);
+  const config = JSON.parse(fs.readFileSync(files[0], 'utf8')) as Record<string, unknown>;
+  const number = (key: string): number => {
+    const value = config[key];
+    assert.equal(typeof value, 'number', `${files[0]}: ${key} should be a number`);
+    return value as number;
+  };
+  const sizes: Sizes = {
+    n_layer: number('n_layer'),
+    n_head: number('n_head'),
+    n_embd: number('n_embd'),
+    n_positions: number('n_positions'),
+    vocab_size: number('vocab_size'),
+    n_inner: typeof config.n_inner === 'number' ? config.n_inner : 4 * number('n_embd'),
+    tied: config.tie_word_embeddings !== false,
+  };
+  return { file: path.relative(root, files[0]), sizes };
+}
+
+/** The base sizes as the pages quote them, for when no model folder is present. */
+function sizesFromPages(all: readonly Quote[]): Sizes {
+  const value = (key: string): number => {
+    const found = all.find((q) => q.key === key);
+    assert.ok(found, `no page quotes ${key}`);
+    return Number(found.written);
+  };
+  const [n_layer, n_head, n_embd, n_positions, vocab_size] = baseKeys.map(value);
+  return { n_layer, n_head, n_embd, n_positions, vocab_size, n_inner: 4 * n_embd, tied: true };
+}
+
+describe('model numbers quoted by the walkthrough', () => {
+  const all = quotes();
+  const config = bundledConfig();
+  const sizes = config?.sizes ?? sizesFromPages(all);
+  const expected = quantities(sizes);
+  const source = config ? config.file : 'the pages\' own n_layer, n_head, n_embd, n_positions and vocab_size';
+
+  it('every page quotes some, each keyed by a quantity the test can compute', () => {
+    const pages = new Set(all.map((q) => q.page));
+    assert.equal(pages.size, 8, 'each of the eight pages has a shapes table');
+    for (const q of all) assert.ok(expected.has(q.key), `${q.page}: unknown quantity ${q.key}`);
+  });
+
+  it(`agree with the sizes from ${source}`, () => {
+    for (const q of all) {
+      assert.match(q.written, /^\d+(\.\d+)?(e\d+)?$/, `${q.page}: ${q.key} is written as "${q.written}"`);
+      const want = expected.get(q.key) ?? NaN;
+      const got = Number(q.written);
+      assert.ok(Math.abs(got - want) <= tolerance(q.written) + 1e-9 * Math.abs(want), `${q.page}: ${q.key} is ${q.written}, but ${source} gives ${want}`);
+    }
+  });
+
+  it('quote one value for each quantity across all pages', () => {
+    const seen = new Map<string, string>();
+    for (const q of all) {
+      const before = seen.get(q.key);
+      if (before !== undefined) assert.equal(Number(q.written), Number(before), `${q.key} differs between pages`);
+      seen.set(q.key, q.written);
+    }
+  });
+
+  it('the parameter count matches a count made tensor by tensor, as in a GPT-2 state dict', () => {
+    const d = sizes.n_embd;
+    const shapes: number[][] = [[sizes.vocab_size, d], [sizes.n_positions, d], [d], [d]];
+    for (let layer = 0; layer < sizes.n_layer; layer++) {
+      shapes.push([d], [d], [d, 3 * d], [3 * d], [d, d], [d], [d], [d], [d, sizes.n_inner], [sizes.n_inner], [sizes.n_inner, d], [d]);
+    }
+    if (!sizes.tied) shapes.push([d, sizes.vocab_size]);
+    const counted = shapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+    assert.equal(counted, expected.get('params'));
+  });
+});
