@@ -91,12 +91,16 @@ runMain(async () => {
       'task.allowAutomaticTasks': 'on',
     },
   });
-  atExit(() => server.stop());
+  let stopping = false;
+  atExit(() => {
+    stopping = true;
+    return server.stop();
+  });
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   console.log(`\nLLM Pipeline Lab is running in VS Code at\n\n  ${url}\n`);
   if (!walkthrough) console.log(`(package.json does not contribute the walkthrough ${WALKTHROUGH} yet)`);
   console.log(`server log: ${path.relative(repoRoot, server.logFile)}. Press Ctrl+C to stop.`);
   const code = await server.exited;
-  console.error(`start: code-server exited (code ${code}); see ${server.logFile}`);
+  if (!stopping) console.error(`start: code-server exited (code ${code}); see ${server.logFile}`);
   return 1;
 });
