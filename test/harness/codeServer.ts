@@ -46,11 +46,35 @@ export function runFolders(root: string): RunFolders {
   };
 }
 
-/** A fresh run folder .harness/run-<name>-<pid>, removed first if a previous run left one. */
+/**
+ * A fresh run folder .harness/run-<name>-<pid>. Folders of finished runs are kept when they
+ * failed (for their logs) and deleted here once they are an hour old.
+ */
 export function freshRunFolders(name: string): RunFolders {
+  removeOldRunFolders();
   const root = path.join(harnessDir, `run-${name}-${process.pid}`);
   fs.rmSync(root, { recursive: true, force: true });
   return runFolders(root);
+}
+
+function removeOldRunFolders(): void {
+  if (!fs.existsSync(harnessDir)) return;
+  const hourAgo = Date.now() - 60 * 60_000;
+  for (const entry of fs.readdirSync(harnessDir)) {
+    const pid = Number(/^run-.+-(\d+)$/.exec(entry)?.[1]);
+    if (!pid || isRunning(pid)) continue;
+    const folder = path.join(harnessDir, entry);
+    if (fs.statSync(folder).mtimeMs < hourAgo) fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Node 24 environment with XDG_* inside the run folder, so code-server writes nothing in ~. */
