@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
   train: async () => (require('./train') as typeof import('./train')).trainCommand,
+  'train-base': async () => (require('./trainBase') as typeof import('./trainBase')).trainBaseCommand,
   'train-tokenizer': async () => (require('./trainTokenizer') as typeof import('./trainTokenizer')).trainTokenizerCommand,
 };
 
