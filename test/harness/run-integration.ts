@@ -8,6 +8,7 @@
 // window.codeAutomationLog. Both are exposed to the page by playwright.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SUMMARY_PREFIX } from '../integration/index';
 import { launchBrowser } from './browser';
 import { freshRunFolders, startCodeServer } from './codeServer';
 import { compileIntegration } from './compileIntegration';
@@ -15,7 +16,6 @@ import { atExit, requireBuiltExtension, runMain } from './lifecycle';
 import { integrationOutDir, repoRoot } from './paths';
 import { provision } from './provision';
 
-const SUMMARY_PREFIX = 'MOCHA_SUMMARY ';
 
 interface MochaSummary {
   readonly passes: number;
