@@ -36,10 +36,17 @@ function isProvisioned(): boolean {
   }
 }
 
-/** Environment for anything that must run on Node 24: code-server, its postinstall, vsce. */
+/**
+ * Environment for anything that must run on Node 24: code-server, its postinstall, vsce.
+ * Variables an outer `npm run` sets (npm_config_user_agent names Node 20, which code-server's
+ * postinstall rejects; npm_node_execpath, NODE) are dropped, so the inner npm describes itself.
+ */
 export function node24Env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(base).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD'),
+  );
   return {
-    ...base,
+    ...env,
     PATH: `${path.dirname(node24Bin)}:${base.PATH ?? ''}`,
     npm_config_nodedir: node24Dir,
   };
