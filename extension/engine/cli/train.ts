@@ -31,11 +31,12 @@ run
   --optimizer adamw|sgd  (default: adamw)
   --weight-decay X       (default: 0.1)
   --seed N               data order, initialization and samples (default: 1337)
+  --validation PATH      validation text (default: the last 10% of --data)
   --resume               continue from <out>/last
   --eval-every N --sample-every N --checkpoint-every N --prompt TEXT --threads N`;
 
 const OPTIONS = {
-  data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, base: { type: 'string' },
+  data: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, base: { type: 'string' },
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
@@ -80,6 +81,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   const rank = n('lora-rank');
   return {
     ...defaults,
+    validationPath: values.validation,
     baseModel: values.base,
     lora: rank ? { rank, alpha: numberOption(values, 'lora-alpha', false) ?? 2 * rank, targets: (values['lora-targets'] ?? 'attn.c_attn').split(',').map((t) => t.trim()) } : undefined,
     resume: values.resume ?? false,

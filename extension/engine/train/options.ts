@@ -14,6 +14,8 @@ export interface LoraSettings {
 export interface TrainOptions {
   /** A text file, or a folder of .txt/.md files. */
   readonly dataPath: string;
+  /** Validation text (file or folder); when absent, the last `validationFraction` of the data is held out. */
+  readonly validationPath?: string;
   /** tokenizer.json, or a folder holding one. */
   readonly tokenizerPath: string;
   /** Checkpoints go to <outDir>/last and <outDir>/best, each a complete model folder. */

@@ -82,7 +82,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const B = options.batchSize;
 
   const stream = loadTokenStream(options.dataPath, tokenizer);
-  const split = splitTrainValidation(stream, options.validationFraction, T);
+  const split = options.validationPath
+    ? { train: stream, validation: loadTokenStream(options.validationPath, tokenizer) }
+    : splitTrainValidation(stream, options.validationFraction, T);
   const sampler = new BatchSampler(split.train, B, T, options.seed);
   const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
   const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
