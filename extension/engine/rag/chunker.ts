@@ -1,0 +1,95 @@
+// Splits a file into chunks of at most `size` tokens, in three passes:
+//   1. sections from the file's structure (sections.ts);
+//   2. neighbouring sections are merged while they fit in one chunk, so small sections do not
+//      become tiny chunks;
+//   3. a section longer than `size` is cut into windows of `size` tokens that start every
+//      size - overlap tokens, so a sentence cut at one window's end is whole in the next.
+// The file is tokenized once; a chunk is a range of its tokens, and its text is the file text
+// those tokens cover. Token counts are those of the file's tokenization (a chunk encoded on its
+// own can differ by a token at each end, where a word was split across the boundary).
+
+import type { TextTokenizer, TokenSpan } from '../tokenizer/types';
+import { findSections, type FileKind } from './sections';
+
+export interface ChunkSettings {
+  /** Largest chunk, in tokens. */
+  readonly size: number;
+  /** Tokens shared by consecutive windows of one long section. */
+  readonly overlap: number;
+}
+
+export interface TextChunk {
+  /** UTF-16 offsets in the file, [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly tokenCount: number;
+  /** The section title it starts in (a heading or declaration), '' when there is none. */
+  readonly title: string;
+}
+
+export function checkChunkSettings(settings: ChunkSettings): void {
+  const { size, overlap } = settings;
+  if (!Number.isInteger(size) || size < 8) throw new Error(`chunk size must be a whole number of tokens, at least 8 (got ${size})`);
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size / 2) {
+    throw new Error(`chunk overlap must be a whole number from 0 to less than half the chunk size (got ${overlap} for size ${size})`);
+  }
+}
+
+interface TokenRange {
+  readonly first: number;
+  /** One past the last token. */
+  readonly last: number;
+  readonly title: string;
+}
+
+export function chunkText(text: string, kind: FileKind, tokenizer: TextTokenizer, settings: ChunkSettings): TextChunk[] {
+  checkChunkSettings(settings);
+  const spans = tokenizer.encode(text).filter((s) => s.end > s.start);
+  if (spans.length === 0) return [];
+  const ranges = windows(merge(sectionRanges(text, kind, spans), settings.size), settings);
+  return ranges.map(({ first, last, title }) => {
+    const start = spans[first].start;
+    const end = spans[last - 1].end;
+    return { start, end, text: text.slice(start, end), tokenCount: last - first, title };
+  });
+}
+
+/** Each section as the range of tokens that start inside it. */
+function sectionRanges(text: string, kind: FileKind, spans: readonly TokenSpan[]): TokenRange[] {
+  const sections = findSections(text, kind);
+  const ranges: TokenRange[] = [];
+  let token = 0;
+  sections.forEach((section, i) => {
+    const end = sections[i + 1]?.start ?? Infinity;
+    const first = token;
+    while (token < spans.length && spans[token].start < end) token++;
+    if (token > first) ranges.push({ first, last: token, title: section.title });
+  });
+  return ranges;
+}
+
+/** Joins consecutive sections while the joined range stays within `size` tokens. */
+function merge(ranges: readonly TokenRange[], size: number): TokenRange[] {
+  const merged: TokenRange[] = [];
+  for (const range of ranges) {
+    const previous = merged[merged.length - 1];
+    if (previous && range.last - previous.first <= size) merged[merged.length - 1] = { ...previous, last: range.last };
+    else merged.push(range);
+  }
+  return merged;
+}
+
+/** Cuts ranges longer than `size` into overlapping windows: starts at first, first + stride, ... */
+function windows(ranges: readonly TokenRange[], { size, overlap }: ChunkSettings): TokenRange[] {
+  const out: TokenRange[] = [];
+  const stride = size - overlap;
+  for (const range of ranges) {
+    for (let first = range.first; ; first += stride) {
+      const last = Math.min(first + size, range.last);
+      out.push({ first, last, title: range.title });
+      if (last === range.last) break;
+    }
+  }
+  return out;
+}

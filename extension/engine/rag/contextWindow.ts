@@ -1,0 +1,85 @@
+// How a prompt fills a model's context window. The window holds contextLength tokens: the prompt
+// and, after it, the answer still to be generated. When prompt + answer room does not fit,
+// something is cut, by one of two policies:
+//   'drop-sources':   drop the lowest-ranked sources first (what RAG pipelines do), then, if still
+//                     too long, cut from the start;
+//   'truncate-start': keep only the last tokens (a sliding window over the text: the oldest
+//                     tokens leave first, the question at the end stays).
+// The result lists every segment with the tokens kept and the text cut, to be drawn, not told.
+
+import type { TextTokenizer } from '../tokenizer/types';
+import type { PromptSegment } from './promptAssembly';
+
+export type OverflowPolicy = 'drop-sources' | 'truncate-start';
+
+export interface BudgetSegment {
+  readonly kind: PromptSegment['kind'];
+  readonly label: string;
+  readonly tokens: number;
+  /** Tokens of this segment still in the window (0 when dropped). */
+  readonly kept: number;
+  /** The text that did not fit ('' when all of it did). */
+  readonly cutText: string;
+}
+
+export interface ContextBudget {
+  readonly contextLength: number;
+  /** Room held back for the answer. */
+  readonly answerTokens: number;
+  /** The prompt's tokens before anything is cut. */
+  readonly promptTokens: number;
+  /** Prompt tokens over the room (contextLength − answerTokens); 0 when it fits. */
+  readonly overflow: number;
+  readonly policy: OverflowPolicy;
+  readonly segments: readonly BudgetSegment[];
+  /** The token ids the model reads: the kept part of every segment, in order. */
+  readonly keptIds: readonly number[];
+  /** Window tokens left free after the kept prompt and the answer room. */
+  readonly free: number;
+}
+
+export function contextBudget(
+  tokenizer: TextTokenizer,
+  segments: readonly PromptSegment[],
+  contextLength: number,
+  answerTokens: number,
+  policy: OverflowPolicy,
+): ContextBudget {
+  if (answerTokens >= contextLength) throw new Error(`the answer room (${answerTokens} tokens) must be smaller than the context window (${contextLength})`);
+  const encoded = segments.map((s) => tokenizer.encode(s.text));
+  const promptTokens = encoded.reduce((sum, e) => sum + e.length, 0);
+  const room = contextLength - answerTokens;
+  // First token kept of each segment; encoded[i].length means none of it.
+  const firstKept = encoded.map(() => 0);
+  let excess = promptTokens - room;
+  if (policy === 'drop-sources') {
+    for (let i = segments.length - 1; i >= 0 && excess > 0; i--) {
+      if (segments[i].kind !== 'source') continue;
+      firstKept[i] = encoded[i].length;
+      excess -= encoded[i].length;
+    }
+  }
+  for (let i = 0; i < segments.length && excess > 0; i++) {
+    const available = encoded[i].length - firstKept[i];
+    const cut = Math.min(available, excess);
+    firstKept[i] += cut;
+    excess -= cut;
+  }
+  const budgetSegments = segments.map((s, i): BudgetSegment => {
+    const spans = encoded[i];
+    const first = firstKept[i];
+    const cutEnd = first === 0 ? 0 : first >= spans.length ? s.text.length : spans[first].start;
+    return { kind: s.kind, label: s.label, tokens: spans.length, kept: spans.length - first, cutText: s.text.slice(0, cutEnd) };
+  });
+  const keptIds = encoded.flatMap((spans, i) => spans.slice(firstKept[i]).map((t) => t.id));
+  return {
+    contextLength,
+    answerTokens,
+    promptTokens,
+    overflow: Math.max(0, promptTokens - room),
+    policy,
+    segments: budgetSegments,
+    keptIds,
+    free: contextLength - answerTokens - keptIds.length,
+  };
+}
