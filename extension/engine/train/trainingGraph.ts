@@ -75,7 +75,9 @@ export function emitForwardLoss(g: GraphBuilder, options: Omit<TrainingGraphOpti
   const { logits } = emitGPT2Forward(g, config, { inputIds, positionIds: positions, attentionBias: bias }, resolve);
   const flatLogits = g.op('Reshape', [logits, g.constant(BigInt64Array.of(-1n, BigInt(config.vocab_size)), [2], 'logits_2d')]); // [B·T, V]
   const flatTargets = g.op('Reshape', [targets, g.constant(BigInt64Array.of(-1n), [1], 'targets_1d')]); //                      [B·T]
-  const loss = g.op('SoftmaxCrossEntropyLoss', [flatLogits, flatTargets], { reduction: attr.string('mean'), ignore_index: attr.int(IGNORE_INDEX) }, { name: 'loss_value' });
+  // The log-probabilities output costs nothing extra (the op computes them anyway) and spares the
+  // backward pass a second softmax over [B·T, V].
+  const [loss] = g.node('SoftmaxCrossEntropyLoss', [flatLogits, flatTargets], { reduction: attr.string('mean'), ignore_index: attr.int(IGNORE_INDEX) }, { name: 'loss_value', outputs: 2 });
   return { loss, parameters };
 }
 

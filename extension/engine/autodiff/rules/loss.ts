@@ -12,20 +12,23 @@ const softmaxCrossEntropy: GradientRule = (node, [dLoss], ctx) => {
   if (!dLoss || !ctx.needs(node, 0)) return [];
   if (node.inputs[2]) throw new Error(`SoftmaxCrossEntropyLoss ${node.name}: class weights are not supported by the gradient rule`);
   const [scores, labels] = node.inputs;
-  const { dtype, dims } = ctx.info(scores);
+  const { dtype } = ctx.info(scores);
   const labelDims = ctx.dims(labels);
-  const V = dims[1];
   const reductionAttr = node.attributes.reduction;
   const reduction = reductionAttr?.kind === 'string' ? reductionAttr.value : 'mean';
   const ignore = node.attributes.ignore_index?.kind === 'int' ? node.attributes.ignore_index.value : undefined;
 
-  // p − onehot(label): subtract 1 where the class index equals the label.
+  // p − onehot(label): p from the node's log-probabilities when it outputs them (one Exp), else a
+  // fresh softmax; then 1 is subtracted at each label's class: gather pᵢ[labelᵢ], scatter it back
+  // minus 1. One pass over the [N, V] scores instead of comparing every class with the label.
+  // Ignored positions use class 0 here; their scale sᵢ below is 0, which clears the whole row.
   const probabilities = node.outputs[1] ? ctx.op('Exp', [node.outputs[1]]) : ctx.op('Softmax', [scores], { axis: attr.int(1) });
-  const classShape = dims.map((d, i) => (i === 1 ? V : 1)); //                      [1, V, 1…]
-  const classes = ctx.g.constant(BigInt64Array.from({ length: V }, (_, v) => BigInt(v)), classShape, 'grad_classes');
   const labelsOnClassAxis = ctx.op('Unsqueeze', [labels, ctx.ints([1])]); //        [N, 1, d…]
-  const isLabel = ctx.op('Equal', [labelsOnClassAxis, classes]); //                 [N, V, d…]
-  const residual = ctx.op('Where', [isLabel, ctx.op('Sub', [probabilities, ctx.scalar(1, dtype)]), probabilities]);
+  const safeLabels = ignore === undefined
+    ? labelsOnClassAxis
+    : ctx.op('Where', [ctx.op('Equal', [labelsOnClassAxis, ctx.ints([ignore])]), ctx.ints([0]), labelsOnClassAxis]);
+  const atLabel = ctx.g.op('GatherElements', [probabilities, safeLabels], { axis: attr.int(1) }, { name: 'grad_GatherElements' }); // [N, 1, d…]
+  const residual = ctx.g.op('ScatterElements', [probabilities, safeLabels, ctx.op('Sub', [atLabel, ctx.scalar(1, dtype)])], { axis: attr.int(1) }, { name: 'grad_ScatterElements' });
 
   // Per-position scale sᵢ, shape [N, d…], then broadcast along the class axis.
   const valid = ignore === undefined
