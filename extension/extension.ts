@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
@@ -8,6 +9,7 @@ import { registerWalkthrough } from './walkthrough/register';
 export interface ExtensionTestApi {
   readonly panels: PanelTestHooks;
   readonly tokenizer: TokenizerTestApi;
+  readonly attention: AttentionTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -16,8 +18,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const started = Date.now();
   const tokenizer = registerTokenizer(context);
   registerWalkthrough(context);
+  const attention = registerAttention(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer };
+  return { panels: panelTestHooks, tokenizer, attention };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,282 @@
+// The host-side controller of the attention panel: it runs the active model on the inspected
+// text, sends the panel what it draws (the overview first, so the heatmap appears before the
+// slower views are ready), answers its requests (another head, a query token, an export), and
+// draws the chosen token's attention on the file. There is one panel; the command reveals it.
+import * as vscode from 'vscode';
+import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import {
+  ATTENTION_VIEW_TYPE,
+  isAttentionRequest,
+  type AttentionNotification,
+  type AttentionPanelState,
+  type AttentionRequest,
+  type InspectionView,
+} from '../../webviews/attention/protocol';
+import type { AttentionBoot } from '../../webviews/attention/strings';
+import { log } from '../log';
+import type { ActiveModel } from '../model/activeModel';
+import type { LoadedModel } from '../model/loadedModel';
+import type { SourceText } from '../tokenizer/selectionText';
+import type { AttentionHighlight } from './attentionHighlight';
+import { embeddingView } from './embeddingProjection';
+import { attentionOf, headIn, inspectionView, lensView, normsView } from './inspectionViews';
+import { modelFacts } from './modelFacts';
+import { saveImage } from './saveImage';
+import { inspectText, type TextInspection } from './textInspection';
+import { attentionWebviewStrings } from './webviewStrings';
+
+export interface HeatmapTiming {
+  readonly runId: number;
+  readonly tokens: number;
+  /** From the command to the webview's report that the heatmap is drawn. */
+  readonly milliseconds: number;
+}
+
+export interface AttentionPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly model: ActiveModel;
+  readonly highlight: AttentionHighlight;
+  readonly timings: vscode.EventEmitter<HeatmapTiming>;
+}
+
+type Host = PanelHost<AttentionRequest, AttentionNotification>;
+
+interface Run {
+  readonly id: number;
+  readonly model: LoadedModel;
+  readonly source: SourceText;
+  readonly inspection: TextInspection;
+  readonly notices: readonly string[];
+  readonly attentionUnavailable?: string;
+  /** performance.now() when the command ran; cleared once the heatmap is reported drawn. */
+  startedAt?: number;
+  /** What the panel was sent after the overview, kept to send again when the webview restarts. */
+  readonly followUps: AttentionNotification[];
+}
+
+export function attentionPanelSpec(): PanelSpec<AttentionRequest> {
+  return {
+    viewType: ATTENTION_VIEW_TYPE,
+    title: vscode.l10n.t('Attention'),
+    script: 'attention',
+    isMessage: isAttentionRequest,
+    boot: (): AttentionBoot => ({ strings: attentionWebviewStrings() }),
+  };
+}
+
+/** Run ids count across panels, so a message about an old run is never taken for a new one. */
+let runCounter = 0;
+
+export class AttentionPanel implements vscode.Disposable {
+  private static current: AttentionPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private source: SourceText | undefined;
+  private run: Run | undefined;
+  private selected = { layer: 0, head: 0 };
+  private working: vscode.CancellationTokenSource | undefined;
+
+  /** Opens the panel (or reveals the open one) and inspects `source` in it. */
+  static show(deps: AttentionPanelDeps, source?: SourceText, startedAt?: number): AttentionPanel {
+    let panel = AttentionPanel.current;
+    if (panel) panel.host.panel.reveal(undefined, true);
+    else panel = new AttentionPanel(PanelHost.open(attentionPanelSpec(), deps.extensionUri), deps);
+    if (source) void panel.inspect(source, startedAt);
+    return panel;
+  }
+
+  /** Takes over a panel VS Code recreated after a reload; the webview sends its saved state when ready. */
+  static restore(deps: AttentionPanelDeps, host: Host): AttentionPanel {
+    AttentionPanel.current?.host.panel.dispose();
+    return new AttentionPanel(host, deps);
+  }
+
+  private constructor(
+    private readonly host: Host,
+    private readonly deps: AttentionPanelDeps,
+  ) {
+    AttentionPanel.current = this;
+    host.onMessage((m) => this.handle(m));
+    host.onDispose(() => this.dispose());
+    this.disposables.push(deps.model.onDidChange(() => void (this.source ? this.inspect(this.source) : this.postModelFacts())));
+  }
+
+  dispose(): void {
+    if (AttentionPanel.current === this) AttentionPanel.current = undefined;
+    this.working?.cancel();
+    this.deps.highlight.clear();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private async handle(message: AttentionRequest): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.restore(message.payload.state);
+        return;
+      case 'selectHead':
+        this.selectHead(message.payload.runId, message.payload.layer, message.payload.head);
+        return;
+      case 'focusToken':
+        this.focusToken(message.payload.runId, message.payload.index, message.payload.layer, message.payload.head);
+        return;
+      case 'drawn':
+        this.noteDrawn(message.payload.runId);
+        return;
+      case 'export': {
+        const { format, name, data } = message.payload;
+        const file = await saveImage(format, name, data);
+        if (file) void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(file)));
+        return;
+      }
+      case 'chooseModel':
+        await vscode.commands.executeCommand('llmPipeline.chooseModelFolder');
+        return;
+    }
+  }
+
+  /**
+   * The webview (re)started: after a reload, or when the hidden panel is shown again. A reloaded
+   * panel has no run in the host and inspects the text its webview saved; otherwise the run is
+   * sent again.
+   */
+  private async restore(state: AttentionPanelState | undefined): Promise<void> {
+    if (state) this.selected = { layer: state.layer, head: state.head };
+    if (this.run) {
+      await this.postRun(this.run);
+      for (const message of this.run.followUps) await this.host.post(message);
+      return;
+    }
+    if (!this.source && state?.text) this.source = { text: state.text, label: '' };
+    if (this.source) await this.inspect(this.source);
+    else await this.postModelFacts();
+  }
+
+  /** Runs the active model on `source`, under a cancellable progress notification. */
+  async inspect(source: SourceText, startedAt?: number): Promise<void> {
+    this.source = source;
+    this.working?.cancel();
+    const working = new vscode.CancellationTokenSource();
+    this.working = working;
+    const title = vscode.l10n.t('Inspecting attention…');
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => working.cancel());
+        const cancelled = () => working.token.isCancellationRequested;
+        progress.report({ message: vscode.l10n.t('loading the model') });
+        const model = await this.deps.model.load();
+        const [tokenizer, inspector] = await Promise.all([model.tokenizer(), model.inspector()]);
+        if (cancelled()) return;
+        progress.report({ message: vscode.l10n.t('running {0}', model.folder.name) });
+        const inspection = await inspectText(source.text, tokenizer, inspector);
+        if (cancelled()) return;
+        this.deps.highlight.clear();
+        const run: Run = {
+          id: ++runCounter,
+          model,
+          source,
+          inspection,
+          notices: this.notices(inspection, model),
+          attentionUnavailable: inspector.attentionUnavailable,
+          startedAt,
+          followUps: [],
+        };
+        this.run = run;
+        await this.postModelFacts();
+        await this.postRun(run);
+        await this.postFollowUps(run, tokenizer, inspector.vocabSize);
+      });
+    } catch (error) {
+      log().error(`attention: ${(error as Error).stack ?? error}`);
+      if (!working.token.isCancellationRequested) await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+    } finally {
+      working.dispose();
+      if (this.working === working) this.working = undefined;
+    }
+  }
+
+  private notices(inspection: TextInspection, model: LoadedModel): string[] {
+    const cut = inspection.cut;
+    if (!cut) return [];
+    const count = cut.atLeast ? vscode.l10n.t('more than {0}', cut.tokens.toLocaleString()) : cut.tokens.toLocaleString();
+    return [
+      vscode.l10n.t(
+        'The selection has {0} tokens, but {1} reads at most {2} at once (its context length): only the first {2} are inspected.',
+        count,
+        model.folder.name,
+        cut.contextLength.toLocaleString(),
+      ),
+    ];
+  }
+
+  private async postModelFacts(): Promise<void> {
+    try {
+      const model = await this.deps.model.load();
+      await this.host.post({ type: 'model', payload: await modelFacts(model.folder, this.deps.model.isBundled) });
+    } catch (error) {
+      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+    }
+  }
+
+  private async postRun(run: Run): Promise<void> {
+    const { layer, head } = this.selected;
+    const view: InspectionView = inspectionView({
+      runId: run.id,
+      text: run.source.text,
+      source: run.source.label,
+      linked: run.source.link !== undefined,
+      notices: run.notices,
+      inspection: run.inspection,
+      attentionUnavailable: run.attentionUnavailable,
+      selected: { layer, head },
+    });
+    await this.host.post({ type: 'inspection', payload: view });
+  }
+
+  /** The views that take longer or are not always there: logit lens, norms, embeddings. */
+  private async postFollowUps(run: Run, tokenizer: Awaited<ReturnType<LoadedModel['tokenizer']>>, vocabSize: number): Promise<void> {
+    const foreign = vscode.l10n.t('{0} is not one of our GPT-2 folders (config.json and model.safetensors), so only its attention can be read.', run.model.folder.name);
+    const send = async (message: AttentionNotification) => {
+      if (this.run !== run) return;
+      run.followUps.push(message);
+      await this.host.post(message);
+    };
+    const unavailable = (view: 'embeddings' | 'lens' | 'norms') => send({ type: 'unavailable', payload: { runId: run.id, view, reason: foreign } });
+    const { result } = run.inspection;
+    const lens = lensView(run.id, result, tokenizer, vocabSize);
+    await (lens ? send({ type: 'lens', payload: lens }) : unavailable('lens'));
+    const norms = normsView(run.id, result);
+    await (norms ? send({ type: 'norms', payload: norms }) : unavailable('norms'));
+    const wte = run.model.gpt2Weights()?.get('transformer.wte.weight');
+    await (wte ? send({ type: 'embeddings', payload: embeddingView(run.id, wte, result.tokens, tokenizer) }) : unavailable('embeddings'));
+  }
+
+  private selectHead(runId: number, layer: number, head: number): void {
+    const run = this.run;
+    if (!run || run.id !== runId || !headIn(run.inspection.result, layer, head)) return;
+    this.selected = { layer, head };
+    void this.host.post({ type: 'head', payload: { runId, ...attentionOf(run.inspection.result, layer, head) } });
+  }
+
+  private focusToken(runId: number, index: number | null, layer: number, head: number): void {
+    const run = this.run;
+    const link = run?.source.link;
+    if (!run || run.id !== runId || index === null || !link || !headIn(run.inspection.result, layer, head)) {
+      this.deps.highlight.clear();
+      return;
+    }
+    const { spans, result } = run.inspection;
+    if (index >= spans.length) return;
+    const T = spans.length;
+    const row = attentionOf(result, layer, head).data.subarray(index * T, (index + 1) * T);
+    this.deps.highlight.show(link, spans, row, index, spans[index].text);
+  }
+
+  private noteDrawn(runId: number): void {
+    const run = this.run;
+    if (!run || run.id !== runId || run.startedAt === undefined) return;
+    const milliseconds = performance.now() - run.startedAt;
+    run.startedAt = undefined;
+    const tokens = run.inspection.spans.length;
+    log().info(`attention: heatmap of ${tokens} tokens drawn ${milliseconds.toFixed(0)} ms after the command`);
+    this.deps.timings.fire({ runId, tokens, milliseconds });
+  }
+}

@@ -1,0 +1,57 @@
+// The numbers the Model tab lists. Our GPT-2's come from its config and the parameter count of
+// the architecture (gpt/sizes.ts); a foreign model's from its config.json and the weights its ONNX
+// graph stores (skipped for very large graphs, which would be read a second time just to count).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { headDim } from '../engine/gpt/config';
+import { parameterCount } from '../engine/gpt/sizes';
+import type { ModelFolder } from '../engine/modelFolder/readModelFolder';
+import { OnnxModel, summarizeGraph } from '../engine/onnx';
+import type { ModelFacts } from '../../webviews/attention/protocol';
+
+/** Foreign graphs up to this size are read to count their weights. */
+const COUNTED_GRAPH_BYTES = 256 * 1024 * 1024;
+
+export async function modelFacts(folder: ModelFolder, bundled: boolean): Promise<ModelFacts> {
+  const base = { name: folder.name, dir: folder.dir, kind: folder.kind, bundled, modelType: folder.config.modelType };
+  if (folder.gpt2) {
+    const { gpt } = folder.gpt2;
+    const count = parameterCount(gpt);
+    return {
+      ...base,
+      graph: 'inspection graph built from model.safetensors',
+      parameters: count.total,
+      embeddingParameters: count.embedding,
+      layers: gpt.n_layer,
+      heads: gpt.n_head,
+      keyValueHeads: gpt.n_head,
+      headDim: headDim(gpt),
+      embeddingDim: gpt.n_embd,
+      contextLength: gpt.n_positions,
+      vocabSize: gpt.vocab_size,
+    };
+  }
+  const { config } = folder;
+  const graph = folder.onnxFiles[0];
+  return {
+    ...base,
+    graph,
+    parameters: graph ? await storedWeights(path.join(folder.dir, graph)) : undefined,
+    layers: config.numLayers,
+    heads: config.numHeads,
+    keyValueHeads: config.numKeyValueHeads,
+    headDim: config.headDim,
+    embeddingDim: config.hiddenSize,
+    contextLength: config.contextLength,
+    vocabSize: config.vocabSize,
+  };
+}
+
+async function storedWeights(file: string): Promise<number | undefined> {
+  try {
+    if (fs.statSync(file).size > COUNTED_GRAPH_BYTES) return undefined;
+    return summarizeGraph(await OnnxModel.load(file)).weightElements;
+  } catch {
+    return undefined;
+  }
+}

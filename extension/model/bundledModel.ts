@@ -1,0 +1,23 @@
+// The model that ships with the extension: the first folder under models/ (by name) that holds a
+// config.json and an onnx/model.onnx. Other folders there (checkpoints, a model half written by
+// the trainer, which writes config.json last) are skipped.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export function bundledModelFolders(extensionPath: string): string[] {
+  const root = path.join(extensionPath, 'models');
+  let names: string[];
+  try {
+    names = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return [];
+  }
+  return names
+    .sort()
+    .map((name) => path.join(root, name))
+    .filter((dir) => fs.existsSync(path.join(dir, 'config.json')) && fs.existsSync(path.join(dir, 'onnx', 'model.onnx')));
+}
+
+export function bundledModelFolder(extensionPath: string): string | undefined {
+  return bundledModelFolders(extensionPath)[0];
+}

@@ -1,0 +1,87 @@
+// One model folder, opened part by part as the inspectors ask for it: its description is read at
+// once (a broken folder fails here, with the file and the problem), the tokenizer, weights and
+// ONNX sessions only on first use. Each part is opened once and shared; a part that fails to
+// open is not kept, so fixing the folder and asking again works.
+import type { TensorMap } from '../engine/gpt/tensor';
+import { readGPT2Weights } from '../engine/modelFolder/gpt2Weights';
+import { readModelFolder, type ModelFolder } from '../engine/modelFolder/readModelFolder';
+import { openGPT2Inspector, openInspector, type Inspector } from '../engine/runtime/inspection';
+import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
+import { openLanguageModel } from '../engine/runtime/openModelFolder';
+import type { SessionSettings } from '../engine/runtime/ort';
+import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
+
+export class LoadedModel {
+  private readonly parts = new Map<string, Promise<unknown>>();
+  private weights: TensorMap | undefined;
+  private released = false;
+
+  private constructor(
+    readonly folder: ModelFolder,
+    private readonly settings: SessionSettings,
+  ) {}
+
+  /** Reads and checks the folder's description (config.json, tokenizer.json, which graphs exist). */
+  static open(dir: string, settings: SessionSettings = {}): LoadedModel {
+    return new LoadedModel(readModelFolder(dir), settings);
+  }
+
+  get dir(): string {
+    return this.folder.dir;
+  }
+
+  /** The folder's tokenizer.json (with tokenizer_config.json beside it). */
+  tokenizer(): Promise<HfTextTokenizer> {
+    return this.part('tokenizer', () => loadTokenizerFile(this.folder.dir));
+  }
+
+  /**
+   * The inspection runner with the logit lens on: attention of every layer and head, and for our
+   * GPT-2 the residual streams and their logit lens.
+   */
+  inspector(): Promise<Inspector> {
+    return this.part('inspector', async () => {
+      const weights = this.gpt2Weights();
+      if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, { ...this.settings, logitLens: true });
+      return openInspector(this.folder, this.settings);
+    });
+  }
+
+  /** The decode graph with its KV cache, for generation. */
+  languageModel(): Promise<OnnxCausalLM> {
+    return this.part('languageModel', () => openLanguageModel(this.folder, this.settings));
+  }
+
+  /** Our GPT-2's weights by Hugging Face name, read from model.safetensors once; undefined for a foreign model. */
+  gpt2Weights(): TensorMap | undefined {
+    if (!this.folder.gpt2 || !this.folder.safetensorsFile) return undefined;
+    this.weights ??= readGPT2Weights(this.folder.safetensorsFile, this.folder.gpt2.gpt);
+    return this.weights;
+  }
+
+  /** Releases the ONNX sessions; the object must not be used afterwards. */
+  async release(): Promise<void> {
+    this.released = true;
+    const sessions = ['inspector', 'languageModel'].map((key) => this.parts.get(key));
+    this.parts.clear();
+    this.weights = undefined;
+    await Promise.all(
+      sessions.map(async (part) => {
+        const opened = (await part?.catch(() => undefined)) as { release(): Promise<void> } | undefined;
+        await opened?.release();
+      }),
+    );
+  }
+
+  private part<T>(key: string, open: () => Promise<T>): Promise<T> {
+    if (this.released) return Promise.reject(new Error(`${this.folder.name} was closed: open the model again`));
+    let part = this.parts.get(key) as Promise<T> | undefined;
+    if (!part) {
+      part = open();
+      part.catch(() => this.parts.get(key) === part && this.parts.delete(key));
+      this.parts.set(key, part);
+    }
+    return part;
+  }
+}

@@ -1,0 +1,57 @@
+// The model's sizes, as a definition list: what the other views' shapes come from.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { baseStyles } from '../../shared/theme.css';
+import type { ModelFacts as Facts } from '../protocol';
+import { t, type AttentionStringKey } from '../strings';
+
+@customElement('model-facts')
+export class ModelFacts extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      dl {
+        display: grid;
+        grid-template-columns: max-content auto;
+        gap: 4px 16px;
+        margin: 8px 0;
+      }
+      dt {
+        color: var(--vscode-descriptionForeground);
+      }
+      dd {
+        margin: 0;
+        word-break: break-all;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) facts: Facts | undefined;
+
+  override render() {
+    const f = this.facts;
+    if (!f) return nothing;
+    const count = (n: number | undefined) => (n === undefined ? t('factUnknown') : n.toLocaleString());
+    const rows: [AttentionStringKey, string][] = [
+      ['factName', f.bundled ? `${f.name} (${t('bundled')})` : f.name],
+      ['factFolder', f.dir],
+      ['factKind', f.kind === 'gpt2' ? t('factKindGpt2') : t('factKindForeign', f.modelType)],
+      ['factGraph', f.graph],
+      ['factParameters', f.parameters === undefined ? t('factUnknown') : `${count(f.parameters)}${f.embeddingParameters ? ` (${count(f.embeddingParameters)} ${t('factEmbeddingParameters')})` : ''}`],
+      ['factLayers', count(f.layers)],
+      ['factHeads', count(f.heads)],
+      ...(f.keyValueHeads !== undefined && f.keyValueHeads !== f.heads ? [['factKeyValueHeads', count(f.keyValueHeads)] as [AttentionStringKey, string]] : []),
+      ['factHeadDim', count(f.headDim)],
+      ['factEmbeddingDim', count(f.embeddingDim)],
+      ['factContext', count(f.contextLength)],
+      ['factVocabulary', count(f.vocabSize)],
+    ];
+    return html`<dl>${rows.map(([key, value]) => html`<dt>${t(key)}</dt><dd data-fact=${key}>${value}</dd>`)}</dl>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'model-facts': ModelFacts;
+  }
+}
