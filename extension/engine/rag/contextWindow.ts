@@ -1,8 +1,9 @@
 // How a prompt fills a model's context window. The window holds contextLength tokens: the prompt
 // and, after it, the answer still to be generated. When prompt + answer room does not fit,
 // something is cut, by one of two policies:
-//   'drop-sources':   drop the lowest-ranked sources first (what RAG pipelines do), then, if still
-//                     too long, cut from the start;
+//   'drop-sources':   drop whole sources, lowest-ranked first, until it fits (what RAG pipelines
+//                     do: the instruction and question stay whole); only when no source is left,
+//                     cut from the start;
 //   'truncate-start': keep only the last tokens (a sliding window over the text: the oldest
 //                     tokens leave first, the question at the end stays).
 // The result lists every segment with the tokens kept and the text cut, to be drawn, not told.
