@@ -26,10 +26,11 @@ export function lossCurveSvg(history: readonly HistoryPoint[], options: LossCurv
   });
   const validation = history.filter((h) => h.validationLoss !== undefined).map((h) => ({ step: h.step, loss: h.validationLoss as number }));
   const maxStep = history.at(-1)?.step ?? 1;
-  // The first steps sit near ln(vocab); the axis starts below the smoothed curve's top so the late part stays readable.
+  // The first steps sit near ln(vocab); the axis tops out at the first validation loss instead, so
+  // the late part, where the runs differ, keeps most of the height (the start is clipped at the top).
   const values = [...smoothed.map((p) => p.loss), ...validation.map((p) => p.loss)];
   const low = Math.floor(Math.min(...values) * 2) / 2;
-  const high = Math.ceil(Math.max(...values) * 2) / 2;
+  const high = Math.ceil((validation.length > 0 ? Math.max(...validation.map((p) => p.loss)) : Math.max(...values)) * 2) / 2;
   const x = (step: number) => PAD.left + (step / maxStep) * (WIDTH - PAD.left - PAD.right);
   const y = (loss: number) => PAD.top + ((high - Math.min(high, loss)) / (high - low)) * (HEIGHT - PAD.top - PAD.bottom);
   const line = (points: readonly { step: number; loss: number }[]) => points.map((p, i) => `${i ? 'L' : 'M'}${x(p.step).toFixed(1)},${y(p.loss).toFixed(1)}`).join('');

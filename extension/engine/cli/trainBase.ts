@@ -32,8 +32,8 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
   --sizes LIST         candidate shapes, layers x heads x width                   (2x2x128,4x4x128)
-  --sweep-steps N      steps each candidate trains before they are compared      (150)
-  --steps N            length of the full schedule                               (900)
+  --sweep-steps N      steps each candidate trains before they are compared      (300)
+  --steps N            length of the full schedule                               (1200)
   --patience N         stop after N validation measurements without improvement  (4)
   --vocab-size N       tokenizer vocabulary                                      (4096)
   --context N          tokens per sequence and the model's n_positions           (256)
@@ -62,7 +62,7 @@ interface Settings {
 
 /** What the run measured, kept in <work>/summary.json across resumptions and copied into the model folder. */
 interface Summary {
-  sweep: Record<string, { parameters: number; validationLoss: number; secondsPerStep: number }>;
+  sweep: Record<string, { steps: number; parameters: number; validationLoss: number; secondsPerStep: number }>;
   winner?: string;
   trainSeconds: number;
   tokensPerSecond?: number;
@@ -173,16 +173,16 @@ function stalled(history: readonly HistoryPoint[], patience: number): boolean {
 async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log: string): Promise<string> {
   for (const size of s.sizes) {
     const name = sizeName(size);
-    if (summary.sweep[name]) continue;
+    if (summary.sweep[name]?.steps === s.sweepSteps) continue;
     const options = runOptions(s, tokenizer, size);
     const { seconds, tokensPerSecond } = await trainUntil(s, options, s.sweepSteps, Infinity, log);
     const state = loadCheckpoint(lastFolder(options.outDir)).state;
     const validationLoss = state.history.filter((h) => h.validationLoss !== undefined).at(-1)?.validationLoss ?? NaN;
     summary.trainSeconds += seconds;
-    summary.sweep[name] = { parameters: parameterCount(options.model).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
+    summary.sweep[name] = { steps: s.sweepSteps, parameters: parameterCount(options.model).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
-  const ranked = Object.entries(summary.sweep).sort((a, b) => a[1].validationLoss - b[1].validationLoss);
+  const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].validationLoss - b[1].validationLoss);
   for (const [name, r] of ranked) console.log(`[sweep] ${name}: ${r.parameters} parameters, validation loss ${r.validationLoss.toFixed(4)} after ${s.sweepSteps} steps, ${r.secondsPerStep.toFixed(2)} s/step`);
   return ranked[0][0];
 }
@@ -238,8 +238,8 @@ export const trainBaseCommand: CliCommand = {
       out: values.out,
       work: values.work ?? path.join(values.out, 'checkpoints'),
       sizes: parseSizes(values.sizes, context),
-      sweepSteps: wholeNumber('sweep-steps', values['sweep-steps'], 150),
-      steps: wholeNumber('steps', values.steps, 900),
+      sweepSteps: wholeNumber('sweep-steps', values['sweep-steps'], 300),
+      steps: wholeNumber('steps', values.steps, 1200),
       patience: wholeNumber('patience', values.patience, 4),
       vocabSize: wholeNumber('vocab-size', values['vocab-size'], 4096),
       context,
