@@ -29,11 +29,12 @@ describe('gradient rules match finite differences (float64)', () => {
       return g.op('Div', [m, g.op('Add', [c, g.constant(new Float64Array([3]), [], 'three')])]);
     }, [floats('a', [2, 3, 4]), floats('b', [4]), floats('c', [3, 1])]));
 
-  it('Pow, Sqrt, Exp, Log, Tanh, Neg, Reciprocal, Sigmoid, Sum', () =>
+  it('Pow, Sqrt, Exp, Log, Tanh, Neg, Reciprocal, Sigmoid, Relu, Identity, Sum', () =>
     expectGradientsMatch((g, [x, y]) => {
       const pos = g.op('Add', [g.op('Mul', [x, x]), g.constant(new Float64Array([1]), [], 'one')]);
       const p = g.op('Pow', [pos, g.constant(new Float64Array([1.5]), [], 'p')]);
-      const parts = [g.op('Sqrt', [pos]), g.op('Exp', [y]), g.op('Log', [pos]), g.op('Tanh', [x]), g.op('Neg', [y]), g.op('Reciprocal', [pos]), g.op('Sigmoid', [x]), p];
+      const parts = [g.op('Sqrt', [pos]), g.op('Exp', [y]), g.op('Log', [pos]), g.op('Tanh', [x]), g.op('Neg', [y]), g.op('Reciprocal', [pos]),
+        g.op('Sigmoid', [x]), g.op('Relu', [g.op('Identity', [y])]), p];
       return g.op('Sum', parts);
     }, [floats('x', [3, 5]), floats('y', [3, 5])]));
 

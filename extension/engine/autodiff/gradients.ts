@@ -7,7 +7,7 @@
 // (fan-out: the tied embedding, the residual stream) receives one contribution per use, and its
 // adjoint is their sum.
 
-import type { GraphBuilder, NodeSpec } from '../onnx/builder';
+import type { GraphBuilder } from '../onnx/builder';
 import { GradContext, type GradientRule } from './context';
 import { inferShapes } from './shapes';
 import { GRADIENT_RULES } from './rules/index';
@@ -85,4 +85,4 @@ function zerosLike(ctx: GradContext, name: string): string {
   return ctx.op('Expand', [ctx.scalar(0, info.dtype), ctx.ints(info.dims)]);
 }
 
-export type { GradientRule, NodeSpec };
+export type { GradientRule };

@@ -45,7 +45,7 @@ const OPTIONS = {
   'checkpoint-every': { type: 'string' }, prompt: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', default: false },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+type Values = Partial<ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']>;
 
 function numberOption(values: Values, name: keyof Values, integer = true): number | undefined {
   const text = values[name];

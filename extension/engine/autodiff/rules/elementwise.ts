@@ -2,7 +2,6 @@
 // gradient is computed at Y's shape and then summed back to the input's own shape (sumToShape),
 // because broadcasting copied that input along the summed axes.
 
-import { attr } from '../../onnx/attributes';
 import type { GradientRule } from '../context';
 
 // Y = A + B:  dA = dY,  dB = dY
@@ -126,15 +125,8 @@ const where: GradientRule = (node, [dY], ctx) => {
   ];
 };
 
-// Y = cast(X):  dX = cast back(dY), so float32 ↔ float64 round trips carry gradients.
-const cast: GradientRule = (node, [dY], ctx) => {
-  if (!dY) return [];
-  const to = ctx.info(node.inputs[0]).dtype === 'float64' ? 11 : 1;
-  return [ctx.op('Cast', [dY], { to: attr.int(to) })];
-};
-
 export const ELEMENTWISE_RULES: Record<string, GradientRule> = {
   Add: add, Sub: sub, Mul: mul, Div: div, Pow: pow, Sum: sum,
   Neg: neg, Identity: identity, Sqrt: sqrt, Exp: exp, Log: log, Tanh: tanh, Reciprocal: reciprocal,
-  Sigmoid: sigmoid, Relu: relu, Where: where, Cast: cast,
+  Sigmoid: sigmoid, Relu: relu, Where: where,
 };

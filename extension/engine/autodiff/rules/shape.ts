@@ -20,7 +20,7 @@ const transpose: GradientRule = (node, [dY], ctx) => {
   return [ctx.op('Transpose', [dY], { perm: attr.ints(inverse) })];
 };
 
-// Y = reshape(X) (also Squeeze, Unsqueeze, Flatten): same values, other shape.  dX = reshape(dY, shape of X)
+// Y = reshape(X) (also Squeeze, Unsqueeze): same values, other shape.  dX = reshape(dY, shape of X)
 const reshape: GradientRule = (node, [dY], ctx) => [dY && ctx.reshape(dY, ctx.dims(node.inputs[0]))];
 
 // Y = concat(X₁ … Xₙ, axis):  dXₖ = the k-th piece of dY along that axis
@@ -37,7 +37,8 @@ const split: GradientRule = (node, dYs, ctx) => {
   const x = node.inputs[0];
   const { dtype, dims } = ctx.info(x);
   const axis = normalizeAxis(intAttr(node.attributes.axis, 0), dims.length);
-  const sizes = node.inputs[1] ? ctx.shapes.ints(node.inputs[1]) ?? [] : splitEvenly(dims[axis], node.outputs.length);
+  const sizes = node.inputs[1] ? ctx.shapes.ints(node.inputs[1]) : splitEvenly(dims[axis], node.outputs.length);
+  if (!sizes) throw new Error(`Split ${node.name}: its split sizes must be constants to differentiate it`);
   const pieces = sizes.map((size, k) => dYs[k] ?? ctx.op('Expand', [ctx.scalar(0, dtype), ctx.ints(dims.map((d, i) => (i === axis ? size : d)))]));
   return [ctx.op('Concat', pieces, { axis: attr.int(axis) })];
 };
@@ -75,6 +76,6 @@ const gather: GradientRule = (node, [dY], ctx) => {
 };
 
 export const SHAPE_RULES: Record<string, GradientRule> = {
-  Transpose: transpose, Reshape: reshape, Squeeze: reshape, Unsqueeze: reshape, Flatten: reshape,
+  Transpose: transpose, Reshape: reshape, Squeeze: reshape, Unsqueeze: reshape,
   Concat: concat, Split: split, Slice: slice, Expand: expand, Gather: gather,
 };
