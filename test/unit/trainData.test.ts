@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { BatchSampler, encodeToIds, listTextFiles, loadTokenStream, splitTrainValidation, validationBatches } from '../../extension/engine/train/dataset';
 import { mixSeed, SeededRandom, shuffledIndices } from '../../extension/engine/train/rng';
 import { learningRateAt } from '../../extension/engine/train/schedule';
+import { loadTokenStreamCached, tokenCacheKey } from '../../extension/engine/train/tokenCache';
 import type { TextTokenizer } from '../../extension/engine/tokenizer/types';
 
 /** One token per UTF-16 code unit below 256: enough to check that the stream keeps every character. */
@@ -80,5 +81,23 @@ describe('training data', () => {
     const val = validationBatches(validation, 4, 8, 100);
     assert.equal(val.length, 3);
     assert.equal(val[0].inputs[8], BigInt(validation[8]));
+  });
+
+  it('caches a token stream under a key that changes with the text and the tokenizer', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-cache-'));
+    const file = path.join(dir, 'a.txt');
+    fs.writeFileSync(file, 'abc');
+    const tokenizer = { ...charTokenizer, tokenizerJson: { model: 'chars' } };
+    const cache = path.join(dir, 'cache');
+    const first = loadTokenStreamCached(file, tokenizer, cache);
+    const key = tokenCacheKey(file, tokenizer.tokenizerJson);
+    const saved = fs.readFileSync(path.join(cache, `${key}.u32`));
+    assert.deepEqual([...new Uint32Array(saved.buffer, saved.byteOffset, saved.byteLength / 4)], [...first]);
+    assert.deepEqual([...loadTokenStreamCached(file, { ...tokenizer, encode: () => { throw new Error('not re-encoded'); } }, cache)], [...first]);
+    assert.notEqual(tokenCacheKey(file, { model: 'other' }), key);
+    fs.writeFileSync(file, 'abcd');
+    assert.notEqual(tokenCacheKey(file, tokenizer.tokenizerJson), key);
+    assert.equal(loadTokenStreamCached(file, tokenizer, cache).length, 6);
+    fs.rmSync(dir, { recursive: true });
   });
 });

@@ -17,7 +17,7 @@ import { readModelFolder } from '../modelFolder/readModelFolder';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { resolveFolder } from './atomicFolder';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type HistoryPoint, type TrainingState } from './checkpoint';
-import { BatchSampler, loadTokenStream, splitTrainValidation, validationBatches } from './dataset';
+import { BatchSampler, splitTrainValidation, validationBatches } from './dataset';
 import { initAdapters, loraOverlay, mergeAdapters } from './lora';
 import { checkTrainOptions, type TrainOptions } from './options';
 import type { DoneEvent, TrainEvent } from './protocol';
@@ -25,6 +25,7 @@ import { SeededRandom } from './rng';
 import { sampleTokens } from './sampleText';
 import { learningRateAt } from './schedule';
 import { StepRunner } from './stepRunner';
+import { loadTokenStreamCached } from './tokenCache';
 
 export interface TrainHooks {
   readonly signal?: AbortSignal;
@@ -81,9 +82,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const T = Math.min(options.contextLength, config.n_positions);
   const B = options.batchSize;
 
-  const stream = loadTokenStream(options.dataPath, tokenizer);
+  const cacheDir = path.join(options.outDir, 'token-cache');
+  const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
   const split = options.validationPath
-    ? { train: stream, validation: loadTokenStream(options.validationPath, tokenizer) }
+    ? { train: stream, validation: loadTokenStreamCached(options.validationPath, tokenizer, cacheDir) }
     : splitTrainValidation(stream, options.validationFraction, T);
   const sampler = new BatchSampler(split.train, B, T, options.seed);
   const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
