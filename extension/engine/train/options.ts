@@ -25,7 +25,7 @@ export interface TrainOptions {
   /** Start from this model folder's weights instead of random ones (fine-tuning, LoRA). */
   readonly baseModel?: string;
   readonly lora?: LoraSettings;
-  /** Continue from <outDir>/last (weights, optimizer state, step, data position). */
+  /** Continue from <outDir>/last (weights, optimizer state, step, data position) when it exists; start afresh otherwise. */
   readonly resume: boolean;
   /** Optimizer steps in total (a resumed run continues up to this count). */
   readonly steps: number;
