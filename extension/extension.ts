@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
+import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const tokenizer = registerTokenizer(context);
   registerWalkthrough(context);
   const attention = registerAttention(context);
+  registerDecoding(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention };
 }

@@ -1,0 +1,323 @@
+// The host-side controller of the Decoding Playground (Step 3). It owns the prompt, the
+// step-by-step session (StepHistory) on the active model, and the greedy / sampled / beam
+// comparison; it answers the webview's requests with what the engine computes. Model calls run
+// one at a time, in the order asked; "stop" cuts a long generation short at once.
+import * as vscode from 'vscode';
+import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import {
+  DECODING_VIEW_TYPE,
+  DEFAULT_BEAM,
+  DEFAULT_CONTROLS,
+  isDecodingRequest,
+  type BeamSettings,
+  type DecodingNotification,
+  type DecodingPanelState,
+  type DecodingRequest,
+  type InsertSource,
+  type SamplerControls,
+  type SessionView,
+} from '../../webviews/decoding/protocol';
+import type { DecodingBoot } from '../../webviews/decoding/strings';
+import type { FinishReason } from '../engine/generate/decodeSession';
+import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
+import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import { log } from '../log';
+import type { ActiveModel } from '../model/activeModel';
+import type { LoadedModel } from '../model/loadedModel';
+import { compareDecoders, type Comparison } from './compareDecoders';
+import { insertAtCursor } from './insertText';
+import { modelTokenWriter } from './modelTokenWriter';
+import { fitPrompt } from './promptWindow';
+import { saveImage } from './saveImage';
+import { StepHistory, type TokenWriter } from './stepHistory';
+import { decodingWebviewStrings } from './webviewStrings';
+
+/** The prompt and where it came from. */
+export interface PromptSource {
+  readonly text: string;
+  /** e.g. "story.txt, line 3"; empty when typed. */
+  readonly label: string;
+  /** The document it was selected in: "Insert at cursor" goes back there. */
+  readonly uri?: vscode.Uri;
+  /** Characters in the whole selection when only its end was kept (see MAX_PROMPT_SELECTION). */
+  readonly cutFrom?: number;
+}
+
+/**
+ * Characters of a selection kept as the prompt. The model only sees its last contextLength tokens,
+ * and a token is rarely over 16 characters, so tokenizing more would be wasted work.
+ */
+export const MAX_PROMPT_SELECTION = 32 * 1024;
+
+export interface DecodingPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly model: ActiveModel;
+}
+
+/** The prompt the panel starts with when nothing is selected. */
+const DEFAULT_PROMPT = 'Once upon a time,';
+
+type Host = PanelHost<DecodingRequest, DecodingNotification>;
+
+interface Session {
+  readonly loaded: LoadedModel;
+  readonly lm: OnnxCausalLM;
+  readonly tokenizer: HfTextTokenizer;
+  readonly writer: TokenWriter;
+  readonly prompt: readonly number[];
+  readonly notices: readonly string[];
+  readonly history: StepHistory;
+}
+
+export function decodingPanelSpec(): PanelSpec<DecodingRequest> {
+  return {
+    viewType: DECODING_VIEW_TYPE,
+    title: vscode.l10n.t('Decoding Playground'),
+    script: 'decoding',
+    isMessage: isDecodingRequest,
+    boot: (): DecodingBoot => ({ strings: decodingWebviewStrings() }),
+  };
+}
+
+export class DecodingPanel implements vscode.Disposable {
+  private static current: DecodingPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private source: PromptSource = { text: DEFAULT_PROMPT, label: '' };
+  private controls: SamplerControls = DEFAULT_CONTROLS;
+  private session: Session | undefined;
+  private comparison: Comparison | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private running: AbortController | undefined;
+
+  /** Opens the panel (or reveals it) with `source` as the prompt. */
+  static show(deps: DecodingPanelDeps, source?: PromptSource): DecodingPanel {
+    let panel = DecodingPanel.current;
+    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
+    else panel = new DecodingPanel(PanelHost.open(decodingPanelSpec(), deps.extensionUri), deps);
+    if (source) panel.setPrompt(source);
+    return panel;
+  }
+
+  /** Takes over a panel VS Code recreated after a reload; its webview sends the saved state when ready. */
+  static restore(deps: DecodingPanelDeps, host: Host): DecodingPanel {
+    DecodingPanel.current?.host.panel.dispose();
+    return new DecodingPanel(host, deps);
+  }
+
+  private constructor(
+    private readonly host: Host,
+    private readonly deps: DecodingPanelDeps,
+  ) {
+    DecodingPanel.current = this;
+    host.onMessage((m) => this.handle(m));
+    host.onDispose(() => this.dispose());
+    this.disposables.push(deps.model.onDidChange(() => this.setPrompt(this.source)));
+  }
+
+  dispose(): void {
+    if (DecodingPanel.current === this) DecodingPanel.current = undefined;
+    this.running?.abort();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  /** A new prompt: the session starts again from its prefill. */
+  setPrompt(source: PromptSource, replay: readonly number[] = []): void {
+    this.source = source;
+    this.enqueue(() => this.startSession(replay));
+  }
+
+  private handle(message: DecodingRequest): void {
+    switch (message.type) {
+      case 'ready':
+        return this.ready(message.payload.state);
+      case 'setPrompt':
+        return this.setPrompt({ text: message.payload.text, label: '' });
+      case 'setControls':
+        this.controls = message.payload;
+        return this.enqueue(async () => {
+          this.session?.history.setControls(this.controls);
+          await this.postSession();
+        });
+      case 'next':
+        return this.enqueue(() => this.step('sample'));
+      case 'pick':
+        return this.enqueue(() => this.step({ token: message.payload.token }));
+      case 'back':
+        return this.enqueue(async () => {
+          if (this.session?.history.back()) await this.postSession();
+        });
+      case 'restart':
+        return this.setPrompt(this.source);
+      case 'generate':
+        return this.enqueue(() => this.generate(message.payload.count));
+      case 'stop':
+        this.running?.abort();
+        return;
+      case 'compare':
+        return this.enqueue(() => this.compare(message.payload));
+      case 'insert':
+        return this.enqueue(() => this.insert(message.payload.source));
+      case 'export':
+        return this.enqueue(async () => void (await saveImage(message.payload.view, message.payload.format, message.payload.data)));
+    }
+  }
+
+  /** The webview (re)started. After a reload the host has no session: it replays the saved one. */
+  private ready(state: DecodingPanelState | undefined): void {
+    if (this.session || !state) {
+      this.enqueue(() => (this.session ? this.postSession() : this.startSession([])));
+      return;
+    }
+    this.controls = state.controls;
+    this.setPrompt({ text: state.prompt, label: '' }, state.chosen);
+  }
+
+  /** Runs model work one task at a time; a failure is shown in the panel and logged. */
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch(async (error: Error) => {
+      log().error(`decoding: ${error.stack ?? error}`);
+      await this.post({ type: 'error', payload: { message: error.message } });
+    });
+  }
+
+  private async startSession(replay: readonly number[]): Promise<void> {
+    this.session = undefined;
+    this.comparison = undefined;
+    await this.post({ type: 'busy', payload: { task: 'load' } });
+    try {
+      const loaded = await this.deps.model.load();
+      const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
+      const writer = modelTokenWriter(tokenizer);
+      const ids = tokenizer.encodeIds(this.source.text);
+      if (ids.length === 0) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
+      const fitted = fitPrompt(ids, lm.contextLength);
+      const notices: string[] = [];
+      if (this.source.cutFrom !== undefined) {
+        notices.push(vscode.l10n.t('The selection has {0} characters: only its last {1} were read.', this.source.cutFrom, this.source.text.length));
+      }
+      if (fitted.dropped) {
+        notices.push(
+          vscode.l10n.t('The prompt has {0} tokens but the model sees at most {1}: its first {2} tokens were cut off.', ids.length, lm.contextLength, fitted.dropped),
+        );
+      }
+      const stops = loaded.folder.generation.eosTokenIds;
+      const history = await StepHistory.start(lm, fitted.tokens, this.controls, writer, stops);
+      this.session = { loaded, lm, tokenizer, writer, prompt: fitted.tokens, notices, history };
+      for (const token of replay) {
+        if (history.finishReason || token >= lm.vocabSize) break;
+        await history.step({ token });
+      }
+    } finally {
+      await this.post({ type: 'busy', payload: { task: null } });
+    }
+    await this.postSession();
+  }
+
+  private async step(choice: 'sample' | { readonly token: number }): Promise<void> {
+    const history = this.session?.history;
+    if (!history || history.finishReason) return;
+    await history.step(choice);
+    await this.postSession();
+  }
+
+  /** "Generate N": steps until N tokens, the end of generation, or a stop (button or notification). */
+  private async generate(count: number): Promise<void> {
+    const history = this.session?.history;
+    if (!history || history.finishReason) return;
+    const abort = new AbortController();
+    this.running = abort;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating {0} tokens', count), cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          for (let done = 0; done < count && !history.finishReason && !abort.signal.aborted; done++) {
+            await history.step('sample');
+            progress.report({ increment: 100 / count });
+            await this.post({ type: 'busy', payload: { task: 'generate', done: done + 1, total: count } });
+            await this.postSession();
+          }
+        },
+      );
+    } finally {
+      this.running = undefined;
+      await this.post({ type: 'busy', payload: { task: null } });
+    }
+  }
+
+  private async compare(settings: BeamSettings): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const abort = new AbortController();
+    this.running = abort;
+    await this.post({ type: 'busy', payload: { task: 'compare', done: 0, total: 3 } });
+    try {
+      this.comparison = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Comparing greedy, sampled and beam search') },
+        () =>
+          compareDecoders({
+            model: session.lm,
+            prompt: session.prompt,
+            controls: this.controls,
+            beam: settings,
+            writer: session.writer,
+            stopTokenIds: session.loaded.folder.generation.eosTokenIds,
+            signal: abort.signal,
+            onProgress: (done, total) => void this.post({ type: 'busy', payload: { task: 'compare', done, total } }),
+          }),
+      );
+      await this.post({ type: 'compare', payload: this.comparison.view });
+    } finally {
+      this.running = undefined;
+      await this.post({ type: 'busy', payload: { task: null } });
+    }
+  }
+
+  private async insert(source: InsertSource): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const stops = new Set(session.loaded.folder.generation.eosTokenIds);
+    const tokens = source === 'steps' ? session.history.chosen : (this.comparison?.tokens[source] ?? []);
+    const text = session.writer.decode(tokens.filter((t) => !stops.has(t)));
+    if (!text) throw new Error(vscode.l10n.t('There is nothing to insert yet: generate some tokens first.'));
+    await insertAtCursor(text, this.source.uri);
+  }
+
+  private async postSession(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const { history, lm, loaded } = session;
+    const { candidates, filters } = history.candidates();
+    const view: SessionView = {
+      model: { name: loaded.folder.name, folder: loaded.dir, contextLength: lm.contextLength, vocabSize: lm.vocabSize },
+      prompt: session.writer.decode(session.prompt),
+      promptTokens: session.prompt.length,
+      source: this.source.label,
+      notices: session.notices,
+      generated: history.generated(),
+      candidates,
+      filters,
+      finished: finishedText(history.finishReason),
+      cache: history.cachePoints(),
+      controls: this.controls,
+    };
+    await this.post({ type: 'session', payload: view });
+  }
+
+  private post(message: DecodingNotification): Thenable<boolean> {
+    return this.host.post(message);
+  }
+}
+
+function finishedText(reason: FinishReason | null): string | null {
+  switch (reason) {
+    case null:
+      return null;
+    case 'stop-token':
+      return vscode.l10n.t('The model chose its end-of-text token: the text is complete.');
+    case 'context-full':
+      return vscode.l10n.t("The context window is full: the model cannot see another token. Go back, or shorten the prompt.");
+    default:
+      return vscode.l10n.t('Generation has ended.');
+  }
+}

@@ -1,0 +1,120 @@
+// Step 3 in the real workbench: select the start of a story, run "LLM Pipeline: Decoding
+// Playground" from the palette, press "Next" a few times, change the temperature and top-k and
+// watch the bars, pick a bar with the keyboard, compare greedy / sampled / beam search, look at
+// the KV cache, and insert the continuation into the file. The first tokens are checked against
+// the engine run on the bundled model. Screenshots go to test-results/screenshots/.
+import * as assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { bundledModelFolder } from '../../extension/model/bundledModel';
+import { nextTokenDistribution, startDecoding } from '../../extension/engine/generate/decodeSession';
+import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { repoRoot } from '../harness/paths';
+import { e2e, type E2E } from './framework';
+
+const STORY = 'Once upon a time, there was a little girl named Lily. She loved to play in the park with her dog.\n';
+const SELECTED = 'Once upon a time, there was a little girl named Lily. She loved to';
+
+/** Waits until `count` generated tokens are drawn in the text view. */
+async function waitForTokens(panel: FrameLocator, count: number, vs: E2E): Promise<void> {
+  const tokens = panel.locator('generated-text g.token');
+  const deadline = Date.now() + vs.timeoutMs;
+  while ((await tokens.count()) !== count) {
+    if (Date.now() > deadline) assert.equal(await tokens.count(), count, 'generated tokens drawn');
+    await vs.page.waitForTimeout(100);
+  }
+}
+
+/** Sets a number box of the sampler (its change event fires on Enter). */
+async function setKnob(panel: FrameLocator, id: string, value: string): Promise<void> {
+  const input = panel.locator(`sampler-controls input#${id}`);
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+async function cutRows(panel: FrameLocator): Promise<number> {
+  return panel.locator('probability-bars g.row.cut').count();
+}
+
+async function waitForCut(panel: FrameLocator, accept: (cut: number) => boolean, vs: E2E): Promise<number> {
+  const deadline = Date.now() + vs.timeoutMs;
+  for (;;) {
+    const cut = await cutRows(panel);
+    if (accept(cut)) return cut;
+    if (Date.now() > deadline) throw new Error(`the bars never showed the expected cut rows (last: ${cut})`);
+    await vs.page.waitForTimeout(100);
+  }
+}
+
+e2e('decoding playground: bars, Next, temperature and top-k, keyboard pick, beam search, KV cache, insert', async (vs) => {
+  const folder = bundledModelFolder(repoRoot);
+  assert.ok(folder, 'a model is bundled under models/');
+  await vs.openWorkspace({ 'story.txt': STORY });
+  await vs.openFile('story.txt', SELECTED);
+  await vs.runCommand('LLM Pipeline: Decoding Playground');
+  const panel = vs.webview();
+  const rows = panel.locator('probability-bars g.row');
+  await rows.nth(19).waitFor({ timeout: vs.timeoutMs });
+
+  // The first bar is the engine's most probable next token under the default settings.
+  const { model } = await openModelFolder(folder);
+  const tokenizer = await loadTokenizerFile(folder);
+  try {
+    const state = await startDecoding(model, tokenizer.encodeIds(SELECTED), { sampler: { temperature: 0.8, topP: 0.95 }, maxNewTokens: 1 });
+    const top = nextTokenDistribution(state).trace.candidates[0].token;
+    assert.equal(await rows.first().getAttribute('data-token'), String(top));
+  } finally {
+    await model.release();
+  }
+  await vs.screenshot('decoding-1-opened');
+
+  for (let i = 1; i <= 3; i++) {
+    await panel.locator('vscode-button#next').click();
+    await waitForTokens(panel, i, vs);
+  }
+  await vs.screenshot('decoding-2-after-three-next');
+
+  // Temperature 0 is greedy: every bar but the first is cut.
+  await setKnob(panel, 'temperature', '0');
+  await waitForCut(panel, (cut) => cut === 19, vs);
+  await vs.screenshot('decoding-3-temperature-0');
+
+  // A hot temperature with top-k 5: exactly the 15 bars below the fifth are cut by top-k.
+  await setKnob(panel, 'temperature', '1.5');
+  await setKnob(panel, 'topK', '5');
+  await waitForCut(panel, (cut) => cut >= 15, vs);
+  assert.match((await rows.nth(19).locator('.value').textContent()) ?? '', /cut by top-k/);
+  await vs.screenshot('decoding-4-temperature-1.5-top-k-5');
+
+  // Keyboard: focus the bars, move to the second candidate, choose it.
+  const second = await rows.nth(1).getAttribute('data-token');
+  await panel.locator('probability-bars svg').focus();
+  await vs.page.keyboard.press('ArrowDown');
+  await vs.page.keyboard.press('Enter');
+  await waitForTokens(panel, 4, vs);
+  assert.equal(await panel.locator('generated-text g.token.forced').count(), 1, 'the chosen token is marked as picked');
+  const picked = await panel.locator('generated-text g.token.forced text').textContent();
+  const secondLabel = await rows.nth(1).locator('.label').textContent();
+  assert.ok(second !== null && picked !== null && secondLabel !== null);
+  await vs.screenshot('decoding-5-picked-with-keyboard');
+
+  await panel.locator('vscode-button#back').click();
+  await waitForTokens(panel, 3, vs);
+
+  await panel.locator('#tab-compare').click();
+  await panel.locator('beam-tree svg').waitFor({ timeout: vs.timeoutMs });
+  assert.equal(await panel.locator('compare-columns article').count(), 3);
+  await vs.screenshot('decoding-6-greedy-sampled-beam');
+
+  await panel.locator('#tab-cache').click();
+  await panel.locator('cache-chart svg').waitFor({ timeout: vs.timeoutMs });
+  assert.equal(await panel.locator('cache-chart rect.token').count(), 3 + 1, 'three token bars and the legend swatch');
+  await vs.screenshot('decoding-7-kv-cache');
+
+  await panel.locator('#tab-next').click();
+  await panel.locator('vscode-button#insert').click();
+  const inserted = vs.page.locator('.editor-instance .view-lines', { hasText: `${SELECTED}` });
+  await inserted.waitFor({ timeout: vs.timeoutMs });
+  await vs.page.locator('.tabs-container .tab.dirty', { hasText: 'story.txt' }).waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('decoding-8-inserted');
+});

@@ -1,0 +1,201 @@
+// Step 3 in a real extension host: "Decoding Playground" on an editor selection, the messages the
+// panel's host posts (seen through the test hooks activate() returns), checked against the engine
+// run directly on the same model folder and prompt: the bars are nextTokenDistribution's, a
+// seeded "Next" appends stepOnce's token, the comparison is beamSearch's, and "Insert at cursor"
+// edits the document the prompt came from.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionTestApi } from '../../extension/extension';
+import { samplerSettings } from '../../extension/decoding/stepHistory';
+import { beamSearch } from '../../extension/engine/generate/beamSearch';
+import { nextTokenDistribution, startDecoding, stepOnce, type DecodeState } from '../../extension/engine/generate/decodeSession';
+import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
+import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
+import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { bundledModelFolder } from '../../extension/model/bundledModel';
+import { DECODING_VIEW_TYPE, type DecodingNotification, type DecodingRequest, type SamplerControls } from '../../webviews/decoding/protocol';
+
+const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
+const PROMPT = 'Once upon a time, there was a little dog named Max. He liked to';
+const CONTROLS: SamplerControls = { temperature: 0.8, topK: 40, topP: 0.9, minP: 0.01, seed: 7 };
+
+type Payload<T extends DecodingNotification['type']> = Extract<DecodingNotification, { type: T }>['payload'];
+
+let api: ExtensionTestApi;
+
+/** Resolves with the first message of `type` the playground's host posts that passes `accept`. */
+function nextPosted<T extends DecodingNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`no '${type}' message was posted to the Decoding Playground within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+      const m = message as DecodingNotification;
+      if (viewType !== DECODING_VIEW_TYPE) return;
+      if (m.type === 'error') {
+        clearTimeout(timer);
+        listener.dispose();
+        reject(new Error(`the playground posted an error: ${m.payload.message}`));
+        return;
+      }
+      if (m.type !== type || !accept(m.payload as Payload<T>)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      (resolve as (value: unknown) => void)(m.payload);
+    });
+  });
+}
+
+function fromWebview(message: DecodingRequest | unknown): Promise<number> {
+  return api.panels.sendFromWebview(DECODING_VIEW_TYPE, message);
+}
+
+suite('Decoding Playground (Step 3)', () => {
+  let model: OnnxCausalLM;
+  let tokenizer: HfTextTokenizer;
+  let editor: vscode.TextEditor;
+  let engine: DecodeState;
+  let eos: readonly number[];
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    const folder = bundledModelFolder(extension.extensionPath);
+    assert.ok(folder, 'a model is bundled under models/');
+    const opened = await openModelFolder(folder);
+    model = opened.model;
+    eos = opened.folder.generation.eosTokenIds;
+    tokenizer = await loadTokenizerFile(folder);
+  });
+
+  suiteTeardown(async () => {
+    await model?.release();
+    // The inserted text left the untitled document dirty: revert it so closing asks nothing.
+    if (editor) {
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the playground opens on the selection and its bars are the engine distribution', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: `${PROMPT}\n`, language: 'plaintext' });
+    editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(new vscode.Position(0, 0), document.positionAt(PROMPT.length));
+    const ids = tokenizer.encodeIds(PROMPT);
+    const opened = nextPosted('session', (s) => s.promptTokens === ids.length);
+    await vscode.commands.executeCommand('llmPipeline.decodingPlayground');
+    const first = await opened;
+    assert.match(first.source, /line 1/);
+    assert.equal(first.generated.length, 0);
+    assert.equal(first.candidates.length, 20);
+
+    const updated = nextPosted('session', (s) => s.controls.seed === CONTROLS.seed);
+    assert.equal(await fromWebview({ type: 'setControls', payload: CONTROLS }), 1, 'one playground is open');
+    const session = await updated;
+    engine = await startDecoding(model, ids, { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: model.contextLength, topN: 20 });
+    const expected = nextTokenDistribution(engine).trace;
+    assert.deepEqual(session.candidates.map((c) => c.token), expected.candidates.map((c) => c.token));
+    session.candidates.forEach((c, i) => {
+      const e = expected.candidates[i];
+      assert.ok(Math.abs(c.model - e.originalProbability) < 1e-6, `model probability of ${c.label}`);
+      assert.ok(Math.abs(c.tempered - e.temperedProbability) < 1e-6, `tempered probability of ${c.label}`);
+      assert.ok(Math.abs(c.final - e.finalProbability) < 1e-6, `final probability of ${c.label}`);
+      assert.equal(c.cutBy, e.cutBy);
+    });
+    assert.deepEqual(session.filters, expected.filters.map((f) => ({ name: f.name, kept: f.kept })));
+    assert.ok(session.cache[0].bytes > 0 && session.cache[0].tokens === ids.length, 'the prefill filled the cache');
+  });
+
+  test('"Next" with a fixed seed appends the engine token; "Back" removes it', async () => {
+    const direct = await stepOnce(engine, 'sample');
+    const stepped = nextPosted('session', (s) => s.generated.length === 1);
+    await fromWebview({ type: 'next', payload: {} });
+    const session = await stepped;
+    assert.equal(session.generated[0].token, direct.step.token);
+    assert.ok(Math.abs(session.generated[0].probability - direct.step.probability) < 1e-6);
+    assert.equal(session.cache.at(-1)?.tokens, engine.prompt.length + 1);
+
+    const back = nextPosted('session', (s) => s.generated.length === 0);
+    await fromWebview({ type: 'back', payload: {} });
+    await back;
+    const again = nextPosted('session', (s) => s.generated.length === 1);
+    await fromWebview({ type: 'next', payload: {} });
+    assert.equal((await again).generated[0].token, direct.step.token, 'Back restored the random state too');
+  });
+
+  test('picking a bar appends that token even when a filter cut it', async () => {
+    const before = nextTokenDistribution((await stepOnce(engine, 'sample')).state).trace.candidates;
+    const last = before[before.length - 1].token;
+    const picked = nextPosted('session', (s) => s.generated.length === 2);
+    await fromWebview({ type: 'pick', payload: { token: last } });
+    const session = await picked;
+    assert.equal(session.generated[1].token, last);
+    assert.equal(session.generated[1].forced, true);
+  });
+
+  test('"Insert at cursor" puts the generated text after the selection in the editor', async () => {
+    const current = nextPosted('session');
+    await fromWebview({ type: 'setControls', payload: CONTROLS });
+    const generated = (await current).generated.map((g) => g.token);
+    const expectedText = tokenizer.decode(generated);
+    const changed = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === editor.document) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    await fromWebview({ type: 'insert', payload: { source: 'steps' } });
+    await changed;
+    assert.equal(editor.document.getText(), `${PROMPT}${expectedText}\n`);
+  });
+
+  test('greedy, sampled and beam search side by side; beam search is the engine result', async () => {
+    const beam = { width: 3, lengthPenalty: 0.6, maxNewTokens: 8 };
+    const compared = nextPosted('compare');
+    await fromWebview({ type: 'compare', payload: beam });
+    const view = await compared;
+    const direct = await beamSearch(model, engine.prompt, { ...beam, eosTokenIds: eos });
+    assert.equal(view.nodes.length, direct.nodes.length);
+    assert.equal(view.beam.text, tokenizer.decode(direct.beams[0].tokens));
+    assert.ok(Math.abs(view.beam.logprob - direct.beams[0].cumulativeLogprob) < 1e-4);
+    assert.ok(view.greedy.tokens > 0 && view.sampled.tokens > 0);
+  });
+
+  test('a prompt longer than the context is cut to its end, with a notice', async () => {
+    const long = 'The little dog ran to the park and played with a ball. '.repeat(60);
+    const cut = nextPosted('session', (s) => s.notices.length > 0);
+    await fromWebview({ type: 'setPrompt', payload: { text: long } });
+    const session = await cut;
+    assert.ok(session.promptTokens < model.contextLength);
+    assert.match(session.notices[0], new RegExp(`at most ${model.contextLength}`));
+  });
+
+  test('"Generate N" stops after N tokens, or when asked to', async () => {
+    const prompt = nextPosted('session', (s) => s.notices.length === 0 && s.generated.length === 0);
+    await fromWebview({ type: 'setPrompt', payload: { text: PROMPT } });
+    await prompt;
+    const done = nextPosted('busy', (b) => b.task === null);
+    const five = nextPosted('session', (s) => s.generated.length === 5);
+    await fromWebview({ type: 'generate', payload: { count: 5 } });
+    await five;
+    await done;
+
+    const started = nextPosted('session', (s) => s.generated.length >= 7);
+    const stopped = nextPosted('busy', (b) => b.task === null);
+    await fromWebview({ type: 'generate', payload: { count: 1000 } });
+    await started;
+    await fromWebview({ type: 'stop', payload: {} });
+    await stopped;
+    const after = nextPosted('session');
+    await fromWebview({ type: 'setControls', payload: CONTROLS });
+    const session = await after;
+    assert.ok(session.generated.length >= 7, `stopped at ${session.generated.length} tokens`);
+    assert.equal(session.finished, null, 'the stop ended it, not the end of the context or an end-of-text token');
+  });
+});
