@@ -18,14 +18,17 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   );
 }
 
-/** Opens the sample beside the walkthrough, selects the step's passage and runs its inspector on it. */
+/**
+ * Opens the sample in the walkthrough's editor group (it stays one tab away), selects the step's
+ * passage and runs its inspector, which opens beside it: two columns, even on a small screen.
+ */
 async function tryIt(extensionUri: vscode.Uri, step: TryItStep): Promise<void> {
   const uri = vscode.Uri.joinPath(extensionUri, ...SAMPLE_STORY_PATH);
   try {
     const document = await vscode.workspace.openTextDocument(uri);
     const { start, end } = passageRange(document.getText(), step.passage);
     const selection = new vscode.Selection(document.positionAt(start), document.positionAt(end));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection, preview: false });
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, selection, preview: false });
     editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     await vscode.commands.executeCommand(step.inspector);
   } catch (error) {

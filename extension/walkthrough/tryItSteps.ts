@@ -22,6 +22,18 @@ export const tryItSteps: readonly TryItStep[] = [
     // A rare name splits into several tokens next to common one-token words and punctuation.
     passage: 'One sunny day, Mia found a shiny blue pebble by the river and named it Bartholomew.',
   },
+  {
+    command: 'llmPipeline.walkthrough.tryAttention',
+    inspector: 'llmPipeline.inspectAttention',
+    // " her" has to look back to "Mia" to know who it is: a pattern some heads learn.
+    passage: 'Mia put Bartholomew in her pocket and ran home.',
+  },
+  {
+    command: 'llmPipeline.walkthrough.tryDecoding',
+    inspector: 'llmPipeline.decodingPlayground',
+    // Cut before the name, so the next-token bars show which names the model expects.
+    passage: 'Once upon a time, there was a little girl named',
+  },
 ];
 
 /** Character offsets [start, end) of `passage` in `text`; throws, quoting the passage, when absent. */

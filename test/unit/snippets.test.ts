@@ -312,15 +312,7 @@ function checkSource(prefix: string): string {
 /** Type-checks every TypeScript snippet together under the project's compiler options; returns the messages. */
 function typeErrors(): string[] {
   const config = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
-  // The project's strict settings, with the module resolution of a bundled TypeScript project (as esbuild
-  // builds this extension), where ESM-only packages such as @huggingface/tokenizers import normally.
-  const options: ts.CompilerOptions = {
-    ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    noEmit: true,
-    types: ['node'],
-  };
+  const options: ts.CompilerOptions = { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, noEmit: true, types: ['node'] };
   const files = new Map([...typescript.keys()].map((prefix) => [path.join(root, 'snippets', `${prefix}.check.ts`), checkSource(prefix)]));
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);

@@ -1,10 +1,13 @@
-// Every number a walkthrough page quotes for the bundled model sits in a "Shapes in the bundled model"
-// table, keyed by a quantity this test knows how to compute. The base sizes are read from the bundled
-// model's config.json (models/*/config.json) when it is there, and from the pages' own tables when it
-// is not; every derived number (parameter counts, cache sizes, losses, FLOPs) is then recomputed here.
+// What the walkthrough says about the bundled model must be true of models/*/ when a model is there.
+// Every number a page quotes sits in a "Shapes in the bundled model" table, keyed by a quantity this
+// test knows how to compute. The base sizes are read from the model's config.json when it is there,
+// and from the pages' own tables when it is not; every derived number (parameter counts, cache sizes,
+// losses, FLOPs) is then recomputed here. The step 1 diagram's BPE example is checked against the
+// model's tokenizer the same way.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 
 const root = path.resolve(__dirname, '..', '..');
 const pagesDir = path.join(root, 'walkthroughs');
@@ -81,12 +84,17 @@ function tolerance(written: string): number {
   return decimals === 0 && exponent === '0' ? 0 : 0.5 * 10 ** (Number(exponent) - decimals);
 }
 
+/** The files named `name` in the model folders under models/ (one folder: the bundled model). */
+function bundledFiles(name: string): string[] {
+  const modelsDir = path.join(root, 'models');
+  return fs.existsSync(modelsDir)
+    ? fs.readdirSync(modelsDir).map((d) => path.join(modelsDir, d, name)).filter((f) => fs.existsSync(f))
+    : [];
+}
+
 /** The bundled model's config.json, if a model folder is present. */
 function bundledConfig(): { file: string; sizes: Sizes } | undefined {
-  const modelsDir = path.join(root, 'models');
-  const files = fs.existsSync(modelsDir)
-    ? fs.readdirSync(modelsDir).map((d) => path.join(modelsDir, d, 'config.json')).filter((f) => fs.existsSync(f))
-    : [];
+  const files = bundledFiles('config.json');
   if (files.length === 0) return undefined;
   assert.equal(files.length, 1, `expected one bundled model under models/, found config.json in ${files.join(', ')}`);
   const config = JSON.parse(fs.readFileSync(files[0], 'utf8')) as Record<string, unknown>;
@@ -158,5 +166,36 @@ describe('model numbers quoted by the walkthrough', () => {
     if (!sizes.tied) shapes.push([d, sizes.vocab_size]);
     const counted = shapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
     assert.equal(counted, expected.get('params'));
+  });
+});
+
+/** The text of the step 1 diagram's example card that follows the card named `name`. */
+function diagramExample(svg: string, name: string): string {
+  const at = svg.indexOf(`>${name}</text>`);
+  assert.ok(at >= 0, `the step 1 diagram has no "${name}" card`);
+  const code = /<text class="code"[^>]*>([^<]*)<\/text>/.exec(svg.slice(at));
+  assert.ok(code, `the "${name}" card has no example`);
+  return code[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+describe('the step 1 diagram\'s tokenization example', () => {
+  const svg = fs.readFileSync(path.join(pagesDir, 'media', 'step1-input-processing.svg'), 'utf8');
+  const text = diagramExample(svg, 'Text');
+  const groups = (line: string): string[][] => line.replace(/\s+\(.*\)$/, '').split(' │ ').map((g) => g.split('·'));
+  const preTokens = groups(diagramExample(svg, 'Pre-tokenize')).map((g) => g.join(''));
+  const pieces = groups(diagramExample(svg, 'BPE merges'));
+
+  it('is consistent: pre-tokens spell the text, and each pre-token\'s BPE pieces spell it', () => {
+    assert.equal(preTokens.join('').replace(/Ġ/g, ' '), text);
+    assert.deepEqual(pieces.map((g) => g.join('')), preTokens);
+  });
+
+  it('shows the pieces the bundled tokenizer really makes (models/*/tokenizer.json)', function () {
+    const files = bundledFiles('tokenizer.json');
+    // Without a bundled model there is no tokenizer to compare with; the consistency check above still runs.
+    if (files.length === 0) this.skip();
+    const config = JSON.parse(fs.readFileSync(path.join(path.dirname(files[0]), 'tokenizer_config.json'), 'utf8'));
+    const expected = new Tokenizer(JSON.parse(fs.readFileSync(files[0], 'utf8')), config).encode(text, { add_special_tokens: false }).tokens;
+    assert.deepEqual(pieces.flat(), expected, `the diagram's BPE line should read ${expected.join('·')}`);
   });
 });
