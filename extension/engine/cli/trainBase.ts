@@ -35,6 +35,8 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --sweep-steps N      steps each candidate trains before they are compared      (300)
   --steps N            length of the full schedule                               (1200)
   --patience N         stop after N validation measurements without improvement  (4)
+  --tie X              sweep losses closer than X nats tie; the largest tied size wins (0.02)
+  --min-parameters N   smaller candidates are measured for reference only        (1000000)
   --vocab-size N       tokenizer vocabulary                                      (4096)
   --context N          tokens per sequence and the model's n_positions           (256)
   --batch-size N                                                                  (16)
@@ -52,6 +54,8 @@ interface Settings {
   readonly sweepSteps: number;
   readonly steps: number;
   readonly patience: number;
+  readonly tie: number;
+  readonly minParameters: number;
   readonly vocabSize: number;
   readonly context: number;
   readonly batchSize: number;
@@ -184,7 +188,14 @@ async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log:
   }
   const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].validationLoss - b[1].validationLoss);
   for (const [name, r] of ranked) console.log(`[sweep] ${name}: ${r.parameters} parameters, validation loss ${r.validationLoss.toFixed(4)} after ${s.sweepSteps} steps, ${r.secondsPerStep.toFixed(2)} s/step`);
-  return ranked[0][0];
+  // Losses closer than `tie` are not told apart by the validation sample (about 30k tokens: a
+  // standard error near 0.01 nats). Among such ties the largest model wins: it has the most room to
+  // keep improving in the long run (Kaplan et al. 2020: larger models are more sample-efficient).
+  // Candidates below --min-parameters are measured for comparison but cannot be chosen.
+  const eligible = ranked.filter(([, r]) => r.parameters >= s.minParameters);
+  if (eligible.length === 0) throw new Error(`--sizes: no candidate has at least ${s.minParameters} parameters (--min-parameters)`);
+  const ties = eligible.filter(([, r]) => r.validationLoss - eligible[0][1].validationLoss < s.tie);
+  return ties.sort((a, b) => b[1].parameters - a[1].parameters)[0][0];
 }
 
 async function exportPhase(s: Settings, tokenizer: string, summary: Summary, runDir: string): Promise<void> {
@@ -218,6 +229,8 @@ export const trainBaseCommand: CliCommand = {
         'sweep-steps': { type: 'string' },
         steps: { type: 'string' },
         patience: { type: 'string' },
+        tie: { type: 'string', default: '0.02' },
+        'min-parameters': { type: 'string', default: '1000000' },
         'vocab-size': { type: 'string' },
         context: { type: 'string' },
         'batch-size': { type: 'string' },
@@ -232,6 +245,7 @@ export const trainBaseCommand: CliCommand = {
     if (!fs.existsSync(trainFile)) throw new Error(`${trainFile}: not found; point --corpus at the folder that holds tinystories/train.txt`);
     const context = wholeNumber('context', values.context, 256);
     const learningRate = Number(values['learning-rate']);
+    if (!(Number(values.tie) >= 0)) throw new Error(`--tie must be a number ≥ 0, got "${values.tie}"`);
     if (!(learningRate > 0)) throw new Error(`--learning-rate must be a number > 0, got "${values['learning-rate']}"`);
     const s: Settings = {
       trainFile,
@@ -241,6 +255,8 @@ export const trainBaseCommand: CliCommand = {
       sweepSteps: wholeNumber('sweep-steps', values['sweep-steps'], 300),
       steps: wholeNumber('steps', values.steps, 1200),
       patience: wholeNumber('patience', values.patience, 4),
+      tie: Number(values.tie),
+      minParameters: Number(values['min-parameters']),
       vocabSize: wholeNumber('vocab-size', values['vocab-size'], 4096),
       context,
       batchSize: wholeNumber('batch-size', values['batch-size'], 16),
