@@ -3,6 +3,7 @@ import { registerAttention, type AttentionTestApi } from './attention/registerAt
 import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
+import { registerRag } from './rag/registerRag';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerWalkthrough } from './walkthrough/register';
 
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerWalkthrough(context);
   const attention = registerAttention(context);
   registerDecoding(context);
+  registerRag(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention };
 }

@@ -80,3 +80,19 @@ export function reasonOf(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return (error as Error).message;
 }
+
+/**
+ * Whether one file (relative, '/' separated) would be walked: the same exclude, include and
+ * .gitignore rules as walkFolder, for a file a watcher reports without walking the whole folder.
+ */
+export async function isWalked(root: string, relative: string, settings: WalkSettings): Promise<boolean> {
+  if (ignore().add([...settings.exclude]).ignores(relative)) return false;
+  const parts = relative.split('/');
+  for (let depth = 0; depth < parts.length; depth++) {
+    const base = parts.slice(0, depth).join('/');
+    const below = parts.slice(depth).join('/');
+    const gitignore = await fs.readFile(path.join(root, base, '.gitignore'), 'utf8').catch(() => undefined);
+    if (gitignore !== undefined && ignore().add(gitignore).ignores(below)) return false;
+  }
+  return ignore().add([...settings.include]).ignores(relative);
+}

@@ -1,0 +1,248 @@
+// The host-side controller of the RAG & context-window panel: it retrieves for a question (BM25,
+// dense and fused rankings), assembles the prompt with numbered sources, lays it out in the
+// model's context window under the chosen overflow policy, and streams the active model's answer
+// with the sources it cites. There is one panel; the commands reveal it when it exists.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { generateStream } from '../engine/generate/generate';
+import { contextBudget } from '../engine/rag/contextWindow';
+import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
+import type { IndexedChunk } from '../engine/rag/ragIndex';
+import type { TextTokenizer } from '../engine/tokenizer/types';
+import { log } from '../log';
+import type { LoadedModel } from '../model/loadedModel';
+import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import {
+  RAG_VIEW_TYPE,
+  isRagRequest,
+  type OverflowPolicyName,
+  type RagNotification,
+  type RagRequest,
+  type RetrievalView,
+} from '../../webviews/rag/protocol';
+import type { RagBoot } from '../../webviews/rag/strings';
+import { openChunk } from './chunkDecorations';
+import type { RagFolders } from './ragFolders';
+import type { RagPartsCache } from './ragParts';
+import { budgetView, chunkLocation, folderView, retrievalView } from './ragViews';
+import { ragWebviewStrings } from './webviewStrings';
+
+/** Chunks shown per ranking. */
+const SHOWN = 8;
+/** Fused chunks that go into the prompt as sources. */
+const SOURCES = 4;
+/** Answer text is posted every this many tokens while it streams. */
+const POST_EVERY = 4;
+
+export interface RagPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly folders: RagFolders;
+  readonly parts: RagPartsCache;
+}
+
+export interface AskOptions {
+  readonly question: string;
+  readonly policy: OverflowPolicyName;
+  readonly answerTokens: number;
+  readonly generate: boolean;
+}
+
+type Host = PanelHost<RagRequest, RagNotification>;
+
+export function ragPanelSpec(): PanelSpec<RagRequest> {
+  return {
+    viewType: RAG_VIEW_TYPE,
+    title: vscode.l10n.t('RAG & Context Window'),
+    script: 'rag',
+    isMessage: isRagRequest,
+    boot: (): RagBoot => ({ strings: ragWebviewStrings() }),
+  };
+}
+
+export class RagPanel implements vscode.Disposable {
+  private static current: RagPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private active: string | undefined;
+  private generation: AbortController | undefined;
+
+  static show(deps: RagPanelDeps): RagPanel {
+    let panel = RagPanel.current;
+    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
+    else panel = new RagPanel(PanelHost.open(ragPanelSpec(), deps.extensionUri), deps);
+    return panel;
+  }
+
+  static restore(deps: RagPanelDeps, host: Host): RagPanel {
+    RagPanel.current?.host.panel.dispose();
+    return new RagPanel(host, deps);
+  }
+
+  private constructor(
+    private readonly host: Host,
+    private readonly deps: RagPanelDeps,
+  ) {
+    RagPanel.current = this;
+    host.onMessage((m) => this.handle(m));
+    host.onDispose(() => this.dispose());
+    this.disposables.push(deps.folders.onDidChange(() => void this.postState()));
+  }
+
+  dispose(): void {
+    if (RagPanel.current === this) RagPanel.current = undefined;
+    this.generation?.abort();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  /** Puts a question in the panel's box (from the selection) without asking it. */
+  setQuestion(question: string): void {
+    void this.host.post({ type: 'question', payload: { question } });
+  }
+
+  /** Retrieves, lays out the prompt and (optionally) generates; returns the retrieval shown. */
+  async ask(options: AskOptions): Promise<RetrievalView | undefined> {
+    this.generation?.abort();
+    try {
+      return await this.run(options);
+    } catch (error) {
+      log().error(`rag: ${(error as Error).stack ?? error}`);
+      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+      return undefined;
+    }
+  }
+
+  private async handle(message: RagRequest): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.postState();
+        if (message.payload.state?.question) this.setQuestion(message.payload.state.question);
+        return;
+      case 'ask':
+        await this.ask(message.payload);
+        return;
+      case 'openChunk':
+        await this.openChunk(message.payload.id);
+        return;
+      case 'chooseFolder':
+        if (this.deps.folders.roots.includes(message.payload.root)) this.active = message.payload.root;
+        await this.postState();
+        return;
+      case 'attach':
+        await vscode.commands.executeCommand('llmPipeline.attachRagFolder');
+        return;
+      case 'detach':
+        if (this.deps.folders.roots.includes(message.payload.root)) await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(message.payload.root));
+        return;
+      case 'stop':
+        this.generation?.abort();
+        return;
+    }
+  }
+
+  private activeRoot(): string | undefined {
+    const roots = this.deps.folders.roots;
+    if (!this.active || !roots.includes(this.active)) this.active = roots[0];
+    return this.active;
+  }
+
+  private async postState(): Promise<void> {
+    const { folders } = this.deps;
+    try {
+      const parts = await this.deps.parts.parts();
+      const views = [];
+      for (const root of folders.roots) {
+        const index = await folders.index(root).catch(() => undefined);
+        views.push(folderView(root, index?.files.size ?? 0, index?.chunks.size ?? 0, folders.report(root)));
+      }
+      await this.host.post({
+        type: 'state',
+        payload: {
+          folders: views,
+          active: this.activeRoot(),
+          trusted: vscode.workspace.isTrusted,
+          model: parts.model.folder.name,
+          contextLength: this.contextLength(parts.model.folder.config.contextLength),
+          embedder: parts.embedder.label,
+          embedderCaveat: parts.embedder.caveat,
+        },
+      });
+    } catch (error) {
+      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+    }
+  }
+
+  private contextLength(configured: number | undefined): number {
+    if (configured === undefined) throw new Error(vscode.l10n.t('The active model\'s config.json does not give its context length.'));
+    return configured;
+  }
+
+  private async run({ question, policy, answerTokens, generate }: AskOptions): Promise<RetrievalView | undefined> {
+    const parts = await this.deps.parts.parts();
+    const { model, tokenizer, embedder } = parts;
+    const contextLength = this.contextLength(model.folder.config.contextLength);
+    const root = this.activeRoot();
+    let retrieval: RetrievalView | undefined;
+    let sources: IndexedChunk[] = [];
+    if (root && question.trim()) {
+      const index = await this.deps.folders.index(root);
+      const started = performance.now();
+      const result = index.search(question, await embedder.embed(question), SHOWN);
+      retrieval = retrievalView(result, performance.now() - started);
+      sources = result.fused.slice(0, SOURCES).map((f) => f.chunk);
+      await this.host.post({ type: 'retrieval', payload: retrieval });
+    }
+    const segments = assemblePrompt(sources.length ? DEFAULT_INSTRUCTION : '', sources.map((c) => ({ label: chunkLocation(c), text: c.text })), question);
+    const room = Math.min(answerTokens, contextLength - 1);
+    const budget = contextBudget(tokenizer, segments, contextLength, room, policy);
+    const chunkIds = segments.map((s) => (s.source ? sources[s.source - 1].id : undefined));
+    await this.host.post({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
+    if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept));
+    return retrieval;
+  }
+
+  private async generate(
+    model: LoadedModel,
+    tokenizer: TextTokenizer,
+    prompt: readonly number[],
+    maxNewTokens: number,
+    sources: readonly IndexedChunk[],
+    kept: readonly number[],
+  ): Promise<void> {
+    const controller = new AbortController();
+    this.generation = controller;
+    const lm = await model.languageModel();
+    // Segments are [instruction, sources..., question]. A source dropped from the window was never
+    // given to the model, so it does not count as cited.
+    const given = sources.map((_, i) => kept[i + 1] > 0);
+    const sourceViews = (text: string) => {
+      const cited = citedSources(text, sources.length);
+      return sources.map((c, i) => ({ n: i + 1, chunkId: c.id, location: chunkLocation(c), cited: given[i] && cited.includes(i + 1) }));
+    };
+    const stream = generateStream(lm, prompt, {
+      sampler: { temperature: 0, repetitionPenalty: 1.2 },
+      maxNewTokens,
+      stopTokenIds: model.folder.config.eosTokenIds,
+      decode: (ids) => tokenizer.decode(ids),
+      signal: controller.signal,
+    });
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) {
+        const { text, finishReason, tokens } = next.value;
+        await this.host.post({ type: 'answer', payload: { text, done: true, sources: sourceViews(text), finishReason, tokens: tokens.length } });
+        break;
+      }
+      const step = next.value;
+      if ((step.index + 1) % POST_EVERY === 0) {
+        await this.host.post({ type: 'answer', payload: { text: step.text, done: false, sources: sourceViews(step.text), tokens: step.index + 1 } });
+      }
+    }
+    if (this.generation === controller) this.generation = undefined;
+  }
+
+  private async openChunk(id: string): Promise<void> {
+    const root = this.activeRoot();
+    if (!root) return;
+    const chunk = (await this.deps.folders.index(root)).chunks.get(id);
+    if (chunk) await openChunk(path.join(root, chunk.file), chunk);
+  }
+}

@@ -1,0 +1,57 @@
+// What indexing and retrieval run with: the active model's tokenizer (chunks are counted in the
+// tokens of the model that will read them) and the embedder, a sentence-embedding model when
+// llmPipeline.rag.embeddingModel names one, else the active model's pooled hidden states.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Embedder } from '../engine/rag/embedder';
+import type { IndexerParts } from '../engine/rag/indexer';
+import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
+import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
+import type { ActiveModel } from '../model/activeModel';
+import type { LoadedModel } from '../model/loadedModel';
+import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
+
+export interface RagParts extends IndexerParts {
+  readonly model: LoadedModel;
+}
+
+export class RagPartsCache implements vscode.Disposable {
+  private sentence: { dir: string; embedder: Promise<Embedder> } | undefined;
+
+  constructor(private readonly activeModel: ActiveModel) {}
+
+  async parts(): Promise<RagParts> {
+    const model = await this.activeModel.load();
+    const tokenizer = await model.tokenizer();
+    return { model, tokenizer, embedder: await this.embedder(model), settings: ragIndexSettings() };
+  }
+
+  dispose(): void {
+    void this.sentence?.embedder.then((e) => e.release(), () => undefined);
+    this.sentence = undefined;
+  }
+
+  private async embedder(model: LoadedModel): Promise<Embedder> {
+    const dir = embeddingModelSetting();
+    if (dir) {
+      if (this.sentence?.dir !== dir) {
+        this.dispose();
+        const embedder = openSentenceEmbedder(dir);
+        embedder.catch(() => this.sentence?.embedder === embedder && (this.sentence = undefined));
+        this.sentence = { dir, embedder };
+      }
+      return this.sentence.embedder.catch((error: Error) => {
+        throw new Error(vscode.l10n.t('Setting llmPipeline.rag.embeddingModel: {0}', error.message));
+      });
+    }
+    const gpt = model.folder.gpt2?.gpt;
+    if (!gpt) {
+      throw new Error(
+        vscode.l10n.t('{0} does not expose its hidden states: set llmPipeline.rag.embeddingModel to a sentence-embedding model folder.', model.folder.name),
+      );
+    }
+    const embedder = hiddenStateEmbedder(path.basename(model.dir), `model:${model.dir}`, await model.tokenizer(), await model.inspector(), gpt.n_embd);
+    // The inspector belongs to the shared LoadedModel, which releases it.
+    return { ...embedder, release: async () => undefined };
+  }
+}
