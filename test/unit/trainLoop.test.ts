@@ -47,7 +47,7 @@ describe('trainer', () => {
 
   it('resuming from a checkpoint continues the exact loss trajectory of an uninterrupted run', async () => {
     const { dir, base } = setup();
-    const options = { ...base, steps: 12, validationFraction: 0.2, evalEvery: 4, validationBatches: 2 };
+    const options = { ...base, steps: 12, validationFraction: 0.2, evalEvery: 4, validationBatches: 2, threads: 2 };
     const straight = await collectLosses({ ...options, outDir: path.join(dir, 'straight') });
 
     const controller = new AbortController();
