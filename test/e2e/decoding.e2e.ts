@@ -105,16 +105,27 @@ e2e('decoding playground: bars, Next, temperature and top-k, keyboard pick, beam
   await panel.locator('beam-tree svg').waitFor({ timeout: vs.timeoutMs });
   assert.equal(await panel.locator('compare-columns article').count(), 3);
   await vs.screenshot('decoding-6-greedy-sampled-beam');
+  await panel.locator('beam-tree').scrollIntoViewIfNeeded();
+  assert.ok((await panel.locator('beam-tree .node.kept').count()) > 0, 'the tree shows kept beams');
+  await vs.screenshot('decoding-7-beam-tree');
 
   await panel.locator('#tab-cache').click();
   await panel.locator('cache-chart svg').waitFor({ timeout: vs.timeoutMs });
   assert.equal(await panel.locator('cache-chart rect.token').count(), 3 + 1, 'three token bars and the legend swatch');
-  await vs.screenshot('decoding-7-kv-cache');
+  await vs.screenshot('decoding-8-kv-cache');
 
+  // "Insert at cursor" puts the three generated tokens right after the selection in story.txt.
   await panel.locator('#tab-next').click();
+  const generated = (await panel.locator('generated-text g.token text').allTextContents()).join('').replace(/↵/g, '\n');
+  const firstLine = (SELECTED + generated).split('\n')[0];
   await panel.locator('vscode-button#insert').click();
-  const inserted = vs.page.locator('.editor-instance .view-lines', { hasText: `${SELECTED}` });
-  await inserted.waitFor({ timeout: vs.timeoutMs });
-  await vs.page.locator('.tabs-container .tab.dirty', { hasText: 'story.txt' }).waitFor({ timeout: vs.timeoutMs });
-  await vs.screenshot('decoding-8-inserted');
+  const lines = vs.page.locator('.editor-instance .view-lines');
+  const deadline = Date.now() + vs.timeoutMs;
+  let shown = '';
+  while (!shown.startsWith(firstLine)) {
+    shown = ((await lines.locator('.view-line').first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+    if (Date.now() > deadline) assert.equal(shown, firstLine, 'the first line of story.txt after the insert');
+    await vs.page.waitForTimeout(100);
+  }
+  await vs.screenshot('decoding-9-inserted');
 });

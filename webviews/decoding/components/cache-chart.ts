@@ -11,10 +11,10 @@ import { t } from '../strings';
 import { cacheChartStyles } from './cache-chart.css';
 import { WidthController } from './width-controller';
 
-const HEIGHT = 230;
+const HEIGHT = 240;
 const GAP = 60;
 const LEFT = 56;
-const TOP = 40;
+const TOP = 50;
 const BOTTOM = 36;
 
 @customElement('cache-chart')
@@ -88,17 +88,17 @@ export class CacheChart extends LitElement {
       <line class="axis" x1=${x0} x2=${x0} y1=${TOP} y2=${TOP + plotH}></line>
       <text class="tick end" x=${x0 - 4} y=${TOP}>${ms(maxMs)}</text>
       <text class="tick end" x=${x0 - 4} y=${TOP + plotH}>0</text>
-      <text class="tick" x=${x0 + width / 2} y=${TOP + plotH + 26} text-anchor="middle">${t('latencyAxis')}</text>
+      <text class="tick" x=${x0 + width / 2} y=${TOP + plotH + 14} text-anchor="middle">${t('latencyAxis')}</text>
       ${points.map((p, i) => {
         const cls = i === 0 ? 'prefill' : 'token';
         return svg`<rect class=${cls} x=${x0 + i * slot + (slot - barW) / 2} y=${y(p.ms)} width=${barW} height=${TOP + plotH - y(p.ms)}>
           <title>${i === 0 ? t('latencyPrefillBar', ms(p.ms), p.tokens) : t('latencyTokenBar', p.index + 1, ms(p.ms))}</title>
         </rect>`;
       })}
-      <rect class="prefill" x=${x0} y=${HEIGHT - 12} width="10" height="10"></rect>
-      <text class="tick" x=${x0 + 14} y=${HEIGHT - 7}>${t('legendPrefill')}</text>
-      <rect class="token" x=${x0 + 110} y=${HEIGHT - 12} width="10" height="10"></rect>
-      <text class="tick" x=${x0 + 124} y=${HEIGHT - 7}>${t('legendToken')}</text>
+      <rect class="prefill" x=${x0} y="28" width="10" height="10"></rect>
+      <text class="tick" x=${x0 + 14} y="33">${t('legendPrefill')}</text>
+      <rect class="token" x=${x0 + 70} y="28" width="10" height="10"></rect>
+      <text class="tick" x=${x0 + 84} y="33">${t('legendToken')}</text>
     </g>`;
   }
 }

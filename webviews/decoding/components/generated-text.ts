@@ -43,7 +43,9 @@ export class GeneratedText extends LitElement {
     const size = parseFloat(style.getPropertyValue('--vscode-editor-font-size')) || 13;
     const family = style.getPropertyValue('--vscode-editor-font-family') || 'monospace';
     const font = `${size}px ${family}`;
-    const pieces = [this.prompt, ...this.generated.map((g) => g.text)];
+    // The prompt is laid out word by word so that it wraps; generated tokens one by one.
+    const words = this.prompt.match(/\s*\S+|\s+$/g) ?? [];
+    const pieces = [...words, ...this.generated.map((g) => g.text)];
     const placed = layoutTokens(pieces, WIDTH - 2 * PAD, (s) => measure(s, font));
     const lines = placed.reduce((n, p) => Math.max(n, p.line + 1), 1);
     const height = lines * LINE + 2 * PAD;
@@ -54,12 +56,12 @@ export class GeneratedText extends LitElement {
       role="img"
       aria-label=${t('textLabel', this.generated.length)}
     >
-      ${placed.filter((p) => p.token === 0).map((p) => svg`<text class="prompt" x=${PAD + p.x} y=${PAD + p.line * LINE + LINE / 2} xml:space="preserve">${p.text}</text>`)}
+      ${placed.filter((p) => p.token < words.length).map((p) => svg`<text class="prompt" x=${PAD + p.x} y=${PAD + p.line * LINE + LINE / 2} xml:space="preserve">${p.text}</text>`)}
       ${this.generated.map((g, i) => {
-        const pieces = placed.filter((p) => p.token === i + 1);
+        const tokenPieces = placed.filter((p) => p.token === words.length + i);
         return svg`<g class=${g.forced ? 'token forced' : 'token'}>
           <title>${t(g.forced ? 'tokenPicked' : 'tokenSampled', percent(g.probability))}</title>
-          ${pieces.map((piece) => {
+          ${tokenPieces.map((piece) => {
             const x = PAD + piece.x;
             const y = PAD + piece.line * LINE;
             return svg`<rect class="shade" x=${x} y=${y + 1} width=${piece.width} height=${LINE - 2} fill-opacity=${(0.1 + 0.55 * g.probability).toFixed(3)}></rect>
