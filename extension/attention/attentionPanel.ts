@@ -30,6 +30,10 @@ export interface HeatmapTiming {
   readonly tokens: number;
   /** From the command to the webview's report that the heatmap is drawn. */
   readonly milliseconds: number;
+  /** Of which: from the command to the overview posted (tokenizing, the model run, the views). */
+  readonly hostMilliseconds: number;
+  /** And: from the webview receiving the overview to the heatmap drawn. */
+  readonly drawMilliseconds: number;
 }
 
 export interface AttentionPanelDeps {
@@ -50,6 +54,8 @@ interface Run {
   readonly attentionUnavailable?: string;
   /** performance.now() when the command ran; cleared once the heatmap is reported drawn. */
   startedAt?: number;
+  /** performance.now() when the overview was posted. */
+  postedAt?: number;
   /** What the panel was sent after the overview, kept to send again when the webview restarts. */
   readonly followUps: AttentionNotification[];
 }
@@ -67,12 +73,20 @@ export function attentionPanelSpec(): PanelSpec<AttentionRequest> {
 /** Run ids count across panels, so a message about an old run is never taken for a new one. */
 let runCounter = 0;
 
+/** How long the other views wait for the heatmap to be reported drawn. */
+const FOLLOW_UP_WAIT_MS = 1000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class AttentionPanel implements vscode.Disposable {
   private static current: AttentionPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private source: SourceText | undefined;
   private run: Run | undefined;
   private selected = { layer: 0, head: 0 };
+  private readonly drawnWaiters = new Map<number, () => void>();
+  private disposed = false;
   private working: vscode.CancellationTokenSource | undefined;
 
   /** Opens the panel (or reveals the open one) and inspects `source` in it. */
@@ -101,10 +115,16 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (AttentionPanel.current === this) AttentionPanel.current = undefined;
     this.working?.cancel();
     this.deps.highlight.clear();
     while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  /** Posts to the webview while the panel is open; a run that ends after it closed posts nothing. */
+  private post(message: AttentionNotification): Thenable<boolean> {
+    return this.disposed ? Promise.resolve(false) : this.host.post(message);
   }
 
   private async handle(message: AttentionRequest): Promise<void> {
@@ -119,7 +139,7 @@ export class AttentionPanel implements vscode.Disposable {
         this.focusToken(message.payload.runId, message.payload.index, message.payload.layer, message.payload.head);
         return;
       case 'drawn':
-        this.noteDrawn(message.payload.runId);
+        this.noteDrawn(message.payload.runId, message.payload.drawMilliseconds);
         return;
       case 'export': {
         const { format, name, data } = message.payload;
@@ -136,15 +156,18 @@ export class AttentionPanel implements vscode.Disposable {
   /**
    * The webview (re)started: after a reload, or when the hidden panel is shown again. A reloaded
    * panel has no run in the host and inspects the text its webview saved; otherwise the run is
-   * sent again.
+   * sent again (what was posted before the webview listened may have been lost).
    */
   private async restore(state: AttentionPanelState | undefined): Promise<void> {
     if (state) this.selected = { layer: state.layer, head: state.head };
     if (this.run) {
+      await this.postModelFacts();
       await this.postRun(this.run);
-      for (const message of this.run.followUps) await this.host.post(message);
+      for (const message of this.run.followUps) await this.post(message);
       return;
     }
+    // A run in progress posts its results when it ends, to the webview that is ready by then.
+    if (this.working) return;
     if (!this.source && state?.text) this.source = { text: state.text, label: '' };
     if (this.source) await this.inspect(this.source);
     else await this.postModelFacts();
@@ -182,11 +205,17 @@ export class AttentionPanel implements vscode.Disposable {
         this.run = run;
         await this.postModelFacts();
         await this.postRun(run);
+        run.postedAt = performance.now();
+        // The heatmap first: the other views are computed once it is on screen (or after a
+        // moment, when there is no heatmap to draw), so they never hold it up.
+        await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
+        this.drawnWaiters.delete(run.id);
+        if (cancelled()) return;
         await this.postFollowUps(run, tokenizer, inspector.vocabSize);
       });
     } catch (error) {
       log().error(`attention: ${(error as Error).stack ?? error}`);
-      if (!working.token.isCancellationRequested) await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+      if (!working.token.isCancellationRequested) await this.post({ type: 'error', payload: { message: (error as Error).message } });
     } finally {
       working.dispose();
       if (this.working === working) this.working = undefined;
@@ -210,9 +239,9 @@ export class AttentionPanel implements vscode.Disposable {
   private async postModelFacts(): Promise<void> {
     try {
       const model = await this.deps.model.load();
-      await this.host.post({ type: 'model', payload: await modelFacts(model.folder, this.deps.model.isBundled) });
+      await this.post({ type: 'model', payload: await modelFacts(model.folder, this.deps.model.isBundled) });
     } catch (error) {
-      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+      await this.post({ type: 'error', payload: { message: (error as Error).message } });
     }
   }
 
@@ -228,7 +257,7 @@ export class AttentionPanel implements vscode.Disposable {
       attentionUnavailable: run.attentionUnavailable,
       selected: { layer, head },
     });
-    await this.host.post({ type: 'inspection', payload: view });
+    await this.post({ type: 'inspection', payload: view });
   }
 
   /** The views that take longer or are not always there: logit lens, norms, embeddings. */
@@ -237,14 +266,17 @@ export class AttentionPanel implements vscode.Disposable {
     const send = async (message: AttentionNotification) => {
       if (this.run !== run) return;
       run.followUps.push(message);
-      await this.host.post(message);
+      await this.post(message);
     };
     const unavailable = (view: 'embeddings' | 'lens' | 'norms') => send({ type: 'unavailable', payload: { runId: run.id, view, reason: foreign } });
     const { result } = run.inspection;
-    const lens = lensView(run.id, result, tokenizer, vocabSize);
-    await (lens ? send({ type: 'lens', payload: lens }) : unavailable('lens'));
+    // Each view is computed in its own turn of the event loop, so the host answers the panel between them.
     const norms = normsView(run.id, result);
     await (norms ? send({ type: 'norms', payload: norms }) : unavailable('norms'));
+    await nextTurn();
+    const lens = lensView(run.id, result, tokenizer, vocabSize);
+    await (lens ? send({ type: 'lens', payload: lens }) : unavailable('lens'));
+    await nextTurn();
     const wte = run.model.gpt2Weights()?.get('transformer.wte.weight');
     await (wte ? send({ type: 'embeddings', payload: embeddingView(run.id, wte, result.tokens, tokenizer) }) : unavailable('embeddings'));
   }
@@ -253,7 +285,7 @@ export class AttentionPanel implements vscode.Disposable {
     const run = this.run;
     if (!run || run.id !== runId || !headIn(run.inspection.result, layer, head)) return;
     this.selected = { layer, head };
-    void this.host.post({ type: 'head', payload: { runId, ...attentionOf(run.inspection.result, layer, head) } });
+    void this.post({ type: 'head', payload: { runId, ...attentionOf(run.inspection.result, layer, head) } });
   }
 
   private focusToken(runId: number, index: number | null, layer: number, head: number): void {
@@ -270,13 +302,18 @@ export class AttentionPanel implements vscode.Disposable {
     this.deps.highlight.show(link, spans, row, index, spans[index].text);
   }
 
-  private noteDrawn(runId: number): void {
+  private noteDrawn(runId: number, drawMilliseconds: number): void {
+    this.drawnWaiters.get(runId)?.();
     const run = this.run;
-    if (!run || run.id !== runId || run.startedAt === undefined) return;
+    if (!run || run.id !== runId || run.startedAt === undefined || run.postedAt === undefined) return;
     const milliseconds = performance.now() - run.startedAt;
+    const hostMilliseconds = run.postedAt - run.startedAt;
     run.startedAt = undefined;
     const tokens = run.inspection.spans.length;
-    log().info(`attention: heatmap of ${tokens} tokens drawn ${milliseconds.toFixed(0)} ms after the command`);
-    this.deps.timings.fire({ runId, tokens, milliseconds });
+    log().info(
+      `attention: heatmap of ${tokens} tokens drawn ${milliseconds.toFixed(0)} ms after the command ` +
+        `(host ${hostMilliseconds.toFixed(0)} ms, webview drawing ${drawMilliseconds.toFixed(0)} ms)`,
+    );
+    this.deps.timings.fire({ runId, tokens, milliseconds, hostMilliseconds, drawMilliseconds });
   }
 }

@@ -73,12 +73,7 @@ export function lensView(runId: number, result: InspectionResult, tokenizer: Tex
     ids.set(part.ids, l * T * k);
     probs.set(part.probs, l * T * k);
   });
-  const spelled = new Map<number, string>();
-  const texts = Array.from(ids, (id) => {
-    let text = spelled.get(id);
-    if (text === undefined) spelled.set(id, (text = tokenText(tokenizer, id)));
-    return text;
-  });
+  const texts = Array.from(ids, (id) => tokenText(tokenizer, id));
   return { runId, streams: parts.length, k, ids, probs, texts };
 }
 
@@ -90,11 +85,23 @@ export function normsView(runId: number, result: InspectionResult): NormsView | 
   return { runId, streams: result.hiddenStates.length, norms: residualNorms(result.hiddenStates, T, width) };
 }
 
-/** The text of one token id; ids the tokenizer lacks (a vocabulary padded past it) show as ⟨id⟩. */
+const spellings = new WeakMap<TextTokenizer, Map<number, string>>();
+
+/**
+ * The text of one token id, remembered per tokenizer (the lens and the embeddings ask for the same
+ * ids run after run); ids the tokenizer lacks (a vocabulary padded past it) show as ⟨id⟩.
+ */
 export function tokenText(tokenizer: TextTokenizer, id: number): string {
-  try {
-    return tokenizer.decode([id]);
-  } catch {
-    return `⟨${id}⟩`;
+  let known = spellings.get(tokenizer);
+  if (!known) spellings.set(tokenizer, (known = new Map()));
+  let text = known.get(id);
+  if (text === undefined) {
+    try {
+      text = tokenizer.decode([id]);
+    } catch {
+      text = `⟨${id}⟩`;
+    }
+    known.set(id, text);
   }
+  return text;
 }

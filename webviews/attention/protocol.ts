@@ -146,8 +146,11 @@ export type AttentionRequest =
   | Message<'selectHead', { readonly runId: number; readonly layer: number; readonly head: number }>
   /** A query token chosen (index) or let go (null); the host highlights its attention in the editor. */
   | Message<'focusToken', { readonly runId: number; readonly index: number | null; readonly layer: number; readonly head: number }>
-  /** The heatmap of `runId` is on screen: the host measures the time from the command. */
-  | Message<'drawn', { readonly runId: number }>
+  /**
+   * The heatmap of `runId` is on screen: the host measures the time from the command.
+   * `drawMilliseconds`: from the webview receiving the run to the heatmap drawn.
+   */
+  | Message<'drawn', { readonly runId: number; readonly drawMilliseconds: number }>
   | Message<'export', { readonly view: ExportView; readonly format: ExportFormat; readonly name: string; readonly data: string }>
   | Message<'chooseModel', Record<string, never>>;
 
@@ -193,7 +196,7 @@ export function isAttentionRequest(value: unknown): value is AttentionRequest {
       'focusToken',
       (p) => isObject(p) && isIndex(p.runId) && (p.index === null || isIndex(p.index)) && isIndex(p.layer, 4096) && isHead(p.head),
     ) ||
-    isMessageOf(value, 'drawn', (p) => isObject(p) && isIndex(p.runId)) ||
+    isMessageOf(value, 'drawn', (p) => isObject(p) && isIndex(p.runId) && typeof p.drawMilliseconds === 'number' && p.drawMilliseconds >= 0 && p.drawMilliseconds < 1e7) ||
     isMessageOf(value, 'export', isExport) ||
     isMessageOf(value, 'chooseModel', isEmpty)
   );

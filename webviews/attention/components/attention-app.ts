@@ -70,6 +70,8 @@ export class AttentionApp extends LitElement {
   /** The last head chosen, for leaving the mean view. */
   private lastHead = 0;
   private reportedRun = -1;
+  /** performance.now() when the current run's overview arrived, for the drawing time reported. */
+  private receivedAt = 0;
   private readonly stops: (() => void)[] = [];
 
   override connectedCallback(): void {
@@ -136,6 +138,7 @@ export class AttentionApp extends LitElement {
   }
 
   private showInspection(view: InspectionView): void {
+    this.receivedAt = performance.now();
     const sameText = view.text === this.text;
     this.inspection = view;
     this.text = view.text;
@@ -326,7 +329,7 @@ export class AttentionApp extends LitElement {
     const runId = this.matrix?.runId;
     if (runId === undefined || runId !== this.inspection?.runId || runId === this.reportedRun) return;
     this.reportedRun = runId;
-    request({ type: 'drawn', payload: { runId } });
+    request({ type: 'drawn', payload: { runId, drawMilliseconds: performance.now() - this.receivedAt } });
   }
 
   private async exportView(view: ExportView, format: ExportFormat): Promise<void> {
