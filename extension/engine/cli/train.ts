@@ -28,6 +28,9 @@ run
   --context T            tokens per sequence (default: n_positions)
   --lr X                 peak learning rate (default: 1e-3)
   --warmup N             warmup steps (default: 50)
+  --schedule cosine|constant   after warmup (default: cosine, down to --min-lr-ratio × lr)
+  --min-lr-ratio X       (default: 0.1)
+  --clip X               global gradient-norm clip, 0 for none (default: 1)
   --optimizer adamw|sgd  (default: adamw)
   --weight-decay X       (default: 0.1)
   --seed N               data order, initialization and samples (default: 1337)
@@ -40,7 +43,7 @@ const OPTIONS = {
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
-  warmup: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
+  warmup: { type: 'string' }, schedule: { type: 'string' }, 'min-lr-ratio': { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
   resume: { type: 'boolean', default: false }, 'eval-every': { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, prompt: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', default: false },
 } as const;
@@ -78,6 +81,8 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   if (optimizerKind !== 'adamw' && optimizerKind !== 'sgd') throw new Error(`--optimizer must be adamw or sgd, got "${optimizerKind}"`);
   const weightDecay = numberOption(values, 'weight-decay', false) ?? (optimizerKind === 'sgd' ? 0 : 0.1);
   const optimizer = optimizerKind === 'sgd' ? { kind: 'sgd' as const, momentum: 0.9, weightDecay } : { ...defaults.optimizer, weightDecay };
+  const schedule = values.schedule ?? 'cosine';
+  if (schedule !== 'cosine' && schedule !== 'constant') throw new Error(`--schedule must be cosine or constant, got "${schedule}"`);
   const rank = n('lora-rank');
   return {
     ...defaults,
@@ -91,6 +96,9 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     contextLength: n('context') ?? model.n_positions,
     learningRate: numberOption(values, 'lr', false) ?? (optimizerKind === 'sgd' ? 0.1 : defaults.learningRate),
     warmupSteps: n('warmup') ?? defaults.warmupSteps,
+    schedule,
+    minLearningRateRatio: numberOption(values, 'min-lr-ratio', false) ?? defaults.minLearningRateRatio,
+    maxGradNorm: numberOption(values, 'clip', false) ?? defaults.maxGradNorm,
     optimizer,
     seed: n('seed') ?? defaults.seed,
     evalEvery: n('eval-every') ?? defaults.evalEvery,
