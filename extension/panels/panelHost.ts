@@ -60,10 +60,6 @@ export class PanelHost<FromWebview extends Message, ToWebview extends Message> i
     return new PanelHost<F, T>(panel, spec, extensionUri);
   }
 
-  get viewType(): string {
-    return this.spec.viewType;
-  }
-
   onMessage(handler: (message: FromWebview) => void | Promise<void>): void {
     this.handler = handler;
   }

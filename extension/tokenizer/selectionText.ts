@@ -74,7 +74,7 @@ export function formatBytes(bytes: number): string {
  * control characters (tab, newlines, form feed and escape excepted) and U+FFFD, which the
  * editor puts where a file's bytes were not valid UTF-8.
  */
-export function binaryShare(text: string): number {
+function binaryShare(text: string): number {
   const sample = text.slice(0, 65_536);
   if (!sample.length) return 0;
   let odd = 0;

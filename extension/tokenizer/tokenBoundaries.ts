@@ -11,12 +11,10 @@ const REDRAW_DELAY_MS = 250;
 const MAX_DECORATED_TOKENS = 20_000;
 
 export class TokenBoundaries implements vscode.Disposable {
-  private readonly even = vscode.window.createTextEditorDecorationType({
-    backgroundColor: new vscode.ThemeColor('llmPipeline.tokenBoundary.evenBackground'),
-  });
-  private readonly odd = vscode.window.createTextEditorDecorationType({
-    backgroundColor: new vscode.ThemeColor('llmPipeline.tokenBoundary.oddBackground'),
-  });
+  // Each token gets a thin box as well as its background, so the boundaries stay visible over
+  // the selection's own highlight.
+  private readonly even = vscode.window.createTextEditorDecorationType(tokenStyle('llmPipeline.tokenBoundary.evenBackground'));
+  private readonly odd = vscode.window.createTextEditorDecorationType(tokenStyle('llmPipeline.tokenBoundary.oddBackground'));
   private readonly disposables: vscode.Disposable[] = [];
   private on = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -34,10 +32,6 @@ export class TokenBoundaries implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument(redraw),
       catalog.onDidChange(redraw),
     );
-  }
-
-  get enabled(): boolean {
-    return this.on;
   }
 
   async toggle(): Promise<void> {
@@ -97,6 +91,15 @@ export class TokenBoundaries implements vscode.Disposable {
     this.drawn = undefined;
     this.painted = 0;
   }
+}
+
+function tokenStyle(background: string): vscode.DecorationRenderOptions {
+  return {
+    backgroundColor: new vscode.ThemeColor(background),
+    border: '1px solid',
+    borderColor: new vscode.ThemeColor('llmPipeline.tokenBoundary.border'),
+    borderRadius: '2px',
+  };
 }
 
 /** From the first to the last visible line (folded regions in between included). */

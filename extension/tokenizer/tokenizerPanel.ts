@@ -14,11 +14,13 @@ import {
 } from '../../webviews/tokenizer/protocol';
 import type { TokenizerBoot } from '../../webviews/tokenizer/strings';
 import { log } from '../log';
+import { bpeTraceView } from './bpeTraceView';
+import { chatTemplateOptions, renderChatView } from './chatTemplateView';
 import { openTokenizerFile } from './chooseTokenizer';
 import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, selectionSource, utf8Length, type SourceText } from './selectionText';
 import type { TokenizerCatalog } from './tokenizerCatalog';
 import type { TokenHighlight } from './tokenHighlight';
-import { countsOf, toChips } from './tokenViews';
+import { countsOf, hexBytes, toChips } from './tokenViews';
 import { tokenizerWebviewStrings } from './webviewStrings';
 
 /** How long the selection must stay still before the panel follows it. */
@@ -69,10 +71,6 @@ export class TokenizerPanel implements vscode.Disposable {
     return new TokenizerPanel(host, deps);
   }
 
-  static get isOpen(): boolean {
-    return TokenizerPanel.current !== undefined;
-  }
-
   private constructor(
     private readonly host: Host,
     private readonly deps: TokenizerPanelDeps,
@@ -118,8 +116,14 @@ export class TokenizerPanel implements vscode.Disposable {
       case 'compare':
         await this.postCompare(message.payload.ids);
         return;
-      case 'bpe':
+      case 'bpe': {
+        const id = this.deps.catalog.activeId;
+        const tokenizer = await this.deps.catalog.load(id);
+        await this.host.post({ type: 'bpe', payload: bpeTraceView(tokenizer, id, message.payload.word) });
+        return;
+      }
       case 'chat':
+        await this.host.post({ type: 'chat', payload: renderChatView(await this.deps.catalog.active(), message.payload) });
         return;
     }
   }
@@ -146,6 +150,11 @@ export class TokenizerPanel implements vscode.Disposable {
   private async refresh(): Promise<void> {
     const { catalog } = this.deps;
     await this.host.post({ type: 'tokenizers', payload: { options: catalog.options(), active: catalog.activeId } });
+    try {
+      await this.host.post({ type: 'chatTemplates', payload: { options: chatTemplateOptions(await catalog.active()) } });
+    } catch (error) {
+      await this.postError((error as Error).message);
+    }
     if (this.source) await this.postTokens();
   }
 
@@ -224,7 +233,7 @@ export class TokenizerPanel implements vscode.Disposable {
           tokenizer: id,
           label,
           counts: countsOf(source.text, spans.length),
-          pieces: spans.slice(0, PIECE_LIMIT).map((s) => ({ id: s.id, text: s.text })),
+          pieces: spans.slice(0, PIECE_LIMIT).map((s) => ({ id: s.id, text: s.text, hex: hexBytes(s.bytes) })),
         });
       } catch (error) {
         columns.push({ tokenizer: id, label, error: (error as Error).message });

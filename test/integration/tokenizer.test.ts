@@ -10,6 +10,8 @@ import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import o200k from 'js-tiktoken/ranks/o200k_base';
 import r50k from 'js-tiktoken/ranks/r50k_base';
 import * as vscode from 'vscode';
+import { loadBuiltinTokenizer } from '../../extension/engine/tokenizer/builtins';
+import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import type { ExtensionTestApi } from '../../extension/extension';
 import type { Message } from '../../webviews/shared/protocol';
 import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
@@ -18,28 +20,36 @@ const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const SAMPLE = 'Hello world, tokenizers split text into pieces.\n\tTabs, naïve café and 🎉 too: 12345 tokens!';
 const tiktoken = { 'builtin:r50k_base': new Tiktoken(r50k), 'builtin:cl100k_base': new Tiktoken(cl100k), 'builtin:o200k_base': new Tiktoken(o200k) };
 
-type Payload<T extends TokenizerNotification['type']> = Extract<TokenizerNotification, { type: T }>['payload'];
+/** The first folder under the extension's models/ with a tokenizer.json: the default tokenizer when there is one. */
+function bundledModel(): string | undefined {
+  const root = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'models');
+  const names = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
+  const name = names.find((n) => fs.existsSync(path.join(root, n, 'tokenizer.json')));
+  return name === undefined ? undefined : path.join(root, name);
+}
+
+type Payloads = { [M in TokenizerNotification as M['type']]: M['payload'] };
 
 let api: ExtensionTestApi;
 
 /** Resolves with the first message of `type` the tokenizer panel's host posts that passes `accept`. */
-function nextPosted<T extends TokenizerNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise((resolve, reject) => {
+function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean = () => true, timeoutMs = 60_000): Promise<Payloads[T]> {
+  return new Promise<Payloads[T]>((resolve, reject) => {
     const timer = setTimeout(() => {
       listener.dispose();
       reject(new Error(`no '${type}' message was posted to the tokenizer panel within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as TokenizerNotification;
-      if (viewType !== TOKENIZER_VIEW_TYPE || m.type !== type || !accept(m.payload as Payload<T>)) return;
+      const payload = message.payload as Payloads[T];
+      if (viewType !== TOKENIZER_VIEW_TYPE || message.type !== type || !accept(payload)) return;
       clearTimeout(timer);
       listener.dispose();
-      resolve(m.payload as Payload<T>);
+      resolve(payload);
     });
   });
 }
 
-/** Every message posted while `action` runs and until `until` sees the one it waits for. */
+/** Records every message posted to the tokenizer panel until disposed. */
 function recordPosts(): { readonly messages: Message[]; dispose(): void } {
   const messages: Message[] = [];
   const listener = api.panels.onDidPostToWebview(({ viewType, message }) => viewType === TOKENIZER_VIEW_TYPE && messages.push(message));
@@ -82,8 +92,7 @@ suite('Tokenizer panel (Step 1)', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('Tokenize Selection posts the tokens of the selection, equal to js-tiktoken (GPT-2)', async () => {
-    assert.equal(api.tokenizer.activeTokenizer(), 'builtin:r50k_base', 'with no model under models/, GPT-2 is the default');
+  test('Tokenize Selection posts the tokens of the selection under the default tokenizer: the bundled model, else GPT-2', async () => {
     const editor = await editorWith(`before\n${SAMPLE}\nafter`);
     const start = editor.document.positionAt('before\n'.length);
     editor.selection = new vscode.Selection(start, editor.document.positionAt('before\n'.length + SAMPLE.length));
@@ -91,6 +100,16 @@ suite('Tokenizer panel (Step 1)', () => {
     await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
     const result = await tokens;
 
+    const model = bundledModel();
+    assert.equal(result.tokenizer, model ? `model:${path.basename(model)}` : 'builtin:r50k_base');
+    const engine = model ? await loadTokenizerFile(model) : await loadBuiltinTokenizer('r50k_base');
+    assert.deepEqual(result.chips.map((c) => c.id), engine.encodeIds(SAMPLE));
+  });
+
+  test('the chips carry the IDs, bytes and ranges of the tokens, equal to js-tiktoken (GPT-2)', async () => {
+    const tokens = nextPosted('tokens', (p) => p.text === SAMPLE && p.tokenizer === 'builtin:r50k_base');
+    await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:r50k_base' } });
+    const result = await tokens;
     const expected = tiktoken['builtin:r50k_base'].encode(SAMPLE);
     assert.equal(result.tokenizer, 'builtin:r50k_base');
     assert.deepEqual(result.chips.map((c) => c.id), expected);

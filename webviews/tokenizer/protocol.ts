@@ -54,19 +54,15 @@ export interface CompareColumn {
   readonly label: string;
   readonly counts?: TokenCounts;
   /** The first tokens, drawn as alternating spans. */
-  readonly pieces?: readonly { readonly id: number; readonly text: string }[];
+  readonly pieces?: readonly { readonly id: number; readonly text: string; readonly hex: string }[];
   readonly error?: string;
 }
 
-/** The byte-pair merges that turn one word into its tokens, in the order the tokenizer applies them. */
-export interface BpeTrace {
-  readonly word: string;
-  readonly tokenizer: string;
-  /** The parts before any merge: one per byte. */
-  readonly initial: readonly string[];
-  readonly steps: readonly BpeStepView[];
-  /** The IDs of the final parts. */
-  readonly ids: readonly number[];
+/** One symbol while BPE merges a piece: its text (bytes shown as hex when they are part of a character) and ID. */
+export interface BpePartView {
+  readonly text: string;
+  /** Undefined for a symbol that is not in the vocabulary. */
+  readonly id?: number;
 }
 
 export interface BpeStepView {
@@ -75,8 +71,28 @@ export interface BpeStepView {
   readonly right: string;
   readonly rank: number;
   /** All parts after this merge, and which of them is the new one. */
-  readonly parts: readonly string[];
+  readonly parts: readonly BpePartView[];
   readonly mergedAt: number;
+}
+
+/** The merges of one pre-tokenized piece, from its bytes to its tokens. */
+export interface BpePieceTrace {
+  readonly piece: string;
+  readonly initial: readonly BpePartView[];
+  readonly steps: readonly BpeStepView[];
+  /** What the tokenizer outputs for the piece (the last step's parts, unless it found the piece whole). */
+  readonly result: readonly BpePartView[];
+  /** The tokenizer looked the whole piece up in its vocabulary and skipped the merges (ignore_merges). */
+  readonly wholeInVocabulary: boolean;
+}
+
+/** BPE step by step for a word: the pieces the pre-tokenizer cuts it into, each with its merges. */
+export interface BpeTrace {
+  readonly word: string;
+  readonly tokenizer: string;
+  readonly pieces: readonly BpePieceTrace[];
+  /** Why there is no trace, e.g. the tokenizer is WordPiece, not BPE. */
+  readonly error?: string;
 }
 
 export interface ChatMessageInput {

@@ -4,13 +4,11 @@
 
 const PICTURES: Record<string, string> = { ' ': '·', '\t': '→', '\n': '↵', '\r': '␍' };
 
-/** `text` with whitespace and control characters drawn; `breakLines` keeps a real line break after ↵. */
-export function visibleText(text: string, breakLines = false): string {
+export function visibleText(text: string): string {
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\n' && breakLines) out += '↵\n';
-    else if (PICTURES[ch]) out += PICTURES[ch];
+    if (PICTURES[ch]) out += PICTURES[ch];
     else if (code < 0x20) out += String.fromCodePoint(0x2400 + code); // U+2400..U+241F: ␀ ␁ ...
     else if (code === 0x7f) out += '␡';
     else if (code === 0xa0) out += '⍽'; // no-break space

@@ -7,6 +7,27 @@ export const bpeViewStyles = css`
     align-items: center;
     margin-bottom: 10px;
   }
+  .pieces {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    align-items: center;
+    margin: 6px 0;
+  }
+  button.piece {
+    font-family: var(--vscode-editor-font-family);
+    white-space: pre;
+    color: var(--vscode-button-secondaryForeground);
+    background: var(--vscode-button-secondaryBackground);
+    border: 1px solid transparent;
+    border-radius: 2px;
+    padding: 2px 6px;
+    cursor: pointer;
+  }
+  button.piece.chosen {
+    color: var(--vscode-button-foreground);
+    background: var(--vscode-button-background);
+  }
   .player {
     display: flex;
     gap: 4px;

@@ -55,15 +55,24 @@ export const compareViewStyles = css`
   .pieces {
     font-family: var(--vscode-editor-font-family);
     font-size: var(--vscode-editor-font-size);
-    white-space: pre-wrap;
-    word-break: break-all;
-    line-height: 1.6;
+    line-height: 1.9;
   }
+  /* The colours of the token boundaries drawn on the file (contributed in package.json). */
   .piece {
+    display: inline-block;
+    white-space: pre;
+    line-height: 1.3;
+    margin-right: 1px;
+    padding: 0 1px;
     border-radius: 2px;
-    background: var(--vscode-editor-selectionHighlightBackground);
+    background: var(--vscode-llmPipeline-tokenBoundary-evenBackground, var(--vscode-editor-selectionHighlightBackground));
+    box-shadow: inset 0 0 0 1px var(--vscode-llmPipeline-tokenBoundary-border, transparent);
   }
-  .piece:nth-child(even) {
-    background: var(--vscode-editor-wordHighlightStrongBackground);
+  .piece:nth-of-type(even) {
+    background: var(--vscode-llmPipeline-tokenBoundary-oddBackground, var(--vscode-editor-wordHighlightStrongBackground));
+  }
+  .piece.partial {
+    font-size: 0.75em;
+    color: var(--vscode-editorWarning-foreground);
   }
 `;

@@ -6,7 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from '../../shared/theme.css';
 import { t } from '../strings';
 import type { CompareColumn, TokenizerOption } from '../protocol';
-import { visibleText } from '../visibleText';
+import { isPartialCharacter, visibleText } from '../visibleText';
 import { compareViewStyles } from './compare-view.css';
 import { charsPerToken } from './token-stats';
 
@@ -68,9 +68,20 @@ export class CompareView extends LitElement {
     const more = (c.counts?.tokens ?? 0) - pieces.length;
     return html`<section class="column" aria-label=${c.label}>
       <h3>${c.label}</h3>
-      <div class="pieces">${pieces.map((p) => html`<span class="piece" title=${t('tokenId', p.id)}>${visibleText(p.text, true)}</span>`)}</div>
+      <div class="pieces">${pieces.map((p) => this.renderPiece(p))}</div>
       ${more > 0 ? html`<p class="muted">${t('moreTokens', more)}</p>` : nothing}
     </section>`;
+  }
+
+  /**
+   * Each token is one unbreakable box, so lines wrap only between tokens; a token that holds a
+   * newline ends its line. A token with only part of a character shows its bytes in hex.
+   */
+  private renderPiece(p: NonNullable<CompareColumn['pieces']>[number]) {
+    const partial = isPartialCharacter(p.text);
+    return html`<span class="piece ${partial ? 'partial' : ''}" title=${t('tokenId', p.id)}>${partial ? p.hex : visibleText(p.text)}</span>${
+      p.text.includes('\n') ? html`<br />` : nothing
+    }`;
   }
 
   private toggle(id: string, on: boolean): void {

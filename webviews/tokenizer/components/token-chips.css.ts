@@ -23,7 +23,7 @@ export const tokenChipsStyles = css`
     background: var(--vscode-editor-inactiveSelectionBackground);
   }
   .chip:hover,
-  .chip.current {
+  .chips:focus-within .chip.current {
     background: var(--vscode-list-hoverBackground);
     border-color: var(--vscode-focusBorder);
   }

@@ -84,17 +84,20 @@ export class TokenizerApp extends LitElement {
 
   private receive(message: TokenizerNotification): void {
     switch (message.type) {
-      case 'tokenizers':
+      case 'tokenizers': {
+        const changed = message.payload.active !== this.active;
         this.options = message.payload.options;
         this.active = message.payload.active;
         if (!this.compareIds.length) this.compareIds = this.options.filter((o) => o.kind !== 'file').map((o) => o.id);
+        if (changed && this.tab !== 'compare') this.refreshTab();
         break;
+      }
       case 'tokens':
         this.result = message.payload;
         this.text = message.payload.text;
         this.active = message.payload.tokenizer;
         this.error = '';
-        this.refreshTab();
+        if (this.tab === 'compare') this.refreshTab();
         break;
       case 'compare':
         this.columns = message.payload.columns;
@@ -135,9 +138,9 @@ export class TokenizerApp extends LitElement {
       </header>
       ${this.error ? html`<div class="notice error" role="alert">${this.error}</div>` : nothing}
       <vscode-tabs .selectedIndex=${TOKENIZER_TABS.indexOf(this.tab)} @vsc-tabs-select=${this.onTabSelect}>
-        <vscode-tab-header slot="header" id="tab-tokens">${t('tabTokens')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="tokens">${t('tabTokens')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderTokens()}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-compare">${t('tabCompare')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="compare">${t('tabCompare')}</vscode-tab-header>
         <vscode-tab-panel>
           <compare-view
             .options=${this.options}
@@ -147,11 +150,11 @@ export class TokenizerApp extends LitElement {
             @compare-change=${this.onCompareChange}
           ></compare-view>
         </vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-bpe">${t('tabBpe')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="bpe">${t('tabBpe')}</vscode-tab-header>
         <vscode-tab-panel>
           <bpe-view .word=${this.bpeWord} .trace=${this.trace} @bpe-word=${this.onBpeWord}></bpe-view>
         </vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-chat">${t('tabChat')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="chat">${t('tabChat')}</vscode-tab-header>
         <vscode-tab-panel>
           <chat-view .templates=${this.templates} .request=${this.chat} .result=${this.chatResult} @chat-change=${this.onChatChange}></chat-view>
         </vscode-tab-panel>
