@@ -1,0 +1,117 @@
+// Step 5 in a real extension host: attach the fixture folder (test/fixtures/rag, copied into the
+// workspace) with a small random GPT-2 as the active model, ask a question whose answer lives in
+// one file and find that file's chunk ranked first by BM25, see the panel lay the prompt out in
+// the context window and stream an answer, edit a file and see the watcher re-index it, detach.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GPTConfig } from '../../extension/engine/gpt/config';
+import { randomWeights } from '../../extension/engine/gpt/randomWeights';
+import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
+import type { IndexReport } from '../../extension/engine/rag/indexer';
+import type { ExtensionTestApi } from '../../extension/extension';
+import { RAG_VIEW_TYPE, type RagNotification, type RetrievalView } from '../../webviews/rag/protocol';
+import { byteLevelTokenizerJson } from '../unit/modelFolderFixtures';
+
+const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
+const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 512, vocab_size: 257, layer_norm_epsilon: 1e-5 };
+
+type Payloads = { [M in RagNotification as M['type']]: M['payload'] };
+
+let api: ExtensionTestApi;
+
+/** Resolves with the first message of `type` the RAG panel's host posts that passes `accept`. */
+function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean = () => true, timeoutMs = 60_000): Promise<Payloads[T]> {
+  return new Promise<Payloads[T]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`no '${type}' message was posted to the RAG panel within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+      const payload = message.payload as Payloads[T];
+      if (viewType !== RAG_VIEW_TYPE || message.type !== type || !accept(payload)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(payload);
+    });
+  });
+}
+
+function ask(question: string, generate = false): Thenable<RetrievalView | undefined> {
+  return vscode.commands.executeCommand<RetrievalView | undefined>('llmPipeline.askRagFolder', { question, generate });
+}
+
+suite('RAG and context window (Step 5)', () => {
+  let dir: string;
+  let root: string;
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-rag-'));
+    const modelDir = path.join(dir, 'tiny-gpt2');
+    writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 5), tokenizerJson: byteLevelTokenizerJson() });
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(modelDir)), modelDir);
+    const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dir;
+    root = path.join(workspace, `rag-fixture-${Date.now()}`);
+    fs.cpSync(path.join(extension.extensionPath, 'test', 'fixtures', 'rag'), root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'ignored-notes.txt'), 'listed in .gitignore: zebra\n');
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('Attach RAG Folder indexes the text files and counts what it skipped', async () => {
+    const report = await vscode.commands.executeCommand<IndexReport | undefined>('llmPipeline.attachRagFolder', vscode.Uri.file(root));
+    assert.ok(report, 'attach returned no report');
+    assert.equal(report.files, 6);
+    assert.deepEqual(report.skipped.map((s) => [s.file, s.reason]), [['logo.bin', 'binary']]);
+    assert.equal(report.ignored, 1, '.gitignore leaves out ignored-notes.txt');
+  });
+
+  test('a question answered in one file ranks that file first by BM25; the prompt fills the window with cited sources', async () => {
+    const budget = nextPosted('budget');
+    const retrieval = await ask('When does the paraffin for the lamp arrive by boat?');
+    assert.ok(retrieval);
+    assert.equal(retrieval.bm25[0].chunk.file, 'docs/supplies.md');
+    assert.ok(retrieval.bm25[0].score > (retrieval.bm25[1]?.score ?? 0));
+    assert.equal(retrieval.rrfK, 60);
+    const laidOut = await budget;
+    assert.equal(laidOut.contextLength, CONFIG.n_positions);
+    assert.deepEqual(laidOut.segments.map((s) => s.kind), ['system', 'source', 'source', 'source', 'source', 'question']);
+    assert.ok(laidOut.segments.some((s) => s.chunkId === retrieval.fused[0].chunk.id));
+    assert.equal(laidOut.segments.reduce((sum, s) => sum + s.kept, 0) + laidOut.answerTokens + laidOut.free, laidOut.contextLength);
+    // The random model's context (512 byte tokens) cannot hold four sources and the answer room: sources were dropped.
+    assert.ok(laidOut.overflow > 0 && laidOut.segments.some((s) => s.kind === 'source' && s.kept === 0), JSON.stringify(laidOut.segments));
+  });
+
+  test('Retrieve and answer streams the answer with the list of sources it was given', async () => {
+    const done = nextPosted('answer', (a) => a.done);
+    await ask('How often is the fog signal fired in a storm?', true);
+    const answer = await done;
+    assert.ok(answer.tokens > 0);
+    assert.ok(answer.sources.length >= 1 && answer.sources.every((s, i) => s.n === i + 1 && s.location.includes(':')));
+  });
+
+  test('editing a file re-indexes it through the watcher', async () => {
+    fs.appendFileSync(path.join(root, 'docs', 'storms.txt'), 'Kittiwakes nest on the cliff below the gallery every spring.\n');
+    let found: RetrievalView | undefined;
+    for (let tries = 0; tries < 60 && found?.bm25[0]?.chunk.file !== 'docs/storms.txt'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      found = await ask('kittiwakes nest');
+    }
+    assert.equal(found?.bm25[0]?.chunk.file, 'docs/storms.txt', 'the edit never reached the index');
+    assert.ok(found.bm25[0].chunk.preview.includes('Kittiwakes'));
+  });
+
+  test('Detach RAG Folder removes it: questions then retrieve nothing', async () => {
+    await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(root));
+    assert.equal(await ask('paraffin'), undefined);
+  });
+});
