@@ -121,7 +121,7 @@ export class DecodingPanel implements vscode.Disposable {
   }
 
   /** A new prompt: the session starts again from its prefill. */
-  setPrompt(source: PromptSource, replay: readonly number[] = []): void {
+  setPrompt(source: PromptSource, replay: DecodingPanelState['chosen'] = []): void {
     this.source = source;
     this.enqueue(() => this.startSession(replay));
   }
@@ -180,7 +180,7 @@ export class DecodingPanel implements vscode.Disposable {
     });
   }
 
-  private async startSession(replay: readonly number[]): Promise<void> {
+  private async startSession(replay: DecodingPanelState['chosen']): Promise<void> {
     this.session = undefined;
     this.comparison = undefined;
     await this.post({ type: 'busy', payload: { task: 'load' } });
@@ -203,9 +203,9 @@ export class DecodingPanel implements vscode.Disposable {
       const stops = loaded.folder.generation.eosTokenIds;
       const history = await StepHistory.start(lm, fitted.tokens, this.controls, writer, stops);
       this.session = { loaded, lm, tokenizer, writer, prompt: fitted.tokens, notices, history };
-      for (const token of replay) {
+      for (const { token, forced } of replay) {
         if (history.finishReason || token >= lm.vocabSize) break;
-        await history.step({ token });
+        await history.replay(token, forced);
       }
     } finally {
       await this.post({ type: 'busy', payload: { task: null } });

@@ -95,6 +95,15 @@ export class StepHistory {
     return step;
   }
 
+  /**
+   * Takes `token` again after a reload, keeping whether the user had picked it. The random state
+   * is not saved with the panel, so sampling after a replay continues from the seed's start.
+   */
+  async replay(token: number, forced: boolean): Promise<void> {
+    const { state, step } = await stepOnce(this.current, { token });
+    this.entries.push({ state, step: { ...step, forced } });
+  }
+
   /** Returns to the state before the last token; false when there is none. */
   back(): boolean {
     if (!this.canGoBack) return false;

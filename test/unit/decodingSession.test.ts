@@ -70,6 +70,18 @@ describe('Decoding Playground session over a model folder', () => {
     assert.ok(!history.back(), 'nothing before the prefill');
   });
 
+  it('a replay after a reload takes the same tokens and keeps which ones the user picked', async () => {
+    const first = await StepHistory.start(model, PROMPT, CONTROLS, writer);
+    await first.step('sample');
+    await first.step({ token: 65 });
+    await first.step('sample');
+    const saved = first.generated().map((g) => ({ token: g.token, forced: g.forced }));
+    const again = await StepHistory.start(model, PROMPT, CONTROLS, writer);
+    for (const { token, forced } of saved) await again.replay(token, forced);
+    assert.deepEqual(again.generated(), first.generated());
+    assert.deepEqual(again.candidates(), first.candidates());
+  });
+
   it('changing the sampler redraws the bars; temperature 0 keeps only the most probable token', async () => {
     const history = await StepHistory.start(model, PROMPT, CONTROLS, writer);
     history.setControls({ ...CONTROLS, temperature: 0 });

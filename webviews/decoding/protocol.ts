@@ -133,8 +133,8 @@ export const INSERT_SOURCES: readonly InsertSource[] = ['steps', 'greedy', 'samp
 export interface DecodingPanelState {
   readonly prompt: string;
   readonly controls: SamplerControls;
-  /** The tokens chosen so far, replayed in order after a reload. */
-  readonly chosen: readonly number[];
+  /** The tokens chosen so far (and whether the user picked each), replayed in order after a reload. */
+  readonly chosen: readonly { readonly token: number; readonly forced: boolean }[];
   readonly beam: BeamSettings;
   readonly tab: DecodingTab;
 }
@@ -198,7 +198,7 @@ function isPanelState(v: unknown): v is DecodingPanelState {
     isSamplerControls(v.controls) &&
     Array.isArray(v.chosen) &&
     v.chosen.length <= 65_536 &&
-    v.chosen.every((t) => isWhole(t, 0, 2 ** 31)) &&
+    v.chosen.every((c) => isObject(c) && isWhole(c.token, 0, 2 ** 31) && typeof c.forced === 'boolean') &&
     isBeamSettings(v.beam) &&
     DECODING_TABS.includes(v.tab as DecodingTab)
   );

@@ -97,7 +97,7 @@ export class DecodingApp extends LitElement {
     saveState<DecodingPanelState>({
       prompt: this.prompt,
       controls: this.controls,
-      chosen: this.session?.generated.map((g) => g.token) ?? [],
+      chosen: this.session?.generated.map((g) => ({ token: g.token, forced: g.forced })) ?? [],
       beam: this.beam,
       tab: this.tab,
     });
