@@ -7,7 +7,9 @@
 //   3. rename the new folder into place              <name>.tmp-<pid>  →  <name>
 //   4. delete the old folder
 // A crash before 2 leaves the old folder in place; between 2 and 3 leaves only <name>.old-*,
-// which `resolveFolder` finds and restores; after 3 the new folder is complete.
+// which readers fall back to (resolveFolder) and the next write moves back; after 3 the new folder
+// is complete. Readers never rename or delete anything, so reading a checkpoint while the
+// training job writes one is safe.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,7 +36,7 @@ function fsyncDirectory(dir: string): void {
 
 /** Writes a whole folder with `fill(tempDir)` and puts it in place of `target` in one rename. */
 export async function replaceFolderAtomically(target: string, fill: (tempDir: string) => Promise<void> | void): Promise<void> {
-  resolveFolder(target);
+  recoverFolder(target);
   const temp = `${target}.tmp-${process.pid}-${Date.now().toString(36)}`;
   fs.mkdirSync(temp, { recursive: true });
   try {
@@ -51,17 +53,21 @@ export async function replaceFolderAtomically(target: string, fill: (tempDir: st
   fs.rmSync(old, { recursive: true, force: true });
 }
 
+const newest = (folders: string[]): string => folders.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+
 /**
- * The complete folder at `target`, recovering from an interrupted swap: when `target` is missing
- * but an `.old-*` folder remains, that one is moved back. Half-written `.tmp-*` folders are removed.
- * Returns undefined when there is no folder at all. Only one writer per folder is expected.
+ * The complete folder to read for `target`: `target` itself, or, while a swap is halfway (or was
+ * interrupted there), the `.old-*` folder it moved aside. Undefined when there is none. Read-only.
  */
 export function resolveFolder(target: string): string | undefined {
+  if (fs.existsSync(target)) return target;
   const olds = siblings(target, 'old');
-  if (!fs.existsSync(target) && olds.length > 0) {
-    const newest = olds.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-    fs.renameSync(newest, target);
-  }
+  return olds.length > 0 ? newest(olds) : undefined;
+}
+
+/** The writer's side: moves an interrupted swap's `.old-*` folder back and deletes stale `.tmp-*` ones. */
+function recoverFolder(target: string): void {
+  const olds = siblings(target, 'old');
+  if (!fs.existsSync(target) && olds.length > 0) fs.renameSync(newest(olds), target);
   for (const stale of [...siblings(target, 'old'), ...siblings(target, 'tmp')]) fs.rmSync(stale, { recursive: true, force: true });
-  return fs.existsSync(target) ? target : undefined;
 }

@@ -75,7 +75,7 @@ function readFloats(file: string): Map<string, Float32Array> {
   return new Map([...readSafetensors(file).tensors].map(([name, t]) => [name, t.data]));
 }
 
-/** Reads a checkpoint folder; an interrupted write is recovered first (see resolveFolder). */
+/** Reads a checkpoint folder (or, after an interrupted swap, the folder it moved aside; see resolveFolder). */
 export function loadCheckpoint(dir: string): Checkpoint {
   const folder = resolveFolder(dir);
   if (!folder) throw new Error(`${dir}: no checkpoint here to resume from`);
