@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { create, insert, search } from '@orama/orama';
-import { Bm25Index, bm25Terms } from '../../extension/engine/rag/bm25';
+import { Bm25Index, bm25Terms, topScores } from '../../extension/engine/rag/bm25';
 import { l2Normalize, VectorStore } from '../../extension/engine/rag/dense';
 import { reciprocalRankFusion } from '../../extension/engine/rag/fusion';
 
@@ -86,6 +86,16 @@ describe('cosine ranking', () => {
     assert.ok(Math.abs(hits[1].score - 2.5 / (Math.sqrt(4.25) * Math.SQRT2)) < 1e-6);
     assert.ok(Math.abs(hits[3].score + 2 / Math.sqrt(4.25)) < 1e-6);
     assert.throws(() => store.set('bad', new Float32Array(2)), /3/);
+  });
+});
+
+describe('top scores', () => {
+  it('keeps the `limit` best of many, best first, ties in id order', () => {
+    const entries: [string, number][] = Array.from({ length: 1000 }, (_, i) => [`id${String(i).padStart(4, '0')}`, (i * 7919) % 1000]);
+    entries.push(['a-tie', 999]);
+    const sorted = [...entries].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    assert.deepEqual(topScores(entries, 5), sorted.slice(0, 5).map(([id, score]) => ({ id, score })));
+    assert.equal(topScores(entries, 5)[0].id, 'a-tie');
   });
 });
 

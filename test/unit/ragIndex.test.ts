@@ -12,7 +12,7 @@ import type { Embedder } from '../../extension/engine/rag/embedder';
 import { buildIndex, FolderGoneError, readIndexableFile, updateFile, type IndexerParts } from '../../extension/engine/rag/indexer';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../../extension/engine/rag/indexStore';
 import { openModelEmbedder } from '../../extension/engine/rag/modelEmbedder';
-import { DEFAULT_WALK } from '../../extension/engine/rag/walkFolder';
+import { DEFAULT_WALK, isWalked } from '../../extension/engine/rag/walkFolder';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
 
@@ -134,6 +134,19 @@ describe('RAG index', function () {
     assert.ok(report.skipped.filter((s) => s.reason === 'unreadable' && s.detail === 'no longer exists').length >= 4, JSON.stringify(report.skipped));
     await assert.rejects(buildIndex(root, parts), (error) => error instanceof FolderGoneError && error.message.includes(root));
     assert.deepEqual(await readIndexableFile(root, 'nothing.txt', 100), { file: 'nothing.txt', reason: 'unreadable', detail: 'no longer exists' });
+  });
+
+  it('a single changed file is checked against the same rules as the walk', async () => {
+    fs.mkdirSync(path.join(root, 'docs', 'drafts'));
+    fs.writeFileSync(path.join(root, 'docs', '.gitignore'), 'drafts/\n');
+    fs.writeFileSync(path.join(root, 'docs', 'drafts', 'a.md'), 'draft');
+    assert.equal(await isWalked(root, 'docs/tides.md', DEFAULT_WALK), true);
+    assert.equal(await isWalked(root, 'ignored-notes.txt', DEFAULT_WALK), false);
+    assert.equal(await isWalked(root, 'docs/drafts/a.md', DEFAULT_WALK), false);
+    assert.equal(await isWalked(root, 'node_modules/x/index.js', DEFAULT_WALK), false);
+    assert.equal(await isWalked(root, 'src/rota.ts', { include: ['**/*.md'], exclude: [] }), false);
+    const { index } = await buildIndex(root, parts);
+    assert.ok(![...index.files.keys()].some((f) => f.startsWith('docs/drafts/')));
   });
 
   it('indexing stops when cancelled', async () => {

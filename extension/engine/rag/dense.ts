@@ -44,8 +44,9 @@ export class VectorStore {
 
   /** The `limit` chunks most similar to the unit vector `query`, best first. */
   search(query: Float32Array, limit: number): ScoredId[] {
-    const scores = new Map<string, number>();
-    for (const [id, vector] of this.vectors) scores.set(id, dot(query, vector));
-    return topScores(scores, limit);
+    const scored = (function* (vectors: Map<string, Float32Array>): Generator<[string, number]> {
+      for (const [id, vector] of vectors) yield [id, dot(query, vector)];
+    })(this.vectors);
+    return topScores(scored, limit);
   }
 }
