@@ -33,7 +33,7 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
   --sizes LIST         candidate shapes, layers x heads x width                   (2x2x128,4x4x128)
   --sweep-steps N      steps each candidate trains before they are compared      (300)
-  --steps N            length of the full schedule                               (1200)
+  --steps N            length of the full schedule                               (920)
   --patience N         stop after N validation measurements without improvement  (4)
   --tie X              sweep losses closer than X nats tie; the largest tied size wins (0.02)
   --min-parameters N   smaller candidates are measured for reference only        (1000000)
@@ -130,9 +130,9 @@ function runOptions(s: Settings, tokenizer: string, size: Omit<GPTConfig, 'vocab
 }
 
 /** Trains one run until `stopAt` steps or until validation loss stalls for `patience` measurements. */
-async function trainUntil(s: Settings, options: TrainOptions, stopAt: number, patience: number, log: string): Promise<{ seconds: number; tokensPerSecond: number }> {
+async function trainUntil(s: Settings, summary: Summary, options: TrainOptions, stopAt: number, patience: number, log: string): Promise<{ tokensPerSecond: number }> {
   const done = resolveFolder(lastFolder(options.outDir)) ? loadCheckpoint(lastFolder(options.outDir)).state : undefined;
-  if (done && (done.step >= stopAt || stalled(done.history, patience))) return { seconds: 0, tokensPerSecond: NaN };
+  if (done && (done.step >= stopAt || stalled(done.history, patience))) return { tokensPerSecond: NaN };
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
@@ -160,10 +160,13 @@ async function trainUntil(s: Settings, options: TrainOptions, stopAt: number, pa
     });
   } finally {
     process.removeListener('SIGINT', interrupt);
+    // Wall time counts every session, interrupted ones included.
+    summary.trainSeconds += (performance.now() - began) / 1000;
+    writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
   if (controller.signal.aborted && !stalled(history, patience) && (history.at(-1)?.step ?? 0) < stopAt) throw new Error('interrupted; run the same command again to resume');
   const sorted = [...rates].sort((a, b) => a - b);
-  return { seconds: (performance.now() - began) / 1000, tokensPerSecond: sorted[Math.floor(sorted.length / 2)] ?? NaN };
+  return { tokensPerSecond: sorted[Math.floor(sorted.length / 2)] ?? NaN };
 }
 
 /** True when the last `patience` validation measurements were all worse than the best before them. */
@@ -179,10 +182,9 @@ async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log:
     const name = sizeName(size);
     if (summary.sweep[name]?.steps === s.sweepSteps) continue;
     const options = runOptions(s, tokenizer, size);
-    const { seconds, tokensPerSecond } = await trainUntil(s, options, s.sweepSteps, Infinity, log);
+    const { tokensPerSecond } = await trainUntil(s, summary, options, s.sweepSteps, Infinity, log);
     const state = loadCheckpoint(lastFolder(options.outDir)).state;
     const validationLoss = state.history.filter((h) => h.validationLoss !== undefined).at(-1)?.validationLoss ?? NaN;
-    summary.trainSeconds += seconds;
     summary.sweep[name] = { steps: s.sweepSteps, parameters: parameterCount(options.model).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
@@ -253,7 +255,7 @@ export const trainBaseCommand: CliCommand = {
       work: values.work ?? path.join(values.out, 'checkpoints'),
       sizes: parseSizes(values.sizes, context),
       sweepSteps: wholeNumber('sweep-steps', values['sweep-steps'], 300),
-      steps: wholeNumber('steps', values.steps, 1200),
+      steps: wholeNumber('steps', values.steps, 920),
       patience: wholeNumber('patience', values.patience, 4),
       tie: Number(values.tie),
       minParameters: Number(values['min-parameters']),
@@ -272,8 +274,7 @@ export const trainBaseCommand: CliCommand = {
     const winner = s.sizes.find((size) => sizeName(size) === summary.winner);
     if (!winner) throw new Error(`${path.join(s.work, 'summary.json')}: its winner ${summary.winner} is not among --sizes ${values.sizes}`);
     const options = runOptions(s, tokenizer, winner);
-    const run = await trainUntil(s, options, s.steps, s.patience, log);
-    summary.trainSeconds += run.seconds;
+    const run = await trainUntil(s, summary, options, s.steps, s.patience, log);
     if (Number.isFinite(run.tokensPerSecond)) summary.tokensPerSecond = run.tokensPerSecond;
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
     await exportPhase(s, tokenizer, summary, options.outDir);
