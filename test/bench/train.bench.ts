@@ -16,7 +16,7 @@ import { randomWeights } from '../../extension/engine/gpt/randomWeights';
 import { GraphBuilder } from '../../extension/engine/onnx';
 import { loadOrt, openSession } from '../../extension/engine/runtime/ort';
 import type { Batch } from '../../extension/engine/train/dataset';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 import { StepRunner } from '../../extension/engine/train/stepRunner';
 import { median, report, timeRepeats, type Bench } from './bench';
 
@@ -41,7 +41,7 @@ export function modelFlopsPerToken(config: GPTConfig, context: number): number {
  */
 async function matMulSession(m: number, k: number, n: number, chain: number): Promise<{ run: () => Promise<unknown>; flops: number; release: () => Promise<void> }> {
   const g = new GraphBuilder({ name: 'matmul_chain' });
-  const random = new SeededRandom(1);
+  const random = new Mulberry32(1);
   const fill = (count: number) => Float32Array.from({ length: count }, () => (random.next() - 0.5) * 0.1);
   let x = g.input('x', 'float32', [m, k]);
   const up = g.initializer('up', fill(k * n), [k, n]);
@@ -55,7 +55,7 @@ async function matMulSession(m: number, k: number, n: number, chain: number): Pr
   return { run: () => session.run(feeds), flops: 2 * m * k * n * chain, release: () => session.release() };
 }
 
-function randomBatch(random: SeededRandom): Batch {
+function randomBatch(random: Mulberry32): Batch {
   const tokens = () => BigInt64Array.from({ length: BATCH * CONTEXT }, () => BigInt(random.nextInt(CONFIG.vocab_size)));
   return { inputs: tokens(), targets: tokens(), batchSize: BATCH, contextLength: CONTEXT };
 }
@@ -66,7 +66,7 @@ async function trainingRunner(): Promise<{ run: () => Promise<unknown>; release:
     { config: CONFIG, batchSize: BATCH, contextLength: CONTEXT, optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1 } },
     new Map([...weights].map(([name, t]) => [name, t.data])),
   );
-  const random = new SeededRandom(2);
+  const random = new Mulberry32(2);
   const batches = Array.from({ length: 4 }, () => randomBatch(random));
   let step = 0;
   return { run: () => runner.step(batches[step % batches.length], step++, 1e-3, 1), release: () => runner.release() };

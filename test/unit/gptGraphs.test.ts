@@ -9,7 +9,7 @@ import { gpt2Parameters } from '../../extension/engine/gpt/parameters';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import type { TensorMap } from '../../extension/engine/gpt/tensor';
 import { exposeAttentionProbabilities, OnnxModel } from '../../extension/engine/onnx';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 
 const CONFIGS: GPTConfig[] = [
   { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: 50, layer_norm_epsilon: 1e-5 },
@@ -19,7 +19,7 @@ const TOLERANCE = 1e-4;
 
 /** Weights far from GPT-2's small init, so that attention is sharp and every parameter matters. */
 function testWeights(config: GPTConfig, seed: number): TensorMap {
-  const random = new SeededRandom(seed);
+  const random = new Mulberry32(seed);
   const weights: TensorMap = new Map();
   for (const spec of gpt2Parameters(config)) {
     const spread = spec.init === 'ones' || spec.init === 'zeros' ? 0.4 : 1.2 / Math.sqrt(spec.dims[0]);
@@ -31,7 +31,7 @@ function testWeights(config: GPTConfig, seed: number): TensorMap {
 }
 
 function tokensFor(config: GPTConfig, n: number, seed: number): number[] {
-  const random = new SeededRandom(seed);
+  const random = new Mulberry32(seed);
   return Array.from({ length: n }, () => random.nextInt(config.vocab_size));
 }
 

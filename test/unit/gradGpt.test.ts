@@ -8,14 +8,14 @@ import { checkGradients, type CheckedInput } from '../../extension/engine/autodi
 import { gpt2Parameters } from '../../extension/engine/gpt/parameters';
 import { GraphBuilder } from '../../extension/engine/onnx';
 import { emitForwardLoss, IGNORE_INDEX } from '../../extension/engine/train/trainingGraph';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 
 describe('whole-GPT gradient check', () => {
   it('∂loss/∂θ of a 2-layer GPT matches finite differences for every parameter tensor', async () => {
     const config = { n_layer: 2, n_head: 2, n_embd: 8, n_positions: 6, vocab_size: 11, layer_norm_epsilon: 1e-5 };
     const B = 2;
     const T = 5;
-    const random = new SeededRandom(5);
+    const random = new Mulberry32(5);
     const u = () => random.next() * 2 - 1;
     const ids = Array.from({ length: B * T }, () => random.nextInt(config.vocab_size));
     const targets = ids.map((id, i) => (i === 3 ? IGNORE_INDEX : (id + 1) % config.vocab_size));
@@ -43,7 +43,7 @@ describe('whole-GPT gradient check', () => {
     const config = { n_layer: 2, n_head: 4, n_embd: 32, n_positions: 16, vocab_size: 50, layer_norm_epsilon: 1e-5 };
     const B = 3;
     const T = 16;
-    const random = new SeededRandom(8);
+    const random = new Mulberry32(8);
     const u = () => random.next() * 2 - 1;
     const ids = BigInt64Array.from({ length: B * T }, () => BigInt(random.nextInt(config.vocab_size)));
     const targets = BigInt64Array.from({ length: B * T }, () => BigInt(random.nextInt(config.vocab_size)));

@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 import { checkGradients, type CheckedInput } from '../../extension/engine/autodiff/gradCheck';
 import { attr } from '../../extension/engine/onnx/attributes';
 import type { GraphBuilder } from '../../extension/engine/onnx/builder';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 
-const random = new SeededRandom(2024);
+const random = new Mulberry32(2024);
 function floats(name: string, dims: number[], scale = 1, offset = 0): CheckedInput {
   const n = dims.reduce((a, b) => a * b, 1);
   return { name, dims, data: Float64Array.from({ length: n }, () => offset + scale * (random.next() * 2 - 1)) };

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../extension/engine/onnx';
 import { addOptimizerUpdate, stateNames, stepScalars, type OptimizerSettings } from '../../extension/engine/train/optimizerGraph';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 
 const shapes = { w: [3, 4], b: [4] } as const;
 type Name = keyof typeof shapes;
@@ -75,7 +75,7 @@ function reference(settings: OptimizerSettings, params: Record<Name, Float32Arra
 }
 
 describe('optimizer graph', () => {
-  const random = new SeededRandom(11);
+  const random = new Mulberry32(11);
   const fill = (n: number, scale: number) => Float32Array.from({ length: n }, () => (random.next() * 2 - 1) * scale);
   const params = { w: fill(12, 1), b: fill(4, 1) };
   const grads = Array.from({ length: 5 }, (_, k) => ({ w: fill(12, k === 2 ? 10 : 0.5), b: fill(4, 0.5) }));

@@ -11,7 +11,7 @@ import { readModelFolder } from '../../extension/engine/modelFolder/readModelFol
 import { replaceFolderAtomically, resolveFolder } from '../../extension/engine/train/atomicFolder';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../extension/engine/train/checkpoint';
-import { SeededRandom } from '../../extension/engine/train/rng';
+import { Mulberry32 } from '../../extension/engine/generate/random';
 
 const root = path.resolve(__dirname, '..', '..');
 const config = { n_layer: 2, n_head: 4, n_embd: 128, n_positions: 128, vocab_size: 2048, layer_norm_epsilon: 1e-5 };
@@ -62,7 +62,7 @@ describe('checkpoint writes are crash-safe', () => {
       `  state: { ...${JSON.stringify(checkpointAt(0).state)}, step, history: [{ step, loss: step }] } });`,
       `(async () => { for (let step = 1; ; step++) { await saveCheckpoint(${JSON.stringify(target)}, at(step), () => [config.vocab_size, config.n_embd]); process.stdout.write(step + '\\n'); } })();`,
     ].join('\n'));
-    const random = new SeededRandom(7);
+    const random = new Mulberry32(7);
     let killedMidWrite = 0;
     for (let round = 0; round < 5; round++) {
       const child = spawn(process.execPath, [writer], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchSampler, encodeToIds, listTextFiles, loadTokenStream, splitTrainValidation, validationBatches } from '../../extension/engine/train/dataset';
-import { mixSeed, SeededRandom, shuffledIndices } from '../../extension/engine/train/rng';
+import { mixSeed, Mulberry32, shuffledIndices } from '../../extension/engine/generate/random';
 import { learningRateAt } from '../../extension/engine/train/schedule';
 import { loadTokenStreamCached, tokenCacheKey } from '../../extension/engine/train/tokenCache';
 import type { TextTokenizer } from '../../extension/engine/tokenizer/types';
@@ -18,14 +18,14 @@ const charTokenizer: TextTokenizer = {
 
 describe('training data', () => {
   it('seeded generator repeats from a saved state and differs across seeds', () => {
-    const a = new SeededRandom(42);
+    const a = new Mulberry32(42);
     for (let i = 0; i < 10; i++) a.next();
-    const saved = a.getState();
+    const saved = a.state;
     const first = [a.next(), a.next(), a.next()];
-    const b = SeededRandom.fromState(saved);
+    const b = new Mulberry32(saved);
     assert.deepEqual([b.next(), b.next(), b.next()], first);
-    assert.notEqual(new SeededRandom(1).next(), new SeededRandom(2).next());
-    const order = shuffledIndices(100, new SeededRandom(mixSeed(7, 3)));
+    assert.notEqual(new Mulberry32(1).next(), new Mulberry32(2).next());
+    const order = shuffledIndices(100, new Mulberry32(mixSeed(7, 3)));
     assert.deepEqual([...order].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
   });
 

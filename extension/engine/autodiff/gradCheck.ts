@@ -9,7 +9,7 @@ import { attr } from '../onnx/attributes';
 import { GraphBuilder } from '../onnx/builder';
 import { addGradients } from './gradients';
 import { inferShapes } from './shapes';
-import { SeededRandom } from '../train/rng';
+import { Mulberry32 } from '../generate/random';
 
 export interface CheckedInput {
   readonly name: string;
@@ -40,7 +40,7 @@ function makeGraph(build: Build, inputs: readonly CheckedInput[], withGradients:
   const names = inputs.map((i) => g.input(i.name, i.data instanceof Float64Array ? 'float64' : 'int64', i.dims));
   const out = build(g, names);
   const outDims = inferShapes(g).info(out).dims;
-  const random = new SeededRandom(99);
+  const random = new Mulberry32(99);
   const weights = Float64Array.from({ length: outDims.reduce((a, b) => a * b, 1) }, () => random.next() * 2 - 1);
   const weighted = g.op('Mul', [out, g.constant(weights, outDims, 'projection')]);
   const loss = outDims.length ? g.op('ReduceSum', [weighted], { keepdims: attr.int(0) }) : weighted;

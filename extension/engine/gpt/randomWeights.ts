@@ -1,7 +1,7 @@
 // Fresh GPT-2 weights from a seed, initialized as GPT-2 was (nanoGPT's _init_weights): weights
 // N(0, 0.02), the projections into the residual stream N(0, 0.02/√(2·n_layer)) so that the stream's
 // variance does not grow with depth, LayerNorm gains 1, biases 0. The same seed gives the same weights.
-import { SeededRandom } from '../train/rng';
+import { Mulberry32 } from '../generate/random';
 import type { GPTConfig } from './config';
 import { gpt2Parameters, type InitRule } from './parameters';
 import { numel, type TensorMap } from './tensor';
@@ -9,7 +9,7 @@ import { numel, type TensorMap } from './tensor';
 export const INIT_STD = 0.02;
 
 export function randomWeights(config: GPTConfig, seed: number): TensorMap {
-  const random = new SeededRandom(seed);
+  const random = new Mulberry32(seed);
   const normal = gaussian(random);
   const weights: TensorMap = new Map();
   for (const spec of gpt2Parameters(config)) {
@@ -29,7 +29,7 @@ function initStd(rule: InitRule, config: GPTConfig): number {
 }
 
 /** Standard normal draws by the Box-Muller transform: two uniforms give two independent N(0, 1). */
-function gaussian(random: SeededRandom): () => number {
+function gaussian(random: Mulberry32): () => number {
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {

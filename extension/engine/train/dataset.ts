@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TextTokenizer } from '../tokenizer/types';
-import { mixSeed, SeededRandom, shuffledIndices } from './rng';
+import { mixSeed, Mulberry32, shuffledIndices } from '../generate/random';
 
 /** Text files read from a data folder, in sorted path order. */
 const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.text']);
@@ -169,7 +169,7 @@ export class BatchSampler {
   private windowStart(sequence: number): number {
     const epoch = Math.floor(sequence / this.windowsPerEpoch);
     if (epoch !== this.cachedEpoch) {
-      const random = new SeededRandom(mixSeed(this.seed, epoch));
+      const random = new Mulberry32(mixSeed(this.seed, epoch));
       const slack = this.stream.length - 1 - this.windowsPerEpoch * this.contextLength;
       this.cachedShift = random.nextInt(slack + 1);
       this.cachedOrder = shuffledIndices(this.windowsPerEpoch, random);

@@ -9,7 +9,7 @@ import { gpt2Parameters } from '../gpt/parameters';
 import type { TensorMap } from '../gpt/tensor';
 import type { GraphBuilder } from '../onnx';
 import type { LoraSettings } from './options';
-import { SeededRandom } from './rng';
+import { Mulberry32 } from '../generate/random';
 import type { NamedShape, ParameterOverlay } from './trainingGraph';
 
 export const LORA_TARGETS = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
@@ -27,7 +27,7 @@ export function loraTargets(config: GPTConfig, settings: LoraSettings): NamedSha
 
 /** A, B for every target: A uniform in ±1/√in, B zero. */
 export function initAdapters(config: GPTConfig, settings: LoraSettings, seed: number): Map<string, Float32Array> {
-  const random = new SeededRandom(seed);
+  const random = new Mulberry32(seed);
   const adapters = new Map<string, Float32Array>();
   for (const { name, dims: [rows, cols] } of loraTargets(config, settings)) {
     const bound = 1 / Math.sqrt(rows);

@@ -6,7 +6,7 @@ import { buildDecodeModel } from '../gpt/decodeModel';
 import type { GPTConfig } from '../gpt/config';
 import type { TensorMap } from '../gpt/tensor';
 import { OnnxCausalLM } from '../runtime/onnxCausalLM';
-import type { SeededRandom } from './rng';
+import type { Mulberry32 } from '../generate/random';
 
 export interface SampleSettings {
   readonly maxTokens: number;
@@ -17,7 +17,7 @@ export interface SampleSettings {
 }
 
 /** Draws index i with probability softmax(logits / temperature)ᵢ, or the argmax at temperature 0. */
-export function pickToken(logits: Float32Array, temperature: number, random: SeededRandom): number {
+export function pickToken(logits: Float32Array, temperature: number, random: Mulberry32): number {
   let best = 0;
   for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
   if (temperature <= 0) return best;
@@ -30,7 +30,7 @@ export function pickToken(logits: Float32Array, temperature: number, random: See
 }
 
 /** Continues `prompt` (token IDs, at least one) and returns the new token IDs. */
-export async function sampleTokens(config: GPTConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: SeededRandom): Promise<number[]> {
+export async function sampleTokens(config: GPTConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: Mulberry32): Promise<number[]> {
   const model = await OnnxCausalLM.open(buildDecodeModel(config, weights), { contextLength: config.n_positions, shownAs: 'training sample graph' });
   try {
     const out: number[] = [];

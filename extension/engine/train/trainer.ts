@@ -21,7 +21,7 @@ import { BatchSampler, splitTrainValidation, validationBatches } from './dataset
 import { initAdapters, loraOverlay, mergeAdapters } from './lora';
 import { checkTrainOptions, type TrainOptions } from './options';
 import type { DoneEvent, TrainEvent } from './protocol';
-import { SeededRandom } from './rng';
+import { Mulberry32 } from '../generate/random';
 import { sampleTokens } from './sampleText';
 import { learningRateAt } from './schedule';
 import { StepRunner } from './stepRunner';
@@ -101,7 +101,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const dimsOf = (name: string) => dims.get(name.replace(/\.(adam_m|adam_v|momentum)$/, '')) ?? [];
 
   const schedule = { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps, floorRatio: options.minLearningRateRatio, decay: options.schedule };
-  const sampleRandom = new SeededRandom(start.state?.sampleRandomState ?? options.seed);
+  const sampleRandom = new Mulberry32(start.state?.sampleRandomState ?? options.seed);
   const history: HistoryPoint[] = [...(start.state?.history ?? [])];
   let bestValidationLoss = start.state?.bestValidationLoss;
   let step = start.state?.step ?? 0;
@@ -122,7 +122,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     state: {
       step, totalSteps, seed: options.seed, batchSize: B, contextLength: T, optimizer: options.optimizer,
       lora, baseModel: start.state?.baseModel ?? options.baseModel, bestValidationLoss,
-      sampleRandomState: sampleRandom.getState(), history,
+      sampleRandomState: sampleRandom.state, history,
     },
   });
   const saveTo = async (folder: string, best: boolean, validationLoss?: number) => {
