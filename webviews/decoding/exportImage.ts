@@ -43,9 +43,15 @@ export function standaloneSvg(svg: SVGSVGElement): string {
   background.setAttribute('y', String(box?.y ?? 0));
   background.setAttribute('width', String(width));
   background.setAttribute('height', String(height));
-  background.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#ffffff');
+  background.setAttribute('fill', backgroundColour());
   copy.insertBefore(background, copy.firstChild);
   return new XMLSerializer().serializeToString(copy);
+}
+
+/** The editor's background (the page itself is transparent in a webview), white without a theme. */
+function backgroundColour(): string {
+  const themed = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim();
+  return themed || '#ffffff';
 }
 
 /** The SVG text rendered into a PNG data URL at `scale`× its size. */
