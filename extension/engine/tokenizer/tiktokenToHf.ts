@@ -12,6 +12,7 @@
 // `ignore_merges: true` makes the BPE model do the same.
 
 import { bytesToVocabString } from './byteLevel';
+import { byteLevelBpeTokenizerJson } from './byteLevelTokenizerJson';
 
 /** A tiktoken encoding in js-tiktoken's format (the default export of js-tiktoken/ranks/<name>). */
 export interface TiktokenRanks {
@@ -77,35 +78,14 @@ export function tiktokenToTokenizerJson(ranks: TiktokenRanks): Record<string, un
   const byRank = parseRanks(ranks.bpe_ranks);
   const vocab: Record<string, number> = {};
   byRank.forEach((token, rank) => (vocab[token] = rank));
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: Object.entries(ranks.special_tokens)
+  return byteLevelBpeTokenizerJson({
+    specialTokens: Object.entries(ranks.special_tokens)
       .sort((a, b) => a[1] - b[1])
-      .map(([content, id]) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: null,
-    // tiktoken splits text with its regex first, then runs BPE on each piece's UTF-8 bytes.
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: ranks.pat_str }, behavior: 'Isolated', invert: false },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: true,
-      vocab,
-      merges: mergesFromRanks(byRank),
-    },
-  };
+      .map(([content, id]) => ({ id, content })),
+    splitPattern: ranks.pat_str,
+    vocab,
+    merges: mergesFromRanks(byRank),
+    // tiktoken looks each piece up whole before merging.
+    ignoreMerges: true,
+  });
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { bytesToVocabString } from './byteLevel';
+import { byteLevelBpeTokenizerJson } from './byteLevelTokenizerJson';
 import type { TrainedBpe } from './bpeTrainer';
 import { PLAIN_TEXT_TEMPLATE } from './chatTemplateExamples';
 import { GPT2_PATTERN } from './gpt2PreTokenizer';
@@ -13,35 +14,14 @@ export function trainedTokenizerJson(bpe: TrainedBpe): Record<string, unknown> {
   const vocab: Record<string, number> = {};
   bpe.tokens.forEach((bytes, id) => (vocab[bytesToVocabString(bytes)] = id));
   const spelled = (id: number): string => bytesToVocabString(bpe.tokens[id]);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: bpe.specialTokens.map(({ id, content }) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: null,
+  return byteLevelBpeTokenizerJson({
+    specialTokens: bpe.specialTokens,
     // Cut with GPT-2's regex, then spell each piece's bytes in the byte-level alphabet.
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: GPT2_PATTERN }, behavior: 'Isolated', invert: false },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: null,
-    decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: null,
-      end_of_word_suffix: null,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges: bpe.merges.map((m) => [spelled(m.left), spelled(m.right)]),
-    },
-  };
+    splitPattern: GPT2_PATTERN,
+    vocab,
+    merges: bpe.merges.map((m) => [spelled(m.left), spelled(m.right)]),
+    ignoreMerges: false,
+  });
 }
 
 /**
