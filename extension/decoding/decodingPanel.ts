@@ -165,7 +165,11 @@ export class DecodingPanel implements vscode.Disposable {
   /** The webview (re)started. After a reload the host has no session: it replays the saved one. */
   private ready(state: DecodingPanelState | undefined): void {
     if (this.session || !state) {
-      this.enqueue(() => (this.session ? this.postSession() : this.startSession([])));
+      this.enqueue(async () => {
+        if (!this.session) return this.startSession([]);
+        await this.postSession();
+        if (this.comparison) await this.post({ type: 'compare', payload: this.comparison.view });
+      });
       return;
     }
     this.controls = state.controls;
