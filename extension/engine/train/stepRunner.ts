@@ -3,24 +3,17 @@
 // and keeps the next.* outputs as the new values.
 
 import * as ort from 'onnxruntime-node';
-import type { GPTConfig } from '../gpt/config';
 import type { Batch } from './dataset';
-import { stepScalars, type OptimizerSettings } from './optimizerGraph';
-import { buildLossGraph, buildTrainingGraph, nextName, type NamedShape, type ParameterOverlay, type TrainingGraph } from './trainingGraph';
+import { stepScalars } from './optimizerGraph';
+import { buildLossGraph, buildTrainingGraph, nextName, type NamedShape, type TrainingGraph, type TrainingGraphOptions } from './trainingGraph';
 
 export interface StepResult {
   readonly loss: number;
   readonly gradNorm: number;
 }
 
-export interface StepRunnerOptions {
-  readonly config: GPTConfig;
-  readonly batchSize: number;
-  readonly contextLength: number;
-  readonly optimizer: OptimizerSettings;
-  readonly trainable?: readonly string[];
-  readonly overlay?: ParameterOverlay;
-  readonly decayEmbeddings?: boolean;
+export interface StepRunnerOptions extends TrainingGraphOptions {
+  /** ONNX Runtime intra-op threads; default: its own choice. */
   readonly threads?: number;
 }
 
