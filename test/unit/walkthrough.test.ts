@@ -187,4 +187,9 @@ describe('content error report template', () => {
     assert.match(template, /id: correction/);
     assert.match(template, /id: source/);
   });
+
+  it('sends questions to the same discussions page as "Open Discussions"', () => {
+    const config = fs.readFileSync(path.join(root, '.github', 'ISSUE_TEMPLATE', 'config.yml'), 'utf8');
+    assert.ok(config.includes(`url: ${discussionsUrl(manifest.repository.url)}\n`), 'config.yml contact link');
+  });
 });
