@@ -44,6 +44,10 @@ export class AttentionHighlight implements vscode.Disposable {
   });
   private editor: vscode.TextEditor | undefined;
   private shown: HighlightedToken[] = [];
+  // An edit moves the text under the decorations: what they showed no longer holds.
+  private readonly edits = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.contentChanges.length && e.document === this.editor?.document) this.clear();
+  });
 
   /** What is drawn now (document offsets), for the integration tests. */
   get highlighted(): readonly HighlightedToken[] {
@@ -81,6 +85,7 @@ export class AttentionHighlight implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.edits.dispose();
     for (const decoration of [...this.levels, this.queryDecoration]) decoration.dispose();
   }
 }

@@ -208,7 +208,8 @@ export class AttentionPanel implements vscode.Disposable {
         run.postedAt = performance.now();
         // The heatmap first: the other views are computed once it is on screen (or after a
         // moment, when there is no heatmap to draw), so they never hold it up.
-        await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
+        const heatmap = inspection.result.attentions.length > 0;
+        if (heatmap) await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
         this.drawnWaiters.delete(run.id);
         if (cancelled()) return;
         await this.postFollowUps(run, tokenizer, inspector.vocabSize);

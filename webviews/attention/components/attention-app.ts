@@ -176,17 +176,17 @@ export class AttentionApp extends LitElement {
     return html`
       <token-strip .tokens=${view.tokens} .query=${this.query} @query-change=${this.onQuery}></token-strip>
       <vscode-tabs .selectedIndex=${ATTENTION_TABS.indexOf(this.tab)} @vsc-tabs-select=${this.onTabSelect} @query-change=${this.onQuery}>
-        <vscode-tab-header slot="header" id="tab-heads">${t('tabHeads')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="heads">${t('tabHeads')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderHeads(view, labels)}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-lines">${t('tabLines')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="lines">${t('tabLines')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderLines(view, labels)}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-embeddings">${t('tabEmbeddings')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="embeddings">${t('tabEmbeddings')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderEmbeddings(view)}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-lens">${t('tabLens')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="lens">${t('tabLens')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderLens(view)}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-norms">${t('tabNorms')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="norms">${t('tabNorms')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderNorms(view, labels)}</vscode-tab-panel>
-        <vscode-tab-header slot="header" id="tab-model">${t('tabModel')}</vscode-tab-header>
+        <vscode-tab-header slot="header" data-tab="model">${t('tabModel')}</vscode-tab-header>
         <vscode-tab-panel><model-facts .facts=${this.facts}></model-facts></vscode-tab-panel>
       </vscode-tabs>
     `;
@@ -200,6 +200,7 @@ export class AttentionApp extends LitElement {
         .heads=${view.heads}
         .thumbnails=${view.thumbnails}
         .side=${view.thumbnailSize}
+        .tokens=${view.tokens.length}
         .layer=${this.layer}
         .head=${this.head}
         .palette=${this.palette}
@@ -244,7 +245,7 @@ export class AttentionApp extends LitElement {
         ${this.saveButtons('embeddings')}
       </div>
       <p class="muted">${t('embeddingsHelp', this.embeddings.basisRows)}</p>
-      <embedding-view .data=${this.embeddings} .tokens=${view.tokens} .showVocabulary=${this.showVocabulary} .query=${this.query} .palette=${this.palette}></embedding-view>
+      <embedding-view .data=${this.embeddings} .tokens=${view.tokens} .showVocabulary=${this.showVocabulary} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></embedding-view>
     `;
   }
 
@@ -264,7 +265,7 @@ export class AttentionApp extends LitElement {
     return html`
       <div class="toolbar">${this.saveButtons('norms')}</div>
       <p class="muted">${t('normsHelp')}</p>
-      <norms-view .data=${this.norms} .labels=${labels} .query=${this.query} .palette=${this.palette}></norms-view>
+      <norms-view .data=${this.norms} .labels=${labels} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></norms-view>
     `;
   }
 

@@ -13,8 +13,10 @@ import { t } from '../strings';
 import { tokenLabel } from '../tokenLabel';
 import { queryChange, type Exportable } from './exportable';
 
-const WIDTH = 640;
-const HEIGHT = 480;
+/** The plot fits the panel's width, between these. */
+const MIN_WIDTH = 360;
+const MAX_WIDTH = 720;
+const ASPECT = 0.72;
 
 @customElement('embedding-view')
 export class EmbeddingView extends LitElement implements Exportable {
@@ -45,6 +47,8 @@ export class EmbeddingView extends LitElement implements Exportable {
   @property({ type: Boolean }) showVocabulary = true;
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
+  /** The width the panel has for the plot, in CSS pixels. */
+  @property({ type: Number }) available = MAX_WIDTH;
   @state() private tip: { x: number; y: number; text: string } | undefined;
   @query('canvas') private canvas!: HTMLCanvasElement;
   private layout: ScatterLayout | undefined;
@@ -60,17 +64,19 @@ export class EmbeddingView extends LitElement implements Exportable {
     if (changed.size === 1 && changed.has('tip')) return;
     const content = this.content();
     if (!content || !this.palette) return;
-    this.layout = scatterLayout(content, WIDTH, HEIGHT);
-    drawScatter(new CanvasPainter(this.canvas, WIDTH, HEIGHT, this.palette.fonts), this.layout, content, this.palette);
+    const { width, height } = this.exportSize();
+    this.layout = scatterLayout(content, width, height);
+    drawScatter(new CanvasPainter(this.canvas, width, height, this.palette.fonts), this.layout, content, this.palette);
   }
 
   exportSize(): { width: number; height: number } {
-    return { width: WIDTH, height: HEIGHT };
+    const width = Math.round(Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, this.available)));
+    return { width, height: Math.round(width * ASPECT) };
   }
 
   paint(painter: Painter): void {
     const content = this.content();
-    if (content && this.palette) drawScatter(painter, scatterLayout(content, WIDTH, HEIGHT), content, this.palette);
+    if (content && this.palette) drawScatter(painter, scatterLayout(content, painter.width, painter.height), content, this.palette);
   }
 
   private content(): ScatterContent | undefined {

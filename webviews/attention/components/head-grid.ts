@@ -68,6 +68,7 @@ export class HeadGrid extends LitElement implements Exportable {
   /** Per layer: [heads, side, side]. */
   @property({ attribute: false }) thumbnails: readonly Float32Array[] = [];
   @property({ type: Number }) side = 0;
+  @property({ type: Number }) tokens = 0;
   @property({ type: Number }) layer = 0;
   @property({ type: Number }) head = 0;
   @property({ attribute: false }) palette: Palette | undefined;
@@ -130,7 +131,9 @@ export class HeadGrid extends LitElement implements Exportable {
       const painter = new CanvasPainter(canvas, THUMB_PX, THUMB_PX, palette.fonts);
       let max = 0;
       for (let i = 0; i < thumb.length; i++) max = Math.max(max, thumb[i]);
+      // The masked triangle (later tokens) in the grid colour, so it differs from weights near 0.
       painter.rect(0, 0, THUMB_PX, THUMB_PX, palette.background);
+      painter.rect(0, 0, THUMB_PX, THUMB_PX, palette.grid, 0.25);
       painter.cells(0, 0, THUMB_PX, THUMB_PX, this.side, this.side, colourCells(thumb, max, ramp, true));
     }
   }
@@ -160,7 +163,7 @@ export class HeadGrid extends LitElement implements Exportable {
       ...Array.from({ length: heads }, (_, h) => this.thumbnailOf(l, h) as Float32Array),
       this.thumbnailOf(l, MEAN_HEAD) as Float32Array,
     ]);
-    return { layers, side: this.side, selected: { layer: this.layer, head: this.head }, title: t('gridTitle', this.side) };
+    return { layers, side: this.side, tokens: this.tokens, selected: { layer: this.layer, head: this.head }, title: t('gridTitle', this.tokens) };
   }
 
   private choose(layer: number, column: number): void {

@@ -72,7 +72,7 @@ export class HeatmapView extends LitElement implements Exportable {
     if (!DRAWN_FROM.some((key) => changed.has(key))) return;
     const { matrix, palette, ramp } = this;
     if (!matrix || !palette || !ramp || this.labels.length === 0) return;
-    this.layout = heatmapLayout(this.labels.length, Math.max(MIN_WIDTH, this.available), palette);
+    this.layout = heatmapLayout(this.labels, Math.max(MIN_WIDTH, this.available), palette);
     const painter = new CanvasPainter(this.canvas, this.layout.width, this.layout.height, palette.fonts);
     this.paintWith(painter, this.layout, this.cursor);
     this.dispatchEvent(new CustomEvent('heatmap-drawn', { detail: { matrix }, bubbles: true, composed: true }));
@@ -88,7 +88,7 @@ export class HeatmapView extends LitElement implements Exportable {
   }
 
   private exportLayout(): HeatmapLayout {
-    return this.layout ?? heatmapLayout(this.labels.length, MIN_WIDTH, this.palette as Palette);
+    return this.layout ?? heatmapLayout(this.labels, MIN_WIDTH, this.palette as Palette);
   }
 
   private paintWith(painter: Painter, layout: HeatmapLayout, cursor: { q: number; k: number } | undefined): void {

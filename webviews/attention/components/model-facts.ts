@@ -21,7 +21,7 @@ export class ModelFacts extends LitElement {
       }
       dd {
         margin: 0;
-        word-break: break-all;
+        overflow-wrap: anywhere;
       }
     `,
   ];

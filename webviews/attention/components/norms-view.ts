@@ -10,8 +10,10 @@ import type { NormsView as NormsData } from '../protocol';
 import { t } from '../strings';
 import type { Exportable } from './exportable';
 
-const WIDTH = 640;
-const HEIGHT = 360;
+/** The plot fits the panel's width, between these. */
+const MIN_WIDTH = 360;
+const MAX_WIDTH = 720;
+const ASPECT = 0.56;
 
 @customElement('norms-view')
 export class NormsView extends LitElement implements Exportable {
@@ -31,6 +33,8 @@ export class NormsView extends LitElement implements Exportable {
   @property({ attribute: false }) labels: readonly string[] = [];
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
+  /** The width the panel has for the plot, in CSS pixels. */
+  @property({ type: Number }) available = MAX_WIDTH;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   override render() {
@@ -38,11 +42,13 @@ export class NormsView extends LitElement implements Exportable {
   }
 
   override updated(): void {
-    if (this.data && this.palette) this.paint(new CanvasPainter(this.canvas, WIDTH, HEIGHT, this.palette.fonts));
+    const { width, height } = this.exportSize();
+    if (this.data && this.palette) this.paint(new CanvasPainter(this.canvas, width, height, this.palette.fonts));
   }
 
   exportSize(): { width: number; height: number } {
-    return { width: WIDTH, height: HEIGHT };
+    const width = Math.round(Math.max(MIN_WIDTH, Math.min(MAX_WIDTH, this.available)));
+    return { width, height: Math.round(width * ASPECT) };
   }
 
   paint(painter: Painter): void {

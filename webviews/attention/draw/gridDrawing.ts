@@ -8,6 +8,8 @@ export interface GridContent {
   /** Per layer, one [side, side] thumbnail per head, then the mean. */
   readonly layers: readonly (readonly Float32Array[])[];
   readonly side: number;
+  /** Tokens inspected (more than `side` when the thumbnails are shrunk). */
+  readonly tokens: number;
   readonly selected: { readonly layer: number; readonly head: number };
   readonly title: string;
 }

@@ -3,7 +3,7 @@
 // The masked upper triangle (a token never sees later ones) stays blank.
 import { t } from '../strings';
 import type { Painter } from './painter';
-import { colourCells, fitLabel, type Palette } from './palette';
+import { ATTENTION_GAMMA, colourCells, colourPosition, fitLabel, type Palette } from './palette';
 
 export interface HeatmapLayout {
   readonly tokens: number;
@@ -21,8 +21,9 @@ export interface HeatmapLayout {
 const LEGEND_WIDTH = 70;
 const TITLE_HEIGHT = 24;
 
-export function heatmapLayout(tokens: number, available: number, palette: Palette): HeatmapLayout {
-  const labelChars = 10;
+export function heatmapLayout(labels: readonly string[], available: number, palette: Palette): HeatmapLayout {
+  const tokens = labels.length;
+  const labelChars = Math.min(10, Math.max(1, ...labels.map((l) => [...l].length)));
   const labelSpace = Math.ceil(labelChars * palette.charWidth) + 10;
   const cell = Math.max(3, Math.min(28, Math.floor((available - labelSpace - LEGEND_WIDTH) / tokens)));
   const x0 = labelSpace;
@@ -34,7 +35,7 @@ export function heatmapLayout(tokens: number, available: number, palette: Palett
     y0,
     width: x0 + cell * tokens + LEGEND_WIDTH,
     height: y0 + cell * tokens + 8,
-    labelEvery: Math.max(1, Math.ceil((palette.fonts.size + 2) / cell)),
+    labelEvery: Math.max(1, Math.ceil((labelSize(cell, palette) + 1) / cell)),
     labelChars,
   };
 }
@@ -59,7 +60,7 @@ export function drawHeatmap(p: Painter, layout: HeatmapLayout, content: HeatmapC
   p.rect(x0, y0, cell * T, cell * T, palette.grid, 0.25);
   p.cells(x0, y0, cell * T, cell * T, T, T, colourCells(matrix, max, ramp, true));
 
-  const size = Math.min(palette.fonts.size, Math.max(8, cell - 1));
+  const size = labelSize(cell, palette);
   for (let i = 0; i < T; i += labelEvery) {
     const label = fitLabel(labels[i], labelChars);
     const colour = i === content.query ? palette.highlight : palette.muted;
@@ -72,15 +73,24 @@ export function drawHeatmap(p: Painter, layout: HeatmapLayout, content: HeatmapC
   drawLegend(p, x0 + cell * T + 16, y0, Math.min(cell * T, 200), max, palette, ramp);
 }
 
-/** A vertical colour bar from 0 (bottom) to `max` (top). */
+/** Labels shrink with the cells, down to 8 px. */
+function labelSize(cell: number, palette: Palette): number {
+  return Math.min(palette.fonts.size, Math.max(8, cell - 1));
+}
+
+/** A vertical colour bar from 0 (bottom) to `max` (top), ticks where the colour scale puts them. */
 export function drawLegend(p: Painter, x: number, y: number, h: number, max: number, palette: Palette, ramp: Uint8ClampedArray): void {
   const steps = 64;
-  const values = Float32Array.from({ length: steps }, (_, i) => (max * (steps - 1 - i)) / (steps - 1));
+  // Bar row i shows the colour at scale position 1 − i/(steps − 1), i.e. the value max·position^(1/γ).
+  const values = Float32Array.from({ length: steps }, (_, i) => max * (1 - i / (steps - 1)) ** (1 / ATTENTION_GAMMA));
   p.cells(x, y, 12, h, steps, 1, colourCells(values, max, ramp));
   p.strokeRect(x, y, 12, h, palette.grid, 1);
   const small = Math.max(9, palette.fonts.size - 2);
-  p.text(x + 16, y, max.toFixed(2), { color: palette.muted, size: small, baseline: 'top' });
-  p.text(x + 16, y + h, '0', { color: palette.muted, size: small });
+  for (const value of [max, max / 4, max / 16, 0]) {
+    const ty = y + h * (1 - colourPosition(value, max));
+    p.line(x + 12, ty, x + 15, ty, palette.muted, 1);
+    p.text(x + 18, ty, value === 0 ? '0' : value.toFixed(value >= 0.1 ? 2 : 3), { color: palette.muted, size: small, baseline: 'middle' });
+  }
   p.text(x + 6, y + h + 14, t('legendWeight'), { color: palette.muted, size: small, anchor: 'middle', baseline: 'top' });
 }
 

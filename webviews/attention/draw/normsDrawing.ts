@@ -51,7 +51,9 @@ export function drawNorms(p: Painter, content: NormsContent, palette: Palette): 
     const chosen = series(content.query);
     p.polyline(chosen, palette.highlight, 2.5);
     for (let l = 0; l < streams; l++) p.circle(chosen[2 * l], chosen[2 * l + 1], 3, palette.highlight);
-    p.text(chosen[chosen.length - 2] + 8, chosen[chosen.length - 1] + 14, fitLabel(content.labels[content.query], 12), {
+    // Beside its last point, on the side away from the mean's label.
+    const below = chosen[chosen.length - 1] >= mean[mean.length - 1];
+    p.text(chosen[chosen.length - 2] + 8, chosen[chosen.length - 1] + (below ? 14 : -14), fitLabel(content.labels[content.query], 12), {
       color: palette.highlight,
       baseline: 'middle',
       mono: true,

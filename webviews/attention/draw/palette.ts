@@ -43,14 +43,25 @@ export function colourRamp(background: string, accent: string): Uint8ClampedArra
   return ramp;
 }
 
-/** RGBA of each value of `values` divided by `max`, through the ramp; NaN or negative cells stay transparent. */
+/**
+ * Attention colours follow √(value / max), not value / max: most weights of a row are small (they
+ * share 1 between many tokens), and a linear scale would leave all but the largest near blank.
+ * The legend uses the same mapping, so it stays honest.
+ */
+export const ATTENTION_GAMMA = 0.5;
+
+/** Where `value` falls on the colour scale, 0 to 1. */
+export function colourPosition(value: number, max: number, gamma = ATTENTION_GAMMA): number {
+  return max > 0 ? Math.min(1, Math.max(0, value / max)) ** gamma : 0;
+}
+
+/** RGBA of each value of `values` on the scale up to `max`, through the ramp; NaN or negative cells stay transparent. */
 export function colourCells(values: ArrayLike<number>, max: number, ramp: Uint8ClampedArray, blankZeros = false): Uint8ClampedArray {
   const rgba = new Uint8ClampedArray(values.length * 4);
-  const scale = max > 0 ? 255 / max : 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(v >= 0) || (blankZeros && v === 0)) continue;
-    const step = Math.min(255, Math.round(v * scale)) * 4;
+    const step = Math.round(colourPosition(v, max) * 255) * 4;
     rgba[i * 4] = ramp[step];
     rgba[i * 4 + 1] = ramp[step + 1];
     rgba[i * 4 + 2] = ramp[step + 2];

@@ -1,0 +1,144 @@
+// Step 2 in the real workbench: select a story, run "LLM Pipeline: Inspect Attention" from the
+// palette, move between heads with the keyboard and the mouse, choose a token (its attention is
+// drawn on the file), visit every tab, save a view as PNG and SVG through the save dialog, and
+// reload the window to see the panel come back. Token IDs are checked against the model's own
+// tokenizer. Screenshots go to test-results/screenshots/attention-*.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { bundledModelFolder } from '../../extension/model/bundledModel';
+import { repoRoot } from '../harness/paths';
+import { e2e, type E2E } from './framework';
+import { writeTinyModel } from '../unit/attentionModelFixture';
+
+const STORY = [
+  'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.',
+  'One day, she saw a big red ball under a tree. Lily ran to the ball and kicked it high.',
+  'The ball flew over the fence, and Lily laughed.',
+  '',
+].join('\n');
+const SELECTED = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.\nOne day, she saw a big red ball under a tree.';
+
+/** A reload starts a new extension host; on a busy machine that alone can take minutes. */
+const RELOAD_TIMEOUT_MS = 8 * 60_000;
+
+async function tokenIds(panel: FrameLocator, count: number, vs: E2E): Promise<number[]> {
+  const tokens = panel.locator('token-strip .token');
+  await tokens.nth(count - 1).waitFor({ timeout: vs.timeoutMs });
+  return tokens.evaluateAll((nodes) => nodes.map((n) => Number(/ID (\d+)$/.exec(n.getAttribute('aria-label') ?? '')?.[1])));
+}
+
+async function openTab(panel: FrameLocator, id: string): Promise<void> {
+  await panel.locator(`vscode-tab-header[data-tab="${id}"]`).click();
+}
+
+/** The saved file, once the save dialog (VS Code's own, a quick input on the web) has had it written. */
+async function saveThroughDialog(vs: E2E, panel: FrameLocator, button: string, file: string): Promise<Buffer> {
+  fs.rmSync(file, { force: true });
+  await panel.locator(button).click();
+  const input = vs.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  await input.fill(file);
+  await vs.page.keyboard.press('Enter');
+  // Written atomically: the file appears whole under its name, or not at all.
+  const deadline = Date.now() + vs.timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} was not written`);
+    await vs.page.waitForTimeout(200);
+  }
+  return fs.readFileSync(file);
+}
+
+e2e('inspect attention on a selection: heads, a chosen token on the file, every view, export, reload', async (vs) => {
+  const bundled = bundledModelFolder(repoRoot);
+  const folder = await vs.openWorkspace({ 'story.txt': STORY });
+  // Without a bundled model the test brings a small random one and chooses it from the palette.
+  const model = bundled ?? writeTinyModel(path.join(folder, 'tiny-gpt2'), { n_positions: 128 }).dir;
+  if (!bundled) {
+    await vs.runCommand('LLM Pipeline: Choose Model Folder...');
+    await vs.pickQuickItem('tiny-gpt2');
+  }
+  await vs.openFile('story.txt', SELECTED);
+  await vs.runCommand('LLM Pipeline: Inspect Attention');
+  const panel = vs.webview();
+
+  const tokenizer = await loadTokenizerFile(model);
+  const expected = tokenizer.encodeIds(SELECTED);
+  assert.deepEqual(await tokenIds(panel, expected.length, vs), expected);
+  const config = JSON.parse(fs.readFileSync(path.join(model, 'config.json'), 'utf8')) as { n_layer: number; n_head: number };
+  const cells = panel.locator('head-grid .cell');
+  await cells.nth(config.n_layer * (config.n_head + 1) - 1).waitFor({ timeout: vs.timeoutMs });
+  assert.equal(await cells.count(), config.n_layer * (config.n_head + 1), 'a cell per head and a mean per layer');
+  assert.equal(await panel.locator('head-grid #cell-0-0').getAttribute('aria-selected'), 'true');
+  await panel.locator('heatmap-view canvas').waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-1-heads');
+
+  // Keyboard: arrows move between heads, Enter shows the head large.
+  await panel.locator('head-grid #cell-0-0').focus();
+  await vs.page.keyboard.press('ArrowDown');
+  await vs.page.keyboard.press('ArrowRight');
+  await vs.page.keyboard.press('Enter');
+  const chosen = panel.locator(`head-grid #cell-${Math.min(1, config.n_layer - 1)}-${Math.min(1, config.n_head - 1)}`);
+  await chosen.and(panel.locator('[aria-selected="true"]')).waitFor({ timeout: vs.timeoutMs });
+  assert.equal(await panel.locator('heatmap-view canvas').getAttribute('aria-label').then((l) => /head 2/.test(l ?? '')), true);
+  // The pointer over a cell reads it out.
+  const canvas = panel.locator('heatmap-view canvas');
+  const box = await canvas.boundingBox();
+  assert.ok(box);
+  await canvas.hover({ position: { x: box.width - 90, y: box.height - 20 } });
+  await panel.locator('heatmap-view .readout', { hasText: '→' }).waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-2-layer2-head2');
+
+  // A chosen token: its attention is drawn on the file.
+  const lily = expected.length - 3;
+  await panel.locator(`token-strip #token-${lily}`).click();
+  await panel.locator(`token-strip #token-${lily}[aria-selected="true"]`).waitFor({ timeout: vs.timeoutMs });
+  await vs.page.waitForTimeout(500);
+  await vs.screenshot('attention-3-token-on-the-file');
+
+  // The mean over heads in the lines view.
+  await openTab(panel, 'lines');
+  await panel.locator('#mean-heads').click();
+  await panel.locator('head-grid .cell.mean[aria-selected="true"]').waitFor({ state: 'attached', timeout: vs.timeoutMs });
+  await panel.locator('lines-view canvas').waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-4-lines-mean');
+
+  await openTab(panel, 'embeddings');
+  const plot = panel.locator('embedding-view canvas');
+  await plot.waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-5-embeddings');
+
+  await openTab(panel, 'lens');
+  await panel.locator('lens-view td').first().waitFor({ timeout: vs.timeoutMs });
+  assert.equal(await panel.locator('lens-view tbody tr').count(), expected.length);
+  await vs.screenshot('attention-6-logit-lens');
+
+  await openTab(panel, 'norms');
+  await panel.locator('norms-view canvas').waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-7-residual-norms');
+
+  await openTab(panel, 'model');
+  assert.equal(await panel.locator('model-facts [data-fact="factLayers"]').textContent(), String(config.n_layer));
+  await vs.screenshot('attention-8-model-facts');
+
+  // Export through VS Code's save dialog; the files land where the dialog says.
+  await openTab(panel, 'heads');
+  const png = await saveThroughDialog(vs, panel, '.save-png[data-view="heatmap"]', path.join(folder, 'heatmap.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const svg = (await saveThroughDialog(vs, panel, '.save-svg[data-view="grid"]', path.join(folder, 'grid.svg'))).toString('utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg, /Layer 1/);
+  const shots = path.dirname(await vs.screenshot('attention-9-exported'));
+  fs.copyFileSync(path.join(folder, 'heatmap.png'), path.join(shots, 'attention-9-exported-heatmap.png'));
+  fs.copyFileSync(path.join(folder, 'grid.svg'), path.join(shots, 'attention-9-exported-grid.svg'));
+
+  // After a reload the panel comes back with the same tokens (restored by its serializer).
+  await vs.page.reload({ waitUntil: 'commit' });
+  await vs.page.locator('.monaco-workbench').waitFor({ timeout: RELOAD_TIMEOUT_MS });
+  const restored = vs.webview();
+  await restored.locator('token-strip .token').nth(expected.length - 1).waitFor({ timeout: RELOAD_TIMEOUT_MS });
+  assert.deepEqual(await tokenIds(restored, expected.length, vs), expected);
+  await vs.screenshot('attention-10-after-reload');
+}, { timeoutMs: 20 * 60_000 });
