@@ -11,6 +11,7 @@ import {
   type AttentionPanelState,
   type AttentionRequest,
   type InspectionView,
+  type ModelFacts,
 } from '../../webviews/attention/protocol';
 import type { AttentionBoot } from '../../webviews/attention/strings';
 import { log } from '../log';
@@ -86,6 +87,7 @@ export class AttentionPanel implements vscode.Disposable {
   private run: Run | undefined;
   private selected = { layer: 0, head: 0 };
   private readonly drawnWaiters = new Map<number, () => void>();
+  private facts: { readonly model: LoadedModel; readonly facts: ModelFacts } | undefined;
   private disposed = false;
   private working: vscode.CancellationTokenSource | undefined;
 
@@ -203,8 +205,11 @@ export class AttentionPanel implements vscode.Disposable {
           followUps: [],
         };
         this.run = run;
-        await this.postModelFacts();
-        await this.postRun(run);
+        // Posting resolves only once the webview has the message (a round trip): the heatmap's
+        // data goes out without waiting for that; messages keep their order anyway.
+        const facts = await this.factsOf(model);
+        void this.post({ type: 'model', payload: facts });
+        void this.postRun(run);
         run.postedAt = performance.now();
         // The heatmap first: the other views are computed once it is on screen (or after a
         // moment, when there is no heatmap to draw), so they never hold it up.
@@ -239,11 +244,16 @@ export class AttentionPanel implements vscode.Disposable {
 
   private async postModelFacts(): Promise<void> {
     try {
-      const model = await this.deps.model.load();
-      await this.post({ type: 'model', payload: await modelFacts(model.folder, this.deps.model.isBundled) });
+      await this.post({ type: 'model', payload: await this.factsOf(await this.deps.model.load()) });
     } catch (error) {
       await this.post({ type: 'error', payload: { message: (error as Error).message } });
     }
+  }
+
+  /** The facts of a model, worked out once (a foreign graph is read to count its weights). */
+  private async factsOf(model: LoadedModel): Promise<ModelFacts> {
+    if (this.facts?.model !== model) this.facts = { model, facts: await modelFacts(model.folder, this.deps.model.isBundled) };
+    return this.facts.facts;
   }
 
   private async postRun(run: Run): Promise<void> {

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { HeatmapTiming } from '../../extension/attention/attentionPanel';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { ATTENTION_VIEW_TYPE } from '../../webviews/attention/protocol';
 import { STORY, writeTinyModel } from '../unit/attentionModelFixture';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
@@ -48,6 +49,8 @@ suite('Attention panel timing', () => {
     const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(new vscode.Position(0, 0), document.positionAt(text.length));
+    // Each run is timed from an idle host: the next command waits until the run's last view (the
+    // embeddings, computed after the heatmap is drawn) has been posted.
     const drawnOnce = async (): Promise<HeatmapTiming> => {
       const drawn = new Promise<HeatmapTiming>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the heatmap was not reported drawn within 60 s')), 60_000);
@@ -58,8 +61,17 @@ suite('Attention panel timing', () => {
           resolve(timing);
         });
       });
+      const settled = new Promise<void>((resolve) => {
+        const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+          if (viewType !== ATTENTION_VIEW_TYPE || !(message.type === 'embeddings' || (message.type === 'unavailable' && (message.payload as { view: string }).view === 'embeddings'))) return;
+          listener.dispose();
+          resolve();
+        });
+      });
       await vscode.commands.executeCommand('llmPipeline.inspectAttention');
-      return drawn;
+      const timing = await drawn;
+      await settled;
+      return timing;
     };
     const first = await drawnOnce();
     const timings: HeatmapTiming[] = [];
