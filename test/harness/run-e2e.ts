@@ -27,11 +27,11 @@ function timeout(ms: number, name: string): Promise<never> {
 }
 
 /** Runs one test in its own browser; returns whether it passed. */
-async function runTest(test: E2ETest, server: CodeServer, index: number): Promise<boolean> {
+async function runTest(test: E2ETest, server: CodeServer, slot: string): Promise<boolean> {
   const browser = await launchBrowser();
   atExit(() => browser.close());
   if (process.env.VERBOSE) browser.page.on('pageerror', (error) => console.log(`    [pageerror] ${error.message}`));
-  const workspaces = path.join(server.folders.root, 'workspaces', `test-${index}`);
+  const workspaces = path.join(server.folders.root, 'workspaces', `test-${slot}`);
   const vs = new Workbench(browser.page, server, workspaces);
   const started = Date.now();
   const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
@@ -65,13 +65,24 @@ runMain(async () => {
   atExit(() => server.stop(failed === 0 && !process.env.KEEP_RUN));
   console.log(`e2e: code-server listening on ${server.url} after ${((Date.now() - serverStarted) / 1000).toFixed(1)} s`);
 
+  // A workbench test that fails is run once more in a fresh browser: on a loaded machine the
+  // workbench's own timing (palette refresh, extension host restarts) can fail a run by itself.
+  // A test that passes only on its second run is named in the summary.
   let passed = 0;
+  const flaky: string[] = [];
   let currentFile = '';
   for (const [index, test] of registeredTests.entries()) {
     if (test.file !== currentFile) console.log(`\n${(currentFile = test.file)}`);
-    if (await runTest(test, server, index)) passed++;
+    let ok = await runTest(test, server, String(index));
+    if (!ok) {
+      console.log(`  ↻ running "${test.name}" once more`);
+      ok = await runTest(test, server, `${index}-again`);
+      if (ok) flaky.push(test.name);
+    }
+    if (ok) passed++;
     else failed++;
   }
+  if (flaky.length > 0) console.log(`\ne2e: passed only on a second run: ${flaky.map((name) => `"${name}"`).join(', ')}`);
   if (failed > 0) console.log(`\ne2e: server log kept at ${server.logFile}`);
   console.log(`\ne2e: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
