@@ -16,6 +16,8 @@ import {
 import type { AttentionBoot } from '../../webviews/attention/strings';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
+import type { Inspector } from '../engine/runtime/inspection';
+import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import type { LoadedModel } from '../model/loadedModel';
 import type { SourceText } from '../tokenizer/selectionText';
 import type { AttentionHighlight } from './attentionHighlight';
@@ -33,6 +35,8 @@ export interface HeatmapTiming {
   readonly milliseconds: number;
   /** Of which: from the command to the overview posted (tokenizing, the model run, the views). */
   readonly hostMilliseconds: number;
+  /** Of the host's: tokenizing and running the inspection graph. */
+  readonly runMilliseconds: number;
   /** And: from the webview receiving the overview to the heatmap drawn. */
   readonly drawMilliseconds: number;
 }
@@ -57,6 +61,8 @@ interface Run {
   startedAt?: number;
   /** performance.now() when the overview was posted. */
   postedAt?: number;
+  /** Tokenizing and running the inspection graph took this long. */
+  readonly runMilliseconds: number;
   /** What the panel was sent after the overview, kept to send again when the webview restarts. */
   readonly followUps: AttentionNotification[];
 }
@@ -175,23 +181,25 @@ export class AttentionPanel implements vscode.Disposable {
     else await this.postModelFacts();
   }
 
-  /** Runs the active model on `source`, under a cancellable progress notification. */
+  /** Runs the active model on `source`: loading it under a cancellable notification the first time, the run in the status bar. */
   async inspect(source: SourceText, startedAt?: number): Promise<void> {
     this.source = source;
     this.working?.cancel();
     const working = new vscode.CancellationTokenSource();
     this.working = working;
     const title = vscode.l10n.t('Inspecting attention…');
+    // The panel says what it is waiting for: the first run loads the model, which takes a moment.
+    void this.post({ type: 'busy', payload: { message: title } });
+    const cancelled = () => working.token.isCancellationRequested;
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => working.cancel());
-        const cancelled = () => working.token.isCancellationRequested;
-        progress.report({ message: vscode.l10n.t('loading the model') });
-        const model = await this.deps.model.load();
-        const [tokenizer, inspector] = await Promise.all([model.tokenizer(), model.inspector()]);
-        if (cancelled()) return;
-        progress.report({ message: vscode.l10n.t('running {0}', model.folder.name) });
+      const model = await this.deps.model.load();
+      const [tokenizer, inspector] = await this.openParts(model, working);
+      if (cancelled()) return;
+      // A run of a loaded model is short: the status bar shows it, not a notification.
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
+        const runStarted = performance.now();
         const inspection = await inspectText(source.text, tokenizer, inspector);
+        const runMilliseconds = performance.now() - runStarted;
         if (cancelled()) return;
         this.deps.highlight.clear();
         const run: Run = {
@@ -202,6 +210,7 @@ export class AttentionPanel implements vscode.Disposable {
           notices: this.notices(inspection, model),
           attentionUnavailable: inspector.attentionUnavailable,
           startedAt,
+          runMilliseconds,
           followUps: [],
         };
         this.run = run;
@@ -223,9 +232,24 @@ export class AttentionPanel implements vscode.Disposable {
       log().error(`attention: ${(error as Error).stack ?? error}`);
       if (!working.token.isCancellationRequested) await this.post({ type: 'error', payload: { message: (error as Error).message } });
     } finally {
+      if (working.token.isCancellationRequested && this.working === working) void this.post({ type: 'busy', payload: { message: '' } });
       working.dispose();
       if (this.working === working) this.working = undefined;
     }
+  }
+
+  /**
+   * The tokenizer and inspection runner, opened under a cancellable notification the first time
+   * (ONNX Runtime and the graph take seconds to load); at once when they are open already.
+   */
+  private async openParts(model: LoadedModel, working: vscode.CancellationTokenSource): Promise<[HfTextTokenizer, Inspector]> {
+    const open = () => Promise.all([model.tokenizer(), model.inspector()]);
+    if (model.isOpen('tokenizer') && model.isOpen('inspector')) return open();
+    const title = vscode.l10n.t('Loading {0}…', model.folder.name);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_, token) => {
+      token.onCancellationRequested(() => working.cancel());
+      return open();
+    });
   }
 
   private notices(inspection: TextInspection, model: LoadedModel): string[] {
@@ -272,7 +296,7 @@ export class AttentionPanel implements vscode.Disposable {
   }
 
   /** The views that take longer or are not always there: logit lens, norms, embeddings. */
-  private async postFollowUps(run: Run, tokenizer: Awaited<ReturnType<LoadedModel['tokenizer']>>, vocabSize: number): Promise<void> {
+  private async postFollowUps(run: Run, tokenizer: HfTextTokenizer, vocabSize: number): Promise<void> {
     const foreign = vscode.l10n.t('{0} is not one of our GPT-2 folders (config.json and model.safetensors), so only its attention can be read.', run.model.folder.name);
     const send = async (message: AttentionNotification) => {
       if (this.run !== run) return;
@@ -323,8 +347,8 @@ export class AttentionPanel implements vscode.Disposable {
     const tokens = run.inspection.spans.length;
     log().info(
       `attention: heatmap of ${tokens} tokens drawn ${milliseconds.toFixed(0)} ms after the command ` +
-        `(host ${hostMilliseconds.toFixed(0)} ms, webview drawing ${drawMilliseconds.toFixed(0)} ms)`,
+        `(host ${hostMilliseconds.toFixed(0)} ms, of which tokenizing and the model ${run.runMilliseconds.toFixed(0)} ms; webview drawing ${drawMilliseconds.toFixed(0)} ms)`,
     );
-    this.deps.timings.fire({ runId, tokens, milliseconds, hostMilliseconds, drawMilliseconds });
+    this.deps.timings.fire({ runId, tokens, milliseconds, hostMilliseconds, runMilliseconds: run.runMilliseconds, drawMilliseconds });
   }
 }

@@ -12,8 +12,11 @@ import type { SessionSettings } from '../engine/runtime/ort';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
 
+export type ModelPart = 'tokenizer' | 'inspector' | 'languageModel';
+
 export class LoadedModel {
   private readonly parts = new Map<string, Promise<unknown>>();
+  private readonly opened = new Set<ModelPart>();
   private weights: TensorMap | undefined;
   private released = false;
 
@@ -60,11 +63,17 @@ export class LoadedModel {
     return this.weights;
   }
 
+  /** True once `part` has opened: asking for it again costs nothing (callers skip their progress UI). */
+  isOpen(part: ModelPart): boolean {
+    return this.opened.has(part);
+  }
+
   /** Releases the ONNX sessions; the object must not be used afterwards. */
   async release(): Promise<void> {
     this.released = true;
     const sessions = ['inspector', 'languageModel'].map((key) => this.parts.get(key));
     this.parts.clear();
+    this.opened.clear();
     this.weights = undefined;
     await Promise.all(
       sessions.map(async (part) => {
@@ -74,13 +83,17 @@ export class LoadedModel {
     );
   }
 
-  private part<T>(key: string, open: () => Promise<T>): Promise<T> {
+  private part<T>(key: ModelPart, open: () => Promise<T>): Promise<T> {
     if (this.released) return Promise.reject(new Error(`${this.folder.name} was closed: open the model again`));
     let part = this.parts.get(key) as Promise<T> | undefined;
     if (!part) {
-      part = open();
-      part.catch(() => this.parts.get(key) === part && this.parts.delete(key));
-      this.parts.set(key, part);
+      const opening = open();
+      opening.then(
+        () => this.parts.get(key) === opening && this.opened.add(key),
+        () => this.parts.get(key) === opening && this.parts.delete(key),
+      );
+      this.parts.set(key, opening);
+      part = opening;
     }
     return part;
   }

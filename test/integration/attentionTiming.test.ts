@@ -85,7 +85,8 @@ suite('Attention panel timing', () => {
         `(min ${total[0].toFixed(0)}, max ${total[RUNS - 1].toFixed(0)}) over ${RUNS} runs; goal < 300 ms`,
     );
     console.log(
-      `attention timing: medians: host (command to overview posted) ${median((t) => t.hostMilliseconds).toFixed(0)} ms, ` +
+      `attention timing: medians: host (command to overview posted) ${median((t) => t.hostMilliseconds).toFixed(0)} ms ` +
+        `(tokenizing and the model ${median((t) => t.runMilliseconds).toFixed(0)} ms), ` +
         `webview drawing ${median((t) => t.drawMilliseconds).toFixed(0)} ms, the rest is transport both ways`,
     );
     console.log(`attention timing: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} threads`);

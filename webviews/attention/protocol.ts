@@ -136,6 +136,7 @@ export type AttentionNotification =
   | Message<'norms', NormsView>
   /** A view the model cannot fill, and why. */
   | Message<'unavailable', { readonly runId: number; readonly view: 'embeddings' | 'lens' | 'norms'; readonly reason: string }>
+  /** Work in progress, shown until its result (or an error) arrives; an empty message clears it. */
   | Message<'busy', { readonly message: string }>
   | Message<'error', { readonly message: string }>;
 

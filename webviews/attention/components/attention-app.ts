@@ -230,7 +230,7 @@ export class AttentionApp extends LitElement {
         ${this.saveButtons('lines')}
       </div>
       <p class="muted">${t('linesHelp')}</p>
-      <lines-view .matrix=${this.matrix?.data} .labels=${labels} .heading=${this.heading(view)} .query=${this.query} .palette=${this.palette}></lines-view>
+      <lines-view .active=${this.tab === 'lines'} .matrix=${this.matrix?.data} .labels=${labels} .heading=${this.heading(view)} .query=${this.query} .palette=${this.palette}></lines-view>
     `;
   }
 
@@ -245,7 +245,7 @@ export class AttentionApp extends LitElement {
         ${this.saveButtons('embeddings')}
       </div>
       <p class="muted">${t('embeddingsHelp', this.embeddings.basisRows)}</p>
-      <embedding-view .data=${this.embeddings} .tokens=${view.tokens} .showVocabulary=${this.showVocabulary} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></embedding-view>
+      <embedding-view .active=${this.tab === 'embeddings'} .data=${this.embeddings} .tokens=${view.tokens} .showVocabulary=${this.showVocabulary} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></embedding-view>
     `;
   }
 
@@ -255,7 +255,7 @@ export class AttentionApp extends LitElement {
     return html`
       <div class="toolbar">${this.saveButtons('lens')}</div>
       <p class="muted">${t('lensHelp')}</p>
-      <lens-view .data=${this.lens} .tokens=${view.tokens} .query=${this.query} .palette=${this.palette} .ramp=${this.ramp}></lens-view>
+      <lens-view .active=${this.tab === 'lens'} .data=${this.lens} .tokens=${view.tokens} .query=${this.query} .palette=${this.palette} .ramp=${this.ramp}></lens-view>
     `;
   }
 
@@ -265,7 +265,7 @@ export class AttentionApp extends LitElement {
     return html`
       <div class="toolbar">${this.saveButtons('norms')}</div>
       <p class="muted">${t('normsHelp')}</p>
-      <norms-view .data=${this.norms} .labels=${labels} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></norms-view>
+      <norms-view .active=${this.tab === 'norms'} .data=${this.norms} .labels=${labels} .query=${this.query} .available=${this.width - 8} .palette=${this.palette}></norms-view>
     `;
   }
 

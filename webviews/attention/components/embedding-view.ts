@@ -47,6 +47,8 @@ export class EmbeddingView extends LitElement implements Exportable {
   @property({ type: Boolean }) showVocabulary = true;
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
+  /** Drawn only while its tab shows. */
+  @property({ type: Boolean }) active = false;
   /** The width the panel has for the plot, in CSS pixels. */
   @property({ type: Number }) available = MAX_WIDTH;
   @state() private tip: { x: number; y: number; text: string } | undefined;
@@ -61,7 +63,7 @@ export class EmbeddingView extends LitElement implements Exportable {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.size === 1 && changed.has('tip')) return;
+    if (!this.active || (changed.size === 1 && changed.has('tip'))) return;
     const content = this.content();
     if (!content || !this.palette) return;
     const { width, height } = this.exportSize();

@@ -61,10 +61,12 @@ export class LensView extends LitElement implements Exportable {
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
   @property({ attribute: false }) ramp: Uint8ClampedArray | undefined;
+  /** The table is built only while its tab shows: hundreds of cells with tooltips. */
+  @property({ type: Boolean }) active = false;
 
   override render() {
     const content = this.content();
-    if (!content || !this.ramp) return html``;
+    if (!this.active || !content || !this.ramp) return html``;
     const ramp = this.ramp;
     const streams = Array.from({ length: content.streams }, (_, l) => l);
     return html`<table class="mono" aria-label=${t('lensTitle')}>

@@ -30,6 +30,8 @@ export class LinesView extends LitElement implements Exportable {
   @property() heading = '';
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
+  /** Drawn only while its tab shows: thousands of lines need not be drawn for nobody. */
+  @property({ type: Boolean }) active = false;
   @query('canvas') private canvas!: HTMLCanvasElement;
   private layout: LinesLayout | undefined;
 
@@ -38,7 +40,7 @@ export class LinesView extends LitElement implements Exportable {
   }
 
   override updated(): void {
-    if (!this.matrix || !this.palette || this.labels.length === 0) return;
+    if (!this.active || !this.matrix || !this.palette || this.labels.length === 0) return;
     this.layout = linesLayout(this.labels.length, this.palette);
     this.paint(new CanvasPainter(this.canvas, this.layout.width, this.layout.height, this.palette.fonts));
   }

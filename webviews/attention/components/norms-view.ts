@@ -33,6 +33,8 @@ export class NormsView extends LitElement implements Exportable {
   @property({ attribute: false }) labels: readonly string[] = [];
   @property({ type: Number }) query = -1;
   @property({ attribute: false }) palette: Palette | undefined;
+  /** Drawn only while its tab shows. */
+  @property({ type: Boolean }) active = false;
   /** The width the panel has for the plot, in CSS pixels. */
   @property({ type: Number }) available = MAX_WIDTH;
   @query('canvas') private canvas!: HTMLCanvasElement;
@@ -43,7 +45,7 @@ export class NormsView extends LitElement implements Exportable {
 
   override updated(): void {
     const { width, height } = this.exportSize();
-    if (this.data && this.palette) this.paint(new CanvasPainter(this.canvas, width, height, this.palette.fonts));
+    if (this.active && this.data && this.palette) this.paint(new CanvasPainter(this.canvas, width, height, this.palette.fonts));
   }
 
   exportSize(): { width: number; height: number } {
