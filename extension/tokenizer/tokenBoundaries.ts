@@ -54,7 +54,7 @@ export class TokenBoundaries implements vscode.Disposable {
   }
 
   /** Tokenizes the selection, or the visible range, and paints every other token. */
-  async redraw(): Promise<void> {
+  private async redraw(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const generation = ++this.generation;
     if (!isTextEditor(editor)) return;

@@ -1,6 +1,6 @@
-// The status-bar item that counts the selection's tokens under the active tokenizer, as
-// "42 tokens · GPT-2 (r50k_base)". It shows only while something is selected; clicking it
-// opens the tokenizer panel.
+// The status-bar item that counts the selection's tokens under the active tokenizer ("42
+// tokens"; the tooltip names the tokenizer). It shows only while something is selected;
+// clicking it opens the tokenizer panel.
 import * as vscode from 'vscode';
 import { isTextEditor, maxSelectionBytes, utf8Length } from './selectionText';
 import type { TokenizerCatalog } from './tokenizerCatalog';
@@ -13,6 +13,8 @@ export class TokenCountStatus implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private shown = false;
+  /** The last count, so moving between editors does not encode the same selection again. */
+  private last: { readonly id: string; readonly text: string; readonly count: number } | undefined;
 
   constructor(private readonly catalog: TokenizerCatalog) {
     this.item.name = vscode.l10n.t('Token count');
@@ -38,13 +40,15 @@ export class TokenCountStatus implements vscode.Disposable {
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 
+  /** Waits for the selection to settle: longer for a long selection, whose count takes longer. */
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), UPDATE_DELAY_MS);
+    const editor = vscode.window.activeTextEditor;
+    const length = editor ? editor.document.offsetAt(editor.selection.end) - editor.document.offsetAt(editor.selection.start) : 0;
+    this.timer = setTimeout(() => void this.update(), UPDATE_DELAY_MS + Math.round(length / 1024));
   }
 
-  /** Recounts now; resolves when the item shows the new count. */
-  async update(): Promise<void> {
+  private async update(): Promise<void> {
     const generation = ++this.generation;
     const editor = vscode.window.activeTextEditor;
     const enabled = vscode.workspace.getConfiguration('llmPipeline.tokenizer').get<boolean>('statusBar', true);
@@ -56,8 +60,9 @@ export class TokenCountStatus implements vscode.Disposable {
       return;
     }
     try {
-      const tokenizer = await this.catalog.active();
-      const count = tokenizer.encodeIds(text).length;
+      const id = this.catalog.activeId;
+      const count = this.last?.id === id && this.last.text === text ? this.last.count : (await this.catalog.load(id)).encodeIds(text).length;
+      this.last = { id, text, count };
       if (generation !== this.generation) return;
       this.show(
         vscode.l10n.t('$(symbol-text) {0} tokens', count.toLocaleString()),

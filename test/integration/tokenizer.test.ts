@@ -171,7 +171,9 @@ suite('Tokenizer panel (Step 1)', () => {
       // A valid request after them: its answer is the first thing posted.
       await fromWebview({ type: 'compare', payload: { ids: ['builtin:r50k_base'] } });
       await waitFor('the compare answer', () => (posts.messages.length ? true : undefined));
-      assert.deepEqual(posts.messages.map((m) => m.type), ['compare']);
+      // (The panel may post more afterwards, e.g. when it follows the editor's selection.)
+      assert.equal(posts.messages[0].type, 'compare');
+      assert.ok(!posts.messages.some((m) => m.type === 'tokenizers' || m.type === 'error'), posts.messages.map((m) => m.type).join(', '));
       assert.equal(api.tokenizer.activeTokenizer(), 'builtin:cl100k_base');
     } finally {
       posts.dispose();
@@ -274,5 +276,44 @@ suite('Tokenizer panel (Step 1)', () => {
     const result = await restored;
     assert.equal(result.tokenizer, 'builtin:r50k_base');
     assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:r50k_base'].encode('restored text'));
+  });
+
+  test('BPE step by step ends at the tokenizer\'s own encoding of the word (GPT-2)', async () => {
+    await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:r50k_base' } });
+    const trace = nextPosted('bpe', (p) => p.word === ' tokenizer' && p.tokenizer === 'builtin:r50k_base');
+    await fromWebview({ type: 'bpe', payload: { word: ' tokenizer' } });
+    const { pieces, error } = await trace;
+    assert.equal(error, undefined);
+    assert.equal(pieces.length, 1, 'GPT-2 keeps " tokenizer" as one pre-tokenized piece');
+    const [piece] = pieces;
+    assert.deepEqual(piece.initial.map((p) => p.text), [...' tokenizer'], 'step 0: one part per byte');
+    assert.equal(piece.steps.length, ' tokenizer'.length - 2, 'each merge joins two parts: 10 bytes to 2 tokens');
+    for (const step of piece.steps) {
+      assert.equal(step.parts.map((p) => p.text).join(''), ' tokenizer', 'merging never changes the text');
+      assert.equal(step.parts[step.mergedAt].text, step.left + step.right);
+    }
+    const ranks = piece.steps.map((s) => s.rank);
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'in this word the merges apply in rank order');
+    assert.deepEqual(piece.result.map((p) => p.id), tiktoken['builtin:r50k_base'].encode(' tokenizer'));
+  });
+
+  test('a chat template renders with its special tokens and flags look-alikes the tokenizer lacks', async () => {
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'What is a token?' },
+    ];
+    const plain = nextPosted('chat', (p) => p.template === 'plain-text');
+    await fromWebview({ type: 'chat', payload: { messages, template: 'plain-text', addGenerationPrompt: true } });
+    const rendered = await plain;
+    const text = rendered.segments.map((s) => s.text).join('');
+    assert.equal(text, '<|endoftext|>Be brief.<|endoftext|>What is a token?');
+    assert.deepEqual(rendered.segments.filter((s) => s.specialId !== undefined).map((s) => s.specialId), [50256, 50256]);
+    assert.equal(rendered.tokenCount, tiktoken['builtin:r50k_base'].encode(text, 'all').length);
+
+    // GPT-2 has no <|im_start|>: ChatML's markers become plain text, and the panel says so.
+    const chatml = nextPosted('chat', (p) => p.template === 'chatml');
+    await fromWebview({ type: 'chat', payload: { messages, template: 'chatml', addGenerationPrompt: true } });
+    const problems = (await chatml).problems.map((p) => p.message);
+    assert.ok(problems.some((m) => m.includes('<|im_start|>') && m.includes('looks like a special token')), problems.join('\n'));
   });
 });

@@ -21,3 +21,8 @@ export function visibleText(text: string): string {
 export function isPartialCharacter(text: string): boolean {
   return text.includes('\uFFFD');
 }
+
+/** How a token that is only part of a character is drawn: its bytes, e.g. ⟨c3⟩. */
+export function partialLabel(hex: string): string {
+  return `⟨${hex}⟩`;
+}

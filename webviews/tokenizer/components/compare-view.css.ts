@@ -31,6 +31,9 @@ export const compareViewStyles = css`
   td.num {
     text-align: right;
   }
+  td:first-child {
+    white-space: nowrap;
+  }
   .bar {
     display: inline-block;
     height: 0.7em;

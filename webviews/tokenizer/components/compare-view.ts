@@ -6,7 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from '../../shared/theme.css';
 import { t } from '../strings';
 import type { CompareColumn, TokenizerOption } from '../protocol';
-import { isPartialCharacter, visibleText } from '../visibleText';
+import { isPartialCharacter, partialLabel, visibleText } from '../visibleText';
 import { compareViewStyles } from './compare-view.css';
 import { charsPerToken } from './token-stats';
 
@@ -79,7 +79,7 @@ export class CompareView extends LitElement {
    */
   private renderPiece(p: NonNullable<CompareColumn['pieces']>[number]) {
     const partial = isPartialCharacter(p.text);
-    return html`<span class="piece ${partial ? 'partial' : ''}" title=${t('tokenId', p.id)}>${partial ? p.hex : visibleText(p.text)}</span>${
+    return html`<span class="piece ${partial ? 'partial' : ''}" title=${t('tokenId', p.id)}>${partial ? partialLabel(p.hex) : visibleText(p.text)}</span>${
       p.text.includes('\n') ? html`<br />` : nothing
     }`;
   }

@@ -7,7 +7,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from '../../shared/theme.css';
 import { t } from '../strings';
 import type { TokenChip } from '../protocol';
-import { isPartialCharacter, visibleText } from '../visibleText';
+import { isPartialCharacter, partialLabel, visibleText } from '../visibleText';
 import { tokenChipsStyles } from './token-chips.css';
 
 /** How many chips are drawn at first and added by each "Show more". */
@@ -44,8 +44,8 @@ export class TokenChips extends LitElement {
   }
 
   private renderChip(chip: TokenChip, i: number) {
-    const text = visibleText(chip.text);
     const partial = isPartialCharacter(chip.text);
+    const text = partial ? partialLabel(chip.hex) : visibleText(chip.text);
     const label = t('tokenChipLabel', i + 1, this.total, JSON.stringify(chip.text), chip.id, chip.hex);
     return html`<div
       class="chip ${chip.special ? 'special' : ''} ${i === this.focused ? 'current' : ''}"

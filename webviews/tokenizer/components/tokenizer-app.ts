@@ -86,9 +86,14 @@ export class TokenizerApp extends LitElement {
     switch (message.type) {
       case 'tokenizers': {
         const changed = message.payload.active !== this.active;
+        // Tokenizers new to the list (a model just trained, a file just opened) join the comparison;
+        // the first list of a restored panel keeps the choice it saved.
+        const known = new Set(this.options.map((o) => o.id));
+        const restoredChoice = known.size === 0 && this.compareIds.length > 0;
+        const added = restoredChoice ? [] : message.payload.options.filter((o) => !known.has(o.id) && !this.compareIds.includes(o.id)).map((o) => o.id);
         this.options = message.payload.options;
         this.active = message.payload.active;
-        if (!this.compareIds.length) this.compareIds = this.options.filter((o) => o.kind !== 'file').map((o) => o.id);
+        if (added.length) this.compareIds = this.options.map((o) => o.id).filter((id) => this.compareIds.includes(id) || added.includes(id));
         if (changed && this.tab !== 'compare') this.refreshTab();
         break;
       }
