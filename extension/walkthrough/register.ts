@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { log } from '../log';
 import { discussionsUrl } from './discussions';
-import { SAMPLE_STORY_PATH, passageRange, tryItSteps, type TryItStep } from './tryItSteps';
+import { SAMPLES_FOLDER_PATH, SAMPLE_STORY_PATH, passageRange, tryItSteps, type FolderTryIt, type SelectionTryIt, type TryItStep } from './tryItSteps';
 
 /** The walkthrough's id in package.json contributes.walkthroughs. */
 export const WALKTHROUGH_ID = 'llmPipeline.eightSteps';
@@ -18,24 +18,34 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   );
 }
 
+async function tryIt(extensionUri: vscode.Uri, step: TryItStep): Promise<void> {
+  try {
+    await ('passage' in step ? selectAndInspect(extensionUri, step) : attachAndAsk(extensionUri, step));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log().error(`Try it (${step.command}): ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run the walkthrough example: {0}', message));
+  }
+}
+
 /**
  * Opens the sample in the walkthrough's editor group (it stays one tab away), selects the step's
  * passage and runs its inspector, which opens beside it: two columns, even on a small screen.
  */
-async function tryIt(extensionUri: vscode.Uri, step: TryItStep): Promise<void> {
-  const uri = vscode.Uri.joinPath(extensionUri, ...SAMPLE_STORY_PATH);
-  try {
-    const document = await vscode.workspace.openTextDocument(uri);
-    const { start, end } = passageRange(document.getText(), step.passage);
-    const selection = new vscode.Selection(document.positionAt(start), document.positionAt(end));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, selection, preview: false });
-    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    await vscode.commands.executeCommand(step.inspector);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log().error(`Try it (${step.command}) on ${uri.fsPath}: ${message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not run the walkthrough example on {0}: {1}', uri.fsPath, message));
-  }
+async function selectAndInspect(extensionUri: vscode.Uri, step: SelectionTryIt): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(extensionUri, ...SAMPLE_STORY_PATH));
+  const { start, end } = passageRange(document.getText(), step.passage);
+  const selection = new vscode.Selection(document.positionAt(start), document.positionAt(end));
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, selection, preview: false });
+  editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  await vscode.commands.executeCommand(step.inspector);
+}
+
+/** Attaches the samples folder and asks it the step's question; the attach command reports any failure itself. */
+async function attachAndAsk(extensionUri: vscode.Uri, step: FolderTryIt): Promise<void> {
+  const report = await vscode.commands.executeCommand<unknown>(step.attach, vscode.Uri.joinPath(extensionUri, ...SAMPLES_FOLDER_PATH));
+  if (report === undefined) return;
+  await vscode.commands.executeCommand(step.inspector, step.question);
 }
 
 async function openDiscussions(extension: vscode.Extension<unknown>): Promise<void> {

@@ -1,19 +1,31 @@
-// The walkthrough's "Try it" buttons open the sample story shipped with the extension, select a
-// passage chosen to show one inspector at its best, and run that inspector on it, so the first
-// click works with no file open. This table is plain data so unit tests can check it against the
-// sample file and package.json without VS Code.
+// The walkthrough's "Try it" buttons run an inspector on material shipped with the extension, so the
+// first click works with no file or folder open. Most open the sample story, select a passage chosen
+// to show one inspector at its best, and run that inspector on it; the RAG one attaches the samples
+// folder (two stories, so that retrieval has a choice to make) and asks it a question. This table is
+// plain data so unit tests can check it against the samples and package.json without VS Code.
 
-/** The sample, relative to the extension root (walkthroughs/ ships in the VSIX). */
-export const SAMPLE_STORY_PATH = ['walkthroughs', 'samples', 'story.txt'] as const;
+/** The samples folder and the story in it, relative to the extension root (walkthroughs/ ships in the VSIX). */
+export const SAMPLES_FOLDER_PATH = ['walkthroughs', 'samples'] as const;
+export const SAMPLE_STORY_PATH = [...SAMPLES_FOLDER_PATH, 'story.txt'] as const;
 
-export interface TryItStep {
+/** Selects `passage` in the sample story, then runs the inspector (which reads the selection). */
+export interface SelectionTryIt {
   /** The command the walkthrough button runs. */
   readonly command: string;
-  /** The inspector it runs once the passage is selected. */
   readonly inspector: string;
   /** The exact text selected in the sample; it lies within one line of the file. */
   readonly passage: string;
 }
+
+/** Attaches the samples folder with `attach`, then runs the inspector with `question` as its argument. */
+export interface FolderTryIt {
+  readonly command: string;
+  readonly inspector: string;
+  readonly attach: string;
+  readonly question: string;
+}
+
+export type TryItStep = SelectionTryIt | FolderTryIt;
 
 export const tryItSteps: readonly TryItStep[] = [
   {
@@ -33,6 +45,13 @@ export const tryItSteps: readonly TryItStep[] = [
     inspector: 'llmPipeline.decodingPlayground',
     // Cut before the name, so the next-token bars show which names the model expects.
     passage: 'Once upon a time, there was a little girl named',
+  },
+  {
+    command: 'llmPipeline.walkthrough.tryRag',
+    inspector: 'llmPipeline.askRagFolder',
+    attach: 'llmPipeline.attachRagFolder',
+    // Answered by one paragraph of the story; "pebble" and "river" are the words retrieval can match.
+    question: 'Where did Mia find the pebble?',
   },
 ];
 

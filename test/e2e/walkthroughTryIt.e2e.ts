@@ -1,12 +1,12 @@
-// The walkthrough's "Try it" buttons in the real workbench: each opens the sample story shipped with
-// the extension, selects its passage, runs its inspector on it (tokenizer, attention, decoding) and
-// marks its step done; "Open Discussions" asks to open the project's discussions page. Screenshots:
-// test-results/screenshots/walkthrough-try-it-*.png.
+// The walkthrough's "Try it" buttons in the real workbench: each runs its inspector on the samples
+// shipped with the extension (the tokenizer, attention and decoding on a passage of the story it
+// selects, RAG on the samples folder it attaches) and marks its step done; "Open Discussions" asks
+// to open the project's discussions page. Screenshots: test-results/screenshots/walkthrough-try-it-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { tryItSteps } from '../../extension/walkthrough/tryItSteps';
+import { tryItSteps, type TryItStep } from '../../extension/walkthrough/tryItSteps';
 import { repoRoot } from '../harness/paths';
 import { e2e, type E2E } from './framework';
 
@@ -31,45 +31,25 @@ async function expandStep(vs: E2E, step: Step): Promise<void> {
   await vs.page.locator(`.getting-started-step.expanded[data-step-id$="#${step.id}"]`).waitFor({ timeout: vs.timeoutMs });
 }
 
-/** Clicks a step's "Try it" button and waits for the sample story, its selected passage and the inspector's panel. */
-async function tryIt(vs: E2E, step: Step, passage: string, panelText: string): Promise<FrameLocator> {
+/** Clicks the "Try it" button of a step (the walkthrough's step list stays usable beside a panel) and returns the panel. */
+async function tryIt(vs: E2E, step: Step, example: TryItStep, panelText: string): Promise<FrameLocator> {
   // Once an inspector's panel shares the window, the walkthrough is too narrow to show its pages:
   // the step list with its buttons is what remains.
   await vs.runCommand('LLM Pipeline: Open the 8-Step Walkthrough');
   await expandStep(vs, step);
-  await vs.page.locator('.getting-started-step.expanded .button-container a.monaco-button', { hasText: 'Try it on a sample story' }).click();
-  await vs.page.locator('.tabs-container .tab.active', { hasText: 'story.txt' }).waitFor({ timeout: vs.timeoutMs });
-  await vs.page.locator('#status\\.editor\\.selection', { hasText: `(${passage.length} selected)` }).waitFor({ timeout: vs.timeoutMs });
+  await vs.page.locator('.getting-started-step.expanded .button-container a.monaco-button', { hasText: /^Try it on the sample|^Try it on a sample/ }).click();
+  if ('passage' in example) {
+    await vs.page.locator('.tabs-container .tab.active', { hasText: 'story.txt' }).waitFor({ timeout: vs.timeoutMs });
+    await vs.page.locator('#status\\.editor\\.selection', { hasText: `(${example.passage.length} selected)` }).waitFor({ timeout: vs.timeoutMs });
+  }
   const panel = vs.webview();
   await panel.getByText(panelText).filter({ visible: true }).first().waitFor({ timeout: vs.timeoutMs });
   return panel;
 }
 
-e2e('"Try it" runs the tokenizer, attention and decoding inspectors on the sample story and completes their steps', async (vs) => {
+e2e('"Try it" runs the tokenizer, attention, decoding and RAG inspectors on the samples and completes their steps', async (vs) => {
   assert.ok(walkthrough);
   await openWalkthrough(vs);
-  const steps = new Map(walkthrough.steps.map((s) => [s.id, s]));
-  const runs = [
-    ['inputProcessing', 'llmPipeline.tokenizeSelection', 'Characters per token', 'tokenizer'],
-    ['neuralNetwork', 'llmPipeline.inspectAttention', 'Tokens: choose one to see what it attends to', 'attention'],
-    ['outputProcessing', 'llmPipeline.decodingPlayground', 'Next token', 'decoding'],
-  ] as const;
-  for (const [stepId, inspector, panelText, name] of runs) {
-    const example = tryItSteps.find((t) => t.inspector === inspector);
-    assert.ok(example, `no "Try it" runs ${inspector}`);
-    const step = steps.get(stepId)!;
-    const panel = await tryIt(vs, step, example.passage, panelText);
-    if (name === 'tokenizer') {
-      const chips = panel.locator('token-chips .chip');
-      await chips.first().waitFor({ timeout: vs.timeoutMs });
-      assert.ok((await chips.count()) >= example.passage.split(' ').length, 'at least one token per word of the passage');
-    }
-    await vs.page.waitForTimeout(1500);
-    await vs.screenshot(`walkthrough-try-it-${name}`);
-    await vs.runCommand('LLM Pipeline: Open the 8-Step Walkthrough');
-    await vs.page.locator(`.getting-started-step[data-step-id$="#${step.id}"][aria-checked="true"]`).waitFor({ timeout: vs.timeoutMs });
-  }
-  await vs.screenshot('walkthrough-steps-complete');
 
   // env.openExternal asks before leaving for an untrusted site: the question names the address.
   await vs.runCommand('LLM Pipeline: Open Discussions');
@@ -77,4 +57,34 @@ e2e('"Try it" runs the tokenizer, attention and decoding inspectors on the sampl
   await dialog.waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('walkthrough-open-discussions');
   await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+
+  const steps = new Map(walkthrough.steps.map((s) => [s.id, s]));
+  const runs = [
+    ['inputProcessing', 'llmPipeline.tokenizeSelection', 'Characters per token', 'tokenizer'],
+    ['neuralNetwork', 'llmPipeline.inspectAttention', 'Tokens: choose one to see what it attends to', 'attention'],
+    ['outputProcessing', 'llmPipeline.decodingPlayground', 'Next token', 'decoding'],
+    ['memoryAndContext', 'llmPipeline.askRagFolder', 'Sources given', 'rag'],
+  ] as const;
+  for (const [stepId, inspector, panelText, name] of runs) {
+    const example = tryItSteps.find((t) => t.inspector === inspector);
+    assert.ok(example, `no "Try it" runs ${inspector}`);
+    const step = steps.get(stepId)!;
+    const panel = await tryIt(vs, step, example, panelText);
+    if (name === 'tokenizer' && 'passage' in example) {
+      const chips = panel.locator('token-chips .chip');
+      await chips.first().waitFor({ timeout: vs.timeoutMs });
+      assert.ok((await chips.count()) >= example.passage.split(' ').length, 'at least one token per word of the passage');
+    }
+    if (name === 'rag') {
+      // Two sample stories are indexed; the one about the pebble must rank first among the sources.
+      const sources = panel.getByText(/^\w+\.txt:\d/).filter({ visible: true });
+      await sources.first().waitFor({ timeout: vs.timeoutMs });
+      assert.match((await sources.allTextContents())[0] ?? '', /^story\.txt/);
+    }
+    await vs.page.waitForTimeout(1500);
+    await vs.screenshot(`walkthrough-try-it-${name}`);
+    await vs.runCommand('LLM Pipeline: Open the 8-Step Walkthrough');
+    await vs.page.locator(`.getting-started-step[data-step-id$="#${step.id}"][aria-checked="true"]`).waitFor({ timeout: vs.timeoutMs });
+  }
+  await vs.screenshot('walkthrough-steps-complete');
 }, { timeoutMs: 12 * 60_000 });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discussionsUrl } from '../../extension/walkthrough/discussions';
-import { SAMPLE_STORY_PATH, passageRange, tryItSteps } from '../../extension/walkthrough/tryItSteps';
+import { SAMPLES_FOLDER_PATH, SAMPLE_STORY_PATH, passageRange, tryItSteps } from '../../extension/walkthrough/tryItSteps';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -155,11 +155,24 @@ describe('walkthrough commands', () => {
   it('"Try it" passages lie on one line of the sample story shipped with the extension', () => {
     const sample = fs.readFileSync(path.join(root, ...SAMPLE_STORY_PATH), 'utf8');
     for (const step of tryItSteps) {
+      if (!('passage' in step)) continue;
       const { start, end } = passageRange(sample, step.passage);
       assert.equal(sample.slice(start, end), step.passage);
       assert.ok(!step.passage.includes('\n'), `${step.command}: the passage should not span lines (CRLF checkouts)`);
     }
     assert.throws(() => passageRange(sample, 'no such passage'), /sample story does not contain the passage "no such passage"/);
+  });
+
+  it('"Try it" questions are asked of the samples folder, which holds words they share', () => {
+    const folder = path.join(root, ...SAMPLES_FOLDER_PATH);
+    const text = fs.readdirSync(folder).map((f) => fs.readFileSync(path.join(folder, f), 'utf8')).join('\n').toLowerCase();
+    const questions = tryItSteps.filter((step) => 'question' in step);
+    assert.ok(questions.length > 0);
+    for (const step of questions) {
+      assert.ok(registered.has(step.attach), `${step.command} attaches with ${step.attach}, which package.json does not register`);
+      const words = step.question.toLowerCase().match(/[a-z]{4,}/g) ?? [];
+      assert.ok(words.some((w) => text.includes(w)), `no word of "${step.question}" occurs in ${SAMPLES_FOLDER_PATH.join('/')}`);
+    }
   });
 
   it('open the GitHub Discussions page of the repository in package.json', () => {
