@@ -123,6 +123,14 @@ e2e('inspect attention on a selection: heads, a chosen token on the file, every 
   assert.equal(await panel.locator('model-facts [data-fact="factLayers"]').textContent(), String(config.n_layer));
   await vs.screenshot('attention-8-model-facts');
 
+  // The panel's button opens the model picker, which lists the model in use and a folder browser.
+  await panel.locator('#choose-model').click();
+  const rows = vs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: path.basename(model) }).first().waitFor({ timeout: vs.timeoutMs });
+  await rows.filter({ hasText: 'Browse' }).first().waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('attention-8b-choose-model');
+  await vs.page.keyboard.press('Escape');
+
   // Export through VS Code's save dialog; the files land where the dialog says.
   await openTab(panel, 'heads');
   const png = await saveThroughDialog(vs, panel, '.save-png[data-view="heatmap"]', path.join(folder, 'heatmap.png'));

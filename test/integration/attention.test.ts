@@ -282,4 +282,28 @@ suite('Attention panel (Step 2)', () => {
     assert.match((await lens).reason, /toy-no-softmax is not one of our GPT-2 folders/);
     await api.attention.model.setFolder(modelDir);
   });
+
+  test('a foreign decode graph\'s attention is read from its Softmax outputs, equal to the runner\'s', async () => {
+    // Our GPT-2's decode graph without model.safetensors beside it is, to the engine, a foreign model.
+    const foreign = path.join(dir, 'decode-graph-only');
+    fs.mkdirSync(path.join(foreign, 'onnx'), { recursive: true });
+    fs.copyFileSync(path.join(modelDir, 'onnx', 'model.onnx'), path.join(foreign, 'onnx', 'model.onnx'));
+    fs.copyFileSync(path.join(modelDir, 'tokenizer.json'), path.join(foreign, 'tokenizer.json'));
+    const config = JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(path.join(foreign, 'config.json'), JSON.stringify(config));
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(foreign)), foreign);
+    const text = STORY.split('\n')[1];
+    const editor = await editorWith(text);
+    editor.selection = new vscode.Selection(0, 0, 0, text.length);
+    const posted = nextPosted('inspection', (p) => p.text === text);
+    const facts = nextPosted('model', (p) => p.dir === foreign);
+    await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+    const view = await posted;
+    assert.equal((await facts).kind, 'foreign');
+    const result = await engineRun(modelDir, text);
+    assert.equal(view.attentionUnavailable, undefined);
+    assert.deepEqual(view.heads, [4, 4]);
+    view.thumbnails.forEach((thumbs, layer) => assert.ok(maxAbsDiff(thumbs, result.attentions[layer].data) < 1e-5, `layer ${layer}`));
+    await api.attention.model.setFolder(modelDir);
+  });
 });
