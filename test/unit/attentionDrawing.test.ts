@@ -6,7 +6,7 @@ import { drawLines, linesHit, linesLayout, MIN_LINE_WEIGHT } from '../../webview
 import { niceCeiling } from '../../webviews/attention/draw/normsDrawing';
 import { SvgPainter, escapeXml } from '../../webviews/attention/draw/painter';
 import { colourCells, colourPosition, colourRamp, fitLabel, parseColour, type Palette } from '../../webviews/attention/draw/palette';
-import { scatterHit, scatterLayout, toScreen } from '../../webviews/attention/draw/scatterDrawing';
+import { drawScatter, scatterHit, scatterLayout, toScreen } from '../../webviews/attention/draw/scatterDrawing';
 import { isAttentionRequest } from '../../webviews/attention/protocol';
 import { tokenLabel } from '../../webviews/attention/tokenLabel';
 
@@ -132,6 +132,18 @@ describe('attention panel: drawings', () => {
     const [vx, vy] = toScreen(layout, 0.5, 0.2);
     assert.deepEqual(scatterHit(layout, content, vx, vy), { kind: 'vocabulary', index: 1 });
     assert.equal(scatterHit(layout, content, 0, 0), undefined);
+  });
+
+  it('the scatter plot writes a label only where it covers no other, the chosen token\'s always', () => {
+    const tokens = { x: [0, 0, 0.001, 1], y: [0, 0, 0, 1], labels: ['·the', '·the', '·then', '·fox'] };
+    const labelled = (query: number) => {
+      const content = { tokens, explained: [0.5, 0.2] as [number, number], title: 't', query };
+      const svg = new SvgPainter(400, 300, palette.fonts);
+      drawScatter(svg, scatterLayout(content, 400, 300), content, palette);
+      return [...svg.markup().matchAll(/font-family="monospace"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    };
+    assert.deepEqual(labelled(-1), ['·the', '·fox'], 'the second ·the and ·then would cover the first');
+    assert.deepEqual(labelled(2), ['·then', '·fox'], 'the chosen token is labelled first');
   });
 
   it('labels: whitespace made visible, long ones cut, axis tops rounded', () => {

@@ -79,17 +79,17 @@ export interface InspectionView {
   readonly selected?: HeadMatrix;
 }
 
-/** Token embeddings projected on the first two principal components of the embedding matrix. */
+/** Token embeddings projected on the first two principal components of frequent tokens' embeddings. */
 export interface EmbeddingView {
   readonly runId: number;
   /** One point per token of the text. */
   readonly x: Float32Array;
   readonly y: Float32Array;
-  /** The vocabulary's first ids (the earliest merges of a BPE), as a backdrop. */
+  /** The frequent tokens the axes come from (a BPE's first merges), as a backdrop. */
   readonly vocabulary: { readonly ids: Int32Array; readonly texts: readonly string[]; readonly x: Float32Array; readonly y: Float32Array };
   /** Share of the variance each axis explains. */
   readonly explained: readonly [number, number];
-  /** How many embedding rows the components were computed from. */
+  /** How many embedding rows the components were computed from (the backdrop's points). */
   readonly basisRows: number;
 }
 

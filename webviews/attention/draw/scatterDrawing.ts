@@ -88,19 +88,34 @@ export function drawScatter(p: Painter, layout: ScatterLayout, content: ScatterC
       p.circle(sx, sy, 2, palette.muted, 0.45);
     }
   }
-  const seen = new Set<string>();
   const { tokens } = content;
-  for (let i = 0; i < tokens.x.length; i++) {
-    const [sx, sy] = toScreen(layout, tokens.x[i], tokens.y[i]);
+  const screen = Array.from({ length: tokens.x.length }, (_, i) => toScreen(layout, tokens.x[i], tokens.y[i]));
+  screen.forEach(([sx, sy], i) => i !== content.query && p.circle(sx, sy, 4, palette.accent));
+  // Labels where they fit: the chosen token's first, then each other token's unless it would cover
+  // a label already written (a token that occurs twice sits on one spot). Hovering names the rest.
+  const placed: Box[] = [];
+  const order = [content.query, ...screen.keys()].filter((i, at, all) => i >= 0 && i < screen.length && all.indexOf(i) === at);
+  for (const i of order) {
     const chosen = i === content.query;
-    p.circle(sx, sy, chosen ? 6 : 4, chosen ? palette.highlight : palette.accent);
-    // A token that occurs several times sits on one spot: label it once.
-    const key = `${tokens.labels[i]}@${Math.round(sx)},${Math.round(sy)}`;
-    if (!seen.has(key) || chosen) {
-      seen.add(key);
-      p.text(sx + 7, sy - 7, fitLabel(tokens.labels[i], 12), { color: chosen ? palette.highlight : palette.foreground, mono: true, bold: chosen });
-    }
+    const [sx, sy] = screen[i];
+    const label = fitLabel(tokens.labels[i], 12);
+    const box: Box = { x: sx + 6, y: sy - 8 - palette.fonts.size, w: [...label].length * palette.charWidth + 2, h: palette.fonts.size + 2 };
+    if (!chosen && placed.some((other) => overlaps(box, other))) continue;
+    placed.push(box);
+    p.text(sx + 7, sy - 7, label, { color: chosen ? palette.highlight : palette.foreground, mono: true, bold: chosen });
   }
+  if (content.query >= 0 && content.query < screen.length) p.circle(screen[content.query][0], screen[content.query][1], 6, palette.highlight);
+}
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
 /** The point nearest to (x, y) within `radius` px: the text's tokens before the backdrop. */
