@@ -9,8 +9,12 @@ import { residualNorms } from './residualNorms';
 import type { TextInspection } from './textInspection';
 import { topTokens } from './topTokens';
 
-/** The largest thumbnail side: 64 × 64 cells per head keeps a 12 × 12-head model's grid small. */
-export const MAX_THUMBNAIL_SIDE = 64;
+/**
+ * The largest thumbnail side. Thumbnails are drawn about 56 px wide, so 32 × 32 cells lose little,
+ * and the overview stays small (a 12-layer, 12-head model's is 590 KB): it is what the heatmap
+ * waits for, and sending it is the slowest part on a remote workbench.
+ */
+export const MAX_THUMBNAIL_SIDE = 32;
 /** Tokens per logit-lens cell: the best shows, the others are in its tooltip. */
 export const LENS_TOP_K = 3;
 

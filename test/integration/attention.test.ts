@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../extension/extension';
+import { MAX_THUMBNAIL_SIDE } from '../../extension/attention/inspectionViews';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { openInspector, type InspectionResult } from '../../extension/engine/runtime/inspection';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
@@ -237,7 +238,21 @@ suite('Attention panel (Step 2)', () => {
     assert.ok(total > CONTEXT);
     assert.equal(view.notices.length, 1);
     assert.match(view.notices[0], new RegExp(`has ${total} tokens.*at most ${CONTEXT}.*first ${CONTEXT}`));
-    assert.equal(view.thumbnailSize, CONTEXT);
+    assert.equal(view.thumbnailSize, MAX_THUMBNAIL_SIDE, 'thumbnails are shrunk past their largest side');
+    // Each thumbnail cell is the mean of its block of the runner's matrix (here 2 × 2 tokens).
+    const result = await engineRun(modelDir, long);
+    const side = MAX_THUMBNAIL_SIDE;
+    const block = CONTEXT / side;
+    for (let layer = 0; layer < 2; layer++) {
+      const full = result.attentions[layer].data;
+      const expectedThumbs = Float32Array.from({ length: 4 * side * side }, (_, at) => {
+        const [h, i, j] = [Math.floor(at / (side * side)), Math.floor(at / side) % side, at % side];
+        let sum = 0;
+        for (let r = 0; r < block; r++) for (let c = 0; c < block; c++) sum += full[h * CONTEXT * CONTEXT + (i * block + r) * CONTEXT + j * block + c];
+        return sum / (block * block);
+      });
+      assert.ok(maxAbsDiff(view.thumbnails[layer], expectedThumbs) < 1e-6, `layer ${layer} thumbnails are block means`);
+    }
   });
 
   test('messages that fail the guard are dropped without effect', async () => {
@@ -292,7 +307,7 @@ suite('Attention panel (Step 2)', () => {
     const config = JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
     fs.writeFileSync(path.join(foreign, 'config.json'), JSON.stringify(config));
     assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(foreign)), foreign);
-    const text = STORY.split('\n')[1];
+    const text = STORY.split('\n')[1].slice(0, 40);
     const editor = await editorWith(text);
     editor.selection = new vscode.Selection(0, 0, 0, text.length);
     const posted = nextPosted('inspection', (p) => p.text === text);

@@ -92,7 +92,7 @@ describe('attention panel: views of a real run', () => {
     const reference = referenceForward(tiny.config, tiny.weights, inspection.result.tokens);
     const view = inspectionView({ runId: 3, text, source: 's', linked: true, notices: [], inspection, selected: { layer: 1, head: 2 } });
     assert.deepEqual(view.heads, [4, 4]);
-    assert.equal(view.thumbnailSize, T, 'thumbnails are exact below 64 tokens');
+    assert.equal(view.thumbnailSize, T, 'thumbnails are exact up to 32 tokens');
     for (let layer = 0; layer < 2; layer++) {
       assert.ok(maxAbsDiff(view.thumbnails[layer], reference.attentions[layer]) < 1e-5, `layer ${layer}`);
       for (let head = 0; head < 4; head++) {
