@@ -40,6 +40,12 @@ async function saveThroughDialog(vs: E2E, panel: FrameLocator, button: string, f
   await panel.locator(button).click();
   const input = vs.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // The dialog fills in its suggested path a moment after it opens: replace it only then.
+  const suggested = Date.now() + vs.timeoutMs;
+  while (!(await input.inputValue()).endsWith(path.extname(file))) {
+    if (Date.now() > suggested) throw new Error('the save dialog never suggested a file');
+    await vs.page.waitForTimeout(100);
+  }
   await input.fill(file);
   await vs.page.keyboard.press('Enter');
   // Written atomically: the file appears whole under its name, or not at all.
