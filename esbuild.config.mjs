@@ -11,6 +11,7 @@ const nodeEntries = {
   extension: 'extension/extension.ts',
   ...(existsSync('extension/engine/cli/main.ts') ? { cli: 'extension/engine/cli/main.ts' } : {}),
   ...(existsSync('extension/engine/train/worker.ts') ? { trainWorker: 'extension/engine/train/worker.ts' } : {}),
+  ragWorker: 'extension/engine/rag/indexWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

@@ -1,9 +1,11 @@
 // The folders attached for RAG in this workspace: each one's index (in memory once used, on disk
 // under the extension's global storage, one folder per root), a file watcher that re-indexes a
-// changed file alone, and attach/detach. Indexing is off in untrusted workspaces.
+// changed file alone, and attach/detach. Indexing is off in untrusted workspaces. The indexing
+// itself runs in the index worker's process; this thread loads the result and answers queries.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildIndex, sameParts, updateFile, type IndexReport } from '../engine/rag/indexer';
+import { applyFile, sameParts, type IndexReport } from '../engine/rag/indexer';
+import type { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../engine/rag/indexStore';
 import type { RagIndex } from '../engine/rag/ragIndex';
 import { isWalked, toPosix } from '../engine/rag/walkFolder';
@@ -45,6 +47,7 @@ export class RagFolders implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly parts: RagPartsCache,
+    private readonly worker: IndexWorkerHost,
   ) {
     for (const root of context.workspaceState.get<string[]>(ATTACHED_KEY, []).reverse()) this.attached.set(root, { queue: Promise.resolve(), timers: new Map() });
     void this.noteAttached();
@@ -159,17 +162,10 @@ export class RagFolders implements vscode.Disposable {
       vscode.window.withProgress({ location, title, cancellable: true }, async (progress, token) => {
         const parts = await this.parts.parts();
         const store = this.storeFor(root);
-        let previous: RagIndex | undefined;
-        try {
-          previous = loadIndex(store);
-        } catch (error) {
-          log().warn(`rag: stored index of ${root} is damaged, rebuilding: ${(error as Error).message}`);
-        }
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let shown = 0;
-        const { index, report } = await buildIndex(root, parts, {
-          previous,
+        const { report, rebuiltBecause } = await this.worker.build(root, store, this.parts.spec(parts), {
           signal: controller.signal,
           onProgress: ({ done, total, file }) => {
             const percent = total ? (100 * done) / total : 100;
@@ -177,9 +173,11 @@ export class RagFolders implements vscode.Disposable {
             shown = percent;
           },
         });
+        if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
+        const index = loadIndex(store);
+        if (!index) throw new Error(vscode.l10n.t('The index of {0} was not written to {1}.', root, store));
         const entry = this.attached.get(root);
         if (entry) Object.assign(entry, { report, ready: index });
-        if (!previous || !sameParts(previous, parts) || report.reused !== report.files || previous.files.size !== index.files.size) saveIndex(store, index);
         log().info(`rag: ${root}: ${report.files} files, ${report.chunks} chunks (${report.reused} unchanged), ${report.skipped.length} skipped, in ${report.ms.toFixed(0)} ms`);
         return index;
       }),
@@ -216,12 +214,13 @@ export class RagFolders implements vscode.Disposable {
     const index = await entry.index;
     const parts = await this.parts.parts();
     if (!sameParts(index, parts)) return;
+    const spec = this.parts.spec(parts);
     const under = [...index.files.keys()].filter((f) => f.startsWith(`${relative}/`));
     const files = under.length ? under : [relative];
     let touched = false;
     for (const file of files) {
       if (!index.files.has(file) && !(await isWalked(root, file, parts.settings.walk))) continue;
-      const result = await updateFile(index, parts, file);
+      const result = applyFile(index, file, await this.worker.indexFile(root, file, spec));
       touched = true;
       log().info(`rag: ${file}: ${result.kind === 'indexed' ? `${result.chunks} chunks` : result.kind}`);
     }

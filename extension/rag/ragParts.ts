@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Embedder } from '../engine/rag/embedder';
 import type { IndexerParts } from '../engine/rag/indexer';
+import type { IndexPartsSpec } from '../engine/rag/indexJobs';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
 import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
 import type { ActiveModel } from '../model/activeModel';
@@ -24,6 +25,16 @@ export class RagPartsCache implements vscode.Disposable {
     const model = await this.activeModel.load();
     const tokenizer = await model.tokenizer();
     return { model, tokenizer, embedder: await this.embedder(model), settings: ragIndexSettings() };
+  }
+
+  /** The same parts as folders and settings, for the index worker to open in its own process. */
+  spec(parts: RagParts): IndexPartsSpec {
+    const dir = embeddingModelSetting();
+    return {
+      tokenizerDir: parts.model.dir,
+      embedder: dir ? { kind: 'sentence', dir: path.resolve(dir) } : { kind: 'model', dir: parts.model.dir },
+      settings: parts.settings,
+    };
   }
 
   dispose(): void {
@@ -50,7 +61,7 @@ export class RagPartsCache implements vscode.Disposable {
         vscode.l10n.t('{0} does not expose its hidden states: set llmPipeline.rag.embeddingModel to a sentence-embedding model folder.', model.folder.name),
       );
     }
-    const embedder = hiddenStateEmbedder(path.basename(model.dir), `model:${model.dir}`, await model.tokenizer(), await model.inspector(), gpt.n_embd);
+    const embedder = hiddenStateEmbedder(path.basename(model.dir), `model:${path.resolve(model.dir)}`, await model.tokenizer(), await model.inspector(), gpt.n_embd);
     // The inspector belongs to the shared LoadedModel, which releases it.
     return { ...embedder, release: async () => undefined };
   }

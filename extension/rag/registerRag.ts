@@ -4,6 +4,7 @@
 // read it; nothing loads until a command runs.
 import * as vscode from 'vscode';
 import type { IndexReport } from '../engine/rag/indexer';
+import { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { activeModel } from '../model/activeModel';
 import { registerPanelSerializer } from '../panels/panelSerializer';
 import type { RagNotification, RagRequest, RetrievalView } from '../../webviews/rag/protocol';
@@ -22,12 +23,14 @@ type AskArgument = string | { readonly question: string; readonly generate?: boo
 export function registerRag(context: vscode.ExtensionContext): void {
   const model = activeModel(context);
   const parts = new RagPartsCache(model);
-  const folders = new RagFolders(context, parts);
+  const worker = new IndexWorkerHost(context.asAbsolutePath('dist/ragWorker.js'));
+  const folders = new RagFolders(context, parts, worker);
   const decorations = new ChunkDecorations(folders);
   const deps: RagPanelDeps = { extensionUri: context.extensionUri, folders, parts };
   context.subscriptions.push(
     parts,
     folders,
+    { dispose: () => worker.dispose() },
     decorations,
     vscode.commands.registerCommand('llmPipeline.showContextWindow', () => showContextWindow(deps)),
     vscode.commands.registerCommand('llmPipeline.attachRagFolder', (folder?: vscode.Uri) => attach(deps, folder)),

@@ -185,16 +185,31 @@ export async function buildIndex(root: string, parts: IndexerParts, options: Bui
   };
 }
 
+/** One file read, chunked and embedded, or the reason it is left out of the index. */
+export type IndexedFileText =
+  | { readonly kind: 'indexed'; readonly stat: { readonly mtimeMs: number; readonly size: number }; readonly chunks: IndexedChunk[]; readonly vectors: Float32Array[] }
+  | { readonly kind: 'skipped'; readonly skipped: SkippedFile };
+
+export async function indexFile(root: string, parts: IndexerParts, file: string, signal?: AbortSignal): Promise<IndexedFileText> {
+  const read = await readIndexableFile(root, file, parts.settings.maxFileBytes);
+  if ('reason' in read) return { kind: 'skipped', skipped: read };
+  return { kind: 'indexed', stat: { mtimeMs: read.mtimeMs, size: read.size }, ...(await indexText(parts, file, read.text, signal)) };
+}
+
 export type FileUpdate = { readonly kind: 'indexed'; readonly chunks: number } | { readonly kind: 'removed' } | { readonly kind: 'skipped'; readonly skipped: SkippedFile };
 
-/** Re-indexes one file after it changed, or drops it when it is gone or no longer indexable. */
-export async function updateFile(index: RagIndex, parts: IndexerParts, file: string): Promise<FileUpdate> {
-  const read = await readIndexableFile(index.identity.root, file, parts.settings.maxFileBytes);
-  if ('reason' in read) {
+/** Puts one file's fresh chunks into the index, or drops the file when it is gone or no longer indexable. */
+export function applyFile(index: RagIndex, file: string, result: IndexedFileText): FileUpdate {
+  if (result.kind === 'skipped') {
     index.removeFile(file);
-    return read.reason === 'unreadable' && read.detail === 'no longer exists' ? { kind: 'removed' } : { kind: 'skipped', skipped: read };
+    const { skipped } = result;
+    return skipped.reason === 'unreadable' && skipped.detail === 'no longer exists' ? { kind: 'removed' } : result;
   }
-  const { chunks, vectors } = await indexText(parts, file, read.text);
-  index.setFile(file, read, chunks, vectors);
-  return { kind: 'indexed', chunks: chunks.length };
+  index.setFile(file, result.stat, result.chunks, result.vectors);
+  return { kind: 'indexed', chunks: result.chunks.length };
+}
+
+/** Re-indexes one file after it changed (in this thread; the extension does it in the index worker). */
+export async function updateFile(index: RagIndex, parts: IndexerParts, file: string): Promise<FileUpdate> {
+  return applyFile(index, file, await indexFile(index.identity.root, parts, file));
 }

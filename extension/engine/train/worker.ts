@@ -3,30 +3,11 @@
 // speaks the same messages (protocol.ts) over either channel: `start` runs train(), `cancel`
 // aborts it, and every event goes back to the host.
 
-import { parentPort } from 'node:worker_threads';
+import { openWorkerChannel } from '../workers/channel';
 import { isHostToWorker, type TrainEvent } from './protocol';
 import { train } from './trainer';
 
-interface Channel {
-  send(event: TrainEvent): void;
-  onMessage(listener: (message: unknown) => void): void;
-  close(): void;
-}
-
-function openChannel(): Channel {
-  const port = parentPort;
-  if (port) return { send: (e) => port.postMessage(e), onMessage: (l) => port.on('message', l), close: () => port.close() };
-  if (process.send) {
-    return {
-      send: (e) => process.send?.(e),
-      onMessage: (l) => process.on('message', l),
-      close: () => process.disconnect?.(),
-    };
-  }
-  throw new Error('trainWorker.js must be started by the training host (as a worker thread or a forked process)');
-}
-
-const channel = openChannel();
+const channel = openWorkerChannel<TrainEvent>('trainWorker.js');
 const controller = new AbortController();
 let started = false;
 

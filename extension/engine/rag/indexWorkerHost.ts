@@ -1,0 +1,106 @@
+// Runs index jobs in a child process (ragWorker.js, see indexWorker.ts), so that a long indexing
+// run never stalls the caller's thread and a native crash in ONNX Runtime ends only that process.
+// The process starts with the first job and stays for the next; after a crash, the jobs it held
+// fail with a message and the next job starts a fresh process.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { IndexedFileText, IndexProgress } from './indexer';
+import { isIndexReply, type BuiltIndex, type IndexPartsSpec, type IndexReply, type IndexRequest } from './indexJobs';
+
+interface Pending {
+  resolve(reply: IndexReply): void;
+  reject(error: Error): void;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('indexing was cancelled'), { name: 'AbortError' });
+}
+
+export class IndexWorkerHost {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /** `workerScript`: dist/ragWorker.js in the extension. */
+  constructor(private readonly workerScript: string) {}
+
+  /** Brings the index stored in `store` up to date with the folder `root` (see IndexJobs.build). */
+  async build(root: string, store: string, parts: IndexPartsSpec, options: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void } = {}): Promise<BuiltIndex> {
+    const reply = await this.request((id) => ({ type: 'build', id, root, store, parts }), options.signal, options.onProgress);
+    if (reply.type !== 'built') throw new Error(`the RAG index worker answered "${reply.type}" to a build`);
+    return reply.built;
+  }
+
+  /** Reads, chunks and embeds one file of `root` for an incremental update. */
+  async indexFile(root: string, file: string, parts: IndexPartsSpec, signal?: AbortSignal): Promise<IndexedFileText> {
+    const reply = await this.request((id) => ({ type: 'indexFile', id, root, file, parts }), signal);
+    if (reply.type !== 'file') throw new Error(`the RAG index worker answered "${reply.type}" to a file`);
+    return reply.result;
+  }
+
+  /** The worker's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Stops the worker; jobs still running fail as cancelled. */
+  dispose(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.failAll(abortError());
+    child?.kill();
+  }
+
+  private request(make: (id: number) => IndexRequest, signal?: AbortSignal, onProgress?: (p: IndexProgress) => void): Promise<IndexReply> {
+    if (signal?.aborted) return Promise.reject(abortError());
+    const id = this.nextId++;
+    const child = this.started();
+    return new Promise<IndexReply>((resolve, reject) => {
+      const cancel = () => child.connected && child.send({ type: 'cancel', id } satisfies IndexRequest);
+      signal?.addEventListener('abort', cancel, { once: true });
+      const done = () => signal?.removeEventListener('abort', cancel);
+      this.pending.set(id, {
+        resolve: (reply) => (done(), resolve(reply)),
+        reject: (error) => (done(), reject(error)),
+        onProgress,
+      });
+      child.send(make(id));
+    });
+  }
+
+  private started(): ChildProcess {
+    if (this.child?.connected) return this.child;
+    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
+    const child = fork(this.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    child.on('message', (message) => this.received(message));
+    child.on('error', (error) => this.child === child && this.failAll(new Error(`the RAG index worker failed: ${error.message}`)));
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.failAll(new Error(`the RAG index worker ${how} before finishing`));
+    });
+    this.child = child;
+    return child;
+  }
+
+  private received(message: unknown): void {
+    if (!isIndexReply(message)) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.(message.progress);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'failed') pending.reject(Object.assign(new Error(message.message), { name: message.name }));
+    else pending.resolve(message);
+  }
+
+  private failAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+}

@@ -1,0 +1,128 @@
+// Indexing in the index worker's own process, as the extension runs it: the index it stores equals
+// the one built in this thread, progress and cancel reach across, one edited file comes back
+// alone, and a worker killed mid-job (as a native crash would) fails that job, not its host.
+
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { GPTConfig } from '../../extension/engine/gpt/config';
+import { randomWeights } from '../../extension/engine/gpt/randomWeights';
+import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
+import { applyFile, buildIndex, type IndexProgress } from '../../extension/engine/rag/indexer';
+import { IndexJobs, type IndexPartsSpec } from '../../extension/engine/rag/indexJobs';
+import { loadIndex } from '../../extension/engine/rag/indexStore';
+import { IndexWorkerHost } from '../../extension/engine/rag/indexWorkerHost';
+import { DEFAULT_WALK } from '../../extension/engine/rag/walkFolder';
+import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
+
+const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 96, vocab_size: 257, layer_norm_epsilon: 1e-5 };
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
+const projectRoot = path.resolve(__dirname, '..', '..');
+
+describe('RAG index worker (child process)', function () {
+  this.timeout(120_000);
+  let temp: string;
+  let root: string;
+  let spec: IndexPartsSpec;
+  let host: IndexWorkerHost;
+  let run = 0;
+
+  before(() => {
+    temp = makeTempDir('rag-worker');
+    const modelDir = path.join(temp, 'model');
+    writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 3), tokenizerJson: byteLevelTokenizerJson() });
+    spec = { tokenizerDir: modelDir, embedder: { kind: 'model', dir: modelDir }, settings: { walk: DEFAULT_WALK, chunk: { size: 80, overlap: 16 }, maxFileBytes: 4000 } };
+    // The bundled dist/ragWorker.js is this same file compiled; from source it loads through tsx.
+    const script = path.join(temp, 'ragWorker.js');
+    fs.writeFileSync(script, `require(${JSON.stringify(require.resolve('tsx/cjs', { paths: [projectRoot] }))});\nrequire(${JSON.stringify(path.join(projectRoot, 'extension/engine/rag/indexWorker.ts'))});\n`);
+    host = new IndexWorkerHost(script);
+  });
+
+  beforeEach(() => {
+    root = path.join(temp, `folder-${run++}`);
+    fs.cpSync(FIXTURE, root, { recursive: true });
+  });
+
+  after(() => {
+    host?.dispose();
+    removeTempDir(temp);
+  });
+
+  it('stores the same index as building it in this thread, with progress on the way', async () => {
+    const store = path.join(temp, 'store-same');
+    const progress: IndexProgress[] = [];
+    const { report, rebuiltBecause } = await host.build(root, store, spec, { onProgress: (p) => progress.push(p) });
+    assert.equal(rebuiltBecause, undefined);
+    const stored = loadIndex(store);
+    assert.ok(stored);
+    assert.equal(report.chunks, stored.chunks.size);
+    assert.deepEqual(progress.at(-1), { done: progress.at(-1)?.total, total: progress.at(-1)?.total, file: '' });
+
+    const jobs = new IndexJobs();
+    try {
+      const { index: local } = await buildIndex(root, await jobs.parts(spec));
+      assert.deepEqual([...stored.chunks.keys()].sort(), [...local.chunks.keys()].sort());
+      for (const id of local.chunks.keys()) {
+        const a = stored.vectorOf(id);
+        const b = local.vectorOf(id);
+        assert.ok(a && b);
+        for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${id}[${i}]: ${a[i]} vs ${b[i]}`);
+      }
+    } finally {
+      await jobs.release();
+    }
+  });
+
+  it('reuses the stored index on the next build and rebuilds a damaged one, saying why', async () => {
+    const store = path.join(temp, 'store-reuse');
+    const first = await host.build(root, store, spec);
+    const again = await host.build(root, store, spec);
+    assert.equal(again.report.reused, first.report.files);
+    fs.writeFileSync(path.join(store, 'index.json'), '{ not json');
+    const rebuilt = await host.build(root, store, spec);
+    assert.match(rebuilt.rebuiltBecause ?? '', /index\.json: cannot be read as an index/);
+    assert.equal(rebuilt.report.reused, 0);
+    assert.equal(loadIndex(store)?.chunks.size, first.report.chunks);
+  });
+
+  it('indexes one edited file alone for an incremental update', async () => {
+    const store = path.join(temp, 'store-edit');
+    await host.build(root, store, spec);
+    const index = loadIndex(store);
+    assert.ok(index);
+    const others = [...index.chunks.values()].filter((c) => c.file !== 'docs/storms.txt');
+    fs.writeFileSync(path.join(root, 'docs', 'storms.txt'), 'The harbour master keeps the spare flares in the blue locker.\n');
+    const update = applyFile(index, 'docs/storms.txt', await host.indexFile(root, 'docs/storms.txt', spec));
+    assert.deepEqual(update, { kind: 'indexed', chunks: 1 });
+    assert.match(index.chunks.get('docs/storms.txt#0')?.text ?? '', /blue locker/);
+    for (const chunk of others) assert.equal(index.chunks.get(chunk.id), chunk);
+    fs.rmSync(path.join(root, 'docs', 'storms.txt'));
+    assert.deepEqual(applyFile(index, 'docs/storms.txt', await host.indexFile(root, 'docs/storms.txt', spec)), { kind: 'removed' });
+  });
+
+  it('a cancelled build fails as AbortError and the worker takes the next job', async () => {
+    const controller = new AbortController();
+    const job = host.build(root, path.join(temp, 'store-cancel'), spec, { signal: controller.signal, onProgress: ({ done }) => done === 2 && controller.abort() });
+    await assert.rejects(job, (error: Error) => error.name === 'AbortError');
+    const { report } = await host.build(root, path.join(temp, 'store-after-cancel'), spec);
+    assert.ok(report.chunks > 0);
+  });
+
+  it('a worker killed mid-build fails that build with a message; the next build starts a new worker', async () => {
+    let killed: number | undefined;
+    const job = host.build(root, path.join(temp, 'store-killed'), spec, {
+      onProgress: ({ done }) => {
+        if (done === 1 && host.pid && !killed) process.kill((killed = host.pid), 'SIGKILL');
+      },
+    });
+    await assert.rejects(job, /the RAG index worker was killed by SIGKILL before finishing/);
+    const { report } = await host.build(root, path.join(temp, 'store-after-kill'), spec);
+    assert.ok(report.chunks > 0);
+    assert.notEqual(host.pid, killed);
+  });
+
+  it('a folder deleted before indexing is a FolderGoneError naming it', async () => {
+    fs.rmSync(root, { recursive: true });
+    await assert.rejects(host.build(root, path.join(temp, 'store-gone'), spec), (error: Error) => error.name === 'FolderGoneError' && error.message.includes(root));
+  });
+});
