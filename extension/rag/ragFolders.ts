@@ -174,7 +174,7 @@ export class RagFolders implements vscode.Disposable {
           },
         });
         if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
-        const index = loadIndex(store);
+        const index = await loadIndex(store);
         if (!index) throw new Error(vscode.l10n.t('The index of {0} was not written to {1}.', root, store));
         const entry = this.attached.get(root);
         if (entry) Object.assign(entry, { report, ready: index });

@@ -85,7 +85,7 @@ describe('RAG index', function () {
     const { index } = await buildIndex(root, parts);
     const dir = indexFolderFor(path.join(temp, 'storage'), root);
     saveIndex(dir, index);
-    const loaded = loadIndex(dir);
+    const loaded = await loadIndex(dir);
     assert.ok(loaded);
     assert.deepEqual(loaded.identity, index.identity);
     assert.deepEqual([...loaded.chunks.values()], [...index.chunks.values()]);
@@ -98,9 +98,9 @@ describe('RAG index', function () {
     assert.equal(again.report.reused, again.report.files);
     // A vectors file cut short is reported, naming the file.
     fs.truncateSync(path.join(dir, 'vectors.bin'), 8);
-    assert.throws(() => loadIndex(dir), /vectors\.bin/);
+    await assert.rejects(loadIndex(dir), /vectors\.bin/);
     deleteIndex(dir);
-    assert.equal(loadIndex(dir), undefined);
+    assert.equal(await loadIndex(dir), undefined);
   });
 
   it('an edit re-indexes only the edited file; a deleted file leaves the index', async () => {

@@ -14,10 +14,10 @@ import { loadIndex } from '../../extension/engine/rag/indexStore';
 import { IndexWorkerHost } from '../../extension/engine/rag/indexWorkerHost';
 import { DEFAULT_WALK } from '../../extension/engine/rag/walkFolder';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { tsxWorkerScript } from './workerShim';
 
 const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 96, vocab_size: 257, layer_norm_epsilon: 1e-5 };
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
-const projectRoot = path.resolve(__dirname, '..', '..');
 
 describe('RAG index worker (child process)', function () {
   this.timeout(120_000);
@@ -32,10 +32,7 @@ describe('RAG index worker (child process)', function () {
     const modelDir = path.join(temp, 'model');
     writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 3), tokenizerJson: byteLevelTokenizerJson() });
     spec = { tokenizerDir: modelDir, embedder: { kind: 'model', dir: modelDir }, settings: { walk: DEFAULT_WALK, chunk: { size: 80, overlap: 16 }, maxFileBytes: 4000 } };
-    // The bundled dist/ragWorker.js is this same file compiled; from source it loads through tsx.
-    const script = path.join(temp, 'ragWorker.js');
-    fs.writeFileSync(script, `require(${JSON.stringify(require.resolve('tsx/cjs', { paths: [projectRoot] }))});\nrequire(${JSON.stringify(path.join(projectRoot, 'extension/engine/rag/indexWorker.ts'))});\n`);
-    host = new IndexWorkerHost(script);
+    host = new IndexWorkerHost(tsxWorkerScript(temp, 'ragWorker', 'extension/engine/rag/indexWorker.ts'));
   });
 
   beforeEach(() => {
@@ -53,7 +50,7 @@ describe('RAG index worker (child process)', function () {
     const progress: IndexProgress[] = [];
     const { report, rebuiltBecause } = await host.build(root, store, spec, { onProgress: (p) => progress.push(p) });
     assert.equal(rebuiltBecause, undefined);
-    const stored = loadIndex(store);
+    const stored = await loadIndex(store);
     assert.ok(stored);
     assert.equal(report.chunks, stored.chunks.size);
     assert.deepEqual(progress.at(-1), { done: progress.at(-1)?.total, total: progress.at(-1)?.total, file: '' });
@@ -82,13 +79,13 @@ describe('RAG index worker (child process)', function () {
     const rebuilt = await host.build(root, store, spec);
     assert.match(rebuilt.rebuiltBecause ?? '', /index\.json: cannot be read as an index/);
     assert.equal(rebuilt.report.reused, 0);
-    assert.equal(loadIndex(store)?.chunks.size, first.report.chunks);
+    assert.equal((await loadIndex(store))?.chunks.size, first.report.chunks);
   });
 
   it('indexes one edited file alone for an incremental update', async () => {
     const store = path.join(temp, 'store-edit');
     await host.build(root, store, spec);
-    const index = loadIndex(store);
+    const index = await loadIndex(store);
     assert.ok(index);
     const others = [...index.chunks.values()].filter((c) => c.file !== 'docs/storms.txt');
     fs.writeFileSync(path.join(root, 'docs', 'storms.txt'), 'The harbour master keeps the spare flares in the blue locker.\n');

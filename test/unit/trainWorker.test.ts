@@ -8,8 +8,8 @@ import { startTrainingJob } from '../../extension/engine/train/host';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { TrainEvent } from '../../extension/engine/train/protocol';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
+import { tsxWorkerScript } from './workerShim';
 
-const root = path.resolve(__dirname, '..', '..');
 
 describe('training job (worker protocol)', () => {
   let dir: string;
@@ -17,9 +17,7 @@ describe('training job (worker protocol)', () => {
   let options: TrainOptions;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-worker-'));
-    // The bundled dist/trainWorker.js is this same file compiled; from source it loads through tsx.
-    workerScript = path.join(dir, 'trainWorker.js');
-    fs.writeFileSync(workerScript, `require(${JSON.stringify(require.resolve('tsx/cjs', { paths: [root] }))});\nrequire(${JSON.stringify(path.join(root, 'extension/engine/train/worker.ts'))});\n`);
+    workerScript = tsxWorkerScript(dir, 'trainWorker', 'extension/engine/train/worker.ts');
     fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
     fs.writeFileSync(path.join(dir, 'data.txt'), 'Once upon a time there was a small cat who liked to sleep in the sun.\n'.repeat(20));
     const model = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 16, vocab_size: 257, layer_norm_epsilon: 1e-5 };

@@ -114,7 +114,7 @@ export class IndexJobs {
     let previous;
     let rebuiltBecause: string | undefined;
     try {
-      previous = loadIndex(store);
+      previous = await loadIndex(store);
     } catch (error) {
       rebuiltBecause = (error as Error).message;
     }
