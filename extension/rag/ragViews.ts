@@ -58,6 +58,7 @@ export function budgetView(budget: ContextBudget, chunkIds: readonly (string | u
     contextLength: budget.contextLength,
     answerTokens: budget.answerTokens,
     promptTokens: budget.promptTokens,
+    keptTokens: budget.keptIds.length,
     overflow: budget.overflow,
     free: budget.free,
     policy: budget.policy,

@@ -86,7 +86,8 @@ suite('RAG and context window (Step 5)', () => {
     assert.equal(laidOut.contextLength, CONFIG.n_positions);
     assert.deepEqual(laidOut.segments.map((s) => s.kind), ['system', 'source', 'source', 'source', 'source', 'question']);
     assert.ok(laidOut.segments.some((s) => s.chunkId === retrieval.fused[0].chunk.id));
-    assert.equal(laidOut.segments.reduce((sum, s) => sum + s.kept, 0) + laidOut.answerTokens + laidOut.free, laidOut.contextLength);
+    assert.equal(laidOut.segments.reduce((sum, s) => sum + s.kept, 0), laidOut.keptTokens);
+    assert.equal(laidOut.keptTokens + laidOut.answerTokens + laidOut.free, laidOut.contextLength);
     // The random model's context (512 byte tokens) cannot hold four sources and the answer room: sources were dropped.
     assert.ok(laidOut.overflow > 0 && laidOut.segments.some((s) => s.kind === 'source' && s.kept === 0), JSON.stringify(laidOut.segments));
   });

@@ -67,7 +67,10 @@ export interface BudgetSegmentView {
 export interface BudgetView {
   readonly contextLength: number;
   readonly answerTokens: number;
+  /** The prompt's tokens before anything is cut. */
   readonly promptTokens: number;
+  /** The prompt's tokens still in the window: dropping whole sources can cut more than the overflow. */
+  readonly keptTokens: number;
   readonly overflow: number;
   readonly free: number;
   readonly policy: OverflowPolicyName;

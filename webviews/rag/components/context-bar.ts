@@ -19,9 +19,10 @@ export class ContextBar extends LitElement {
     if (!b) return nothing;
     const width = (tokens: number) => `${(100 * tokens) / b.contextLength}%`;
     const title = (label: string, tokens: number) => `${label}: ${tokens}`;
+    const summary = t('contextSummary', b.keptTokens, b.answerTokens, b.contextLength, b.free);
     return html`
-      <p>${t('contextSummary', b.promptTokens - b.overflow, b.answerTokens, b.contextLength, b.free)}</p>
-      <div class="bar" role="img" aria-label=${t('contextSummary', b.promptTokens - b.overflow, b.answerTokens, b.contextLength, b.free)}>
+      <p>${summary}</p>
+      <div class="bar" role="img" aria-label=${summary}>
         ${b.segments.filter((s) => s.kept > 0).map((s) => html`<div class=${s.kind} style="width:${width(s.kept)}" title=${title(s.label, s.kept)}></div>`)}
         <div class="answer" style="width:${width(b.answerTokens)}" title=${title(t('answerRoom'), b.answerTokens)}></div>
         <div class="free" style="width:${width(b.free)}" title=${title(t('free'), b.free)}></div>
