@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import { PanelHost, type PanelSpec } from '../panels/panelHost';
 import {
   DECODING_VIEW_TYPE,
-  DEFAULT_BEAM,
   DEFAULT_CONTROLS,
   isDecodingRequest,
   type BeamSettings,

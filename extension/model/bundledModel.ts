@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function bundledModelFolders(extensionPath: string): string[] {
-  const root = path.join(extensionPath, 'models');
+/** The folders under `root`, by name, that hold every one of `files` (none when `root` is unreadable). */
+export function foldersHolding(root: string, files: readonly string[]): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -15,7 +15,11 @@ export function bundledModelFolders(extensionPath: string): string[] {
   return names
     .sort()
     .map((name) => path.join(root, name))
-    .filter((dir) => fs.existsSync(path.join(dir, 'config.json')) && fs.existsSync(path.join(dir, 'onnx', 'model.onnx')));
+    .filter((dir) => files.every((file) => fs.existsSync(path.join(dir, file))));
+}
+
+export function bundledModelFolders(extensionPath: string): string[] {
+  return foldersHolding(path.join(extensionPath, 'models'), ['config.json', path.join('onnx', 'model.onnx')]);
 }
 
 export function bundledModelFolder(extensionPath: string): string | undefined {

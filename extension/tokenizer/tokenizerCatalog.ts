@@ -3,12 +3,12 @@
 // under models/ with a tokenizer.json (the bundled model's comes first and is the default once
 // it exists), and tokenizer.json files the user opened from disk (remembered across sessions).
 // Tokenizers load on first use and stay loaded.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_TOKENIZERS, isBuiltinTokenizerName, loadBuiltinTokenizer } from '../engine/tokenizer/builtins';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
+import { foldersHolding } from '../model/bundledModel';
 import type { TokenizerOption } from '../../webviews/tokenizer/protocol';
 
 const ACTIVE_KEY = 'llmPipeline.tokenizer.active';
@@ -135,7 +135,7 @@ export class TokenizerCatalog implements vscode.Disposable {
 
   /** Folders under models/ that hold a tokenizer.json, by name (read once, then kept up to date by the watcher). */
   private modelFolders(): string[] {
-    this.models ??= scanModels(this.modelsDir());
+    this.models ??= foldersHolding(this.modelsDir(), ['tokenizer.json']);
     return this.models;
   }
 
@@ -144,15 +144,3 @@ export class TokenizerCatalog implements vscode.Disposable {
   }
 }
 
-function scanModels(root: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch {
-    return [];
-  }
-  return names
-    .sort()
-    .map((name) => path.join(root, name))
-    .filter((dir) => fs.existsSync(path.join(dir, 'tokenizer.json')));
-}

@@ -10,7 +10,7 @@ import type { FrameLocator } from 'playwright-core';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { repoRoot } from '../harness/paths';
-import { e2e, type E2E } from './framework';
+import { e2e, saveThroughDialog, type E2E } from './framework';
 import { writeTinyModel } from '../unit/attentionModelFixture';
 
 const STORY = [
@@ -32,29 +32,6 @@ async function tokenIds(panel: FrameLocator, count: number, vs: E2E): Promise<nu
 
 async function openTab(panel: FrameLocator, id: string): Promise<void> {
   await panel.locator(`vscode-tab-header[data-tab="${id}"]`).click();
-}
-
-/** The saved file, once the save dialog (VS Code's own, a quick input on the web) has had it written. */
-async function saveThroughDialog(vs: E2E, panel: FrameLocator, button: string, file: string): Promise<Buffer> {
-  fs.rmSync(file, { force: true });
-  await panel.locator(button).click();
-  const input = vs.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
-  // The dialog fills in its suggested path a moment after it opens: replace it only then.
-  const suggested = Date.now() + vs.timeoutMs;
-  while (!(await input.inputValue()).endsWith(path.extname(file))) {
-    if (Date.now() > suggested) throw new Error('the save dialog never suggested a file');
-    await vs.page.waitForTimeout(100);
-  }
-  await input.fill(file);
-  await vs.page.keyboard.press('Enter');
-  // Written atomically: the file appears whole under its name, or not at all.
-  const deadline = Date.now() + vs.timeoutMs;
-  while (!fs.existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${file} was not written`);
-    await vs.page.waitForTimeout(200);
-  }
-  return fs.readFileSync(file);
 }
 
 e2e('inspect attention on a selection: heads, a chosen token on the file, every view, export, reload', async (vs) => {
@@ -139,9 +116,9 @@ e2e('inspect attention on a selection: heads, a chosen token on the file, every 
 
   // Export through VS Code's save dialog; the files land where the dialog says.
   await openTab(panel, 'heads');
-  const png = await saveThroughDialog(vs, panel, '.save-png[data-view="heatmap"]', path.join(folder, 'heatmap.png'));
+  const png = await saveThroughDialog(vs, panel.locator('.save-png[data-view="heatmap"]'), path.join(folder, 'heatmap.png'));
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const svg = (await saveThroughDialog(vs, panel, '.save-svg[data-view="grid"]', path.join(folder, 'grid.svg'))).toString('utf8');
+  const svg = (await saveThroughDialog(vs, panel.locator('.save-svg[data-view="grid"]'), path.join(folder, 'grid.svg'))).toString('utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /Layer 1/);
   const shots = path.dirname(await vs.screenshot('attention-9-exported'));

@@ -10,20 +10,8 @@ import { nextTokenDistribution, startDecoding } from '../../extension/engine/gen
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { repoRoot } from '../harness/paths';
+import { STORY, SELECTED, waitForTokens } from './decodingFixtures';
 import { e2e, type E2E } from './framework';
-
-const STORY = 'Once upon a time, there was a little girl named Lily. She loved to play in the park with her dog.\n';
-const SELECTED = 'Once upon a time, there was a little girl named Lily. She loved to';
-
-/** Waits until `count` generated tokens are drawn in the text view. */
-async function waitForTokens(panel: FrameLocator, count: number, vs: E2E): Promise<void> {
-  const tokens = panel.locator('generated-text g.token');
-  const deadline = Date.now() + vs.timeoutMs;
-  while ((await tokens.count()) !== count) {
-    if (Date.now() > deadline) assert.equal(await tokens.count(), count, 'generated tokens drawn');
-    await vs.page.waitForTimeout(100);
-  }
-}
 
 /** Sets a number box of the sampler (its change event fires on Enter). */
 async function setKnob(panel: FrameLocator, id: string, value: string): Promise<void> {

@@ -91,6 +91,32 @@ function escapeRegExp(text: string): string {
 }
 
 /** The helpers behind `vs`; one instance per test, on that test's page. */
+/**
+ * Clicks `button` (in a webview) that opens VS Code's save dialog (a quick input on the web), saves
+ * under `file` and returns the bytes written. Files are written atomically: the file appears whole
+ * under its name, or not at all.
+ */
+export async function saveThroughDialog(vs: E2E, button: Locator, file: string): Promise<Buffer> {
+  fs.rmSync(file, { force: true });
+  await button.click();
+  const input = vs.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // The dialog fills in its suggested path a moment after it opens: replace it only then.
+  const suggested = Date.now() + vs.timeoutMs;
+  while (!(await input.inputValue()).endsWith(path.extname(file))) {
+    if (Date.now() > suggested) throw new Error('the save dialog never suggested a file');
+    await vs.page.waitForTimeout(100);
+  }
+  await input.fill(file);
+  await vs.page.keyboard.press('Enter');
+  const deadline = Date.now() + vs.timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} was not written`);
+    await vs.page.waitForTimeout(200);
+  }
+  return fs.readFileSync(file);
+}
+
 export class Workbench implements E2E {
   private workspace: string | undefined;
   private workspaceCount = 0;

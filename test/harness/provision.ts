@@ -1,5 +1,6 @@
 // Installs the offline "real VS Code" into .harness/: Node 24 and code-server, both from the npm
-// registry. Done once; later runs find the stamp file and return at once.
+// registry, and the tests' sentence-embedding model (embeddingModel.ts). Done once; later runs
+// find the stamp file and return at once.
 // usage: node --import tsx test/harness/provision.ts   (npm run provision)
 //
 // code-server's postinstall compiles native modules (node-pty, sqlite3, spdlog, kerberos,
@@ -8,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hasEmbeddingModel, provisionEmbeddingModel } from './embeddingModel';
 import {
   CODE_SERVER_VERSION,
   NODE24_PACKAGE,
@@ -104,10 +106,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Makes sure Node 24 and code-server are installed under .harness/; returns quickly when they are. */
+/** Makes sure Node 24, code-server and the tests' embedding model are under .harness/; returns quickly when they are. */
 export async function provision(): Promise<void> {
-  if (isProvisioned()) return;
+  if (isProvisioned() && hasEmbeddingModel()) return;
   await withLock(() => {
+    provisionEmbeddingModel();
     if (isProvisioned()) return;
     const started = Date.now();
     fs.rmSync(provisionStamp, { force: true });

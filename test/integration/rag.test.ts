@@ -1,7 +1,8 @@
 // Step 5 in a real extension host: attach the fixture folder (test/fixtures/rag, copied into the
 // workspace) with a small random GPT-2 as the active model, ask a question whose answer lives in
 // one file and find that file's chunk ranked first by BM25, see the panel lay the prompt out in
-// the context window and stream an answer, edit a file and see the watcher re-index it, detach.
+// the context window and stream an answer, edit a file and see the watcher re-index it, switch to
+// a real sentence-embedding model and find an answer by meaning, detach.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -109,6 +110,30 @@ suite('RAG and context window (Step 5)', () => {
     }
     assert.equal(found?.bm25[0]?.chunk.file, 'docs/storms.txt', 'the edit never reached the index');
     assert.ok(found.bm25[0].chunk.preview.includes('Kittiwakes'));
+  });
+
+  test('with a sentence-embedding model chosen (all-MiniLM-L6-v2), the folder is re-embedded and dense retrieval finds an answer sharing no words', async function () {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const modelDir = path.join(extension?.extensionPath ?? '', '.harness', 'models', 'all-MiniLM-L6-v2');
+    if (!fs.existsSync(path.join(modelDir, 'tokenizer.json'))) {
+      console.log(`    skipped: ${modelDir} is not provisioned (npm run provision)`);
+      this.skip();
+    }
+    const relabelled = nextPosted('state', (s) => s.embedder === 'all-MiniLM-L6-v2 (sentence embeddings)');
+    const failed = nextPosted('error').then((e) => {
+      throw new Error(`the panel reported: ${e.message}`);
+    });
+    failed.catch(() => undefined);
+    await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(modelDir));
+    try {
+      await Promise.race([relabelled, failed]);
+      const retrieval = await ask('When is fuel for the light delivered?');
+      assert.ok(retrieval);
+      assert.equal(retrieval.dense[0].chunk.file, 'docs/supplies.md');
+      assert.notEqual(retrieval.bm25[0].chunk.file, 'docs/supplies.md', 'BM25 has no word of the answer to go on');
+    } finally {
+      await vscode.workspace.getConfiguration('llmPipeline.rag').update('embeddingModel', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('Detach RAG Folder removes it: questions then retrieve nothing', async () => {

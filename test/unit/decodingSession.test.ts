@@ -9,12 +9,10 @@ import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { nextTokenDistribution, startDecoding, stepOnce } from '../../extension/engine/generate/decodeSession';
 import { generate } from '../../extension/engine/generate/generate';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
-import { randomWeights } from '../../extension/engine/gpt/randomWeights';
-import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import type { SamplerControls } from '../../webviews/decoding/protocol';
-import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 
 const CONFIG: GPTConfig = { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 32, vocab_size: 257, layer_norm_epsilon: 1e-5 };
 const CONTROLS: SamplerControls = { temperature: 0.9, topK: 30, topP: 0.9, minP: 0.02, seed: 11 };
@@ -27,10 +25,7 @@ describe('Decoding Playground session over a model folder', () => {
 
   before(async () => {
     dir = makeTempDir('decoding-session');
-    const weights = randomWeights(CONFIG, 5);
-    // Larger token embeddings than GPT-2's init, so that the distribution has clear winners.
-    for (const value of weights.values()) if (value.dims.length === 2 && value.dims[0] === CONFIG.vocab_size) value.data.forEach((v, i, a) => (a[i] = v * 20));
-    writeModelFolder(dir, { config: CONFIG, weights, tokenizerJson: byteLevelTokenizerJson() });
+    writePeakedModel(dir, CONFIG, 5);
     model = (await openModelFolder(dir, { threads: 1 })).model;
   });
 

@@ -6,16 +6,14 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { generateCommand } from '../../extension/engine/cli/generate';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
-import { randomWeights } from '../../extension/engine/gpt/randomWeights';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import type { TensorMap } from '../../extension/engine/gpt/tensor';
 import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { generate } from '../../extension/engine/generate/generate';
 import { argmax, logSoftmax } from '../../extension/engine/generate/probabilities';
-import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
-import { byteLevelTokenizerJson, END_OF_TEXT_ID, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { END_OF_TEXT_ID, makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 
 const CONFIG: GPTConfig = { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 24, vocab_size: 257, layer_norm_epsilon: 1e-5 };
 
@@ -32,10 +30,7 @@ describe('generation with OnnxCausalLM', () => {
 
   before(async () => {
     dir = makeTempDir('generate-onnx');
-    weights = randomWeights(CONFIG, 7);
-    // Larger token embeddings than GPT-2's init, so that the logits have clear winners.
-    for (const value of weights.values()) if (value.dims.length === 2 && value.dims[0] === CONFIG.vocab_size) value.data.forEach((v, i, a) => (a[i] = v * 20));
-    writeModelFolder(dir, { config: CONFIG, weights, tokenizerJson: byteLevelTokenizerJson() });
+    weights = writePeakedModel(dir, CONFIG, 7);
     model = (await openModelFolder(dir, { threads: 1 })).model;
   });
 

@@ -5,6 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { GPTConfig } from '../../extension/engine/gpt/config';
+import { randomWeights } from '../../extension/engine/gpt/randomWeights';
+import type { TensorMap } from '../../extension/engine/gpt/tensor';
+import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { bytesToVocabString } from '../../extension/engine/tokenizer/byteLevel';
 
 export const END_OF_TEXT_ID = 256;
@@ -39,4 +43,15 @@ export function makeTempDir(prefix: string): string {
 
 export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Writes a random GPT-2 with the byte-level tokenizer to `dir`, its token embeddings 20 times
+ * GPT-2's init so that next-token distributions have clear winners; returns its weights.
+ */
+export function writePeakedModel(dir: string, config: GPTConfig, seed: number): TensorMap {
+  const weights = randomWeights(config, seed);
+  for (const value of weights.values()) if (value.dims.length === 2 && value.dims[0] === config.vocab_size) value.data.forEach((v, i, a) => (a[i] = v * 20));
+  writeModelFolder(dir, { config, weights, tokenizerJson: byteLevelTokenizerJson() });
+  return weights;
 }

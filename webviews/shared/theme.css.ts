@@ -41,3 +41,18 @@ export const baseStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** A panel's outer layout: its padding, and the header row of controls that wraps on narrow panels. */
+export const panelLayoutStyles = css`
+  :host {
+    display: block;
+    padding: 8px 12px 24px;
+  }
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    margin-bottom: 6px;
+  }
+`;

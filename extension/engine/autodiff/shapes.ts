@@ -83,7 +83,6 @@ export function inferShapes(g: GraphBuilder): ShapeTable {
 
   for (const node of g.nodes) {
     const inputs = node.inputs.map((n) => (n === '' ? undefined : infos.get(n)));
-    const x = inputs[0];
     const set = (k: number, dtype: DType, dims: readonly number[]) => {
       if (node.outputs[k]) infos.set(node.outputs[k], { dtype, dims: [...dims] });
     };
@@ -155,7 +154,7 @@ export function inferShapes(g: GraphBuilder): ShapeTable {
     } else if (op === 'Slice') {
       const d = need(0).dims;
       const ranges = sliceRanges(node, d, (n) => requireInts(node, n));
-      set(0, need(0).dtype, d.map((v, i) => ranges[i].length));
+      set(0, need(0).dtype, ranges.map((r) => r.length));
       const v = ints(node.inputs[0]);
       if (v && d.length === 1) values.set(node.outputs[0], ranges[0].indices.map((i) => v[i]));
     } else if (op === 'Gather') {

@@ -1,6 +1,6 @@
 // A sentence-embedding model in the Hugging Face ONNX layout (an Optimum or transformers.js export
-// of all-MiniLM-L6-v2, bge-small, e5-small...): tokenizer.json, and onnx/model.onnx or
-// model.onnx with inputs input_ids, attention_mask (and token_type_ids for BERT) and the output
+// of all-MiniLM-L6-v2, bge-small, e5-small...): tokenizer.json, and onnx/model.onnx (or a
+// quantized variant, or the same at the folder's top) with inputs input_ids, attention_mask (and token_type_ids for BERT) and the output
 // last_hidden_state [1, T, width]. The sentence vector is the mean over the tokens the attention
 // mask keeps, L2-normalized: the pooling sentence-transformers configures for these models.
 
@@ -14,11 +14,20 @@ import { meanPool, type Embedder } from './embedder';
 const DEFAULT_MAX_TOKENS = 512;
 const OUTPUT_NAMES = ['last_hidden_state', 'token_embeddings'];
 
+/**
+ * The graphs such an export may hold, the first found is used: full precision, then the
+ * quantized variants transformers.js names (8-bit, then 4-bit weights). Half precision is left out:
+ * its float16 output would need converting.
+ */
+export const SENTENCE_GRAPH_NAMES = ['model.onnx', 'model_quantized.onnx', 'model_int8.onnx', 'model_uint8.onnx', 'model_q4.onnx'];
+
 export function findSentenceModelGraph(dir: string): string {
-  for (const relative of [path.join('onnx', 'model.onnx'), 'model.onnx']) {
-    if (fs.existsSync(path.join(dir, relative))) return relative;
+  for (const name of SENTENCE_GRAPH_NAMES) {
+    for (const relative of [path.join('onnx', name), name]) {
+      if (fs.existsSync(path.join(dir, relative))) return relative;
+    }
   }
-  throw new Error(`${dir}: no onnx/model.onnx or model.onnx, so it is not a sentence-embedding model folder`);
+  throw new Error(`${dir}: none of ${SENTENCE_GRAPH_NAMES.map((n) => `onnx/${n}`).join(', ')} (or the same at the top), so it is not a sentence-embedding model folder`);
 }
 
 export async function openSentenceEmbedder(dir: string, settings: SessionSettings = {}): Promise<Embedder> {

@@ -1,17 +1,6 @@
 import { css } from 'lit';
 
 export const attentionAppStyles = css`
-  :host {
-    display: block;
-    padding: 8px 12px 24px;
-  }
-  header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 8px;
-    margin-bottom: 6px;
-  }
   .source {
     margin-left: auto;
   }

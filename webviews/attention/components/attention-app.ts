@@ -5,7 +5,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { loadState, onMessage, saveState, send } from '../../shared/ipc';
-import { baseStyles } from '../../shared/theme.css';
+import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import { colourRamp, type Palette } from '../draw/palette';
 import {
   ATTENTION_TABS,
@@ -47,7 +47,7 @@ const EXPORT_ELEMENTS: Record<ExportView, string> = {
 
 @customElement('attention-app')
 export class AttentionApp extends LitElement {
-  static override styles = [baseStyles, attentionAppStyles];
+  static override styles = [baseStyles, panelLayoutStyles, attentionAppStyles];
 
   @state() private facts: ModelFacts | undefined;
   @state() private inspection: InspectionView | undefined;
@@ -185,7 +185,7 @@ export class AttentionApp extends LitElement {
         <vscode-tab-header slot="header" data-tab="lens">${t('tabLens')}</vscode-tab-header>
         <vscode-tab-panel>${this.renderLens(view)}</vscode-tab-panel>
         <vscode-tab-header slot="header" data-tab="norms">${t('tabNorms')}</vscode-tab-header>
-        <vscode-tab-panel>${this.renderNorms(view, labels)}</vscode-tab-panel>
+        <vscode-tab-panel>${this.renderNorms(labels)}</vscode-tab-panel>
         <vscode-tab-header slot="header" data-tab="model">${t('tabModel')}</vscode-tab-header>
         <vscode-tab-panel><model-facts .facts=${this.facts}></model-facts></vscode-tab-panel>
       </vscode-tabs>
@@ -259,7 +259,7 @@ export class AttentionApp extends LitElement {
     `;
   }
 
-  private renderNorms(view: InspectionView, labels: readonly string[]) {
+  private renderNorms(labels: readonly string[]) {
     if (this.unavailable.norms) return html`<div class="notice">${this.unavailable.norms}</div>`;
     if (!this.norms) return html`<p class="muted">${t('working')}</p>`;
     return html`

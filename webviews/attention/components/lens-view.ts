@@ -78,7 +78,7 @@ export class LensView extends LitElement implements Exportable {
       </thead>
       <tbody>
         ${this.tokens.map(
-          (token, i) => html`<tr class=${i === this.query ? 'chosen' : ''}>
+          (_token, i) => html`<tr class=${i === this.query ? 'chosen' : ''}>
             <th scope="row" @click=${() => this.dispatchEvent(queryChange(i))}>${content.labels[i]}</th>
             ${streams.map((l) => {
               const cell = lensCell(content, l, i);

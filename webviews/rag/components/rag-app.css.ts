@@ -1,10 +1,6 @@
 import { css } from 'lit';
 
 export const ragAppStyles = css`
-  :host {
-    display: block;
-    padding: 8px 12px 24px;
-  }
   section {
     margin: 10px 0;
   }

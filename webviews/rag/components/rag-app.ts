@@ -4,7 +4,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { loadState, onMessage, saveState, send } from '../../shared/ipc';
-import { baseStyles } from '../../shared/theme.css';
+import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import {
   OVERFLOW_POLICIES,
   type AnswerView,
@@ -25,7 +25,7 @@ const request = (message: RagRequest) => send(message);
 
 @customElement('rag-app')
 export class RagApp extends LitElement {
-  static override styles = [baseStyles, ragAppStyles];
+  static override styles = [baseStyles, panelLayoutStyles, ragAppStyles];
 
   @state() private view: RagStateView | undefined;
   @state() private question = '';

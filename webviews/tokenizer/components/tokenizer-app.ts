@@ -5,7 +5,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { loadState, onMessage, saveState, send } from '../../shared/ipc';
 import { t } from '../strings';
-import { baseStyles } from '../../shared/theme.css';
+import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import {
   TOKENIZER_TABS,
   type BpeTrace,
@@ -43,7 +43,7 @@ const request = (message: TokenizerRequest) => send(message);
 
 @customElement('tokenizer-app')
 export class TokenizerApp extends LitElement {
-  static override styles = [baseStyles, tokenizerAppStyles];
+  static override styles = [baseStyles, panelLayoutStyles, tokenizerAppStyles];
 
   @state() private options: readonly TokenizerOption[] = [];
   @state() private active = '';
