@@ -15,7 +15,7 @@ const MAX_BYTES = 30 * 1024 * 1024;
 
 /** Every packaged path must start with one of these. */
 const mayShip = [
-  'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md',
+  'package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md',
   'dist/', 'walkthroughs/', 'snippets/', 'models/', 'l10n/', 'media/',
   'node_modules/onnxruntime-node/', 'node_modules/onnxruntime-common/',
 ];

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discussionsUrl } from '../../extension/walkthrough/discussions';
 import { SAMPLES_FOLDER_PATH, SAMPLE_STORY_PATH, passageRange, tryItSteps } from '../../extension/walkthrough/tryItSteps';
+import { localizedManifest, nlsKeys, rawManifest, readNls } from './manifest';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,7 +26,7 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+const manifest = localizedManifest<Manifest>();
 const registered = new Set(manifest.contributes.commands.map((c) => c.command));
 const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
 
@@ -180,6 +181,16 @@ describe('walkthrough commands', () => {
     assert.equal(discussionsUrl('git+https://github.com/a/b.git'), 'https://github.com/a/b/discussions');
     assert.equal(discussionsUrl('https://github.com/a/b/'), 'https://github.com/a/b/discussions');
     assert.throws(() => discussionsUrl('https://gitlab.com/a/b'), /is not an https:\/\/github.com\/OWNER\/REPO address/);
+  });
+});
+
+describe('package.json strings', () => {
+  it('are all in package.nls.json, which holds no key package.json does not use', () => {
+    const used = new Set(nlsKeys(rawManifest()));
+    const nls = readNls();
+    assert.ok(used.size > 40, 'titles, descriptions and settings are localizable');
+    assert.deepEqual([...used].filter((key) => !(key in nls)), [], 'keys without an English string');
+    assert.deepEqual(Object.keys(nls).filter((key) => !used.has(key)), [], 'strings no key uses');
   });
 });
 

@@ -4,14 +4,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { localizedManifest } from './manifest';
 
 const root = path.resolve(__dirname, '..', '..');
 const pagesDir = path.join(root, 'walkthroughs');
 const pageFiles = fs.readdirSync(pagesDir).filter((f) => /^step\d-.*\.md$/.test(f)).sort();
 const pages = pageFiles.map((file) => ({ file, text: fs.readFileSync(path.join(pagesDir, file), 'utf8') }));
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-  contributes: { commands: { command: string }[] };
-};
+const manifest = localizedManifest<{ contributes: { commands: { command: string }[] } }>();
 const registered = new Set(manifest.contributes.commands.map((c) => c.command));
 
 const sections = ['## The intuition', '## The deep dive', '## Try it in the extension', '## Common misconceptions', '## References', '## Further reading'];
