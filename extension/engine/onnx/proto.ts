@@ -1,14 +1,9 @@
 // The ONNX protobuf schema (onnx.proto of ONNX 1.20) as @bufbuild/protobuf v2 descriptors, from the
 // npm package onnx-buf. Everything else in the engine reaches the schema through this file.
-//
-// onnx-buf ships ES modules only, while the engine compiles to CommonJS. Node 20.19+ and esbuild both
-// load an ES module through require(), but TypeScript's "Node16" module mode refuses a static import,
-// so the types come from a type-only import and the value from require(). The descriptors are plain
-// data, so they work with the CommonJS build of @bufbuild/protobuf that the engine imports.
+// onnx-buf ships ES modules only; esbuild bundles it, and Node 20.19+ loads it through require()
+// where the engine runs unbundled (tests, tsx). The descriptors are plain data.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import type * as OnnxSchema from 'onnx-buf' with { 'resolution-mode': 'import' };
-
-const onnx: typeof OnnxSchema = require('onnx-buf');
+import * as onnx from 'onnx-buf';
 
 export type {
   AttributeProto,
@@ -17,7 +12,7 @@ export type {
   NodeProto,
   TensorProto,
   ValueInfoProto,
-} from 'onnx-buf' with { 'resolution-mode': 'import' };
+} from 'onnx-buf';
 
 export const {
   AttributeProtoSchema,
@@ -37,7 +32,7 @@ export const {
   ValueInfoProtoSchema,
 } = onnx;
 
-export type DataType = OnnxSchema.TensorProto_DataType;
-export type AttributeType = OnnxSchema.AttributeProto_AttributeType;
+export type DataType = onnx.TensorProto_DataType;
+export type AttributeType = onnx.AttributeProto_AttributeType;
 
 export { create, fromBinary, toBinary };
