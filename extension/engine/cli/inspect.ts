@@ -1,19 +1,17 @@
 // `inspect <model folder | file.onnx> [--text "..." | --ids 1,2,3]`: what a model is made of and,
 // given some tokens, where its attention goes and what each layer would predict (logit lens).
-// Our GPT-2 folders run the inspection graph rebuilt from model.safetensors; any other decode graph
-// runs with its Softmax outputs added as graph outputs.
+// It runs the same inspection runner as the panels (runtime/inspection.ts): our GPT-2 folders the
+// inspection graph rebuilt from model.safetensors, any other decode graph with its Softmax outputs
+// added as graph outputs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GPTConfig } from '../gpt/config';
-import { buildInspectionModel } from '../gpt/inspectionModel';
 import { forwardFlopsPerToken, kvCacheBytes, parameterCount } from '../gpt/sizes';
 import { readModelFolder, type ModelFolder } from '../modelFolder/readModelFolder';
-import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { argmax } from '../generate/probabilities';
 import { exposeAttentionProbabilities, OnnxModel, type GraphValue } from '../onnx';
-import { DataLocation } from '../onnx/proto';
 import { summarizeGraph } from '../onnx/summary';
-import { readDecodeSignature } from '../runtime/decodeSignature';
-import { loadOrt, openSession, type OrtTensor } from '../runtime/ort';
+import { openGraphInspector, openInspector, type AttentionMap, type Inspector } from '../runtime/inspection';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import type { CliCommand } from './main';
 
@@ -76,74 +74,37 @@ async function readTokens(options: Options, folder: ModelFolder | undefined): Pr
   return { ids, label: (id) => JSON.stringify(tokenizer.decode([id])) };
 }
 
-/** For the last token: each head's most attended token and its probability. probs is [1, H, T, S] with S = T. */
-function printAttention(layer: string, probs: OrtTensor, ids: number[], label: (id: number) => string): void {
-  const [, heads, T, S] = probs.dims;
-  const data = probs.data as Float32Array;
+/** For the last token: each head's most attended token and its probability (data is [heads, T, T]). */
+function printAttention(layer: string, map: AttentionMap, ids: number[], label: (id: number) => string): void {
+  const T = ids.length;
   const parts: string[] = [];
-  for (let h = 0; h < heads; h++) {
-    const row = data.subarray((h * T + T - 1) * S, (h * T + T) * S);
-    let best = 0;
-    for (let s = 1; s < S; s++) if (row[s] > row[best]) best = s;
-    parts.push(`h${h} ${label(ids[best])} ${row[best].toFixed(2)}`);
+  for (let h = 0; h < map.heads; h++) {
+    const row = map.data.subarray((h * T + T - 1) * T, (h * T + T) * T);
+    parts.push(`h${h} ${label(ids[argmax(row)])} ${row[argmax(row)].toFixed(2)}`);
   }
   line(layer, parts.join('  '));
 }
 
-function argmaxLast(logits: OrtTensor): number {
-  const V = logits.dims[logits.dims.length - 1];
-  const data = logits.data as Float32Array;
-  const last = data.subarray(data.length - V);
-  let best = 0;
-  for (let v = 1; v < V; v++) if (last[v] > last[best]) best = v;
-  return best;
-}
+/** The last row of a [T, vocab] table: what comes after the last token. */
+const lastRow = (table: Float32Array, vocab: number) => table.subarray(table.length - vocab);
 
-async function runGPT2(folder: ModelFolder, config: GPTConfig, ids: number[], label: (id: number) => string): Promise<void> {
-  if (ids.length > config.n_positions) throw new Error(`${ids.length} tokens; the model's context is ${config.n_positions}`);
-  const outOfRange = ids.find((id) => id >= config.vocab_size);
-  if (outOfRange !== undefined) throw new Error(`token id ${outOfRange} is outside the vocabulary of ${config.vocab_size}`);
-  const weights = readGPT2Weights(folder.safetensorsFile as string, config);
-  const session = await openSession(buildInspectionModel(config, weights, { logitLens: true }), 'inspection graph');
-  const { Tensor } = loadOrt();
-  const out = await session.run({ input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) });
-  await session.release();
+/** Runs the inspection runner the panels use: attention per layer and, for our GPT-2, the logit lens. */
+async function runInspector(inspector: Inspector, ids: number[], label: (id: number) => string): Promise<void> {
+  const outOfRange = ids.find((id) => id >= inspector.vocabSize);
+  if (outOfRange !== undefined) throw new Error(`token id ${outOfRange} is outside the vocabulary of ${inspector.vocabSize}`);
+  const result = await inspector.run(ids);
   console.log(`\nattention of the last token ${label(ids[ids.length - 1])}: each head's most attended token`);
-  for (let i = 0; i < config.n_layer; i++) printAttention(`layer ${i}`, out[`attentions.${i}`], ids, label);
-  console.log('\nlogit lens: the next token each residual stream predicts, after the embeddings and each block');
-  for (let j = 0; j <= config.n_layer; j++) {
-    const next = argmaxLast(out[`logit_lens.${j}`]);
-    line(j === 0 ? 'embed' : `block ${j - 1}`, `${label(next)} (id ${next})`);
+  if (inspector.attentionUnavailable) line('', inspector.attentionUnavailable);
+  result.attentions.forEach((map, i) => printAttention(result.logitLens.length ? `layer ${i}` : `softmax ${i}`, map, ids, label));
+  if (result.logitLens.length) {
+    console.log('\nlogit lens: the next token each residual stream predicts, after the embeddings and each block');
+    result.logitLens.forEach((lens, j) => {
+      const next = argmax(lastRow(lens, inspector.vocabSize));
+      line(j === 0 ? 'embed' : `block ${j - 1}`, `${label(next)} (id ${next})`);
+    });
+  } else {
+    console.log(`\nnext token ${label(argmax(lastRow(result.logits, inspector.vocabSize)))}`);
   }
-}
-
-async function runDecodeGraph(model: OnnxModel, folder: ModelFolder | undefined, shownAs: string, ids: number[], label: (id: number) => string): Promise<void> {
-  const exposed = exposeAttentionProbabilities(model);
-  if (!exposed.found) return;
-  if (model.graph.initializer.some((t) => t.dataLocation === DataLocation.EXTERNAL)) {
-    console.log('\nThis graph keeps its weights in an external data file; the inspect command reads attention only from self-contained graphs.');
-    return;
-  }
-  const session = await openSession(exposed.model.toBytes(), shownAs);
-  const signature = readDecodeSignature(session, folder?.config, shownAs);
-  const { Tensor } = loadOrt();
-  const idTensor = (values: number[], type: 'int64' | 'int32') =>
-    type === 'int64' ? new Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length]) : new Tensor('int32', Int32Array.from(values), [1, values.length]);
-  const feeds: Record<string, OrtTensor> = { input_ids: idTensor(ids, signature.idType) };
-  if (signature.attentionMask) feeds.attention_mask = idTensor(ids.map(() => 1), signature.attentionMask);
-  if (signature.positionIds) feeds.position_ids = idTensor(ids.map((_, t) => t), signature.positionIds);
-  for (const slot of signature.past) {
-    feeds[slot.input] = slot.type === 'float16' ? new Tensor('float16', new Uint16Array(0), [...slot.emptyDims]) : new Tensor('float32', new Float32Array(0), [...slot.emptyDims]);
-  }
-  const out = await session.run(feeds);
-  await session.release();
-  console.log(`\nattention of the last token ${label(ids[ids.length - 1])}: each head's most attended token, per Softmax in graph order`);
-  exposed.outputs.forEach((name, i) => {
-    const probs = out[name];
-    if (probs.dims.length === 4 && probs.type === 'float32') printAttention(`softmax ${i}`, probs, ids, label);
-    else line(`softmax ${i}`, `${name}: ${probs.type} [${probs.dims.join(', ')}], not an attention map`);
-  });
-  console.log(`\nnext token ${label(argmaxLast(out.logits))}`);
 }
 
 async function inspect(options: Options): Promise<void> {
@@ -167,8 +128,13 @@ async function inspect(options: Options): Promise<void> {
   const tokens = await readTokens(options, folder);
   if (!tokens) return;
   line('tokens', tokens.ids.map((id) => (options.text === undefined ? `${id}` : `${tokens.label(id)} ${id}`)).join(', '));
-  if (config && folder) await runGPT2(folder, config, tokens.ids, tokens.label);
-  else if (graph) await runDecodeGraph(graph, folder, shownAs, tokens.ids, tokens.label);
+  // A bare graph file has no config.json: its context is taken to be the tokens given.
+  const inspector = folder ? await openInspector(folder, { logitLens: true }) : await openGraphInspector(options.target, shownAs, tokens.ids.length, undefined);
+  try {
+    await runInspector(inspector, tokens.ids, tokens.label);
+  } finally {
+    await inspector.release();
+  }
 }
 
 export const inspectCommand: CliCommand = {

@@ -10,6 +10,7 @@ import type { GPTConfig } from '../gpt/config';
 import type { TensorMap } from '../gpt/tensor';
 import { ModelFolderError } from '../modelFolder/folderError';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import type { CausalLMConfig } from '../modelFolder/causalLMConfig';
 import type { ModelFolder } from '../modelFolder/readModelFolder';
 import { exposeAttentionProbabilities, OnnxModel } from '../onnx';
 import { DataLocation } from '../onnx/proto';
@@ -57,7 +58,10 @@ export async function openInspector(folder: ModelFolder, options: InspectorOptio
     const { gpt } = folder.gpt2;
     return openGPT2Inspector(gpt, readGPT2Weights(folder.safetensorsFile, gpt), options);
   }
-  return openForeignInspector(folder, options);
+  const contextLength = folder.config.contextLength;
+  if (contextLength === undefined) throw new ModelFolderError('config.json', 'has no max_position_embeddings or n_positions: the context length is unknown');
+  const relative = folder.onnxFiles[0];
+  return openGraphInspector(path.join(folder.dir, relative), relative, contextLength, folder.config, options);
 }
 
 /** Our GPT-2 from weights in memory (a folder's, or a model being trained). */
@@ -86,11 +90,11 @@ export async function openGPT2Inspector(config: GPTConfig, weights: TensorMap, o
   };
 }
 
-async function openForeignInspector(folder: ModelFolder, settings: SessionSettings): Promise<Inspector> {
-  const relative = folder.onnxFiles[0];
-  const contextLength = folder.config.contextLength;
-  if (contextLength === undefined) throw new ModelFolderError('config.json', 'has no max_position_embeddings or n_positions: the context length is unknown');
-  const file = path.join(folder.dir, relative);
+/**
+ * Any decode graph in the Optimum layout, shown as `relative` in messages; `config` (a folder's
+ * config.json) settles what the graph's inputs leave open, such as head counts.
+ */
+export async function openGraphInspector(file: string, relative: string, contextLength: number, config: CausalLMConfig | undefined, settings: SessionSettings = {}): Promise<Inspector> {
   const original = await OnnxModel.load(file);
   let attentionUnavailable: string | undefined;
   let softmaxOutputs: readonly string[] = [];
@@ -109,7 +113,7 @@ async function openForeignInspector(folder: ModelFolder, settings: SessionSettin
       session = await openSession(file, relative, settings);
     }
   }
-  const signature = readDecodeSignature(session, folder.config, relative);
+  const signature = readDecodeSignature(session, config, relative);
   const feeder = new DecodeFeeder(signature, contextLength);
   return {
     vocabSize: signature.vocabSize,
