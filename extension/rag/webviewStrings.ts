@@ -18,6 +18,7 @@ export function ragWebviewStrings(): RagStrings {
     policy: l10n.t('When it overflows'),
     policyDropSources: l10n.t('drop the lowest-ranked sources'),
     policyTruncateStart: l10n.t('cut from the start (sliding window)'),
+    policyTruncateEnd: l10n.t('cut from the end (plain truncation: the question goes first)'),
     answerTokens: l10n.t('Answer room (tokens)'),
     retrieve: l10n.t('Retrieve'),
     retrieveAndAnswer: l10n.t('Retrieve and answer'),

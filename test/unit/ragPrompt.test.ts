@@ -48,6 +48,16 @@ describe('RAG prompt and context window', () => {
     assert.equal(all.free, 0);
   });
 
+  it('truncate-end keeps only the first tokens: the question is cut first, then the last source', () => {
+    // Room 100 - 20 = 80: 49 tokens go from the end: the whole question (22) and 27 of source [2].
+    const budget = contextBudget(bytes, segments, 100, 20, 'truncate-end');
+    assert.deepEqual(budget.segments.map((s) => s.kept), [17, 45, 18, 0]);
+    assert.equal(budget.segments[2].cutText, segments[2].text.slice(18));
+    assert.equal(budget.segments[3].cutText, segments[3].text);
+    assert.deepEqual(budget.keptIds, [...Buffer.from(segments.map((s) => s.text).join('').slice(0, 80))]);
+    assert.equal(budget.free, 0);
+  });
+
   it('truncate-start keeps only the last tokens, like a sliding window', () => {
     const budget = contextBudget(bytes, segments, 100, 20, 'truncate-start');
     // 49 tokens go from the front: the whole instruction (17) and 32 of source [1].

@@ -4,8 +4,8 @@ import { isMessageOf, isObject, type Message } from '../shared/protocol';
 
 export const RAG_VIEW_TYPE = 'llmPipeline.rag';
 
-export type OverflowPolicyName = 'drop-sources' | 'truncate-start';
-export const OVERFLOW_POLICIES: readonly OverflowPolicyName[] = ['drop-sources', 'truncate-start'];
+export type OverflowPolicyName = 'drop-sources' | 'truncate-start' | 'truncate-end';
+export const OVERFLOW_POLICIES: readonly OverflowPolicyName[] = ['drop-sources', 'truncate-start', 'truncate-end'];
 
 export interface FolderView {
   readonly root: string;

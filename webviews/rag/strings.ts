@@ -17,6 +17,7 @@ export type RagStringKey =
   | 'policy'
   | 'policyDropSources'
   | 'policyTruncateStart'
+  | 'policyTruncateEnd'
   | 'answerTokens'
   | 'retrieve'
   | 'retrieveAndAnswer'

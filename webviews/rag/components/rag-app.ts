@@ -20,7 +20,11 @@ import { t, type RagStringKey } from '../strings';
 import type { OpenChunkEvent } from './ranking-list';
 import { ragAppStyles } from './rag-app.css';
 
-const POLICY_LABEL: Record<OverflowPolicyName, RagStringKey> = { 'drop-sources': 'policyDropSources', 'truncate-start': 'policyTruncateStart' };
+const POLICY_LABEL: Record<OverflowPolicyName, RagStringKey> = {
+  'drop-sources': 'policyDropSources',
+  'truncate-start': 'policyTruncateStart',
+  'truncate-end': 'policyTruncateEnd',
+};
 const request = (message: RagRequest) => send(message);
 
 @customElement('rag-app')
