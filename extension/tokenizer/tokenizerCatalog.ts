@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_TOKENIZERS, isBuiltinTokenizerName, loadBuiltinTokenizer } from '../engine/tokenizer/builtins';
+import { convertInWorkerThread } from '../engine/tokenizer/builtinWorkerHost';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
 import { foldersHolding } from '../model/bundledModel';
@@ -122,7 +123,10 @@ export class TokenizerCatalog implements vscode.Disposable {
   private async loadNow(id: string): Promise<HfTextTokenizer> {
     const [kind, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
     if (kind === 'builtin' && isBuiltinTokenizerName(rest)) {
-      return loadBuiltinTokenizer(rest, { cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'tokenizers').fsPath });
+      return loadBuiltinTokenizer(rest, {
+        convert: convertInWorkerThread(this.context.asAbsolutePath('dist/tokenizerWorker.js')),
+        cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'tokenizers').fsPath,
+      });
     }
     if (kind === 'model') return loadTokenizerFile(path.join(this.modelsDir(), rest, 'tokenizer.json'));
     if (kind === 'file') return loadTokenizerFile(rest);

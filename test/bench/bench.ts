@@ -2,6 +2,7 @@
 // Benchmarks print; they never assert a timing.
 
 import * as os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface Bench {
   /** Short name, matched by `npm run bench -- <filter>`. */
@@ -20,6 +21,23 @@ export async function timeRepeats(fn: () => Promise<unknown>, repeats: number, w
     times.push(performance.now() - start);
   }
   return times;
+}
+
+/** Runs `job` and returns the longest stall of this thread's event loop meanwhile, in ms. */
+export async function longestStall<T>(job: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 30));
+  delay.enable();
+  try {
+    // A stall is recorded when the sampling timer fires late: let it start before the job, and
+    // fire once after it, so that a job that ends in one long synchronous stretch is counted.
+    await turn();
+    const result = await job();
+    await turn();
+    return { result, stallMs: delay.max / 1e6 };
+  } finally {
+    delay.disable();
+  }
 }
 
 export function median(values: readonly number[]): number {

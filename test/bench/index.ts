@@ -10,6 +10,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./attentionPanel.bench') as typeof import('./attentionPanel.bench')).bench,
   () => (require('./train.bench') as typeof import('./train.bench')).bench,
   () => (require('./rag.bench') as typeof import('./rag.bench')).bench,
+  () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {

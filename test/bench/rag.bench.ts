@@ -12,7 +12,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chunkText } from '../../extension/engine/rag/chunker';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildIndex, newIndex, type IndexerParts } from '../../extension/engine/rag/indexer';
 import { loadIndex, saveIndex } from '../../extension/engine/rag/indexStore';
 import { IndexWorkerHost } from '../../extension/engine/rag/indexWorkerHost';
@@ -27,23 +26,12 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { embeddingModelDir, hasEmbeddingModel } from '../harness/embeddingModel';
 import { tsxWorkerScript } from '../unit/workerShim';
-import { median, report, timeRepeats, type Bench } from './bench';
+import { longestStall, median, report, timeRepeats, type Bench } from './bench';
 
 const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus', 'tinystories', 'valid.txt');
 const FILES = 1200;
 const QUERY_CHUNKS = 10_000;
 const QUESTIONS = ['Why was the little dog sad?', 'What did Lily find in the park?', 'Who helped Tom fix the red car?', 'Where did the bird build its nest?'];
-
-/** Runs `job` and returns the longest stall of this thread's event loop meanwhile, in ms. */
-async function longestStall<T>(job: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
-  try {
-    return { result: await job(), stallMs: delay.max / 1e6 };
-  } finally {
-    delay.disable();
-  }
-}
 
 function stories(): string[] {
   return fs

@@ -15,6 +15,7 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import type { ExtensionTestApi } from '../../extension/extension';
 import type { Message } from '../../webviews/shared/protocol';
 import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
+import { CONVERT_HERE } from '../../extension/engine/tokenizer/builtinConversion';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const SAMPLE = 'Hello world, tokenizers split text into pieces.\n\tTabs, naïve café and 🎉 too: 12345 tokens!';
@@ -102,7 +103,7 @@ suite('Tokenizer panel (Step 1)', () => {
 
     const model = bundledModel();
     assert.equal(result.tokenizer, model ? `model:${path.basename(model)}` : 'builtin:r50k_base');
-    const engine = model ? await loadTokenizerFile(model) : await loadBuiltinTokenizer('r50k_base');
+    const engine = model ? await loadTokenizerFile(model) : await loadBuiltinTokenizer('r50k_base', CONVERT_HERE);
     assert.deepEqual(result.chips.map((c) => c.id), engine.encodeIds(SAMPLE));
   });
 

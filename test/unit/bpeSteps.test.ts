@@ -5,6 +5,7 @@ import { preTokenize, traceBpe, traceBpePieces, type BpeTrace } from '../../exte
 import { loadBuiltinTokenizer, type BuiltinTokenizerName } from '../../extension/engine/tokenizer/builtins';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { randomMixedText, randomUnicodeText, seededRandom } from '../../extension/engine/tokenizer/randomText';
+import { CONVERT_HERE } from '../../extension/engine/tokenizer/builtinConversion';
 
 const TEXTS = [
   'Tokenization is the first step.',
@@ -59,7 +60,7 @@ for (const name of ['r50k_base', 'cl100k_base', 'o200k_base'] as BuiltinTokenize
     this.timeout(120_000);
     let tokenizer: HfTextTokenizer;
     before(async () => {
-      tokenizer = await loadBuiltinTokenizer(name);
+      tokenizer = await loadBuiltinTokenizer(name, CONVERT_HERE);
     });
 
     it('start from the bytes of the piece and end at the tokenizer\'s own encoding', () => {

@@ -5,6 +5,7 @@ import { builtinTokenizerJson, loadBuiltinTokenizer } from '../../extension/engi
 import { CHATML_TEMPLATE, PLAIN_TEXT_TEMPLATE } from '../../extension/engine/tokenizer/chatTemplateExamples';
 import { chatTemplateOf, renderChat, type ChatProblemKind, type ChatRendering } from '../../extension/engine/tokenizer/chatTemplate';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
+import { CONVERT_HERE } from '../../extension/engine/tokenizer/builtinConversion';
 
 const special = (id: number, content: string) => ({ id, content, special: true, normalized: false, lstrip: false, rstrip: false, single_word: false });
 
@@ -26,7 +27,7 @@ describe('chat templates', function () {
   let gpt2: HfTextTokenizer;
 
   before(async () => {
-    const base = await builtinTokenizerJson('r50k_base');
+    const base = await builtinTokenizerJson('r50k_base', CONVERT_HERE);
     chatml = new HfTextTokenizer('gpt2-chatml', { ...base, added_tokens: [special(50256, '<|endoftext|>'), special(50257, '<|im_start|>'), special(50258, '<|im_end|>')] }, { eos_token: '<|im_end|>', clean_up_tokenization_spaces: false });
     addsBos = new HfTextTokenizer(
       'gpt2-bos',
@@ -42,7 +43,7 @@ describe('chat templates', function () {
       },
       { bos_token: '<s>', eos_token: '<|endoftext|>' },
     );
-    gpt2 = await loadBuiltinTokenizer('r50k_base');
+    gpt2 = await loadBuiltinTokenizer('r50k_base', CONVERT_HERE);
   });
 
   it('renders ChatML and finds its special tokens with their ids and places', () => {

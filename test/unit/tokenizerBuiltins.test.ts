@@ -13,6 +13,7 @@ import { builtinCachePath, builtinTokenizerJson, loadBuiltinTokenizer, type Buil
 import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { randomMixedText, randomUnicodeText, randomWhitespaceRun, seededRandom } from '../../extension/engine/tokenizer/randomText';
 import type { TokenSpan } from '../../extension/engine/tokenizer/types';
+import { CONVERT_HERE } from '../../extension/engine/tokenizer/builtinConversion';
 
 const RANKS = { r50k_base: r50k, cl100k_base: cl100k, o200k_base: o200k } as const;
 
@@ -76,7 +77,7 @@ for (const name of Object.keys(RANKS) as BuiltinTokenizerName[]) {
     const tiktoken = new Tiktoken(RANKS[name]);
 
     before(async () => {
-      tokenizer = await loadBuiltinTokenizer(name);
+      tokenizer = await loadBuiltinTokenizer(name, CONVERT_HERE);
     });
 
     it('gives the same token ids as js-tiktoken on code, emoji, CJK, mixed scripts, numbers and whitespace runs', () => {
@@ -142,7 +143,7 @@ describe('built-in tokenizers and Unicode White_Space', () => {
       const whiteSpace = { ...ranks, pat_str: ranks.pat_str.replaceAll('\\s', '\\p{White_Space}').replaceAll('\\S', '\\P{White_Space}') };
       const reference = new Tiktoken(whiteSpace);
       const plainJs = new Tiktoken(ranks);
-      const tokenizer = await loadBuiltinTokenizer(name);
+      const tokenizer = await loadBuiltinTokenizer(name, CONVERT_HERE);
       const texts = ['\ufeff \ufeff.a', '\n\n\ufeffa', '1a \ufeffa', '. \ufeff.', '\u0085 \u0085a', '\ufeff\ufeff.\n', 'a\u0085b'];
       for (const text of texts) assert.deepEqual(tokenizer.encodeIds(text), reference.encode(text, 'all'), `${name} ${JSON.stringify(text)}`);
       const differing = texts.filter((text) => JSON.stringify(plainJs.encode(text, 'all')) !== JSON.stringify(reference.encode(text, 'all')));
@@ -158,10 +159,10 @@ describe('built-in tokenizer cache', function () {
 
   it('writes the converted tokenizer.json and reads it back unchanged', async () => {
     const file = builtinCachePath(cacheDir, 'r50k_base');
-    const converted = await builtinTokenizerJson('r50k_base', { cacheDir });
+    const converted = await builtinTokenizerJson('r50k_base', { ...CONVERT_HERE, cacheDir });
     assert.ok(fs.existsSync(file));
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), converted);
-    assert.deepEqual(await builtinTokenizerJson('r50k_base', { cacheDir }), converted);
+    assert.deepEqual(await builtinTokenizerJson('r50k_base', { ...CONVERT_HERE, cacheDir }), converted);
     assert.deepEqual(fs.readdirSync(cacheDir), [path.basename(file)], 'no temporary files are left behind');
   });
 
@@ -170,13 +171,13 @@ describe('built-in tokenizer cache', function () {
     const marked = JSON.parse(fs.readFileSync(file, 'utf8'));
     marked.version = 'from-cache';
     fs.writeFileSync(file, JSON.stringify(marked));
-    assert.equal((await builtinTokenizerJson('r50k_base', { cacheDir })).version, 'from-cache');
+    assert.equal((await builtinTokenizerJson('r50k_base', { ...CONVERT_HERE, cacheDir })).version, 'from-cache');
   });
 
   it('replaces a damaged cache file', async () => {
     const file = builtinCachePath(cacheDir, 'r50k_base');
     fs.writeFileSync(file, '{"model": {"vocab": ');
-    const json = await builtinTokenizerJson('r50k_base', { cacheDir });
+    const json = await builtinTokenizerJson('r50k_base', { ...CONVERT_HERE, cacheDir });
     assert.equal(json.version, '1.0');
     assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), json);
   });

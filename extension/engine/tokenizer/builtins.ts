@@ -2,14 +2,16 @@
 // GPT-3.5/GPT-4 (cl100k_base) and GPT-4o (o200k_base). Their data are the rank files inside the
 // js-tiktoken npm package; tiktokenToHf.ts turns them into tokenizer.json so that they run through
 // the same @huggingface/tokenizers code as any model folder, and js-tiktoken stays an independent
-// check in the tests. The conversion takes a second or more for o200k_base, so the converted JSON
-// can be kept in a cache folder.
+// check in the tests. The conversion takes seconds (o200k_base the most), so the converted JSON is
+// kept in a cache folder, and the caller says where it runs: in this thread
+// (builtinConversion.ts, for the CLI and tests) or in a worker thread (builtinWorkerHost.ts, for
+// the extension, whose thread every other extension shares). The rank files stay out of the
+// extension's own bundle that way: only the worker's holds them.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../modelFolder/atomicWrite';
 import { HfTextTokenizer } from './hfTokenizer';
-import { tiktokenToTokenizerJson, type TiktokenRanks } from './tiktokenToHf';
 
 export type BuiltinTokenizerName = 'r50k_base' | 'cl100k_base' | 'o200k_base';
 
@@ -34,22 +36,14 @@ export function isBuiltinTokenizerName(name: string): name is BuiltinTokenizerNa
 /** Bump when the conversion changes, so that cached files from an older version are not reused. */
 const CONVERSION_VERSION = 1;
 
-/** The rank files are large (0.5 to 2.3 MB), so each is loaded only when asked for. */
-async function loadRanks(name: BuiltinTokenizerName): Promise<TiktokenRanks> {
-  switch (name) {
-    case 'r50k_base':
-      return (await import('js-tiktoken/ranks/r50k_base')).default;
-    case 'cl100k_base':
-      return (await import('js-tiktoken/ranks/cl100k_base')).default;
-    case 'o200k_base':
-      return (await import('js-tiktoken/ranks/o200k_base')).default;
-  }
-}
-
 /** tiktoken never tidies spaces around punctuation when decoding, and neither must we. */
 const BUILTIN_CONFIG = { clean_up_tokenization_spaces: false, bos_token: '<|endoftext|>', eos_token: '<|endoftext|>' };
 
+/** Converts a built-in tokenizer's rank file into the text of its tokenizer.json. */
+export type BuiltinConverter = (name: BuiltinTokenizerName) => Promise<string>;
+
 export interface BuiltinLoadOptions {
+  readonly convert: BuiltinConverter;
   /** A folder for the converted tokenizer.json files; created when missing. */
   readonly cacheDir?: string;
 }
@@ -60,7 +54,7 @@ export function builtinCachePath(cacheDir: string, name: BuiltinTokenizerName): 
 }
 
 /** The converted tokenizer.json, from the cache when it holds a readable copy, else converted now (and cached). */
-export async function builtinTokenizerJson(name: BuiltinTokenizerName, options: BuiltinLoadOptions = {}): Promise<Record<string, unknown>> {
+export async function builtinTokenizerJson(name: BuiltinTokenizerName, options: BuiltinLoadOptions): Promise<Record<string, unknown>> {
   const cached = options.cacheDir === undefined ? undefined : builtinCachePath(options.cacheDir, name);
   if (cached !== undefined && fs.existsSync(cached)) {
     try {
@@ -69,15 +63,15 @@ export async function builtinTokenizerJson(name: BuiltinTokenizerName, options: 
       // A damaged cache file is not the user's problem: convert again and replace it.
     }
   }
-  const json = tiktokenToTokenizerJson(await loadRanks(name));
-  if (cached !== undefined) writeFileAtomic(cached, JSON.stringify(json));
-  return json;
+  const text = await options.convert(name);
+  if (cached !== undefined) writeFileAtomic(cached, text);
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 const loaded = new Map<BuiltinTokenizerName, Promise<HfTextTokenizer>>();
 
 /** A built-in tokenizer, converted once per process (and once per cache folder across processes). */
-export function loadBuiltinTokenizer(name: BuiltinTokenizerName, options: BuiltinLoadOptions = {}): Promise<HfTextTokenizer> {
+export function loadBuiltinTokenizer(name: BuiltinTokenizerName, options: BuiltinLoadOptions): Promise<HfTextTokenizer> {
   let tokenizer = loaded.get(name);
   if (!tokenizer) {
     tokenizer = builtinTokenizerJson(name, options).then((json) => new HfTextTokenizer(name, json, BUILTIN_CONFIG));
