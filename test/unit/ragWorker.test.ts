@@ -3,6 +3,7 @@
 // alone, and a worker killed mid-job (as a native crash would) fails that job, not its host.
 
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
@@ -121,5 +122,43 @@ describe('RAG index worker (child process)', function () {
   it('a folder deleted before indexing is a FolderGoneError naming it', async () => {
     fs.rmSync(root, { recursive: true });
     await assert.rejects(host.build(root, path.join(temp, 'store-gone'), spec), (error: Error) => error.name === 'FolderGoneError' && error.message.includes(root));
+  });
+});
+
+describe('RAG index worker lifetime', function () {
+  this.timeout(60_000);
+
+  it('exits when its host process dies without stopping it', async () => {
+    const dir = makeTempDir('rag-worker-orphan');
+    try {
+      const worker = tsxWorkerScript(dir, 'ragWorker', 'extension/engine/rag/indexWorker.ts');
+      // A host that starts the worker (a request for a missing folder), prints its pid and exits
+      // without disposing of it, as an extension host that crashes would.
+      const host = path.join(dir, 'host.ts');
+      fs.writeFileSync(
+        host,
+        `import { IndexWorkerHost } from ${JSON.stringify(path.resolve(__dirname, '../../extension/engine/rag/indexWorkerHost'))};
+const host = new IndexWorkerHost(${JSON.stringify(worker)});
+const done = host.build('/nonexistent', ${JSON.stringify(path.join(dir, 'store'))}, { tokenizerDir: '/nonexistent', embedder: { kind: 'model', dir: '/nonexistent' }, settings: { walk: { include: ['**/*'], exclude: [] }, chunk: { size: 80, overlap: 8 }, maxFileBytes: 1000 } });
+console.log(host.pid);
+done.catch(() => process.exit(0));
+`,
+      );
+      const output = execFileSync(process.execPath, ['--import', 'tsx', host], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' });
+      const pid = Number(output.trim().split('\n').pop());
+      assert.ok(pid > 0, output);
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let waited = 0; alive() && waited < 20_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(alive(), false, `the worker ${pid} outlived its host`);
+    } finally {
+      removeTempDir(dir);
+    }
   });
 });

@@ -14,6 +14,8 @@ export function openWorkerChannel<Out>(script: string): WorkerChannel<Out> {
   const port = parentPort;
   if (port) return { send: (m) => port.postMessage(m), onMessage: (l) => port.on('message', l), close: () => port.close() };
   if (process.send) {
+    // The host closed the channel, or died without a word: nobody is left to report to.
+    process.once('disconnect', () => process.exit(0));
     return {
       send: (m) => process.send?.(m),
       onMessage: (l) => process.on('message', l),
