@@ -1,7 +1,8 @@
 // The folders attached for RAG in this workspace: each one's index (in memory once used, on disk
-// under the extension's global storage, one folder per root), a file watcher that re-indexes a
-// changed file alone, and attach/detach. Indexing is off in untrusted workspaces. The indexing
-// itself runs in the index worker's process; this thread loads the result and answers queries.
+// under the extension's global storage, one folder per root), a file watcher (and the editor's
+// saves) that re-index a changed file alone, and attach/detach. Indexing is off in untrusted
+// workspaces. The indexing itself runs in the index worker's process; this thread loads the
+// result and answers queries.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { applyFile, sameParts, type IndexReport } from '../engine/rag/indexer';
@@ -52,7 +53,11 @@ export class RagFolders implements vscode.Disposable {
     for (const root of context.workspaceState.get<string[]>(ATTACHED_KEY, []).reverse()) this.attached.set(root, { queue: Promise.resolve(), timers: new Map() });
     void this.noteAttached();
     if (vscode.workspace.isTrusted) this.watchAll();
-    this.disposables.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.watchAll()));
+    this.disposables.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.watchAll()),
+      // A save in the editor is seen at once, whatever the file watcher reports (or misses) later.
+      vscode.workspace.onDidSaveTextDocument((document) => this.saved(document.uri)),
+    );
   }
 
   /** Attached roots, most recently attached first. */
@@ -105,7 +110,8 @@ export class RagFolders implements vscode.Disposable {
     entry.watcher?.dispose();
     for (const timer of entry.timers.values()) clearTimeout(timer);
     this.attached.delete(root);
-    await entry.queue;
+    // An indexing run or update still going would write the index again after it is deleted.
+    await Promise.allSettled([entry.queue, entry.index]);
     deleteIndex(this.storeFor(root));
     await this.context.workspaceState.update(ATTACHED_KEY, this.roots);
     await this.noteAttached();
@@ -195,6 +201,13 @@ export class RagFolders implements vscode.Disposable {
     entry.watcher = vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
   }
 
+  private saved(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || !vscode.workspace.isTrusted) return;
+    for (const [root, entry] of this.attached) {
+      if (entry.watcher) this.fileChanged(root, entry, uri);
+    }
+  }
+
   private fileChanged(root: string, entry: Attached, uri: vscode.Uri): void {
     const relative = toPosix(path.relative(root, uri.fsPath));
     if (!relative || relative.startsWith('..')) return;
@@ -213,7 +226,10 @@ export class RagFolders implements vscode.Disposable {
     if (!entry.index || this.attached.get(root) !== entry) return; // indexed from scratch when next used
     const index = await entry.index;
     const parts = await this.parts.parts();
-    if (!sameParts(index, parts)) return;
+    if (!sameParts(index, parts)) {
+      log().info(`rag: ${relative} changed; the index of ${root} was made with other settings and is rebuilt when next used`);
+      return;
+    }
     const spec = this.parts.spec(parts);
     const under = [...index.files.keys()].filter((f) => f.startsWith(`${relative}/`));
     const files = under.length ? under : [relative];

@@ -1,7 +1,7 @@
 // Step 5 in a real extension host: attach the fixture folder (test/fixtures/rag, copied into the
 // workspace) with a small random GPT-2 as the active model, ask a question whose answer lives in
 // one file and find that file's chunk ranked first by BM25, see the panel lay the prompt out in
-// the context window and stream an answer, edit a file and see the watcher re-index it, switch to
+// the context window and stream an answer, edit and save a file and see it re-indexed, switch to
 // a real sentence-embedding model and find an answer by meaning, detach.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -101,8 +101,12 @@ suite('RAG and context window (Step 5)', () => {
     assert.ok(answer.sources.length >= 1 && answer.sources.every((s, i) => s.n === i + 1 && s.location.includes(':')));
   });
 
-  test('editing a file re-indexes it through the watcher', async () => {
-    fs.appendFileSync(path.join(root, 'docs', 'storms.txt'), 'Kittiwakes nest on the cliff below the gallery every spring.\n');
+  test('editing and saving a file in the editor re-indexes that file', async () => {
+    const document = await vscode.workspace.openTextDocument(path.join(root, 'docs', 'storms.txt'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, document.positionAt(document.getText().length), 'Kittiwakes nest on the cliff below the gallery every spring.\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
     let found: RetrievalView | undefined;
     for (let tries = 0; tries < 60 && found?.bm25[0]?.chunk.file !== 'docs/storms.txt'; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
