@@ -1,9 +1,7 @@
 // Smoke test of the whole stack: the workbench loads in a browser with this extension under
 // development, its commands reach the palette, and its activation shows in its output channel.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { e2e } from './framework';
-import { repoRoot } from '../harness/paths';
+import { localizedManifest } from '../unit/manifest';
 
 interface ContributedCommand {
   readonly command: string;
@@ -11,9 +9,10 @@ interface ContributedCommand {
   readonly category?: string;
 }
 
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+// As VS Code shows it: titles come from package.nls.json.
+const manifest = localizedManifest<{
   contributes: { commands?: ContributedCommand[] };
-};
+}>();
 
 e2e('the workbench loads with the extension, which activates and logs', async (vs) => {
   await vs.openWorkspace({ 'notes.txt': 'The quick brown fox\njumps over the lazy dog.\n' });

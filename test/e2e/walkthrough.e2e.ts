@@ -7,15 +7,17 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../harness/paths';
 import { e2e, type E2E } from './framework';
+import { localizedManifest } from '../unit/manifest';
 
 interface Step {
   readonly id: string;
   readonly title: string;
   readonly media: { readonly markdown: string };
 }
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+// As VS Code shows it: titles come from package.nls.json.
+const manifest = localizedManifest<{
   contributes: { walkthroughs: { id: string; title: string; steps: Step[] }[] };
-};
+}>();
 const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
 
 /** The first heading of a step's page, as the walkthrough's markdown view renders it. */

@@ -3,20 +3,19 @@
 // selects, RAG on the samples folder it attaches) and marks its step done; "Open Discussions" asks
 // to open the project's discussions page. Screenshots: test-results/screenshots/walkthrough-try-it-*.png.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { tryItSteps, type TryItStep } from '../../extension/walkthrough/tryItSteps';
-import { repoRoot } from '../harness/paths';
 import { e2e, type E2E } from './framework';
+import { localizedManifest } from '../unit/manifest';
 
 interface Step {
   readonly id: string;
   readonly title: string;
 }
-const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+// As VS Code shows it: titles come from package.nls.json.
+const manifest = localizedManifest<{
   contributes: { walkthroughs: { id: string; steps: Step[] }[] };
-};
+}>();
 const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
 
 async function openWalkthrough(vs: E2E): Promise<void> {
