@@ -142,6 +142,7 @@ export class RagApp extends LitElement {
       <div class="row">
         <label>${t('policy')}
           <vscode-single-select
+            aria-label=${t('policy')}
             @change=${(e: Event) => {
               this.policy = (e.target as HTMLSelectElement).value as OverflowPolicyName;
               this.save();
@@ -152,6 +153,7 @@ export class RagApp extends LitElement {
         </label>
         <label>${t('answerTokens')}
           <vscode-textfield
+            aria-label=${t('answerTokens')}
             type="number"
             min="1"
             max="4096"
