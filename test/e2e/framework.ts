@@ -238,9 +238,11 @@ export class Workbench implements E2E {
       await this.page.keyboard.press('F1');
       const input = this.page.locator(QUICK_INPUT_BOX);
       await input.waitFor({ state: 'visible', timeout: this.timeoutMs });
-      await input.fill(`>${title}`);
       const row = this.quickRow(title);
       try {
+        // The palette closes when something else takes the focus just after it opened (a
+        // walkthrough page settling, say): then it is opened again.
+        await input.fill(`>${title}`, { timeout: 3_000 });
         await row.waitFor({ timeout: 3_000 });
         return row;
       } catch {
