@@ -140,6 +140,22 @@ suite('RAG and context window (Step 5)', () => {
     }
   });
 
+  test('a folder that is not a sentence-embedding model is refused in the panel, naming the setting and what is missing', async () => {
+    const empty = fs.mkdtempSync(path.join(dir, 'not-a-model-'));
+    const refused = nextPosted('error', (e) => e.message.includes('llmPipeline.rag.embeddingModel'));
+    await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(empty));
+    try {
+      const { message } = await refused;
+      assert.match(message, /onnx\/model\.onnx/);
+      assert.ok(message.includes(empty), message);
+    } finally {
+      await vscode.workspace.getConfiguration('llmPipeline.rag').update('embeddingModel', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // Back on the default embedder, the folder answers again.
+    const retrieval = await ask('When does the paraffin for the lamp arrive by boat?');
+    assert.equal(retrieval?.bm25[0].chunk.file, 'docs/supplies.md');
+  });
+
   test('Detach RAG Folder removes it: questions then retrieve nothing', async () => {
     await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(root));
     assert.equal(await ask('paraffin'), undefined);
