@@ -28,6 +28,8 @@
  *                               reopens the palette until the command is listed (it does not refresh)
  *   waitForCommand(title)       waits until the palette lists the command, without running it
  *   pickQuickItem(label)        chooses an item (exact label, or a RegExp) in the open quick pick
+ *   runCommandAndPick(title, label)  runs a command and chooses an item in the quick pick it opens;
+ *                               runs it again when the pick closes first (something took the focus)
  *   webview()                   FrameLocator of the visible webview's content (iframe.webview ->
  *                               #active-frame); the last one when several are visible
  *   showOutputChannel(name)     shows an output channel; -> Locator of its text lines
@@ -56,6 +58,7 @@ export interface E2E {
   runCommand(title: string): Promise<void>;
   waitForCommand(title: string): Promise<void>;
   pickQuickItem(label: string | RegExp): Promise<void>;
+  runCommandAndPick(title: string, label: string | RegExp): Promise<void>;
   webview(): FrameLocator;
   showOutputChannel(name: string): Promise<Locator>;
   notification(text: string | RegExp): Locator;
@@ -182,6 +185,20 @@ export class Workbench implements E2E {
     const row = this.quickRow(label);
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
+  }
+
+  async runCommandAndPick(title: string, label: string | RegExp): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      await this.runCommand(title);
+      try {
+        await this.quickRow(label).click({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   webview(): FrameLocator {

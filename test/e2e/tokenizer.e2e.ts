@@ -79,8 +79,7 @@ e2e('tokenize a selection, switch tokenizers, compare them, step through BPE, re
   await vs.screenshot('tokenizer-2-tokens-gpt2-hover');
 
   // cl100k_base through the command and its quick pick, then o200k_base in the panel.
-  await vs.runCommand('LLM Pipeline: Choose Tokenizer...');
-  await vs.pickQuickItem('cl100k_base');
+  await vs.runCommandAndPick('LLM Pipeline: Choose Tokenizer...', 'cl100k_base');
   await waitForIds(panel, cl100kBase.encode(SELECTED), vs);
   await panel.locator('#tokenizer').click();
   await panel.locator('#tokenizer li.option', { hasText: 'o200k_base' }).click();
@@ -134,8 +133,7 @@ e2e('tokenize a selection, switch tokenizers, compare them, step through BPE, re
 e2e('token boundaries on the file and the status-bar count', async (vs) => {
   await vs.openWorkspace({ 'story.txt': STORY });
   await vs.openFile('story.txt', SELECTED);
-  await vs.runCommand('LLM Pipeline: Choose Tokenizer...');
-  await vs.pickQuickItem('GPT-2 (r50k_base)');
+  await vs.runCommandAndPick('LLM Pipeline: Choose Tokenizer...', 'GPT-2 (r50k_base)');
   const count = gpt2.encode(SELECTED).length;
   await vs.page.locator('.statusbar-item', { hasText: `${count} tokens` }).waitFor({ timeout: vs.timeoutMs });
 
