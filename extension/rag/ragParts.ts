@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Embedder } from '../engine/rag/embedder';
 import type { IndexerParts } from '../engine/rag/indexer';
-import type { IndexPartsSpec } from '../engine/rag/indexJobs';
+import type { EmbedderSpec, IndexPartsSpec } from '../engine/rag/indexJobs';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
 import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
 import type { ActiveModel } from '../model/activeModel';
@@ -14,6 +14,8 @@ import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
 
 export interface RagParts extends IndexerParts {
   readonly model: LoadedModel;
+  /** The same embedder as a folder, for the index worker to open in its own process. */
+  readonly embedderSpec: EmbedderSpec;
 }
 
 export class RagPartsCache implements vscode.Disposable {
@@ -24,17 +26,15 @@ export class RagPartsCache implements vscode.Disposable {
   async parts(): Promise<RagParts> {
     const model = await this.activeModel.load();
     const tokenizer = await model.tokenizer();
-    return { model, tokenizer, embedder: await this.embedder(model), settings: ragIndexSettings() };
+    // Read once: the embedder opened here and the one the worker opens are the same folder.
+    const dir = embeddingModelSetting();
+    const embedderSpec: EmbedderSpec = dir ? { kind: 'sentence', dir: path.resolve(dir) } : { kind: 'model', dir: model.dir };
+    return { model, tokenizer, embedder: await this.embedder(model, dir), embedderSpec, settings: ragIndexSettings() };
   }
 
   /** The same parts as folders and settings, for the index worker to open in its own process. */
   spec(parts: RagParts): IndexPartsSpec {
-    const dir = embeddingModelSetting();
-    return {
-      tokenizerDir: parts.model.dir,
-      embedder: dir ? { kind: 'sentence', dir: path.resolve(dir) } : { kind: 'model', dir: parts.model.dir },
-      settings: parts.settings,
-    };
+    return { tokenizerDir: parts.model.dir, embedder: parts.embedderSpec, settings: parts.settings };
   }
 
   dispose(): void {
@@ -42,8 +42,7 @@ export class RagPartsCache implements vscode.Disposable {
     this.sentence = undefined;
   }
 
-  private async embedder(model: LoadedModel): Promise<Embedder> {
-    const dir = embeddingModelSetting();
+  private async embedder(model: LoadedModel, dir: string): Promise<Embedder> {
     if (dir) {
       if (this.sentence?.dir !== dir) {
         this.dispose();

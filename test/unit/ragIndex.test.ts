@@ -5,9 +5,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GPTConfig } from '../../extension/engine/gpt/config';
-import { randomWeights } from '../../extension/engine/gpt/randomWeights';
-import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import type { Embedder } from '../../extension/engine/rag/embedder';
 import { buildIndex, FolderGoneError, readIndexableFile, updateFile, type IndexerParts } from '../../extension/engine/rag/indexer';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../../extension/engine/rag/indexStore';
@@ -15,9 +12,8 @@ import { openModelEmbedder } from '../../extension/engine/rag/modelEmbedder';
 import { DEFAULT_WALK, isWalked } from '../../extension/engine/rag/walkFolder';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { RAG_FIXTURE, RAG_TEST_MODEL_CONFIG, RAG_TEST_SETTINGS, writeRagTestModel } from './ragFixture';
 
-const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 96, vocab_size: 257, layer_norm_epsilon: 1e-5 };
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
 
 describe('RAG index', function () {
   this.timeout(60_000);
@@ -28,19 +24,18 @@ describe('RAG index', function () {
 
   before(async () => {
     temp = makeTempDir('rag-index');
-    const modelDir = path.join(temp, 'model');
-    writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 3), tokenizerJson: byteLevelTokenizerJson() });
+    const modelDir = writeRagTestModel(temp);
     embedder = await openModelEmbedder(modelDir, { threads: 1 });
     parts = {
       tokenizer: new HfTextTokenizer('bytes', byteLevelTokenizerJson()),
       embedder,
-      settings: { walk: DEFAULT_WALK, chunk: { size: 80, overlap: 16 }, maxFileBytes: 4000 },
+      settings: RAG_TEST_SETTINGS,
     };
   });
 
   beforeEach(() => {
     root = path.join(temp, `folder-${Date.now()}`);
-    fs.cpSync(FIXTURE, root, { recursive: true });
+    fs.cpSync(RAG_FIXTURE, root, { recursive: true });
     fs.writeFileSync(path.join(root, 'ignored-notes.txt'), 'listed in .gitignore: zebra\n');
     fs.writeFileSync(path.join(root, 'docs', 'huge.txt'), 'lighthouse '.repeat(500));
   });
@@ -61,7 +56,7 @@ describe('RAG index', function () {
       assert.equal(chunk.text, text.slice(chunk.start, chunk.end));
       assert.equal(chunk.startLine, text.slice(0, chunk.start).split('\n').length - 1);
       assert.ok(chunk.tokenCount <= 80);
-      assert.equal(index.vectorOf(chunk.id)?.length, CONFIG.n_embd);
+      assert.equal(index.vectorOf(chunk.id)?.length, RAG_TEST_MODEL_CONFIG.n_embd);
     }
     // Markdown headings start chunks: "## Neap tides" opens one in docs/tides.md.
     assert.ok([...index.chunks.values()].some((c) => c.file === 'docs/tides.md' && c.text.startsWith('## Neap tides')));
@@ -114,7 +109,7 @@ describe('RAG index', function () {
       assert.equal(index.chunks.get(id), old.chunk, `${id} was rebuilt`);
       assert.equal(index.vectorOf(id), old.vector);
     }
-    assert.equal(index.search('two long blasts horn', new Float32Array(CONFIG.n_embd), 1).bm25[0].chunk.file, 'docs/storms.txt');
+    assert.equal(index.search('two long blasts horn', new Float32Array(RAG_TEST_MODEL_CONFIG.n_embd), 1).bm25[0].chunk.file, 'docs/storms.txt');
     fs.rmSync(path.join(root, 'docs', 'storms.txt'));
     assert.deepEqual(await updateFile(index, parts, 'docs/storms.txt'), { kind: 'removed' });
     assert.ok(![...index.chunks.values()].some((c) => c.file === 'docs/storms.txt'));

@@ -6,19 +6,14 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GPTConfig } from '../../extension/engine/gpt/config';
-import { randomWeights } from '../../extension/engine/gpt/randomWeights';
-import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { applyFile, buildIndex, type IndexProgress } from '../../extension/engine/rag/indexer';
 import { IndexJobs, type IndexPartsSpec } from '../../extension/engine/rag/indexJobs';
 import { loadIndex } from '../../extension/engine/rag/indexStore';
 import { IndexWorkerHost } from '../../extension/engine/rag/indexWorkerHost';
-import { DEFAULT_WALK } from '../../extension/engine/rag/walkFolder';
-import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 import { tsxWorkerScript } from './workerShim';
+import { RAG_FIXTURE, RAG_TEST_SETTINGS, writeRagTestModel } from './ragFixture';
 
-const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 96, vocab_size: 257, layer_norm_epsilon: 1e-5 };
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
 
 describe('RAG index worker (child process)', function () {
   this.timeout(120_000);
@@ -30,15 +25,14 @@ describe('RAG index worker (child process)', function () {
 
   before(() => {
     temp = makeTempDir('rag-worker');
-    const modelDir = path.join(temp, 'model');
-    writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 3), tokenizerJson: byteLevelTokenizerJson() });
-    spec = { tokenizerDir: modelDir, embedder: { kind: 'model', dir: modelDir }, settings: { walk: DEFAULT_WALK, chunk: { size: 80, overlap: 16 }, maxFileBytes: 4000 } };
+    const modelDir = writeRagTestModel(temp);
+    spec = { tokenizerDir: modelDir, embedder: { kind: 'model', dir: modelDir }, settings: RAG_TEST_SETTINGS };
     host = new IndexWorkerHost(tsxWorkerScript(temp, 'ragWorker', 'extension/engine/rag/indexWorker.ts'));
   });
 
   beforeEach(() => {
     root = path.join(temp, `folder-${run++}`);
-    fs.cpSync(FIXTURE, root, { recursive: true });
+    fs.cpSync(RAG_FIXTURE, root, { recursive: true });
   });
 
   after(() => {

@@ -82,7 +82,7 @@ export function isIndexReply(value: unknown): value is IndexReply {
   }
 }
 
-export async function openEmbedder(spec: EmbedderSpec): Promise<Embedder> {
+async function openEmbedder(spec: EmbedderSpec): Promise<Embedder> {
   return spec.kind === 'sentence' ? openSentenceEmbedder(spec.dir) : openModelEmbedder(spec.dir);
 }
 
