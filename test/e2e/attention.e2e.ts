@@ -40,8 +40,7 @@ e2e('inspect attention on a selection: heads, a chosen token on the file, every 
   // Without a bundled model the test brings a small random one and chooses it from the palette.
   const model = bundled ?? writeTinyModel(path.join(folder, 'tiny-gpt2'), { n_positions: 128 }).dir;
   if (!bundled) {
-    await vs.runCommand('LLM Pipeline: Choose Model Folder...');
-    await vs.pickQuickItem('tiny-gpt2');
+    await vs.runCommandAndPick('LLM Pipeline: Choose Model Folder...', 'tiny-gpt2');
   }
   await vs.openFile('story.txt', SELECTED);
   await vs.runCommand('LLM Pipeline: Inspect Attention');

@@ -30,6 +30,8 @@
  *   pickQuickItem(label)        chooses an item (exact label, or a RegExp) in the open quick pick
  *   runCommandAndPick(title, label)  runs a command and chooses an item in the quick pick it opens;
  *                               runs it again when the pick closes first (something took the focus)
+ *   runCommandUntil(title, shown)  runs a command again until the Locator `shown` appears (a focus
+ *                               change can close the palette under the click, and nothing runs)
  *   webview()                   FrameLocator of the visible webview's content (iframe.webview ->
  *                               #active-frame); the last one when several are visible
  *   showOutputChannel(name)     shows an output channel; -> Locator of its text lines
@@ -59,6 +61,7 @@ export interface E2E {
   waitForCommand(title: string): Promise<void>;
   pickQuickItem(label: string | RegExp): Promise<void>;
   runCommandAndPick(title: string, label: string | RegExp): Promise<void>;
+  runCommandUntil(title: string, shown: Locator): Promise<void>;
   webview(): FrameLocator;
   showOutputChannel(name: string): Promise<Locator>;
   notification(text: string | RegExp): Locator;
@@ -185,6 +188,20 @@ export class Workbench implements E2E {
     const row = this.quickRow(label);
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
+  }
+
+  /** Runs a command until `shown` appears: a focus change can close the palette under the click. */
+  async runCommandUntil(title: string, shown: Locator): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      await this.runCommand(title);
+      try {
+        await shown.waitFor({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   async runCommandAndPick(title: string, label: string | RegExp): Promise<void> {

@@ -22,8 +22,7 @@ function fixtureFiles(dir = FIXTURE, prefix = ''): Record<string, string> {
 
 e2e('attach a RAG folder from the palette, ask a question, see rankings, the context window and the answer', async (vs) => {
   await vs.openWorkspace(fixtureFiles());
-  await vs.runCommand('LLM Pipeline: Attach RAG Folder...');
-  await vs.pickQuickItem(/^workspace-/);
+  await vs.runCommandAndPick('LLM Pipeline: Attach RAG Folder...', /^workspace-/);
   const panel = vs.webview();
   await panel.locator('rag-app p.muted', { hasText: '6 files, 6 chunks' }).waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('rag-1-attached');

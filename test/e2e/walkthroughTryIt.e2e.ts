@@ -51,9 +51,8 @@ e2e('"Try it" runs the tokenizer, attention, decoding and RAG inspectors on the 
   await openWalkthrough(vs);
 
   // env.openExternal asks before leaving for an untrusted site: the question names the address.
-  await vs.runCommand('LLM Pipeline: Open Discussions');
   const dialog = vs.page.locator('.monaco-dialog-box', { hasText: 'https://github.com/llm-pipeline-lab/llm-pipeline-lab/discussions' });
-  await dialog.waitFor({ timeout: vs.timeoutMs });
+  await vs.runCommandUntil('LLM Pipeline: Open Discussions', dialog);
   await vs.screenshot('walkthrough-open-discussions');
   await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
