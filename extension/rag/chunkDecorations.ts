@@ -7,10 +7,12 @@ import type { IndexedChunk } from '../engine/rag/ragIndex';
 import { toPosix } from '../engine/rag/walkFolder';
 import type { RagFolders } from './ragFolders';
 
-export async function openChunk(file: string, chunk: IndexedChunk): Promise<void> {
+export async function openChunk(file: string, chunk: IndexedChunk, panelColumn: vscode.ViewColumn | undefined): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const range = new vscode.Range(document.positionAt(chunk.start), document.positionAt(chunk.end));
-  await vscode.window.showTextDocument(document, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  // Never in the panel's own group, where the file would hide the rankings it was picked from.
+  const viewColumn = panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  await vscode.window.showTextDocument(document, { selection: range, viewColumn, preserveFocus: false });
 }
 
 export class ChunkDecorations implements vscode.Disposable {

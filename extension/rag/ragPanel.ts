@@ -17,20 +17,19 @@ import {
   isRagRequest,
   type OverflowPolicyName,
   type RagNotification,
+  type RagPanelState,
   type RagRequest,
   type RetrievalView,
 } from '../../webviews/rag/protocol';
 import type { RagBoot } from '../../webviews/rag/strings';
 import { openChunk } from './chunkDecorations';
 import type { RagFolders } from './ragFolders';
-import type { RagPartsCache } from './ragParts';
+import { PROMPT_SOURCES, type RagPartsCache } from './ragParts';
 import { budgetView, chunkLocation, folderView, retrievalView } from './ragViews';
 import { ragWebviewStrings } from './webviewStrings';
 
 /** Chunks shown per ranking. */
 const SHOWN = 8;
-/** Fused chunks that go into the prompt as sources. */
-const SOURCES = 4;
 /** Answer text is posted every this many tokens while it streams. */
 const POST_EVERY = 4;
 
@@ -48,6 +47,7 @@ export interface AskOptions {
 }
 
 type Host = PanelHost<RagRequest, RagNotification>;
+type ShownType = 'question' | 'retrieval' | 'budget' | 'answer';
 
 export function ragPanelSpec(): PanelSpec<RagRequest> {
   return {
@@ -64,6 +64,11 @@ export class RagPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private active: string | undefined;
   private generation: AbortController | undefined;
+  /**
+   * The last question's messages (question, retrieval, budget, answer), sent again when the
+   * webview (re)starts: a new panel's script, or a hidden panel's, listens only after it loads.
+   */
+  private readonly shown = new Map<ShownType, Extract<RagNotification, { type: ShownType }>>();
 
   static show(deps: RagPanelDeps): RagPanel {
     let panel = RagPanel.current;
@@ -74,12 +79,14 @@ export class RagPanel implements vscode.Disposable {
 
   static restore(deps: RagPanelDeps, host: Host): RagPanel {
     RagPanel.current?.host.panel.dispose();
-    return new RagPanel(host, deps);
+    return new RagPanel(host, deps, true);
   }
 
   private constructor(
     private readonly host: Host,
     private readonly deps: RagPanelDeps,
+    /** Recreated by VS Code after a reload: the host has nothing yet, the webview has its saved state. */
+    private revived = false,
   ) {
     RagPanel.current = this;
     host.onMessage((m) => this.handle(m));
@@ -91,11 +98,6 @@ export class RagPanel implements vscode.Disposable {
     if (RagPanel.current === this) RagPanel.current = undefined;
     this.generation?.abort();
     while (this.disposables.length) this.disposables.pop()?.dispose();
-  }
-
-  /** Puts a question in the panel's box (from the selection) without asking it. */
-  setQuestion(question: string): void {
-    void this.host.post({ type: 'question', payload: { question } });
   }
 
   /** Retrieves, lays out the prompt and (optionally) generates; returns the retrieval shown. */
@@ -113,8 +115,7 @@ export class RagPanel implements vscode.Disposable {
   private async handle(message: RagRequest): Promise<void> {
     switch (message.type) {
       case 'ready':
-        await this.postState();
-        if (message.payload.state?.question) this.setQuestion(message.payload.state.question);
+        await this.restore(message.payload.state);
         return;
       case 'ask':
         await this.ask(message.payload);
@@ -138,6 +139,24 @@ export class RagPanel implements vscode.Disposable {
     }
   }
 
+  /** The webview (re)started: the folders, then what it showed of the last question. */
+  private async restore(saved: RagPanelState | undefined): Promise<void> {
+    await this.postState();
+    const revived = this.revived;
+    this.revived = false;
+    // After a reload, retrieval runs again for the saved question (it is quick); no answer is generated.
+    if (revived && this.shown.size === 0 && saved?.question) {
+      await this.ask({ question: saved.question, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
+      return;
+    }
+    for (const message of this.shown.values()) await this.host.post(message);
+  }
+
+  private show(message: Extract<RagNotification, { type: ShownType }>): Thenable<boolean> {
+    this.shown.set(message.type, message);
+    return this.host.post(message);
+  }
+
   private activeRoot(): string | undefined {
     const roots = this.deps.folders.roots;
     if (!this.active || !roots.includes(this.active)) this.active = roots[0];
@@ -151,7 +170,8 @@ export class RagPanel implements vscode.Disposable {
       const views = [];
       for (const root of folders.roots) {
         const index = await folders.index(root).catch(() => undefined);
-        views.push(folderView(root, index?.files.size ?? 0, index?.chunks.size ?? 0, folders.report(root)));
+        const chunkSize = index?.identity.chunk.size ?? parts.settings.chunk.size;
+        views.push(folderView(root, index?.files.size ?? 0, index?.chunks.size ?? 0, chunkSize, folders.report(root)));
       }
       await this.host.post({
         type: 'state',
@@ -180,6 +200,9 @@ export class RagPanel implements vscode.Disposable {
     const { model, tokenizer, embedder } = parts;
     const contextLength = this.contextLength(model.folder.config.contextLength);
     const root = this.activeRoot();
+    // The question goes first: the webview puts it in its box and clears the last results.
+    this.shown.clear();
+    await this.show({ type: 'question', payload: { question } });
     let retrieval: RetrievalView | undefined;
     let sources: IndexedChunk[] = [];
     if (root && question.trim()) {
@@ -187,14 +210,14 @@ export class RagPanel implements vscode.Disposable {
       const started = performance.now();
       const result = index.search(question, await embedder.embed(question), SHOWN);
       retrieval = retrievalView(result, performance.now() - started);
-      sources = result.fused.slice(0, SOURCES).map((f) => f.chunk);
-      await this.host.post({ type: 'retrieval', payload: retrieval });
+      sources = result.fused.slice(0, PROMPT_SOURCES).map((f) => f.chunk);
+      await this.show({ type: 'retrieval', payload: retrieval });
     }
     const segments = assemblePrompt(sources.length ? DEFAULT_INSTRUCTION : '', sources.map((c) => ({ label: chunkLocation(c), text: c.text })), question);
     const room = Math.min(answerTokens, contextLength - 1);
     const budget = contextBudget(tokenizer, segments, contextLength, room, policy);
     const chunkIds = segments.map((s) => (s.source ? sources[s.source - 1].id : undefined));
-    await this.host.post({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
+    await this.show({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
     if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept));
     return retrieval;
   }
@@ -228,12 +251,12 @@ export class RagPanel implements vscode.Disposable {
       const next = await stream.next();
       if (next.done) {
         const { text, finishReason, tokens } = next.value;
-        await this.host.post({ type: 'answer', payload: { text, done: true, sources: sourceViews(text), finishReason, tokens: tokens.length } });
+        await this.show({ type: 'answer', payload: { text, done: true, sources: sourceViews(text), finishReason, tokens: tokens.length } });
         break;
       }
       const step = next.value;
       if ((step.index + 1) % POST_EVERY === 0) {
-        await this.host.post({ type: 'answer', payload: { text: step.text, done: false, sources: sourceViews(step.text), tokens: step.index + 1 } });
+        await this.show({ type: 'answer', payload: { text: step.text, done: false, sources: sourceViews(step.text), tokens: step.index + 1 } });
       }
     }
     if (this.generation === controller) this.generation = undefined;
@@ -243,6 +266,6 @@ export class RagPanel implements vscode.Disposable {
     const root = this.activeRoot();
     if (!root) return;
     const chunk = (await this.deps.folders.index(root)).chunks.get(id);
-    if (chunk) await openChunk(path.join(root, chunk.file), chunk);
+    if (chunk) await openChunk(path.join(root, chunk.file), chunk, this.host.panel.viewColumn);
   }
 }

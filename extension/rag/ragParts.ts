@@ -3,14 +3,20 @@
 // llmPipeline.rag.embeddingModel names one, else the active model's pooled hidden states.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fitChunkToWindow } from '../engine/rag/chunker';
 import type { Embedder } from '../engine/rag/embedder';
-import type { IndexerParts } from '../engine/rag/indexer';
+import type { IndexerParts, IndexSettings } from '../engine/rag/indexer';
 import type { EmbedderSpec, IndexPartsSpec } from '../engine/rag/indexJobs';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
 import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
+
+/** Fused chunks that go into the prompt as sources. */
+export const PROMPT_SOURCES = 4;
+/** The answer's room in the context window, in tokens, unless the panel sets another. */
+export const DEFAULT_ANSWER_TOKENS = 64;
 
 export interface RagParts extends IndexerParts {
   readonly model: LoadedModel;
@@ -29,7 +35,7 @@ export class RagPartsCache implements vscode.Disposable {
     // Read once: the embedder opened here and the one the worker opens are the same folder.
     const dir = embeddingModelSetting();
     const embedderSpec: EmbedderSpec = dir ? { kind: 'sentence', dir: path.resolve(dir) } : { kind: 'model', dir: model.dir };
-    return { model, tokenizer, embedder: await this.embedder(model, dir), embedderSpec, settings: ragIndexSettings() };
+    return { model, tokenizer, embedder: await this.embedder(model, dir), embedderSpec, settings: fittedSettings(model) };
   }
 
   /** The same parts as folders and settings, for the index worker to open in its own process. */
@@ -64,4 +70,12 @@ export class RagPartsCache implements vscode.Disposable {
     // The inspector belongs to the shared LoadedModel, which releases it.
     return { ...embedder, release: async () => undefined };
   }
+}
+
+/** The settings, with chunks no larger than the active model's context window can hold as sources. */
+function fittedSettings(model: LoadedModel): IndexSettings {
+  const settings = ragIndexSettings();
+  const contextLength = model.folder.config.contextLength;
+  if (contextLength === undefined) return settings;
+  return { ...settings, chunk: fitChunkToWindow(settings.chunk, { contextLength, answerTokens: DEFAULT_ANSWER_TOKENS, sources: PROMPT_SOURCES }) };
 }

@@ -49,8 +49,8 @@ export function skippedSummary(report: IndexReport | undefined): string {
   return `${count('binary')} binary, ${count('too-large')} too large, ${count('unreadable')} unreadable; ${report.ignored} ignored, ${report.notIncluded} not included${folders}`;
 }
 
-export function folderView(root: string, files: number, chunks: number, report: IndexReport | undefined): FolderView {
-  return { root, name: path.basename(root), files, chunks, skipped: skippedSummary(report) };
+export function folderView(root: string, files: number, chunks: number, chunkSize: number, report: IndexReport | undefined): FolderView {
+  return { root, name: path.basename(root), files, chunks, chunkSize, skipped: skippedSummary(report) };
 }
 
 export function budgetView(budget: ContextBudget, chunkIds: readonly (string | undefined)[], promptText: string): BudgetView {

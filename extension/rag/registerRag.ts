@@ -11,11 +11,10 @@ import type { RagNotification, RagRequest, RetrievalView } from '../../webviews/
 import { ChunkDecorations } from './chunkDecorations';
 import { RagFolders, untrustedMessage } from './ragFolders';
 import { RagPanel, ragPanelSpec, type RagPanelDeps } from './ragPanel';
-import { RagPartsCache } from './ragParts';
+import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
 import { RAG_SECTION } from './ragSettings';
 import { skippedSummary } from './ragViews';
 
-const DEFAULT_ANSWER_TOKENS = 64;
 
 /** Arguments the ask command takes from code (tests, other commands): a question, or more. */
 type AskArgument = string | { readonly question: string; readonly generate?: boolean };
@@ -53,7 +52,6 @@ async function showContextWindow(deps: RagPanelDeps): Promise<void> {
   const panel = RagPanel.show(deps);
   const question = selectedText();
   if (question) {
-    panel.setQuestion(question);
     await panel.ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: false });
   }
 }
@@ -113,7 +111,6 @@ async function ask(deps: RagPanelDeps, arg?: AskArgument): Promise<RetrievalView
     given?.question ?? (selectedText() || (await vscode.window.showInputBox({ title: vscode.l10n.t('Ask the RAG folder'), prompt: vscode.l10n.t('Question') })));
   if (!question) return undefined;
   const panel = RagPanel.show(deps);
-  panel.setQuestion(question);
   return panel.ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: given?.generate ?? true });
 }
 

@@ -12,7 +12,7 @@ export function ragWebviewStrings(): RagStrings {
     noFolder: l10n.t('No folder attached: the prompt is your question alone.'),
     attach: l10n.t('Attach Folder…'),
     detach: l10n.t('Detach'),
-    folderStats: l10n.t('{0} files, {1} chunks. Skipped: {2}.'),
+    folderStats: l10n.t('{0} files, {1} chunks of at most {2} tokens. Skipped: {3}.'),
     question: l10n.t('Question'),
     questionPlaceholder: l10n.t('Ask something the folder answers, or select text in an editor'),
     policy: l10n.t('When it overflows'),

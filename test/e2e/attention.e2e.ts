@@ -10,7 +10,7 @@ import type { FrameLocator } from 'playwright-core';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { repoRoot } from '../harness/paths';
-import { e2e, saveThroughDialog, type E2E } from './framework';
+import { e2e, RELOAD_TIMEOUT_MS, saveThroughDialog, type E2E } from './framework';
 import { writeTinyModel } from '../unit/attentionModelFixture';
 
 const STORY = [
@@ -20,9 +20,6 @@ const STORY = [
   '',
 ].join('\n');
 const SELECTED = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park.\nOne day, she saw a big red ball under a tree.';
-
-/** A reload starts a new extension host; on a busy machine that alone can take minutes. */
-const RELOAD_TIMEOUT_MS = 8 * 60_000;
 
 async function tokenIds(panel: FrameLocator, count: number, vs: E2E): Promise<number[]> {
   const tokens = panel.locator('token-strip .token');
@@ -125,8 +122,7 @@ e2e('inspect attention on a selection: heads, a chosen token on the file, every 
   fs.copyFileSync(path.join(folder, 'grid.svg'), path.join(shots, 'attention-9-exported-grid.svg'));
 
   // After a reload the panel comes back with the same tokens (restored by its serializer).
-  await vs.page.reload({ waitUntil: 'commit' });
-  await vs.page.locator('.monaco-workbench').waitFor({ timeout: RELOAD_TIMEOUT_MS });
+  await vs.reload();
   const restored = vs.webview();
   await restored.locator('token-strip .token').nth(expected.length - 1).waitFor({ timeout: RELOAD_TIMEOUT_MS });
   assert.deepEqual(await tokenIds(restored, expected.length, vs), expected);

@@ -32,6 +32,8 @@
  *                               runs it again when the pick closes first (something took the focus)
  *   runCommandUntil(title, shown)  runs a command again until the Locator `shown` appears (a focus
  *                               change can close the palette under the click, and nothing runs)
+ *   reload()                    reloads the page: a new extension host starts and panels come back
+ *                               through their serializers (wait on them with RELOAD_TIMEOUT_MS)
  *   webview()                   FrameLocator of the visible webview's content (iframe.webview ->
  *                               #active-frame); the last one when several are visible
  *   showOutputChannel(name)     shows an output channel; -> Locator of its text lines
@@ -62,6 +64,7 @@ export interface E2E {
   pickQuickItem(label: string | RegExp): Promise<void>;
   runCommandAndPick(title: string, label: string | RegExp): Promise<void>;
   runCommandUntil(title: string, shown: Locator): Promise<void>;
+  reload(): Promise<void>;
   webview(): FrameLocator;
   showOutputChannel(name: string): Promise<Locator>;
   notification(text: string | RegExp): Locator;
@@ -77,6 +80,8 @@ export interface E2ETest {
 
 /** Tests registered by the *.e2e.ts files, in the order they were loaded. */
 export const registeredTests: E2ETest[] = [];
+/** A reload starts a new extension host; on a busy machine that alone can take minutes. */
+export const RELOAD_TIMEOUT_MS = 8 * 60_000;
 let loadingFile = '';
 
 /** Set by the runner before it loads each test file. */
@@ -216,6 +221,11 @@ export class Workbench implements E2E {
         if (Date.now() > deadline) throw error;
       }
     }
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'commit' });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: RELOAD_TIMEOUT_MS });
   }
 
   webview(): FrameLocator {

@@ -78,6 +78,9 @@ e2e('"Try it" runs the tokenizer, attention, decoding and RAG inspectors on the 
       const sources = panel.getByText(/^\w+\.txt:\d/).filter({ visible: true });
       await sources.first().waitFor({ timeout: vs.timeoutMs });
       assert.match((await sources.allTextContents())[0] ?? '', /^story\.txt/);
+      // The panel opened by the button shows the question it was asked and the rankings.
+      if ('question' in example) assert.equal(await panel.locator('vscode-textarea textarea').inputValue(), example.question);
+      await panel.locator('ranking-list li').first().waitFor({ timeout: vs.timeoutMs });
     }
     await vs.page.waitForTimeout(1500);
     await vs.screenshot(`walkthrough-try-it-${name}`);

@@ -1,8 +1,9 @@
 // Step 5 in a real extension host: attach the fixture folder (test/fixtures/rag, copied into the
 // workspace) with a small random GPT-2 as the active model, ask a question whose answer lives in
 // one file and find that file's chunk ranked first by BM25, see the panel lay the prompt out in
-// the context window and stream an answer, edit and save a file and see it re-indexed, switch to
-// a real sentence-embedding model and find an answer by meaning, detach.
+// the context window, send it all again to a restarted webview, and stream an answer; edit and
+// save a file and see it re-indexed, switch to a real sentence-embedding model and find an answer
+// by meaning, detach.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -91,6 +92,16 @@ suite('RAG and context window (Step 5)', () => {
     assert.equal(laidOut.keptTokens + laidOut.answerTokens + laidOut.free, laidOut.contextLength);
     // The random model's context (512 byte tokens) cannot hold four sources and the answer room: sources were dropped.
     assert.ok(laidOut.overflow > 0 && laidOut.segments.some((s) => s.kind === 'source' && s.kept === 0), JSON.stringify(laidOut.segments));
+  });
+
+  test('a webview that starts again (shown after hiding, or new and not yet listening) is sent the last question and its results', async () => {
+    const question = 'When does the paraffin for the lamp arrive by boat?';
+    const retrieval = await ask(question);
+    const posted = Promise.all([nextPosted('question'), nextPosted('retrieval'), nextPosted('budget')]);
+    assert.equal(await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ready', payload: {} }), 1);
+    const [again, ranked] = await posted;
+    assert.equal(again.question, question);
+    assert.deepEqual(ranked, retrieval);
   });
 
   test('Retrieve and answer streams the answer with the list of sources it was given', async () => {

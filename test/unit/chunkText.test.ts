@@ -2,7 +2,7 @@
 // overlap inside long sections, exact token counts and offsets that give back the file's text.
 
 import { strict as assert } from 'node:assert';
-import { chunkText, type TextChunk } from '../../extension/engine/rag/chunker';
+import { checkChunkSettings, chunkText, fitChunkToWindow, type TextChunk } from '../../extension/engine/rag/chunker';
 import { findSections, fileKind } from '../../extension/engine/rag/sections';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { openTokenizer } from '../../extension/engine/tokenizer/openTokenizer';
@@ -70,5 +70,17 @@ describe('chunking', () => {
     assert.deepEqual(chunkText('', 'text', bytes, { size: 16, overlap: 2 }), []);
     assert.throws(() => chunkText('abc', 'text', bytes, { size: 16, overlap: 8 }), /overlap/);
     assert.throws(() => chunkText('abc', 'text', bytes, { size: 4, overlap: 0 }), /at least 8/);
+  });
+
+  it('lowers the chunk size to what the context window holds as sources, and keeps a size that fits', () => {
+    const shape = { contextLength: 256, answerTokens: 64, sources: 4 };
+    const fitted = fitChunkToWindow({ size: 256, overlap: 32 }, shape);
+    // (256 - 64) / (4 + 1) = 38.4: four sources and a share for the instruction and the question.
+    assert.deepEqual(fitted, { size: 38, overlap: 9 });
+    assert.doesNotThrow(() => checkChunkSettings(fitted));
+    assert.ok(shape.sources * fitted.size + fitted.size + shape.answerTokens <= shape.contextLength);
+    assert.deepEqual(fitChunkToWindow({ size: 200, overlap: 32 }, { ...shape, contextLength: 1024 }), { size: 192, overlap: 32 });
+    assert.deepEqual(fitChunkToWindow({ size: 128, overlap: 16 }, { ...shape, contextLength: 1024 }), { size: 128, overlap: 16 });
+    assert.deepEqual(fitChunkToWindow({ size: 64, overlap: 8 }, { ...shape, contextLength: 32 }), { size: 8, overlap: 2 });
   });
 });

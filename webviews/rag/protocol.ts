@@ -12,6 +12,8 @@ export interface FolderView {
   readonly name: string;
   readonly files: number;
   readonly chunks: number;
+  /** Largest chunk, in tokens: the setting, lowered to what the model's context window holds. */
+  readonly chunkSize: number;
   /** "3 binary, 1 too large, 0 unreadable; 12 ignored" */
   readonly skipped: string;
 }

@@ -28,12 +28,34 @@ export interface TextChunk {
   readonly title: string;
 }
 
+/** The smallest chunk, in tokens. */
+export const MIN_CHUNK_SIZE = 8;
+
 export function checkChunkSettings(settings: ChunkSettings): void {
   const { size, overlap } = settings;
-  if (!Number.isInteger(size) || size < 8) throw new Error(`chunk size must be a whole number of tokens, at least 8 (got ${size})`);
+  if (!Number.isInteger(size) || size < MIN_CHUNK_SIZE) throw new Error(`chunk size must be a whole number of tokens, at least ${MIN_CHUNK_SIZE} (got ${size})`);
   if (!Number.isInteger(overlap) || overlap < 0 || overlap >= size / 2) {
     throw new Error(`chunk overlap must be a whole number from 0 to less than half the chunk size (got ${overlap} for size ${size})`);
   }
+}
+
+/** How much of a context window one prompt gives to what: the answer's room and the number of sources. */
+export interface PromptShape {
+  readonly contextLength: number;
+  readonly answerTokens: number;
+  readonly sources: number;
+}
+
+/**
+ * Chunk settings whose chunks fit the model that reads them: `sources` chunks plus one share for
+ * the instruction and the question fill what the answer leaves, size <= (context - answer) / (sources + 1).
+ * A larger size is lowered (with the overlap, kept under a quarter of it); a smaller one is kept.
+ * Each source's citation label takes a few tokens more, so the lowest-ranked may still not fit.
+ */
+export function fitChunkToWindow(settings: ChunkSettings, prompt: PromptShape): ChunkSettings {
+  const fitting = Math.max(MIN_CHUNK_SIZE, Math.floor((prompt.contextLength - prompt.answerTokens) / (prompt.sources + 1)));
+  if (settings.size <= fitting) return settings;
+  return { size: fitting, overlap: Math.min(settings.overlap, Math.floor(fitting / 4)) };
 }
 
 interface TokenRange {

@@ -61,7 +61,11 @@ export class RagApp extends LitElement {
         this.error = '';
         break;
       case 'question':
+        // A new question: its results follow, and a question with no folder has no rankings.
         this.question = message.payload.question;
+        this.retrieval = undefined;
+        this.answer = undefined;
+        this.error = '';
         this.save();
         break;
       case 'retrieval':
@@ -125,7 +129,7 @@ export class RagApp extends LitElement {
         <vscode-button secondary ?disabled=${v !== undefined && !v.trusted} @click=${() => request({ type: 'attach', payload: {} })}>${t('attach')}</vscode-button>
         ${active ? html`<vscode-button secondary @click=${() => request({ type: 'detach', payload: { root: active.root } })}>${t('detach')}</vscode-button>` : nothing}
       </div>
-      ${active ? html`<p class="muted">${t('folderStats', active.files, active.chunks, active.skipped)}</p>` : nothing}
+      ${active ? html`<p class="muted">${t('folderStats', active.files, active.chunks, active.chunkSize, active.skipped)}</p>` : nothing}
     </section>`;
   }
 
