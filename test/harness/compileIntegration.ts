@@ -1,7 +1,8 @@
 // Compiles the integration suite for the extension host: test/integration/index.ts and every
 // test/integration/**/*.test.ts become out/test/integration/**/*.js (CommonJS, one bundle each).
-// 'vscode' is provided by the host; mocha and onnxruntime-node are resolved at run time from the
-// repo's node_modules (mocha must be the same instance index.js registers suite()/test() with).
+// 'vscode' is provided by the host; mocha, onnxruntime-node and js-tiktoken are resolved at run
+// time from the repo's node_modules (mocha must be the same instance index.js registers
+// suite()/test() with).
 // usage: node --import tsx test/harness/compileIntegration.ts
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -38,8 +39,11 @@ export async function compileIntegration(): Promise<number> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    sourcemap: 'inline',
-    external: ['vscode', 'mocha', 'onnxruntime-node'],
+    // Linked, not inline: the extension host parses every test file before the first test, and
+    // inline maps doubled that (it was reported unresponsive). js-tiktoken's rank tables (the
+    // independent check of token IDs) load from node_modules, as the tests need them.
+    sourcemap: 'linked',
+    external: ['vscode', 'mocha', 'onnxruntime-node', 'js-tiktoken', 'js-tiktoken/*'],
     logLevel: 'warning',
   });
   return sources.length - 1;

@@ -19,7 +19,14 @@ import { CONVERT_HERE } from '../../extension/engine/tokenizer/builtinConversion
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const SAMPLE = 'Hello world, tokenizers split text into pieces.\n\tTabs, naïve café and 🎉 too: 12345 tokens!';
-const tiktoken = { 'builtin:r50k_base': new Tiktoken(r50k), 'builtin:cl100k_base': new Tiktoken(cl100k), 'builtin:o200k_base': new Tiktoken(o200k) };
+const ranks = { 'builtin:r50k_base': r50k, 'builtin:cl100k_base': cl100k, 'builtin:o200k_base': o200k };
+const encoders = new Map<string, Tiktoken>();
+/** js-tiktoken's encoder, built on first use: building all three when the file loads held up the extension host for seconds. */
+function tiktoken(id: keyof typeof ranks): Tiktoken {
+  let encoder = encoders.get(id);
+  if (!encoder) encoders.set(id, (encoder = new Tiktoken(ranks[id])));
+  return encoder;
+}
 
 /** The first folder under the extension's models/ with a tokenizer.json: the default tokenizer when there is one. */
 function bundledModel(): string | undefined {
@@ -111,7 +118,7 @@ suite('Tokenizer panel (Step 1)', () => {
     const tokens = nextPosted('tokens', (p) => p.text === SAMPLE && p.tokenizer === 'builtin:r50k_base');
     await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:r50k_base' } });
     const result = await tokens;
-    const expected = tiktoken['builtin:r50k_base'].encode(SAMPLE);
+    const expected = tiktoken('builtin:r50k_base').encode(SAMPLE);
     assert.equal(result.tokenizer, 'builtin:r50k_base');
     assert.deepEqual(result.chips.map((c) => c.id), expected);
     assert.equal(result.counts.tokens, expected.length);
@@ -139,7 +146,7 @@ suite('Tokenizer panel (Step 1)', () => {
     const switched = nextPosted('tokens', (p) => p.tokenizer === 'builtin:cl100k_base');
     assert.equal(await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:cl100k_base' } }), 1, 'one tokenizer panel is open');
     const result = await switched;
-    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:cl100k_base'].encode(SAMPLE));
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken('builtin:cl100k_base').encode(SAMPLE));
     assert.equal(api.tokenizer.activeTokenizer(), 'builtin:cl100k_base');
   });
 
@@ -151,7 +158,7 @@ suite('Tokenizer panel (Step 1)', () => {
     assert.equal(text, SAMPLE);
     assert.deepEqual(columns.map((c) => c.tokenizer), ids);
     for (const column of columns) {
-      const expected = tiktoken[column.tokenizer as keyof typeof tiktoken].encode(SAMPLE);
+      const expected = tiktoken(column.tokenizer as keyof typeof ranks).encode(SAMPLE);
       assert.equal(column.counts?.tokens, expected.length, column.label);
       assert.deepEqual(column.pieces?.map((p) => p.id), expected, column.label);
     }
@@ -184,7 +191,7 @@ suite('Tokenizer panel (Step 1)', () => {
   test('the status bar counts the selection under the active tokenizer', async () => {
     const editor = await editorWith(SAMPLE);
     selectAll(editor);
-    const count = tiktoken['builtin:cl100k_base'].encode(SAMPLE).length;
+    const count = tiktoken('builtin:cl100k_base').encode(SAMPLE).length;
     const text = await waitFor('the status bar count', () => (api.tokenizer.statusText().includes(` ${count} tokens`) ? api.tokenizer.statusText() : undefined));
     assert.match(text, new RegExp(`\\b${count} tokens`));
     editor.selection = new vscode.Selection(0, 0, 0, 0);
@@ -194,7 +201,7 @@ suite('Tokenizer panel (Step 1)', () => {
   test('token boundaries paint every token of the selection, and toggle off', async () => {
     const editor = await editorWith(SAMPLE);
     selectAll(editor);
-    const count = tiktoken['builtin:cl100k_base'].encode(SAMPLE).length;
+    const count = tiktoken('builtin:cl100k_base').encode(SAMPLE).length;
     await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
     await waitFor('the boundaries', () => (api.tokenizer.paintedTokens() === count ? true : undefined));
     await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
@@ -229,7 +236,7 @@ suite('Tokenizer panel (Step 1)', () => {
     const result = await posted;
     assert.equal(result.notices.length, 1);
     assert.match(result.notices[0], /binary/);
-    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:cl100k_base'].encode(binary));
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken('builtin:cl100k_base').encode(binary));
   });
 
   test('a tokenizer.json from disk joins the list; a broken one is refused and changes nothing', async () => {
@@ -276,7 +283,7 @@ suite('Tokenizer panel (Step 1)', () => {
     await fromWebview({ type: 'ready', payload: { state } });
     const result = await restored;
     assert.equal(result.tokenizer, 'builtin:r50k_base');
-    assert.deepEqual(result.chips.map((c) => c.id), tiktoken['builtin:r50k_base'].encode('restored text'));
+    assert.deepEqual(result.chips.map((c) => c.id), tiktoken('builtin:r50k_base').encode('restored text'));
   });
 
   test('BPE step by step ends at the tokenizer\'s own encoding of the word (GPT-2)', async () => {
@@ -295,7 +302,7 @@ suite('Tokenizer panel (Step 1)', () => {
     }
     const ranks = piece.steps.map((s) => s.rank);
     assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'in this word the merges apply in rank order');
-    assert.deepEqual(piece.result.map((p) => p.id), tiktoken['builtin:r50k_base'].encode(' tokenizer'));
+    assert.deepEqual(piece.result.map((p) => p.id), tiktoken('builtin:r50k_base').encode(' tokenizer'));
   });
 
   test('a chat template renders with its special tokens and flags look-alikes the tokenizer lacks', async () => {
@@ -309,7 +316,7 @@ suite('Tokenizer panel (Step 1)', () => {
     const text = rendered.segments.map((s) => s.text).join('');
     assert.equal(text, '<|endoftext|>Be brief.<|endoftext|>What is a token?');
     assert.deepEqual(rendered.segments.filter((s) => s.specialId !== undefined).map((s) => s.specialId), [50256, 50256]);
-    assert.equal(rendered.tokenCount, tiktoken['builtin:r50k_base'].encode(text, 'all').length);
+    assert.equal(rendered.tokenCount, tiktoken('builtin:r50k_base').encode(text, 'all').length);
 
     // GPT-2 has no <|im_start|>: ChatML's markers become plain text, and the panel says so.
     const chatml = nextPosted('chat', (p) => p.template === 'chatml');
