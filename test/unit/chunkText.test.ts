@@ -42,6 +42,23 @@ describe('chunking', () => {
     for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i - 1].end - chunks[i].start, 5);
   });
 
+  it('ends windows after the last sentence in their second half and starts the next at a sentence start', () => {
+    const sentences = ['Gulls cry.', 'The lamp is lit at dusk.', 'Fog rolls in.', 'Boats stay in harbour tonight.', 'Waves rise.', 'The keeper logs it all.'];
+    const text = sentences.join(' ').repeat(3);
+    // No sentence is longer than half a window (32 byte tokens), so every window has an end to cut at.
+    const chunks = chunkText(text, 'text', bytes, { size: 64, overlap: 10 });
+    assert.ok(chunks.length > 3);
+    chunks.forEach((c, i) => {
+      assert.ok(c.tokenCount <= 64);
+      if (i < chunks.length - 1) assert.match(c.text, /\.$/, `chunk ${i} ends inside a sentence: ${JSON.stringify(c.text)}`);
+      if (i > 0) {
+        assert.match(text.slice(0, c.start), /\.$/, `chunk ${i} starts inside a sentence: ${JSON.stringify(c.text)}`);
+        assert.ok(c.start <= chunks[i - 1].end, 'no text falls between two chunks');
+      }
+    });
+    assertCoversText(text, chunks);
+  });
+
   it('never puts two Markdown sections that do not fit together in one chunk, and merges small ones', () => {
     const section = (title: string, body: string) => `## ${title}\n${body}\n`;
     const text = section('A', 'x'.repeat(10)) + section('B', 'y'.repeat(10)) + section('C', 'z'.repeat(40));

@@ -2,8 +2,10 @@
 //   1. sections from the file's structure (sections.ts);
 //   2. neighbouring sections are merged while they fit in one chunk, so small sections do not
 //      become tiny chunks;
-//   3. a section longer than `size` is cut into windows of `size` tokens that start every
-//      size - overlap tokens, so a sentence cut at one window's end is whole in the next.
+//   3. a section longer than `size` is cut into windows of at most `size` tokens. A window ends
+//      after the last sentence or line in its second half, when there is one, and the next starts
+//      `overlap` tokens back, moved on to the first sentence start there: a sentence cut at one
+//      window's end is whole in the next, and most windows begin and end with whole sentences.
 // The file is tokenized once; a chunk is a range of its tokens, and its text is the file text
 // those tokens cover. Token counts are those of the file's tokenization (a chunk encoded on its
 // own can differ by a token at each end, where a word was split across the boundary).
@@ -69,7 +71,7 @@ export function chunkText(text: string, kind: FileKind, tokenizer: TextTokenizer
   checkChunkSettings(settings);
   const spans = tokenizer.encode(text).filter((s) => s.end > s.start);
   if (spans.length === 0) return [];
-  const ranges = windows(merge(sectionRanges(text, kind, spans), settings.size), settings);
+  const ranges = windows(merge(sectionRanges(text, kind, spans), settings.size), settings, sentenceEnds(text, spans));
   return ranges.map(({ first, last, title }) => {
     const start = spans[first].start;
     const end = spans[last - 1].end;
@@ -102,15 +104,33 @@ function merge(ranges: readonly TokenRange[], size: number): TokenRange[] {
   return merged;
 }
 
-/** Cuts ranges longer than `size` into overlapping windows: starts at first, first + stride, ... */
-function windows(ranges: readonly TokenRange[], { size, overlap }: ChunkSettings): TokenRange[] {
+/** ends[i]: token i ends a sentence (., ! or ?, then closing quotes or brackets) or a line. */
+function sentenceEnds(text: string, spans: readonly TokenSpan[]): boolean[] {
+  const piece = (i: number) => (i < spans.length ? text.slice(spans[i].start, spans[i].end) : '');
+  return spans.map((_, i) => /([.!?]["'\u2019\u201d)\]]*|\n)\s*$/.test(piece(i)) || piece(i + 1).startsWith('\n'));
+}
+
+/** Cuts ranges longer than `size` into overlapping windows, at sentence ends where it can. */
+function windows(ranges: readonly TokenRange[], { size, overlap }: ChunkSettings, ends: readonly boolean[]): TokenRange[] {
   const out: TokenRange[] = [];
-  const stride = size - overlap;
   for (const range of ranges) {
-    for (let first = range.first; ; first += stride) {
-      const last = Math.min(first + size, range.last);
+    let first = range.first;
+    for (;;) {
+      let last = Math.min(first + size, range.last);
+      if (last < range.last) {
+        // The last sentence end in the window's second half, if any: token t - 1 ends it.
+        let t = last;
+        while (t > first + size / 2 && !ends[t - 1]) t--;
+        if (t > first + size / 2) last = t;
+      }
       out.push({ first, last, title: range.title });
       if (last === range.last) break;
+      // `overlap` tokens back, then on to the first sentence start; with none there, the plain
+      // overlap, unless the window ended on a sentence end and so cut nothing.
+      const back = Math.max(first + 1, last - overlap);
+      let next = back;
+      while (next < last && !ends[next - 1]) next++;
+      first = next === last && !ends[last - 1] ? back : next;
     }
   }
   return out;
