@@ -205,6 +205,7 @@ export class Workbench implements E2E {
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
+        console.log(`    (ran "${title}" again: what it shows did not appear within 10 s)`);
       }
     }
   }
@@ -219,6 +220,7 @@ export class Workbench implements E2E {
       } catch (error) {
         await this.page.keyboard.press('Escape');
         if (Date.now() > deadline) throw error;
+        console.log(`    (ran "${title}" again: its quick pick closed before the choice)`);
       }
     }
   }
