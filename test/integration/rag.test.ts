@@ -3,7 +3,7 @@
 // one file and find that file's chunk ranked first by BM25, see the panel lay the prompt out in
 // the context window, send it all again to a restarted webview, and stream an answer; edit and
 // save a file and see it re-indexed, switch to a real sentence-embedding model and find an answer
-// by meaning, detach.
+// by meaning, detach; lay a long selection out in the window under two overflow policies.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -170,5 +170,29 @@ suite('RAG and context window (Step 5)', () => {
   test('Detach RAG Folder removes it: questions then retrieve nothing', async () => {
     await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(root));
     assert.equal(await ask('paraffin'), undefined);
+  });
+
+  test('Show Context Window lays a selection longer than the window out in it: with nothing to drop its start is cut, under plain truncation its end', async () => {
+    // One token per byte: 539 bytes in a "Question: …\nAnswer:" frame do not fit in 512 - 64.
+    const text = Array.from({ length: 60 }, (_, i) => `line ${String(i).padStart(3, '0')}`).join('\n');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text }));
+    editor.selection = new vscode.Selection(editor.document.positionAt(0), editor.document.positionAt(text.length));
+    const laidOut = nextPosted('budget');
+    await vscode.commands.executeCommand('llmPipeline.showContextWindow');
+    const dropping = await laidOut;
+    const framed = `Question: ${text}\nAnswer:`;
+    assert.deepEqual(dropping.segments.map((s) => s.kind), ['question'], 'no folder attached: the selection is the whole prompt');
+    assert.equal(dropping.promptTokens, framed.length);
+    assert.equal(dropping.overflow, framed.length - (CONFIG.n_positions - 64));
+    // With no source to drop, the oldest tokens leave first.
+    assert.equal(dropping.segments[0].cutText, framed.slice(0, dropping.overflow));
+    assert.equal(dropping.keptTokens + dropping.answerTokens + dropping.free, CONFIG.n_positions);
+
+    const truncated = nextPosted('budget', (b) => b.policy === 'truncate-end');
+    await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: { question: text, policy: 'truncate-end', answerTokens: 64, generate: false } });
+    const cutAtEnd = await truncated;
+    assert.equal(cutAtEnd.segments[0].cutText, framed.slice(framed.length - cutAtEnd.overflow), 'plain truncation cuts the end, question mark and all');
+    assert.ok(cutAtEnd.promptText.startsWith('Question: line 000'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
