@@ -59,8 +59,11 @@ e2e('attach a RAG folder from the palette, ask a question, see rankings, the con
   await restored.locator('.sources li').first().waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('rag-3-shown-again');
 
-  // After a reload the panel retrieves again for the question its webview saved.
+  // After a reload the panel retrieves again for the question its webview saved. The workbench
+  // may bring supplies.md back as the active tab (it saves the active editor lazily): the panel's
+  // tab is chosen, as a user would, and VS Code revives the panel when it is shown.
   await vs.reload();
+  await vs.page.locator('.tabs-container .tab', { hasText: 'RAG & Context Window' }).click({ timeout: RELOAD_TIMEOUT_MS });
   const revived = vs.webview();
   await revived.locator('ranking-list li').first().waitFor({ timeout: RELOAD_TIMEOUT_MS });
   assert.match((await revived.locator('ranking-list').first().locator('li button.link').first().textContent()) ?? '', /^docs\/supplies\.md:/);

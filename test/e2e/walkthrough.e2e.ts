@@ -7,29 +7,12 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../harness/paths';
 import { e2e, type E2E } from './framework';
-import { localizedManifest } from '../unit/manifest';
-
-interface Step {
-  readonly id: string;
-  readonly title: string;
-  readonly media: { readonly markdown: string };
-}
-// As VS Code shows it: titles come from package.nls.json.
-const manifest = localizedManifest<{
-  contributes: { walkthroughs: { id: string; title: string; steps: Step[] }[] };
-}>();
-const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
+import { expandStep, openWalkthrough, walkthrough, type WalkthroughStep as Step } from './walkthroughSteps';
 
 /** The first heading of a step's page, as the walkthrough's markdown view renders it. */
 function pageHeading(step: Step): string {
   const text = fs.readFileSync(path.join(repoRoot, step.media.markdown), 'utf8');
   return /^# (.+)$/m.exec(text)![1];
-}
-
-/** Selects a step in the open walkthrough: its description and buttons unfold. */
-async function expandStep(vs: E2E, step: Step): Promise<void> {
-  await vs.page.locator('.getting-started-step h3.step-title', { hasText: step.title }).first().click();
-  await vs.page.locator(`.getting-started-step.expanded[data-step-id$="#${step.id}"]`).waitFor({ timeout: vs.timeoutMs });
 }
 
 /** Selects a step and waits until its page and diagram are drawn beside the list (a wide enough editor). */
@@ -44,12 +27,6 @@ async function showStep(vs: E2E, step: Step): Promise<FrameLocator> {
     await vs.page.waitForTimeout(200);
   }
   return page;
-}
-
-async function openWalkthrough(vs: E2E): Promise<void> {
-  await vs.openWorkspace({ 'notes.txt': 'A file, so that the window has a folder.\n' });
-  await vs.runCommand('LLM Pipeline: Open the 8-Step Walkthrough');
-  await vs.page.locator('.getting-started-step h3.step-title', { hasText: walkthrough!.steps[0].title }).waitFor({ timeout: vs.timeoutMs });
 }
 
 async function setTheme(vs: E2E, theme: string): Promise<void> {

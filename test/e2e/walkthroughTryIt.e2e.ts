@@ -6,29 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { tryItSteps, type TryItStep } from '../../extension/walkthrough/tryItSteps';
 import { e2e, type E2E } from './framework';
-import { localizedManifest } from '../unit/manifest';
-
-interface Step {
-  readonly id: string;
-  readonly title: string;
-}
-// As VS Code shows it: titles come from package.nls.json.
-const manifest = localizedManifest<{
-  contributes: { walkthroughs: { id: string; steps: Step[] }[] };
-}>();
-const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'llmPipeline.eightSteps');
-
-async function openWalkthrough(vs: E2E): Promise<void> {
-  await vs.openWorkspace({ 'notes.txt': 'A file, so that the window has a folder.\n' });
-  await vs.runCommand('LLM Pipeline: Open the 8-Step Walkthrough');
-  await vs.page.locator('.getting-started-step h3.step-title', { hasText: walkthrough!.steps[0].title }).waitFor({ timeout: vs.timeoutMs });
-}
-
-/** Selects a step in the open walkthrough: its description and buttons unfold. */
-async function expandStep(vs: E2E, step: Step): Promise<void> {
-  await vs.page.locator('.getting-started-step h3.step-title', { hasText: step.title }).first().click();
-  await vs.page.locator(`.getting-started-step.expanded[data-step-id$="#${step.id}"]`).waitFor({ timeout: vs.timeoutMs });
-}
+import { expandStep, openWalkthrough, walkthrough, type WalkthroughStep as Step } from './walkthroughSteps';
 
 /** Clicks the "Try it" button of a step (the walkthrough's step list stays usable beside a panel) and returns the panel. */
 async function tryIt(vs: E2E, step: Step, example: TryItStep, panelText: string): Promise<FrameLocator> {
