@@ -208,8 +208,10 @@ export class RagPanel implements vscode.Disposable {
     if (root && question.trim()) {
       const index = await this.deps.folders.index(root);
       const started = performance.now();
-      const result = index.search(question, await embedder.embed(question), SHOWN);
-      retrieval = retrievalView(result, performance.now() - started);
+      const vector = await embedder.embed(question);
+      const embedded = performance.now();
+      const result = index.search(question, vector, SHOWN);
+      retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks: index.chunks.size });
       sources = result.fused.slice(0, PROMPT_SOURCES).map((f) => f.chunk);
       await this.show({ type: 'retrieval', payload: retrieval });
     }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { IndexReport } from '../engine/rag/indexer';
 import type { ContextBudget } from '../engine/rag/contextWindow';
 import type { IndexedChunk, RankedChunk, FusedChunk, Retrieval } from '../engine/rag/ragIndex';
-import type { BudgetView, ChunkView, FolderView, RankedView, RetrievalView } from '../../webviews/rag/protocol';
+import type { BudgetView, ChunkView, FolderView, RankedView, RetrievalTiming, RetrievalView } from '../../webviews/rag/protocol';
 
 const PREVIEW_CHARS = 240;
 
@@ -31,14 +31,14 @@ function rankedView(r: RankedChunk | FusedChunk): RankedView {
   return { rank: r.rank, score: r.score, chunk: chunkView(r.chunk), bm25Rank: fused.bm25Rank, denseRank: fused.denseRank };
 }
 
-export function retrievalView(retrieval: Retrieval, ms: number): RetrievalView {
+export function retrievalView(retrieval: Retrieval, timing: RetrievalTiming): RetrievalView {
   return {
     question: retrieval.query,
     bm25: retrieval.bm25.map(rankedView),
     dense: retrieval.dense.map(rankedView),
     fused: retrieval.fused.map(rankedView),
     rrfK: retrieval.rrfK,
-    ms,
+    ...timing,
   };
 }
 

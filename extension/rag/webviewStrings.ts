@@ -32,7 +32,7 @@ export function ragWebviewStrings(): RagStrings {
     cutLabel: l10n.t('Cut'),
     dropped: l10n.t('dropped'),
     rankings: l10n.t('Retrieval'),
-    rankingsSummary: l10n.t('Scored every chunk in {0} ms. Fusion: reciprocal rank fusion, 1 / ({1} + rank) summed.'),
+    rankingsSummary: l10n.t('Embedded the question in {0} ms, then scored all {1} chunks in {2} ms. Fusion: reciprocal rank fusion, 1 / ({3} + rank) summed.'),
     bm25: l10n.t('BM25 (words)'),
     dense: l10n.t('Dense (cosine of embeddings)'),
     fused: l10n.t('Fused (RRF)'),

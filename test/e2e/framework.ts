@@ -27,9 +27,9 @@
  *   runCommand(title)           runs a command from the palette by its full title ("Category: Title");
  *                               reopens the palette until the command is listed (it does not refresh)
  *   waitForCommand(title)       waits until the palette lists the command, without running it
- *   pickQuickItem(label)        chooses an item (exact label, or a RegExp) in the open quick pick
- *   runCommandAndPick(title, label)  runs a command and chooses an item in the quick pick it opens;
- *                               runs it again when the pick closes first (something took the focus)
+ *   runCommandAndPick(title, label, filter?)  runs a command and chooses an item in the quick pick it
+ *                               opens (typing `filter` first, for long lists); runs it again when the
+ *                               pick closes first (something took the focus)
  *   runCommandUntil(title, shown)  runs a command again until the Locator `shown` appears (a focus
  *                               change can close the palette under the click, and nothing runs)
  *   reload()                    reloads the page: a new extension host starts and panels come back
@@ -61,8 +61,7 @@ export interface E2E {
   openFile(relativePath: string, select?: Selection): Promise<void>;
   runCommand(title: string): Promise<void>;
   waitForCommand(title: string): Promise<void>;
-  pickQuickItem(label: string | RegExp): Promise<void>;
-  runCommandAndPick(title: string, label: string | RegExp): Promise<void>;
+  runCommandAndPick(title: string, label: string | RegExp, filter?: string): Promise<void>;
   runCommandUntil(title: string, shown: Locator): Promise<void>;
   reload(): Promise<void>;
   webview(): FrameLocator;
@@ -189,12 +188,6 @@ export class Workbench implements E2E {
     await this.page.keyboard.press('Escape');
   }
 
-  async pickQuickItem(label: string | RegExp): Promise<void> {
-    const row = this.quickRow(label);
-    await row.waitFor({ timeout: this.timeoutMs });
-    await row.click();
-  }
-
   /** Runs a command until `shown` appears: a focus change can close the palette under the click. */
   async runCommandUntil(title: string, shown: Locator): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
@@ -210,11 +203,12 @@ export class Workbench implements E2E {
     }
   }
 
-  async runCommandAndPick(title: string, label: string | RegExp): Promise<void> {
+  async runCommandAndPick(title: string, label: string | RegExp, filter?: string): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       await this.runCommand(title);
       try {
+        if (filter !== undefined) await this.page.locator(QUICK_INPUT_BOX).fill(filter, { timeout: 10_000 });
         await this.quickRow(label).click({ timeout: 10_000 });
         return;
       } catch (error) {

@@ -30,9 +30,7 @@ async function showStep(vs: E2E, step: Step): Promise<FrameLocator> {
 }
 
 async function setTheme(vs: E2E, theme: string): Promise<void> {
-  await vs.runCommand('Preferences: Color Theme');
-  await vs.page.locator('.quick-input-widget input').fill(theme);
-  await vs.pickQuickItem(theme);
+  await vs.runCommandAndPick('Preferences: Color Theme', theme, theme);
   await vs.page.locator(`.monaco-workbench`).waitFor();
   await vs.page.waitForTimeout(1000);
 }

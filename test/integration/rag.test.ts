@@ -23,6 +23,7 @@ const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 512,
 type Payloads = { [M in RagNotification as M['type']]: M['payload'] };
 
 let api: ExtensionTestApi;
+let attachedChunks = 0;
 
 /** Resolves with the first message of `type` the RAG panel's host posts that passes `accept`. */
 function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean = () => true, timeoutMs = 60_000): Promise<Payloads[T]> {
@@ -72,6 +73,7 @@ suite('RAG and context window (Step 5)', () => {
   test('Attach RAG Folder indexes the text files and counts what it skipped', async () => {
     const report = await vscode.commands.executeCommand<IndexReport | undefined>('llmPipeline.attachRagFolder', vscode.Uri.file(root));
     assert.ok(report, 'attach returned no report');
+    attachedChunks = report.chunks;
     assert.equal(report.files, 6);
     assert.deepEqual(report.skipped.map((s) => [s.file, s.reason]), [['logo.bin', 'binary']]);
     assert.equal(report.ignored, 1, '.gitignore leaves out ignored-notes.txt');
@@ -84,6 +86,8 @@ suite('RAG and context window (Step 5)', () => {
     assert.equal(retrieval.bm25[0].chunk.file, 'docs/supplies.md');
     assert.ok(retrieval.bm25[0].score > (retrieval.bm25[1]?.score ?? 0));
     assert.equal(retrieval.rrfK, 60);
+    assert.equal(retrieval.chunks, attachedChunks, 'every chunk of the folder is scored');
+    assert.ok(retrieval.embedMs > 0 && retrieval.scoreMs > 0);
     const laidOut = await budget;
     assert.equal(laidOut.contextLength, CONFIG.n_positions);
     assert.deepEqual(laidOut.segments.map((s) => s.kind), ['system', 'source', 'source', 'source', 'source', 'question']);

@@ -48,13 +48,20 @@ export interface RankedView {
   readonly denseRank?: number;
 }
 
-export interface RetrievalView {
+/** What one retrieval cost: the question's embedding, then the scoring of every chunk. */
+export interface RetrievalTiming {
+  readonly embedMs: number;
+  /** BM25, cosine and fusion over all `chunks`. */
+  readonly scoreMs: number;
+  readonly chunks: number;
+}
+
+export interface RetrievalView extends RetrievalTiming {
   readonly question: string;
   readonly bm25: readonly RankedView[];
   readonly dense: readonly RankedView[];
   readonly fused: readonly RankedView[];
   readonly rrfK: number;
-  readonly ms: number;
 }
 
 export interface BudgetSegmentView {

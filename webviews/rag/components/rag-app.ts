@@ -181,7 +181,7 @@ export class RagApp extends LitElement {
     if (!r) return nothing;
     return html`<section @open-chunk=${(e: OpenChunkEvent) => this.openChunk(e.detail.id)}>
       <h2>${t('rankings')}</h2>
-      <p class="muted">${t('rankingsSummary', r.ms.toFixed(1), r.rrfK)}</p>
+      <p class="muted">${t('rankingsSummary', r.embedMs.toFixed(1), r.chunks, r.scoreMs.toFixed(1), r.rrfK)}</p>
       <div class="rankings">
         <ranking-list .heading=${t('bm25')} .items=${r.bm25} digits="3"></ranking-list>
         <ranking-list .heading=${t('dense')} .items=${r.dense} digits="4"></ranking-list>
