@@ -15,7 +15,6 @@ import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
 import { RAG_SECTION } from './ragSettings';
 import { skippedSummary } from './ragViews';
 
-
 /** Arguments the ask command takes from code (tests, other commands): a question, or more. */
 type AskArgument = string | { readonly question: string; readonly generate?: boolean };
 

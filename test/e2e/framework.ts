@@ -77,6 +77,23 @@ export interface E2ETest {
   readonly body: (vs: E2E) => Promise<void>;
 }
 
+/**
+ * Runs `attempt` until it succeeds, calling `recover` after each failure; past `timeoutMs` the
+ * last failure is thrown. The workbench can close a palette or page under a test (a focus change,
+ * a page settling), and the step is then simply tried again.
+ */
+export async function retrying<T>(timeoutMs: number, attempt: () => Promise<T>, recover: () => Promise<unknown>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await recover();
+    }
+  }
+}
+
 /** Tests registered by the *.e2e.ts files, in the order they were loaded. */
 export const registeredTests: E2ETest[] = [];
 /** A reload starts a new extension host; on a busy machine that alone can take minutes. */
@@ -190,33 +207,29 @@ export class Workbench implements E2E {
 
   /** Runs a command until `shown` appears: a focus change can close the palette under the click. */
   async runCommandUntil(title: string, shown: Locator): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      await this.runCommand(title);
-      try {
+    await retrying(
+      this.timeoutMs,
+      async () => {
+        await this.runCommand(title);
         await shown.waitFor({ timeout: 10_000 });
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        console.log(`    (ran "${title}" again: what it shows did not appear within 10 s)`);
-      }
-    }
+      },
+      async () => console.log(`    (ran "${title}" again: what it shows did not appear within 10 s)`),
+    );
   }
 
   async runCommandAndPick(title: string, label: string | RegExp, filter?: string): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      await this.runCommand(title);
-      try {
+    await retrying(
+      this.timeoutMs,
+      async () => {
+        await this.runCommand(title);
         if (filter !== undefined) await this.page.locator(QUICK_INPUT_BOX).fill(filter, { timeout: 10_000 });
         await this.quickRow(label).click({ timeout: 10_000 });
-        return;
-      } catch (error) {
+      },
+      async () => {
         await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw error;
         console.log(`    (ran "${title}" again: its quick pick closed before the choice)`);
-      }
-    }
+      },
+    );
   }
 
   async reload(): Promise<void> {
@@ -231,19 +244,18 @@ export class Workbench implements E2E {
   async showOutputChannel(name: string): Promise<Locator> {
     // The channel list is read when the picker opens, and a channel appears when the extension
     // creates it: reopen the picker until it lists the channel.
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      await this.runCommand('Output: Show Output Channels...');
-      const row = this.quickRow(name);
-      try {
-        await row.waitFor({ timeout: 3_000 });
+    await retrying(
+      this.timeoutMs,
+      async () => {
+        await this.runCommand('Output: Show Output Channels...');
+        const row = this.quickRow(name);
+        await row.waitFor({ timeout: 3_000 }).catch(() => {
+          throw new Error(`output channel "${name}" never appeared`);
+        });
         await row.click();
-        break;
-      } catch {
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw new Error(`output channel "${name}" never appeared`);
-      }
-    }
+      },
+      () => this.page.keyboard.press('Escape'),
+    );
     const lines = this.page.locator('.output-view .view-lines');
     await lines.waitFor({ timeout: this.timeoutMs });
     return lines;
@@ -273,23 +285,23 @@ export class Workbench implements E2E {
   /** Opens the palette until it lists `title` (contributions arrive after the workbench draws). */
   private async findCommand(title: string): Promise<Locator> {
     this.requireWorkspace();
-    const deadline = Date.now() + this.timeoutMs;
-    for (;;) {
-      await this.page.keyboard.press('F1');
-      const input = this.page.locator(QUICK_INPUT_BOX);
-      await input.waitFor({ state: 'visible', timeout: this.timeoutMs });
-      const row = this.quickRow(title);
-      try {
+    return retrying(
+      this.timeoutMs,
+      async () => {
+        await this.page.keyboard.press('F1');
+        const input = this.page.locator(QUICK_INPUT_BOX);
+        await input.waitFor({ state: 'visible', timeout: this.timeoutMs });
+        const row = this.quickRow(title);
         // The palette closes when something else takes the focus just after it opened (a
         // walkthrough page settling, say): then it is opened again.
         await input.fill(`>${title}`, { timeout: 3_000 });
-        await row.waitFor({ timeout: 3_000 });
+        await row.waitFor({ timeout: 3_000 }).catch(() => {
+          throw new Error(`command "${title}" never appeared in the command palette`);
+        });
         return row;
-      } catch {
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the command palette`);
-      }
-    }
+      },
+      () => this.page.keyboard.press('Escape'),
+    );
   }
 
   /** Moves the cursor with Go to Line, then extends the selection with the keyboard. */

@@ -1,6 +1,6 @@
 // The walkthrough "LLM Pipeline: 8 steps" as the e2e tests open it: its steps as VS Code shows them
 // (titles from package.nls.json), opening it from the palette, and unfolding one step.
-import type { E2E } from './framework';
+import { retrying, type E2E } from './framework';
 import { localizedManifest } from '../unit/manifest';
 
 export interface WalkthroughStep {
@@ -34,16 +34,15 @@ export async function openWalkthrough(vs: E2E): Promise<void> {
  */
 export async function expandStep(vs: E2E, step: WalkthroughStep): Promise<void> {
   const expanded = vs.page.locator(`.getting-started-step.expanded[data-step-id$="#${step.id}"]`);
-  const deadline = Date.now() + vs.timeoutMs;
-  for (;;) {
-    try {
+  await retrying(
+    vs.timeoutMs,
+    async () => {
       await stepTitle(vs, step).click({ timeout: 10_000 });
       await expanded.waitFor({ timeout: 10_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
+    },
+    async () => {
       console.log(`    (step "${step.title}" could not be selected: opening the walkthrough again)`);
       await vs.runCommand(OPEN);
-    }
-  }
+    },
+  );
 }

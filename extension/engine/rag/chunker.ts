@@ -106,8 +106,8 @@ function merge(ranges: readonly TokenRange[], size: number): TokenRange[] {
 
 /** ends[i]: token i ends a sentence (., ! or ?, then closing quotes or brackets) or a line. */
 function sentenceEnds(text: string, spans: readonly TokenSpan[]): boolean[] {
-  const piece = (i: number) => (i < spans.length ? text.slice(spans[i].start, spans[i].end) : '');
-  return spans.map((_, i) => /([.!?]["'\u2019\u201d)\]]*|\n)\s*$/.test(piece(i)) || piece(i + 1).startsWith('\n'));
+  const pieces = spans.map((s) => text.slice(s.start, s.end));
+  return pieces.map((piece, i) => /([.!?]["'\u2019\u201d)\]]*|\n)\s*$/.test(piece) || (pieces[i + 1]?.startsWith('\n') ?? false));
 }
 
 /** Cuts ranges longer than `size` into overlapping windows, at sentence ends where it can. */
