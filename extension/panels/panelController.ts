@@ -56,11 +56,6 @@ export class PanelController<R extends Message, N extends Message, C extends Pan
     this.serializer = registerPanelSerializer<R, N | KitNotification>(this.spec(), extensionUri, (host) => this.adopt(host, true));
   }
 
-  /** The open panel's content, if a panel is open. */
-  get current(): C | undefined {
-    return this.open?.content;
-  }
-
   /** Reveals the open panel (keeping the focus where it is), or opens one beside the active editor. */
   show(): C {
     if (this.open) {
