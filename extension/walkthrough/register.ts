@@ -1,8 +1,9 @@
 // VS Code glue for the built-in walkthrough "LLM Pipeline: 8 steps": its "Try it" buttons, a
-// command that opens it, and one that opens the project's discussions in the browser.
+// command that opens it, and one that opens the project's discussions (of one step, when given its
+// number) in the browser.
 import * as vscode from 'vscode';
 import { log } from '../log';
-import { discussionsUrl } from './discussions';
+import { discussionsUrl, stepDiscussionsUrl } from './discussions';
 import { SAMPLES_FOLDER_PATH, SAMPLE_STORY_PATH, passageRange, tryItSteps, type FolderTryIt, type SelectionTryIt, type TryItStep } from './tryItSteps';
 
 /** The walkthrough's id in package.json contributes.walkthroughs. */
@@ -14,7 +15,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('llmPipeline.openWalkthrough', () =>
       vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
     ),
-    vscode.commands.registerCommand('llmPipeline.openDiscussions', () => openDiscussions(context.extension)),
+    vscode.commands.registerCommand('llmPipeline.openDiscussions', (step?: unknown) => openDiscussions(context.extension, step)),
   );
 }
 
@@ -48,10 +49,15 @@ async function attachAndAsk(extensionUri: vscode.Uri, step: FolderTryIt): Promis
   await vscode.commands.executeCommand(step.inspector, step.question);
 }
 
-async function openDiscussions(extension: vscode.Extension<unknown>): Promise<void> {
+/**
+ * Opens the project's discussions; with a step number (the pages' "Ask about this step" links pass
+ * one), the discussions about that step. From the command palette there is no argument.
+ */
+async function openDiscussions(extension: vscode.Extension<unknown>, step: unknown): Promise<void> {
   const manifest = extension.packageJSON as { repository?: { url?: string } };
   try {
-    const url = discussionsUrl(manifest.repository?.url ?? '');
+    const repository = manifest.repository?.url ?? '';
+    const url = step === undefined ? discussionsUrl(repository) : stepDiscussionsUrl(repository, step);
     const opened = await vscode.env.openExternal(vscode.Uri.parse(url));
     if (!opened) void vscode.window.showInformationMessage(vscode.l10n.t('Open {0} in your browser to ask a question or start a discussion.', url));
   } catch (error) {

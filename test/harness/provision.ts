@@ -1,5 +1,6 @@
 // Installs the offline "real VS Code" into .harness/: Node 24 and code-server, both from the npm
-// registry, and the tests' sentence-embedding model (embeddingModel.ts). Done once; later runs
+// registry, the tests' sentence-embedding model (embeddingModel.ts) and the Python package the
+// snippet tests import (pythonPackages.ts). Done once; later runs
 // find the stamp file and return at once.
 // usage: node --import tsx test/harness/provision.ts   (npm run provision)
 //
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasEmbeddingModel, provisionEmbeddingModel } from './embeddingModel';
+import { hasPythonPackages, provisionPythonPackages } from './pythonPackages';
 import {
   CODE_SERVER_VERSION,
   NODE24_PACKAGE,
@@ -106,11 +108,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Makes sure Node 24, code-server and the tests' embedding model are under .harness/; returns quickly when they are. */
+/** Makes sure Node 24, code-server, the tests' embedding model and Python packages are under .harness/; returns quickly when they are. */
 export async function provision(): Promise<void> {
-  if (isProvisioned() && hasEmbeddingModel()) return;
+  if (isProvisioned() && hasEmbeddingModel() && hasPythonPackages()) return;
   await withLock(() => {
     provisionEmbeddingModel();
+    provisionPythonPackages();
     if (isProvisioned()) return;
     const started = Date.now();
     fs.rmSync(provisionStamp, { force: true });

@@ -5,14 +5,17 @@
 // find answers that share no words with the question, where BM25 cannot.
 
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Embedder } from '../../extension/engine/rag/embedder';
+import { fitChunkToWindow } from '../../extension/engine/rag/chunker';
 import { buildIndex } from '../../extension/engine/rag/indexer';
 import type { RagIndex } from '../../extension/engine/rag/ragIndex';
 import { openSentenceEmbedder } from '../../extension/engine/rag/sentenceEmbedder';
 import { DEFAULT_WALK } from '../../extension/engine/rag/walkFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
+import { SAMPLES_FOLDER_PATH } from '../../extension/walkthrough/tryItSteps';
 import { embeddingModelDir, hasEmbeddingModel } from '../harness/embeddingModel';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
@@ -87,5 +90,31 @@ describe('sentence embeddings with all-MiniLM-L6-v2', function () {
         assert.notEqual(result.bm25[0]?.chunk.file, file);
       });
     }
+  });
+
+  // The example step 5 of the walkthrough gives, on the samples folder its "Try it" attaches, with
+  // the chunk size the extension uses for the bundled model's window.
+  describe('retrieval over the walkthrough samples folder', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'walkthroughs', 'step5-memory-and-context.md'), 'utf8').replace(/\s+/g, ' ');
+    const question = /a question such as "([^"]+)" then ranks the kite story's chunks about Grandpa first/.exec(page)?.[1];
+    let index: RagIndex;
+    before(async () => {
+      const modelDir = bundledModelFolder(path.join(__dirname, '..', '..'));
+      assert.ok(modelDir, 'a model is bundled under models/');
+      const tokenizer = await loadTokenizerFile(modelDir);
+      // The default chunk settings, fitted to the bundled model's window as extension/rag/ragParts.ts
+      // does (64 tokens for the answer, four sources; that module needs vscode, so not imported).
+      const chunk = fitChunkToWindow({ size: 256, overlap: 32 }, { contextLength: 256, answerTokens: 64, sources: 4 });
+      ({ index } = await buildIndex(path.join(__dirname, '..', '..', ...SAMPLES_FOLDER_PATH), { tokenizer, embedder, settings: { walk: DEFAULT_WALK, chunk, maxFileBytes: 100_000 } }));
+    });
+
+    it('the page\'s question: dense ranks a kite-story chunk about Grandpa first, BM25 a pebble-story chunk', async () => {
+      assert.ok(question, 'step 5 quotes its example question');
+      const result = index.search(question, await embedder.embed(question), 3);
+      assert.equal(path.basename(result.dense[0].chunk.file), 'kite.txt');
+      assert.match(result.dense[0].chunk.text, /Grandpa/);
+      assert.doesNotMatch(result.dense[0].chunk.text.toLowerCase(), /grandfather|bring/, 'no content word in common');
+      assert.equal(path.basename(result.bm25[0].chunk.file), 'story.txt');
+    });
   });
 });

@@ -1,78 +1,17 @@
 // The code snippets contributed for TypeScript and Python. Each body is expanded the way VS Code
 // inserts it when every placeholder keeps its default; TypeScript bodies are then type-checked under
-// the project's strict settings and run, and their results checked against independent computations;
-// Python bodies are byte-compiled.
+// the project's strict settings and run, and their results checked against independent computations
+// (the Python bodies: snippetsPython.test.ts).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import ts from 'typescript';
+import { expandSnippet, readSnippets } from './snippetExpansion';
 
 const root = path.resolve(__dirname, '..', '..');
-
-interface Snippet {
-  readonly prefix: string;
-  readonly description: string;
-  readonly body: readonly string[];
-}
-
-function readSnippets(file: string): Map<string, Snippet> {
-  const table = JSON.parse(fs.readFileSync(path.join(root, 'snippets', file), 'utf8')) as Record<string, Snippet>;
-  return new Map(Object.values(table).map((s) => [s.prefix, s]));
-}
-
-/**
- * The text VS Code inserts for a snippet body when every placeholder keeps its default: `${1:default}`
- * (nested too) becomes its default, `${1|a,b|}` its first choice, `$1` and `${1}` nothing; `\$`,
- * `\}` and `\\` are escapes. Editor variables (`$TM_FILENAME`, `${CLIPBOARD}`) would insert
- * whatever the editor holds, so they are refused, as is a tab stop given two different defaults.
- */
-function expandSnippet(body: string): string {
-  const defaults = new Map<string, string>();
-  let at = 0;
-  const parse = (inside: boolean): string => {
-    let out = '';
-    while (at < body.length) {
-      const c = body[at];
-      if (c === '\\' && '$}\\'.includes(body[at + 1] ?? '')) {
-        out += body[at + 1];
-        at += 2;
-      } else if (inside && c === '}') {
-        return out;
-      } else if (c === '$' && /\d/.test(body[at + 1] ?? '')) {
-        at += /^\d+/.exec(body.slice(at + 1))![0].length + 1;
-      } else if (c === '$' && body[at + 1] === '{') {
-        const head = /^\$\{(\d+)([:|}])/.exec(body.slice(at));
-        if (!head) throw new Error(`editor variable at "${body.slice(at, at + 20)}"`);
-        at += head[0].length;
-        let value = '';
-        if (head[2] === ':') {
-          value = parse(true);
-          at += 1;
-        } else if (head[2] === '|') {
-          const end = body.indexOf('|}', at);
-          value = body.slice(at, end).split(',')[0];
-          at = end + 2;
-        }
-        const before = defaults.get(head[1]);
-        if (before !== undefined && value !== '' && before !== value) throw new Error(`tab stop $${head[1]} has two defaults`);
-        if (value !== '') defaults.set(head[1], value);
-        out += value;
-      } else if (c === '$' && /[A-Za-z_]/.test(body[at + 1] ?? '')) {
-        throw new Error(`editor variable at "${body.slice(at, at + 20)}"`);
-      } else {
-        out += c;
-        at += 1;
-      }
-    }
-    if (inside) throw new Error('unclosed placeholder');
-    return out;
-  };
-  return parse(false);
-}
 
 const typescript = readSnippets('typescript.json');
 const python = readSnippets('python.json');
@@ -176,6 +115,8 @@ const checks: Record<string, { readonly names: readonly string[]; readonly check
       assertClose(frequencies(() => sampleTopK(z, 3, 1, random), 5, 20000), [...kept, 0, 0], 0.015, 'k = 3');
       assert.ok([...Array(50)].every(() => sampleTopK(z, 1, 1, random) === 0), 'k = 1 is greedy');
       assertClose(frequencies(() => sampleTopK(z, 10, 1, random), 5, 20000), softmax(z), 0.015, 'k beyond the vocabulary');
+      assert.equal(sampleTopK([0.5, 3, 1], 2, 0, random), 1, 'τ = 0 is greedy');
+      assert.throws(() => sampleTopK(z, 3, -1, random), RangeError);
     },
   },
   'llm-top-p': {
@@ -186,6 +127,8 @@ const checks: Record<string, { readonly names: readonly string[]; readonly check
       assertClose(frequencies(() => sampleTopP(z, 0.7, 1, random), 4, 20000), [0.625, 0.375, 0, 0], 0.015, 'p = 0.7 keeps two');
       assertClose(frequencies(() => sampleTopP(z, 0.9, 1, random), 4, 20000), [0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0], 0.015, 'p = 0.9 keeps three');
       assertClose(frequencies(() => sampleTopP(z, 1, 1, random), 4, 20000), [0.5, 0.3, 0.15, 0.05], 0.015, 'p = 1 keeps all');
+      assert.equal(sampleTopP([0.5, 3, 1], 0.9, 0, random), 1, 'τ = 0 is greedy');
+      assert.throws(() => sampleTopP(z, 0.9, -1, random), RangeError);
     },
   },
   'llm-attention': {
@@ -378,21 +321,4 @@ describe('snippets', () => {
       checks[prefix].check(exported);
     });
   }
-
-  it('Python snippets byte-compile (python3 -m py_compile)', () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'snippets-py-'));
-    try {
-      const files = [...python.values()].map((snippet) => {
-        const file = path.join(folder, `${snippet.prefix.replace(/-/g, '_')}.py`);
-        fs.writeFileSync(file, expandSnippet(snippet.body.join('\n')));
-        return file;
-      });
-      // One interpreter for all files: py_compile reports each file that fails, by name, and exits non-zero.
-      const result = spawnSync('python3', ['-m', 'py_compile', ...files], { encoding: 'utf8' });
-      assert.equal(result.error, undefined, `python3 could not be run: ${result.error?.message}`);
-      assert.equal(result.status, 0, result.stderr);
-    } finally {
-      fs.rmSync(folder, { recursive: true, force: true });
-    }
-  });
 });

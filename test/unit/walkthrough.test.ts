@@ -185,6 +185,25 @@ describe('walkthrough commands', () => {
 });
 
 describe('package.json strings', () => {
+  it('the extension\'s description claims to run only what a registered command runs', () => {
+    // Each thing the description says the learner can run, and the command that runs it. A new
+    // inspector joins this table, and the description, in the release that registers it.
+    const runs: Record<string, string> = {
+      tokenization: 'llmPipeline.tokenizeSelection',
+      attention: 'llmPipeline.inspectAttention',
+      decoding: 'llmPipeline.decodingPlayground',
+      'retrieval (RAG)': 'llmPipeline.askRagFolder',
+    };
+    const description = readNls().description;
+    const claimed = /\bRun (.+?) for real on your own text/.exec(description)?.[1];
+    assert.ok(claimed, `the description should say what can be run ("Run … for real on your own text"): ${description}`);
+    for (const item of claimed.split(/, | and /)) {
+      const command = runs[item];
+      assert.ok(command, `the description claims "${item}" can be run; add it to this table with the command that runs it`);
+      assert.ok(registered.has(command), `the description claims "${item}", but ${command} is not registered`);
+    }
+  });
+
   it('are all in package.nls.json, which holds no key package.json does not use', () => {
     const used = new Set(nlsKeys(rawManifest()));
     const nls = readNls();
