@@ -9,6 +9,27 @@ export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
   | { readonly type: 'cancel' };
 
+/** Sent once, when the graphs are built and before the first step: what the run is. */
+export interface StartedEvent {
+  readonly type: 'started';
+  /** The first step to run (above 0 when resuming). */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly parameters: number;
+  readonly trainableParameters: number;
+  /** Training FLOPs per token (forward + backward, multiply-add = 2). */
+  readonly flopsPerToken: number;
+  /** ONNX Runtime's MatMul FLOP/s on this machine: the yardstick of MFU. */
+  readonly peakFlops: number;
+  readonly trainTokens: number;
+  readonly validationTokens: number;
+  readonly stepsPerEpoch: number;
+  /** Names of the rows of layerGradNorms. */
+  readonly layers: readonly string[];
+  /** The loss history so far (a resumed run's earlier steps). */
+  readonly history: readonly { readonly step: number; readonly loss: number; readonly validationLoss?: number }[];
+}
+
 export interface ProgressEvent {
   readonly type: 'progress';
   /** Optimizer steps completed. */
@@ -22,6 +43,10 @@ export interface ProgressEvent {
   readonly learningRate: number;
   /** Global L2 norm of the gradient before clipping. */
   readonly gradNorm: number;
+  /** The same norm per layer (StartedEvent.layers); their squares add up to gradNorm². */
+  readonly layerGradNorms: readonly number[];
+  /** Model FLOPs utilisation: tokensPerSecond × flopsPerToken ÷ peakFlops. */
+  readonly mfu: number;
   /** Training tokens per second, averaged over the last few steps. */
   readonly tokensPerSecond: number;
   /** Estimated seconds until the last step. */
@@ -62,13 +87,13 @@ export interface ErrorEvent {
   readonly message: string;
 }
 
-export type TrainEvent = ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | ErrorEvent;
+export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | ErrorEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
 export function isTrainEvent(value: unknown): value is TrainEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'error';
+  return type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'error';
 }
 
 export function isHostToWorker(value: unknown): value is HostToWorker {

@@ -8,9 +8,12 @@
 //     every evalEvery steps: validation loss, and the best checkpoint when it improved
 //     every sampleEvery steps: a text sample;  every checkpointEvery steps: <out>/last
 
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { Mulberry32 } from '../generate/random';
 import type { GPTConfig } from '../gpt/config';
 import { randomWeights } from '../gpt/randomWeights';
+import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
 import type { TensorMap } from '../gpt/tensor';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readModelFolder } from '../modelFolder/readModelFolder';
@@ -18,10 +21,12 @@ import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { resolveFolder } from './atomicFolder';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type HistoryPoint, type TrainingState } from './checkpoint';
 import { BatchSampler, splitTrainValidation, validationBatches } from './dataset';
+import { groupByLayer, layerNorms } from './layerGradients';
 import { initAdapters, loraOverlay, mergeAdapters } from './lora';
+import { measureMatMulFlops } from './matmulPeak';
+import { checkFitsInMemory, trainingMemory } from './memoryEstimate';
 import { checkTrainOptions, type TrainOptions } from './options';
 import type { DoneEvent, TrainEvent } from './protocol';
-import { Mulberry32 } from '../generate/random';
 import { sampleTokens } from './sampleText';
 import { learningRateAt } from './schedule';
 import { StepRunner } from './stepRunner';
@@ -91,6 +96,9 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
   const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
 
+  const trainableCount = lora ? [...(start.adapters?.values() ?? [])].reduce((n, a) => n + a.length, 0) : parameterCount(config).total;
+  checkFitsInMemory(trainingMemory(config, B, T, options.optimizer.kind, trainableCount), os.totalmem());
+
   const initial = toMap(start.weights);
   for (const [name, data] of start.adapters ?? []) initial.set(name, data);
   const runner = await StepRunner.create({
@@ -106,6 +114,15 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   let bestValidationLoss = start.state?.bestValidationLoss;
   let step = start.state?.step ?? 0;
   let lastLoss = history.at(-1)?.loss ?? NaN;
+
+  const grouping = groupByLayer(runner.graph.trainable);
+  const flopsPerToken = trainingFlopsPerToken(config, (T + 1) / 2);
+  const peakFlops = await measureMatMulFlops(options.threads);
+  emit({
+    type: 'started', step, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount,
+    flopsPerToken, peakFlops, trainTokens: split.train.length, validationTokens: split.validation.length,
+    stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history,
+  });
 
   const currentWeights = (): TensorMap => {
     const full: TensorMap = new Map([...start.weights].map(([name, t]) => [name, { dims: t.dims, data: runner.parameters.get(name) ?? t.data }]));
@@ -169,10 +186,11 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         lastProgress = now;
         const window = recent.reduce((a, r) => ({ tokens: a.tokens + r.tokens, ms: a.ms + r.ms }), { tokens: 0, ms: 0 });
         const msPerStep = window.ms / recent.length;
+        const tokensPerSecond = (window.tokens / window.ms) * 1000;
         emit({
           type: 'progress', step, totalSteps, epoch: step / sampler.stepsPerEpoch,
-          loss: result.loss, validationLoss, learningRate, gradNorm: result.gradNorm,
-          tokensPerSecond: (window.tokens / window.ms) * 1000, etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
+          loss: result.loss, validationLoss, learningRate, gradNorm: result.gradNorm, layerGradNorms: layerNorms(grouping, result.gradSquares),
+          tokensPerSecond, mfu: (tokensPerSecond * flopsPerToken) / peakFlops, etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
         });
       }
       if (validationLoss !== undefined && (bestValidationLoss === undefined || validationLoss < bestValidationLoss)) {
