@@ -23,7 +23,8 @@ import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
-import { bestFolder, lastFolder, train } from '../train/trainer';
+import { bestFolder, lastFolder } from '../train/runSetup';
+import { train } from '../train/trainer';
 import { lossCurveSvg } from './lossCurveSvg';
 import type { CliCommand } from './main';
 
