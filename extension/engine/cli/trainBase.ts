@@ -25,7 +25,7 @@ import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
-import { lossCurveSvg } from './lossCurveSvg';
+import { lossCurveSvg } from '../train/lossCurveSvg';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- train-base [options]

@@ -3,10 +3,11 @@
 // kills only that process) or in a worker thread (cheaper to start; an exception or exit in the
 // thread is still reported, but a native crash would take the host process down with it).
 // Either way the host sees started, progress, sample, checkpoint, then exactly one done or error.
-// An estimate job answers with one estimate or error.
+// An estimate or compare job answers with one estimate or comparison, or an error.
 
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
 import { isTrainEvent, type DoneEvent, type HostToWorker, type TrainEvent } from './protocol';
@@ -81,6 +82,12 @@ function runJob<Final extends TrainEvent>(request: HostToWorker, job: TrainingJo
 export function startTrainingJob(options: TrainOptions, job: TrainingJobOptions): TrainingJob {
   const { finished, worker } = runJob({ type: 'start', options }, job, (e): e is DoneEvent => e.type === 'done');
   return { finished, cancel: () => worker.send({ type: 'cancel' }), pid: worker.pid };
+}
+
+/** Continues one prompt with each model folder in the worker, with the same seed. */
+export async function compareInWorker(request: CompareRequest, job: TrainingJobOptions): Promise<readonly ComparedText[]> {
+  const { finished } = runJob({ type: 'compare', request }, job, (e): e is Extract<TrainEvent, { type: 'comparison' }> => e.type === 'comparison');
+  return (await finished).columns;
 }
 
 /** Measures a run in the worker (tokenizing the data, one timed step) without starting it. */
