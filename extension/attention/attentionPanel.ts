@@ -3,7 +3,8 @@
 // slower views are ready), answers its requests (another head, a query token, an export), and
 // draws the chosen token's attention on the file. There is one panel; the command reveals it.
 import * as vscode from 'vscode';
-import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import { PanelController, type PanelContent } from '../panels/panelController';
+import type { PanelKit } from '../panels/panelKit';
 import {
   ATTENTION_VIEW_TYPE,
   isAttentionRequest,
@@ -14,6 +15,7 @@ import {
   type ModelFacts,
 } from '../../webviews/attention/protocol';
 import type { AttentionBoot } from '../../webviews/attention/strings';
+import type { OwnRequest } from '../../webviews/shared/protocol';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
 import type { Inspector } from '../engine/runtime/inspection';
@@ -24,7 +26,6 @@ import type { AttentionHighlight } from './attentionHighlight';
 import { embeddingView } from './embeddingProjection';
 import { attentionOf, headIn, inspectionView, lensView, normsView } from './inspectionViews';
 import { modelFacts } from './modelFacts';
-import { saveImage } from './saveImage';
 import { inspectText, type TextInspection } from './textInspection';
 import { attentionWebviewStrings } from './webviewStrings';
 
@@ -48,8 +49,6 @@ export interface AttentionPanelDeps {
   readonly timings: vscode.EventEmitter<HeatmapTiming>;
 }
 
-type Host = PanelHost<AttentionRequest, AttentionNotification>;
-
 interface Run {
   readonly id: number;
   readonly model: LoadedModel;
@@ -67,14 +66,22 @@ interface Run {
   readonly followUps: AttentionNotification[];
 }
 
-export function attentionPanelSpec(): PanelSpec<AttentionRequest> {
-  return {
-    viewType: ATTENTION_VIEW_TYPE,
-    title: vscode.l10n.t('Attention'),
-    script: 'attention',
-    isMessage: isAttentionRequest,
-    boot: (): AttentionBoot => ({ strings: attentionWebviewStrings() }),
-  };
+/** The attention panel's controller: one panel, restored after a reload. */
+export type AttentionPanels = PanelController<AttentionRequest, AttentionNotification, AttentionPanel>;
+
+export function attentionPanels(deps: AttentionPanelDeps): AttentionPanels {
+  return new PanelController(
+    {
+      viewType: ATTENTION_VIEW_TYPE,
+      title: () => vscode.l10n.t('Attention'),
+      script: 'attention',
+      isRequest: isAttentionRequest,
+      boot: (): AttentionBoot => ({ strings: attentionWebviewStrings() }),
+      revealInPlace: true,
+      create: (kit) => new AttentionPanel(kit, deps),
+    },
+    deps.extensionUri,
+  );
 }
 
 /** Run ids count across panels, so a message about an old run is never taken for a new one. */
@@ -86,78 +93,36 @@ const FOLLOW_UP_WAIT_MS = 1000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export class AttentionPanel implements vscode.Disposable {
-  private static current: AttentionPanel | undefined;
+export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private source: SourceText | undefined;
   private run: Run | undefined;
   private selected = { layer: 0, head: 0 };
   private readonly drawnWaiters = new Map<number, () => void>();
   private facts: { readonly model: LoadedModel; readonly facts: ModelFacts } | undefined;
-  private disposed = false;
-  private working: vscode.CancellationTokenSource | undefined;
 
-  /** Opens the panel (or reveals the open one) and inspects `source` in it. */
-  static show(deps: AttentionPanelDeps, source?: SourceText, startedAt?: number): AttentionPanel {
-    let panel = AttentionPanel.current;
-    if (panel) panel.host.panel.reveal(undefined, true);
-    else panel = new AttentionPanel(PanelHost.open(attentionPanelSpec(), deps.extensionUri), deps);
-    if (source) void panel.inspect(source, startedAt);
-    return panel;
-  }
-
-  /** Takes over a panel VS Code recreated after a reload; the webview sends its saved state when ready. */
-  static restore(deps: AttentionPanelDeps, host: Host): AttentionPanel {
-    AttentionPanel.current?.host.panel.dispose();
-    return new AttentionPanel(host, deps);
-  }
-
-  private constructor(
-    private readonly host: Host,
+  constructor(
+    private readonly kit: PanelKit<AttentionNotification>,
     private readonly deps: AttentionPanelDeps,
   ) {
-    AttentionPanel.current = this;
-    host.onMessage((m) => this.handle(m));
-    host.onDispose(() => this.dispose());
     this.disposables.push(deps.model.onDidChange(() => void (this.source ? this.inspect(this.source) : this.postModelFacts())));
   }
 
   dispose(): void {
-    this.disposed = true;
-    if (AttentionPanel.current === this) AttentionPanel.current = undefined;
-    this.working?.cancel();
     this.deps.highlight.clear();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 
-  /** Posts to the webview while the panel is open; a run that ends after it closed posts nothing. */
-  private post(message: AttentionNotification): Thenable<boolean> {
-    return this.disposed ? Promise.resolve(false) : this.host.post(message);
-  }
-
-  private async handle(message: AttentionRequest): Promise<void> {
+  handle(message: OwnRequest<AttentionRequest>): void | Promise<void> {
     switch (message.type) {
-      case 'ready':
-        await this.restore(message.payload.state);
-        return;
       case 'selectHead':
-        this.selectHead(message.payload.runId, message.payload.layer, message.payload.head);
-        return;
+        return this.selectHead(message.payload.runId, message.payload.layer, message.payload.head);
       case 'focusToken':
-        this.focusToken(message.payload.runId, message.payload.index, message.payload.layer, message.payload.head);
-        return;
+        return this.focusToken(message.payload.runId, message.payload.index, message.payload.layer, message.payload.head);
       case 'drawn':
-        this.noteDrawn(message.payload.runId, message.payload.drawMilliseconds);
-        return;
-      case 'export': {
-        const { format, name, data } = message.payload;
-        const file = await saveImage(format, name, data);
-        if (file) void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0}', vscode.workspace.asRelativePath(file)));
-        return;
-      }
+        return this.noteDrawn(message.payload.runId, message.payload.drawMilliseconds);
       case 'chooseModel':
-        await vscode.commands.executeCommand('llmPipeline.chooseModelFolder');
-        return;
+        return void vscode.commands.executeCommand('llmPipeline.chooseModelFolder');
     }
   }
 
@@ -166,90 +131,84 @@ export class AttentionPanel implements vscode.Disposable {
    * panel has no run in the host and inspects the text its webview saved; otherwise the run is
    * sent again (what was posted before the webview listened may have been lost).
    */
-  private async restore(state: AttentionPanelState | undefined): Promise<void> {
+  async ready(state: AttentionPanelState | undefined): Promise<void> {
     if (state) this.selected = { layer: state.layer, head: state.head };
     if (this.run) {
       await this.postModelFacts();
       await this.postRun(this.run);
-      for (const message of this.run.followUps) await this.post(message);
+      for (const message of this.run.followUps) await this.kit.post(message);
       return;
     }
     // A run in progress posts its results when it ends, to the webview that is ready by then.
-    if (this.working) return;
+    if (this.kit.tasks.busy) return;
     if (!this.source && state?.text) this.source = { text: state.text, label: '' };
     if (this.source) await this.inspect(this.source);
     else await this.postModelFacts();
   }
 
-  /** Runs the active model on `source`: loading it under a cancellable notification the first time, the run in the status bar. */
+  /**
+   * Runs the active model on `source`, in place of any inspection still running: loading it under
+   * a cancellable notification the first time, the run in the status bar.
+   */
   async inspect(source: SourceText, startedAt?: number): Promise<void> {
     this.source = source;
-    this.working?.cancel();
-    const working = new vscode.CancellationTokenSource();
-    this.working = working;
+    await this.kit.tasks.replace((signal) => this.inspectNow(source, signal, startedAt));
+  }
+
+  private async inspectNow(source: SourceText, signal: AbortSignal, startedAt?: number): Promise<void> {
     const title = vscode.l10n.t('Inspecting attention…');
     // The panel says what it is waiting for: the first run loads the model, which takes a moment.
-    void this.post({ type: 'busy', payload: { message: title } });
-    const cancelled = () => working.token.isCancellationRequested;
-    try {
-      const model = await this.deps.model.load();
-      const [tokenizer, inspector] = await this.openParts(model, working);
-      if (cancelled()) return;
-      // A run of a loaded model is short: the status bar shows it, not a notification.
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
-        const runStarted = performance.now();
-        const inspection = await inspectText(source.text, tokenizer, inspector);
-        const runMilliseconds = performance.now() - runStarted;
-        if (cancelled()) return;
-        this.deps.highlight.clear();
-        const run: Run = {
-          id: ++runCounter,
-          model,
-          source,
-          inspection,
-          notices: this.notices(inspection, model),
-          attentionUnavailable: inspector.attentionUnavailable,
-          startedAt,
-          runMilliseconds,
-          followUps: [],
-        };
-        this.run = run;
-        // Posting resolves only once the webview has the message (a round trip): the heatmap's
-        // data goes out without waiting for that; messages keep their order anyway.
-        const facts = await this.factsOf(model);
-        void this.post({ type: 'model', payload: facts });
-        void this.postRun(run);
-        run.postedAt = performance.now();
-        // The heatmap first: the other views are computed once it is on screen (or after a
-        // moment, when there is no heatmap to draw), so they never hold it up.
-        const heatmap = inspection.result.attentions.length > 0;
-        if (heatmap) await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
-        this.drawnWaiters.delete(run.id);
-        if (cancelled()) return;
-        await this.postFollowUps(run, tokenizer, inspector.vocabSize);
-      });
-    } catch (error) {
-      log().error(`attention: ${(error as Error).stack ?? error}`);
-      if (!working.token.isCancellationRequested) await this.post({ type: 'error', payload: { message: (error as Error).message } });
-    } finally {
-      if (working.token.isCancellationRequested && this.working === working) void this.post({ type: 'busy', payload: { message: '' } });
-      working.dispose();
-      if (this.working === working) this.working = undefined;
-    }
+    void this.kit.busy({ task: 'inspect', message: title });
+    const model = await this.deps.model.load();
+    const [tokenizer, inspector] = await this.openParts(model);
+    if (signal.aborted) return;
+    // A run of a loaded model is short: the status bar shows it, not a notification.
+    await this.kit.progress(title, async () => {
+      const runStarted = performance.now();
+      const inspection = await inspectText(source.text, tokenizer, inspector);
+      const runMilliseconds = performance.now() - runStarted;
+      if (signal.aborted) return;
+      this.deps.highlight.clear();
+      const run: Run = {
+        id: ++runCounter,
+        model,
+        source,
+        inspection,
+        notices: this.notices(inspection, model),
+        attentionUnavailable: inspector.attentionUnavailable,
+        startedAt,
+        runMilliseconds,
+        followUps: [],
+      };
+      this.run = run;
+      // Posting resolves only once the webview has the message (a round trip): the heatmap's
+      // data goes out without waiting for that; messages keep their order anyway.
+      const facts = await this.factsOf(model);
+      void this.kit.post({ type: 'model', payload: facts });
+      void this.postRun(run);
+      run.postedAt = performance.now();
+      // The heatmap first: the other views are computed once it is on screen (or after a
+      // moment, when there is no heatmap to draw), so they never hold it up.
+      const heatmap = inspection.result.attentions.length > 0;
+      if (heatmap) await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
+      this.drawnWaiters.delete(run.id);
+      if (signal.aborted) return;
+      await this.postFollowUps(run, tokenizer, inspector.vocabSize);
+    });
   }
 
   /**
    * The tokenizer and inspection runner, opened under a cancellable notification the first time
    * (ONNX Runtime and the graph take seconds to load); at once when they are open already.
    */
-  private async openParts(model: LoadedModel, working: vscode.CancellationTokenSource): Promise<[HfTextTokenizer, Inspector]> {
+  private async openParts(model: LoadedModel): Promise<[HfTextTokenizer, Inspector]> {
     const open = () => Promise.all([model.tokenizer(), model.inspector()]);
     if (model.isOpen('tokenizer') && model.isOpen('inspector')) return open();
-    const title = vscode.l10n.t('Loading {0}…', model.folder.name);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_, token) => {
-      token.onCancellationRequested(() => working.cancel());
-      return open();
-    });
+    const cancel = () => {
+      this.kit.tasks.cancelRunning();
+      void this.kit.busy(null);
+    };
+    return this.kit.progress(vscode.l10n.t('Loading {0}…', model.folder.name), open, cancel);
   }
 
   private notices(inspection: TextInspection, model: LoadedModel): string[] {
@@ -268,9 +227,9 @@ export class AttentionPanel implements vscode.Disposable {
 
   private async postModelFacts(): Promise<void> {
     try {
-      await this.post({ type: 'model', payload: await this.factsOf(await this.deps.model.load()) });
+      await this.kit.post({ type: 'model', payload: await this.factsOf(await this.deps.model.load()) });
     } catch (error) {
-      await this.post({ type: 'error', payload: { message: (error as Error).message } });
+      await this.kit.showError(error);
     }
   }
 
@@ -292,7 +251,7 @@ export class AttentionPanel implements vscode.Disposable {
       attentionUnavailable: run.attentionUnavailable,
       selected: { layer, head },
     });
-    await this.post({ type: 'inspection', payload: view });
+    await this.kit.post({ type: 'inspection', payload: view });
   }
 
   /** The views that take longer or are not always there: logit lens, norms, embeddings. */
@@ -301,7 +260,7 @@ export class AttentionPanel implements vscode.Disposable {
     const send = async (message: AttentionNotification) => {
       if (this.run !== run) return;
       run.followUps.push(message);
-      await this.post(message);
+      await this.kit.post(message);
     };
     const unavailable = (view: 'embeddings' | 'lens' | 'norms') => send({ type: 'unavailable', payload: { runId: run.id, view, reason: foreign } });
     const { result } = run.inspection;
@@ -320,7 +279,7 @@ export class AttentionPanel implements vscode.Disposable {
     const run = this.run;
     if (!run || run.id !== runId || !headIn(run.inspection.result, layer, head)) return;
     this.selected = { layer, head };
-    void this.post({ type: 'head', payload: { runId, ...attentionOf(run.inspection.result, layer, head) } });
+    void this.kit.post({ type: 'head', payload: { runId, ...attentionOf(run.inspection.result, layer, head) } });
   }
 
   private focusToken(runId: number, index: number | null, layer: number, head: number): void {

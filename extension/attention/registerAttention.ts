@@ -2,12 +2,10 @@
 // its serializer, and the active model it runs (with "Choose Model Folder…"). Nothing loads until
 // the command runs.
 import * as vscode from 'vscode';
-import type { AttentionNotification, AttentionRequest } from '../../webviews/attention/protocol';
 import { activeModel, type ActiveModel } from '../model/activeModel';
-import { registerPanelSerializer } from '../panels/panelSerializer';
 import { isTextEditor, selectionSource } from '../tokenizer/selectionText';
 import { AttentionHighlight, type HighlightedToken } from './attentionHighlight';
-import { AttentionPanel, attentionPanelSpec, type AttentionPanelDeps, type HeatmapTiming } from './attentionPanel';
+import { attentionPanels, type AttentionPanelDeps, type AttentionPanels, type HeatmapTiming } from './attentionPanel';
 
 /** What the integration tests read from Step 2 (decorations and webview timings cannot be read back otherwise). */
 export interface AttentionTestApi {
@@ -23,11 +21,12 @@ export function registerAttention(context: vscode.ExtensionContext): AttentionTe
   const highlight = new AttentionHighlight();
   const timings = new vscode.EventEmitter<HeatmapTiming>();
   const deps: AttentionPanelDeps = { extensionUri: context.extensionUri, model, highlight, timings };
+  const panels = attentionPanels(deps);
   context.subscriptions.push(
     highlight,
     timings,
-    vscode.commands.registerCommand('llmPipeline.inspectAttention', () => inspectAttention(deps)),
-    registerPanelSerializer<AttentionRequest, AttentionNotification>(attentionPanelSpec(), context.extensionUri, (host) => AttentionPanel.restore(deps, host)),
+    panels,
+    vscode.commands.registerCommand('llmPipeline.inspectAttention', () => inspectAttention(panels)),
   );
   return { model, onDidDrawHeatmap: timings.event, highlighted: () => highlight.highlighted };
 }
@@ -37,9 +36,10 @@ export function registerAttention(context: vscode.ExtensionContext): AttentionTe
  * panel, which says what to do. The selection's size needs no limit here: only as many tokens as
  * the model's context holds are run, and the panel says when the selection was cut.
  */
-function inspectAttention(deps: AttentionPanelDeps): void {
+function inspectAttention(panels: AttentionPanels): void {
   const startedAt = performance.now();
   const editor = vscode.window.activeTextEditor;
   const source = isTextEditor(editor) ? selectionSource(editor) : undefined;
-  AttentionPanel.show(deps, source, startedAt);
+  const panel = panels.show();
+  if (source) void panel.inspect(source, startedAt);
 }

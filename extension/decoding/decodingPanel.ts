@@ -3,7 +3,8 @@
 // comparison; it answers the webview's requests with what the engine computes. Model calls run
 // one at a time, in the order asked; "stop" cuts a long generation short at once.
 import * as vscode from 'vscode';
-import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import { PanelController, type PanelContent } from '../panels/panelController';
+import type { PanelKit } from '../panels/panelKit';
 import {
   DECODING_VIEW_TYPE,
   DEFAULT_CONTROLS,
@@ -17,17 +18,16 @@ import {
   type SessionView,
 } from '../../webviews/decoding/protocol';
 import type { DecodingBoot } from '../../webviews/decoding/strings';
+import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
 import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
-import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { compareDecoders, type Comparison } from './compareDecoders';
 import { insertAtCursor } from './insertText';
 import { modelTokenWriter } from './modelTokenWriter';
 import { fitPrompt } from './promptWindow';
-import { saveImage } from './saveImage';
 import { StepHistory, type TokenWriter } from './stepHistory';
 import { decodingWebviewStrings } from './webviewStrings';
 
@@ -56,8 +56,6 @@ export interface DecodingPanelDeps {
 /** The prompt the panel starts with when nothing is selected. */
 const DEFAULT_PROMPT = 'Once upon a time,';
 
-type Host = PanelHost<DecodingRequest, DecodingNotification>;
-
 interface Session {
   readonly loaded: LoadedModel;
   readonly lm: OnnxCausalLM;
@@ -68,54 +66,38 @@ interface Session {
   readonly history: StepHistory;
 }
 
-export function decodingPanelSpec(): PanelSpec<DecodingRequest> {
-  return {
-    viewType: DECODING_VIEW_TYPE,
-    title: vscode.l10n.t('Decoding Playground'),
-    script: 'decoding',
-    isMessage: isDecodingRequest,
-    boot: (): DecodingBoot => ({ strings: decodingWebviewStrings() }),
-  };
+/** The playground's controller: one panel, restored after a reload. */
+export type DecodingPanels = PanelController<DecodingRequest, DecodingNotification, DecodingPanel>;
+
+export function decodingPanels(deps: DecodingPanelDeps): DecodingPanels {
+  return new PanelController(
+    {
+      viewType: DECODING_VIEW_TYPE,
+      title: () => vscode.l10n.t('Decoding Playground'),
+      script: 'decoding',
+      isRequest: isDecodingRequest,
+      boot: (): DecodingBoot => ({ strings: decodingWebviewStrings() }),
+      create: (kit) => new DecodingPanel(kit, deps),
+    },
+    deps.extensionUri,
+  );
 }
 
-export class DecodingPanel implements vscode.Disposable {
-  private static current: DecodingPanel | undefined;
+export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private source: PromptSource = { text: DEFAULT_PROMPT, label: '' };
   private controls: SamplerControls = DEFAULT_CONTROLS;
   private session: Session | undefined;
   private comparison: Comparison | undefined;
-  private queue: Promise<void> = Promise.resolve();
-  private running: AbortController | undefined;
 
-  /** Opens the panel (or reveals it) with `source` as the prompt. */
-  static show(deps: DecodingPanelDeps, source?: PromptSource): DecodingPanel {
-    let panel = DecodingPanel.current;
-    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
-    else panel = new DecodingPanel(PanelHost.open(decodingPanelSpec(), deps.extensionUri), deps);
-    if (source) panel.setPrompt(source);
-    return panel;
-  }
-
-  /** Takes over a panel VS Code recreated after a reload; its webview sends the saved state when ready. */
-  static restore(deps: DecodingPanelDeps, host: Host): DecodingPanel {
-    DecodingPanel.current?.host.panel.dispose();
-    return new DecodingPanel(host, deps);
-  }
-
-  private constructor(
-    private readonly host: Host,
+  constructor(
+    private readonly kit: PanelKit<DecodingNotification>,
     private readonly deps: DecodingPanelDeps,
   ) {
-    DecodingPanel.current = this;
-    host.onMessage((m) => this.handle(m));
-    host.onDispose(() => this.dispose());
     this.disposables.push(deps.model.onDidChange(() => this.setPrompt(this.source)));
   }
 
   dispose(): void {
-    if (DecodingPanel.current === this) DecodingPanel.current = undefined;
-    this.running?.abort();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 
@@ -125,10 +107,8 @@ export class DecodingPanel implements vscode.Disposable {
     this.enqueue(() => this.startSession(replay));
   }
 
-  private handle(message: DecodingRequest): void {
+  handle(message: OwnRequest<DecodingRequest>): void {
     switch (message.type) {
-      case 'ready':
-        return this.ready(message.payload.state);
       case 'setPrompt':
         return this.setPrompt({ text: message.payload.text, label: '' });
       case 'setControls':
@@ -148,26 +128,23 @@ export class DecodingPanel implements vscode.Disposable {
       case 'restart':
         return this.setPrompt(this.source);
       case 'generate':
-        return this.enqueue(() => this.generate(message.payload.count));
+        return this.enqueue((signal) => this.generate(message.payload.count, signal));
       case 'stop':
-        this.running?.abort();
-        return;
+        return this.kit.tasks.cancelRunning();
       case 'compare':
-        return this.enqueue(() => this.compare(message.payload));
+        return this.enqueue((signal) => this.compare(message.payload, signal));
       case 'insert':
         return this.enqueue(() => this.insert(message.payload.source));
-      case 'export':
-        return this.enqueue(async () => void (await saveImage(message.payload.view, message.payload.format, message.payload.data)));
     }
   }
 
   /** The webview (re)started. After a reload the host has no session: it replays the saved one. */
-  private ready(state: DecodingPanelState | undefined): void {
+  ready(state: DecodingPanelState | undefined): void {
     if (this.session || !state) {
       this.enqueue(async () => {
         if (!this.session) return this.startSession([]);
         await this.postSession();
-        if (this.comparison) await this.post({ type: 'compare', payload: this.comparison.view });
+        if (this.comparison) await this.kit.post({ type: 'compare', payload: this.comparison.view });
       });
       return;
     }
@@ -175,18 +152,15 @@ export class DecodingPanel implements vscode.Disposable {
     this.setPrompt({ text: state.prompt, label: '' }, state.chosen);
   }
 
-  /** Runs model work one task at a time; a failure is shown in the panel and logged. */
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch(async (error: Error) => {
-      log().error(`decoding: ${error.stack ?? error}`);
-      await this.post({ type: 'error', payload: { message: error.message } });
-    });
+  /** Model work runs one task at a time, in the order asked; a failure is shown in the panel and logged. */
+  private enqueue(task: (signal: AbortSignal) => Promise<void>): void {
+    void this.kit.tasks.enqueue(task);
   }
 
   private async startSession(replay: DecodingPanelState['chosen']): Promise<void> {
     this.session = undefined;
     this.comparison = undefined;
-    await this.post({ type: 'busy', payload: { task: 'load' } });
+    await this.kit.busy({ task: 'load' });
     try {
       const loaded = await this.deps.model.load();
       const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
@@ -211,7 +185,7 @@ export class DecodingPanel implements vscode.Disposable {
         await history.replay(token, forced);
       }
     } finally {
-      await this.post({ type: 'busy', payload: { task: null } });
+      await this.kit.busy(null);
     }
     await this.postSession();
   }
@@ -224,55 +198,47 @@ export class DecodingPanel implements vscode.Disposable {
   }
 
   /** "Generate N": steps until N tokens, the end of generation, or a stop (button or notification). */
-  private async generate(count: number): Promise<void> {
+  private async generate(count: number, signal: AbortSignal): Promise<void> {
     const history = this.session?.history;
     if (!history || history.finishReason) return;
-    const abort = new AbortController();
-    this.running = abort;
     try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating {0} tokens', count), cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
-          for (let done = 0; done < count && !history.finishReason && !abort.signal.aborted; done++) {
+      await this.kit.progress(
+        vscode.l10n.t('Generating {0} tokens', count),
+        async (report) => {
+          for (let done = 0; done < count && !history.finishReason && !signal.aborted; done++) {
             await history.step('sample');
-            progress.report({ increment: 100 / count });
-            await this.post({ type: 'busy', payload: { task: 'generate', done: done + 1, total: count } });
+            report(done + 1, count);
+            await this.kit.busy({ task: 'generate', done: done + 1, total: count });
             await this.postSession();
           }
         },
+        () => this.kit.tasks.cancelRunning(),
       );
     } finally {
-      this.running = undefined;
-      await this.post({ type: 'busy', payload: { task: null } });
+      await this.kit.busy(null);
     }
   }
 
-  private async compare(settings: BeamSettings): Promise<void> {
+  private async compare(settings: BeamSettings, signal: AbortSignal): Promise<void> {
     const session = this.session;
     if (!session) return;
-    const abort = new AbortController();
-    this.running = abort;
-    await this.post({ type: 'busy', payload: { task: 'compare', done: 0, total: 3 } });
+    await this.kit.busy({ task: 'compare', done: 0, total: 3 });
     try {
-      this.comparison = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Comparing greedy, sampled and beam search') },
-        () =>
-          compareDecoders({
-            model: session.lm,
-            prompt: session.prompt,
-            controls: this.controls,
-            beam: settings,
-            writer: session.writer,
-            stopTokenIds: session.loaded.folder.generation.eosTokenIds,
-            signal: abort.signal,
-            onProgress: (done, total) => void this.post({ type: 'busy', payload: { task: 'compare', done, total } }),
-          }),
+      this.comparison = await this.kit.progress(vscode.l10n.t('Comparing greedy, sampled and beam search'), () =>
+        compareDecoders({
+          model: session.lm,
+          prompt: session.prompt,
+          controls: this.controls,
+          beam: settings,
+          writer: session.writer,
+          stopTokenIds: session.loaded.folder.generation.eosTokenIds,
+          signal,
+          onProgress: (done, total) => void this.kit.busy({ task: 'compare', done, total }),
+        }),
       );
-      await this.post({ type: 'compare', payload: this.comparison.view });
+      await this.kit.post({ type: 'compare', payload: this.comparison.view });
     } finally {
-      this.running = undefined;
-      await this.post({ type: 'busy', payload: { task: null } });
+      await this.kit.busy(null);
     }
   }
 
@@ -304,11 +270,7 @@ export class DecodingPanel implements vscode.Disposable {
       cache: history.cachePoints(),
       controls: this.controls,
     };
-    await this.post({ type: 'session', payload: view });
-  }
-
-  private post(message: DecodingNotification): Thenable<boolean> {
-    return this.host.post(message);
+    await this.kit.post({ type: 'session', payload: view });
   }
 }
 

@@ -2,17 +2,19 @@
 // serializer. The model is the one "Choose Model Folder…" picked (or the bundled one), opened
 // only when the panel first needs it.
 import * as vscode from 'vscode';
-import type { DecodingNotification, DecodingRequest } from '../../webviews/decoding/protocol';
 import { activeModel } from '../model/activeModel';
-import { registerPanelSerializer } from '../panels/panelSerializer';
 import { isTextEditor, selectionSource } from '../tokenizer/selectionText';
-import { DecodingPanel, MAX_PROMPT_SELECTION, decodingPanelSpec, type DecodingPanelDeps, type PromptSource } from './decodingPanel';
+import { MAX_PROMPT_SELECTION, decodingPanels, type PromptSource } from './decodingPanel';
 
 export function registerDecoding(context: vscode.ExtensionContext): void {
-  const deps: DecodingPanelDeps = { extensionUri: context.extensionUri, model: activeModel(context) };
+  const panels = decodingPanels({ extensionUri: context.extensionUri, model: activeModel(context) });
   context.subscriptions.push(
-    vscode.commands.registerCommand('llmPipeline.decodingPlayground', () => DecodingPanel.show(deps, selectedPrompt())),
-    registerPanelSerializer<DecodingRequest, DecodingNotification>(decodingPanelSpec(), context.extensionUri, (host) => DecodingPanel.restore(deps, host)),
+    panels,
+    vscode.commands.registerCommand('llmPipeline.decodingPlayground', () => {
+      const prompt = selectedPrompt();
+      const panel = panels.show();
+      if (prompt) panel.setPrompt(prompt);
+    }),
   );
 }
 

@@ -9,9 +9,9 @@ import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
 import type { IndexedChunk } from '../engine/rag/ragIndex';
 import type { TextTokenizer } from '../engine/tokenizer/types';
-import { log } from '../log';
 import type { LoadedModel } from '../model/loadedModel';
-import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import { PanelController, type PanelContent } from '../panels/panelController';
+import type { PanelKit } from '../panels/panelKit';
 import {
   RAG_VIEW_TYPE,
   isRagRequest,
@@ -22,6 +22,7 @@ import {
   type RetrievalView,
 } from '../../webviews/rag/protocol';
 import type { RagBoot } from '../../webviews/rag/strings';
+import type { OwnRequest } from '../../webviews/shared/protocol';
 import { openChunk } from './chunkDecorations';
 import type { RagFolders } from './ragFolders';
 import { PROMPT_SOURCES, type RagPartsCache } from './ragParts';
@@ -46,77 +47,52 @@ export interface AskOptions {
   readonly generate: boolean;
 }
 
-type Host = PanelHost<RagRequest, RagNotification>;
 type ShownType = 'question' | 'retrieval' | 'budget' | 'answer';
 
-export function ragPanelSpec(): PanelSpec<RagRequest> {
-  return {
-    viewType: RAG_VIEW_TYPE,
-    title: vscode.l10n.t('RAG & Context Window'),
-    script: 'rag',
-    isMessage: isRagRequest,
-    boot: (): RagBoot => ({ strings: ragWebviewStrings() }),
-  };
+/** The RAG panel's controller: one panel, restored after a reload. */
+export type RagPanels = PanelController<RagRequest, RagNotification, RagPanel>;
+
+export function ragPanels(deps: RagPanelDeps): RagPanels {
+  return new PanelController(
+    {
+      viewType: RAG_VIEW_TYPE,
+      title: () => vscode.l10n.t('RAG & Context Window'),
+      script: 'rag',
+      isRequest: isRagRequest,
+      boot: (): RagBoot => ({ strings: ragWebviewStrings() }),
+      create: (kit) => new RagPanel(kit, deps),
+    },
+    deps.extensionUri,
+  );
 }
 
-export class RagPanel implements vscode.Disposable {
-  private static current: RagPanel | undefined;
+export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private active: string | undefined;
-  private generation: AbortController | undefined;
   /**
    * The last question's messages (question, retrieval, budget, answer), sent again when the
    * webview (re)starts: a new panel's script, or a hidden panel's, listens only after it loads.
    */
   private readonly shown = new Map<ShownType, Extract<RagNotification, { type: ShownType }>>();
 
-  static show(deps: RagPanelDeps): RagPanel {
-    let panel = RagPanel.current;
-    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
-    else panel = new RagPanel(PanelHost.open(ragPanelSpec(), deps.extensionUri), deps);
-    return panel;
-  }
-
-  static restore(deps: RagPanelDeps, host: Host): RagPanel {
-    RagPanel.current?.host.panel.dispose();
-    return new RagPanel(host, deps, true);
-  }
-
-  private constructor(
-    private readonly host: Host,
+  constructor(
+    private readonly kit: PanelKit<RagNotification>,
     private readonly deps: RagPanelDeps,
-    /** Recreated by VS Code after a reload: the host has nothing yet, the webview has its saved state. */
-    private revived = false,
   ) {
-    RagPanel.current = this;
-    host.onMessage((m) => this.handle(m));
-    host.onDispose(() => this.dispose());
     this.disposables.push(deps.folders.onDidChange(() => void this.postState()));
   }
 
   dispose(): void {
-    if (RagPanel.current === this) RagPanel.current = undefined;
-    this.generation?.abort();
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 
-  /** Retrieves, lays out the prompt and (optionally) generates; returns the retrieval shown. */
-  async ask(options: AskOptions): Promise<RetrievalView | undefined> {
-    this.generation?.abort();
-    try {
-      return await this.run(options);
-    } catch (error) {
-      log().error(`rag: ${(error as Error).stack ?? error}`);
-      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
-      return undefined;
-    }
+  /** Retrieves, lays out the prompt and (optionally) generates, in place of any question still running; returns the retrieval shown. */
+  ask(options: AskOptions): Promise<RetrievalView | undefined> {
+    return this.kit.tasks.replace((signal) => this.run(options, signal));
   }
 
-  private async handle(message: RagRequest): Promise<void> {
+  async handle(message: OwnRequest<RagRequest>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        await this.restore(message.payload.state);
-        return;
       case 'ask':
         await this.ask(message.payload);
         return;
@@ -134,27 +110,25 @@ export class RagPanel implements vscode.Disposable {
         if (this.deps.folders.roots.includes(message.payload.root)) await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(message.payload.root));
         return;
       case 'stop':
-        this.generation?.abort();
+        this.kit.tasks.cancelRunning();
         return;
     }
   }
 
   /** The webview (re)started: the folders, then what it showed of the last question. */
-  private async restore(saved: RagPanelState | undefined): Promise<void> {
+  async ready(saved: RagPanelState | undefined, revived: boolean): Promise<void> {
     await this.postState();
-    const revived = this.revived;
-    this.revived = false;
     // After a reload, retrieval runs again for the saved question (it is quick); no answer is generated.
     if (revived && this.shown.size === 0 && saved?.question) {
       await this.ask({ question: saved.question, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
       return;
     }
-    for (const message of this.shown.values()) await this.host.post(message);
+    for (const message of this.shown.values()) await this.kit.post(message);
   }
 
   private show(message: Extract<RagNotification, { type: ShownType }>): Thenable<boolean> {
     this.shown.set(message.type, message);
-    return this.host.post(message);
+    return this.kit.post(message);
   }
 
   private activeRoot(): string | undefined {
@@ -173,7 +147,7 @@ export class RagPanel implements vscode.Disposable {
         const chunkSize = index?.identity.chunk.size ?? parts.settings.chunk.size;
         views.push(folderView(root, index?.files.size ?? 0, index?.chunks.size ?? 0, chunkSize, folders.report(root)));
       }
-      await this.host.post({
+      await this.kit.post({
         type: 'state',
         payload: {
           folders: views,
@@ -186,7 +160,7 @@ export class RagPanel implements vscode.Disposable {
         },
       });
     } catch (error) {
-      await this.host.post({ type: 'error', payload: { message: (error as Error).message } });
+      await this.kit.showError(error);
     }
   }
 
@@ -195,7 +169,7 @@ export class RagPanel implements vscode.Disposable {
     return configured;
   }
 
-  private async run({ question, policy, answerTokens, generate }: AskOptions): Promise<RetrievalView | undefined> {
+  private async run({ question, policy, answerTokens, generate }: AskOptions, signal: AbortSignal): Promise<RetrievalView | undefined> {
     const parts = await this.deps.parts.parts();
     const { model, tokenizer, embedder } = parts;
     const contextLength = this.contextLength(model.folder.config.contextLength);
@@ -220,7 +194,7 @@ export class RagPanel implements vscode.Disposable {
     const budget = contextBudget(tokenizer, segments, contextLength, room, policy);
     const chunkIds = segments.map((s) => (s.source ? sources[s.source - 1].id : undefined));
     await this.show({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
-    if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept));
+    if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept), signal);
     return retrieval;
   }
 
@@ -231,9 +205,8 @@ export class RagPanel implements vscode.Disposable {
     maxNewTokens: number,
     sources: readonly IndexedChunk[],
     kept: readonly number[],
+    signal: AbortSignal,
   ): Promise<void> {
-    const controller = new AbortController();
-    this.generation = controller;
     const lm = await model.languageModel();
     // Segments are [instruction, sources..., question]. A source dropped from the window was never
     // given to the model, so it does not count as cited.
@@ -247,7 +220,7 @@ export class RagPanel implements vscode.Disposable {
       maxNewTokens,
       stopTokenIds: model.folder.config.eosTokenIds,
       decode: (ids) => tokenizer.decode(ids),
-      signal: controller.signal,
+      signal,
     });
     for (;;) {
       const next = await stream.next();
@@ -261,13 +234,12 @@ export class RagPanel implements vscode.Disposable {
         await this.show({ type: 'answer', payload: { text: step.text, done: false, sources: sourceViews(step.text), tokens: step.index + 1 } });
       }
     }
-    if (this.generation === controller) this.generation = undefined;
   }
 
   private async openChunk(id: string): Promise<void> {
     const root = this.activeRoot();
     if (!root) return;
     const chunk = (await this.deps.folders.index(root)).chunks.get(id);
-    if (chunk) await openChunk(path.join(root, chunk.file), chunk, this.host.panel.viewColumn);
+    if (chunk) await openChunk(path.join(root, chunk.file), chunk, this.kit.panel.viewColumn);
   }
 }

@@ -6,11 +6,10 @@ import * as vscode from 'vscode';
 import type { IndexReport } from '../engine/rag/indexer';
 import { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { activeModel } from '../model/activeModel';
-import { registerPanelSerializer } from '../panels/panelSerializer';
-import type { RagNotification, RagRequest, RetrievalView } from '../../webviews/rag/protocol';
+import type { RetrievalView } from '../../webviews/rag/protocol';
 import { ChunkDecorations } from './chunkDecorations';
 import { RagFolders, untrustedMessage } from './ragFolders';
-import { RagPanel, ragPanelSpec, type RagPanelDeps } from './ragPanel';
+import { ragPanels, type RagPanels } from './ragPanel';
 import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
 import { RAG_SECTION } from './ragSettings';
 import { skippedSummary } from './ragViews';
@@ -24,20 +23,20 @@ export function registerRag(context: vscode.ExtensionContext): void {
   const worker = new IndexWorkerHost(context.asAbsolutePath('dist/ragWorker.js'));
   const folders = new RagFolders(context, parts, worker);
   const decorations = new ChunkDecorations(folders);
-  const deps: RagPanelDeps = { extensionUri: context.extensionUri, folders, parts };
+  const panels = ragPanels({ extensionUri: context.extensionUri, folders, parts });
   context.subscriptions.push(
     parts,
     folders,
     { dispose: () => worker.dispose() },
     decorations,
-    vscode.commands.registerCommand('llmPipeline.showContextWindow', () => showContextWindow(deps)),
-    vscode.commands.registerCommand('llmPipeline.attachRagFolder', (folder?: vscode.Uri) => attach(deps, folder)),
+    panels,
+    vscode.commands.registerCommand('llmPipeline.showContextWindow', () => showContextWindow(panels)),
+    vscode.commands.registerCommand('llmPipeline.attachRagFolder', (folder?: vscode.Uri) => attach(folders, panels, folder)),
     vscode.commands.registerCommand('llmPipeline.detachRagFolder', (folder?: vscode.Uri) => detach(folders, folder)),
-    vscode.commands.registerCommand('llmPipeline.askRagFolder', (arg?: AskArgument) => ask(deps, arg)),
+    vscode.commands.registerCommand('llmPipeline.askRagFolder', (arg?: AskArgument) => ask(panels, arg)),
     vscode.commands.registerCommand('llmPipeline.chooseEmbeddingModel', (folder?: vscode.Uri) => chooseEmbeddingModel(folder)),
     model.onDidChange(() => folders.invalidate()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(RAG_SECTION) && folders.invalidate()),
-    registerPanelSerializer<RagRequest, RagNotification>(ragPanelSpec(), context.extensionUri, (host) => RagPanel.restore(deps, host)),
   );
 }
 
@@ -47,15 +46,15 @@ function selectedText(): string {
 }
 
 /** Opens the panel on the selection: its tokens laid out in the window, with retrieved sources when a folder is attached. */
-async function showContextWindow(deps: RagPanelDeps): Promise<void> {
-  const panel = RagPanel.show(deps);
+async function showContextWindow(panels: RagPanels): Promise<void> {
+  const panel = panels.show();
   const question = selectedText();
   if (question) {
     await panel.ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: false });
   }
 }
 
-async function attach(deps: RagPanelDeps, folder?: vscode.Uri): Promise<IndexReport | undefined> {
+async function attach(folders: RagFolders, panels: RagPanels, folder?: vscode.Uri): Promise<IndexReport | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage(untrustedMessage());
     return undefined;
@@ -63,9 +62,9 @@ async function attach(deps: RagPanelDeps, folder?: vscode.Uri): Promise<IndexRep
   const root = folder?.fsPath ?? (await pickFolder());
   if (!root) return undefined;
   try {
-    const report = await deps.folders.attach(root);
+    const report = await folders.attach(root);
     if (report) {
-      RagPanel.show(deps);
+      panels.show();
       void vscode.window.showInformationMessage(
         vscode.l10n.t('Indexed {0}: {1} files, {2} chunks in {3} s. Skipped: {4}.', root, report.files, report.chunks, (report.ms / 1000).toFixed(1), skippedSummary(report)),
       );
@@ -104,13 +103,12 @@ async function detach(folders: RagFolders, folder?: vscode.Uri): Promise<void> {
   await folders.detach(root);
 }
 
-async function ask(deps: RagPanelDeps, arg?: AskArgument): Promise<RetrievalView | undefined> {
+async function ask(panels: RagPanels, arg?: AskArgument): Promise<RetrievalView | undefined> {
   const given = typeof arg === 'string' ? { question: arg } : arg;
   const question =
     given?.question ?? (selectedText() || (await vscode.window.showInputBox({ title: vscode.l10n.t('Ask the RAG folder'), prompt: vscode.l10n.t('Question') })));
   if (!question) return undefined;
-  const panel = RagPanel.show(deps);
-  return panel.ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: given?.generate ?? true });
+  return panels.show().ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: given?.generate ?? true });
 }
 
 async function chooseEmbeddingModel(folder?: vscode.Uri): Promise<void> {

@@ -1,15 +1,13 @@
 // Step 1 (input processing) in the editor: the commands, the panel and its serializer, the
 // token-boundary decorations and the status-bar count. Nothing loads until it is used.
 import * as vscode from 'vscode';
-import { registerPanelSerializer } from '../panels/panelSerializer';
-import type { TokenizerNotification, TokenizerRequest } from '../../webviews/tokenizer/protocol';
 import { chooseTokenizer } from './chooseTokenizer';
 import { firstPart, formatBytes, isTextEditor, maxSelectionBytes, selectionSource, utf8Length } from './selectionText';
 import { TokenBoundaries } from './tokenBoundaries';
 import { TokenCountStatus } from './tokenCountStatus';
 import { TokenHighlight } from './tokenHighlight';
 import { TokenizerCatalog } from './tokenizerCatalog';
-import { TokenizerPanel, tokenizerPanelSpec, type TokenizerPanelDeps } from './tokenizerPanel';
+import { tokenizerPanels, type TokenizerPanels } from './tokenizerPanel';
 
 /** What the integration tests read from Step 1 (the editor API cannot read status bars or decorations back). */
 export interface TokenizerTestApi {
@@ -23,18 +21,16 @@ export function registerTokenizer(context: vscode.ExtensionContext): TokenizerTe
   const highlight = new TokenHighlight();
   const boundaries = new TokenBoundaries(catalog);
   const status = new TokenCountStatus(catalog);
-  const deps: TokenizerPanelDeps = { extensionUri: context.extensionUri, catalog, highlight };
+  const panels = tokenizerPanels({ extensionUri: context.extensionUri, catalog, highlight });
   context.subscriptions.push(
     catalog,
     highlight,
     boundaries,
     status,
-    vscode.commands.registerCommand('llmPipeline.tokenizeSelection', () => tokenizeSelection(deps)),
+    panels,
+    vscode.commands.registerCommand('llmPipeline.tokenizeSelection', () => tokenizeSelection(panels)),
     vscode.commands.registerCommand('llmPipeline.chooseTokenizer', (file?: vscode.Uri) => chooseTokenizer(catalog, file)),
     vscode.commands.registerCommand('llmPipeline.toggleTokenBoundaries', () => boundaries.toggle()),
-    registerPanelSerializer<TokenizerRequest, TokenizerNotification>(tokenizerPanelSpec(), context.extensionUri, (host) =>
-      TokenizerPanel.restore(deps, host),
-    ),
   );
   return { statusText: () => status.text, paintedTokens: () => boundaries.painted, activeTokenizer: () => catalog.activeId };
 }
@@ -44,17 +40,17 @@ export function registerTokenizer(context: vscode.ExtensionContext): TokenizerTe
  * tokenized unless the user agrees to its first part; with no selection the panel opens with
  * its text box.
  */
-async function tokenizeSelection(deps: TokenizerPanelDeps): Promise<void> {
+async function tokenizeSelection(panels: TokenizerPanels): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const source = isTextEditor(editor) ? selectionSource(editor) : undefined;
   if (!source) {
-    TokenizerPanel.show(deps);
+    panels.show();
     return;
   }
   const limit = maxSelectionBytes();
   const size = utf8Length(source.text);
   if (size <= limit) {
-    TokenizerPanel.show(deps, source);
+    panels.show().showSource(source);
     return;
   }
   const takeFirst = vscode.l10n.t('Tokenize the first {0}', formatBytes(limit));
@@ -64,6 +60,6 @@ async function tokenizeSelection(deps: TokenizerPanelDeps): Promise<void> {
     takeFirst,
     settings,
   );
-  if (choice === takeFirst) TokenizerPanel.show(deps, firstPart(source, limit));
+  if (choice === takeFirst) panels.show().showSource(firstPart(source, limit));
   else if (choice === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'llmPipeline.tokenizer.maxSelectionBytes');
 }

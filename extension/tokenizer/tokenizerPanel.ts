@@ -3,7 +3,8 @@
 // open, answers the webview's requests with the engine's results, and draws the hovered token
 // in the editor. There is one panel; the command reveals it when it exists.
 import * as vscode from 'vscode';
-import { PanelHost, type PanelSpec } from '../panels/panelHost';
+import { PanelController, type PanelContent } from '../panels/panelController';
+import type { PanelKit } from '../panels/panelKit';
 import {
   TOKENIZER_VIEW_TYPE,
   isTokenizerRequest,
@@ -13,7 +14,7 @@ import {
   type TokenizerRequest,
 } from '../../webviews/tokenizer/protocol';
 import type { TokenizerBoot } from '../../webviews/tokenizer/strings';
-import { log } from '../log';
+import type { OwnRequest } from '../../webviews/shared/protocol';
 import { bpeTraceView } from './bpeTraceView';
 import { chatTemplateOptions, renderChatView } from './chatTemplateView';
 import { openTokenizerFile } from './chooseTokenizer';
@@ -36,48 +37,32 @@ export interface TokenizerPanelDeps {
   readonly highlight: TokenHighlight;
 }
 
-type Host = PanelHost<TokenizerRequest, TokenizerNotification>;
+/** The tokenizer panel's controller: one panel, restored after a reload. */
+export type TokenizerPanels = PanelController<TokenizerRequest, TokenizerNotification, TokenizerPanel>;
 
-export function tokenizerPanelSpec(): PanelSpec<TokenizerRequest> {
-  return {
-    viewType: TOKENIZER_VIEW_TYPE,
-    title: vscode.l10n.t('Tokenizer'),
-    script: 'tokenizer',
-    isMessage: isTokenizerRequest,
-    boot: (): TokenizerBoot => ({ strings: tokenizerWebviewStrings() }),
-  };
+export function tokenizerPanels(deps: TokenizerPanelDeps): TokenizerPanels {
+  return new PanelController(
+    {
+      viewType: TOKENIZER_VIEW_TYPE,
+      title: () => vscode.l10n.t('Tokenizer'),
+      script: 'tokenizer',
+      isRequest: isTokenizerRequest,
+      boot: (): TokenizerBoot => ({ strings: tokenizerWebviewStrings() }),
+      create: (kit) => new TokenizerPanel(kit, deps),
+    },
+    deps.extensionUri,
+  );
 }
 
-export class TokenizerPanel implements vscode.Disposable {
-  private static current: TokenizerPanel | undefined;
+export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private source: SourceText | undefined;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped for every tokenization, so a slow older one never overwrites a newer result. */
-  private generation = 0;
 
-  /** Opens the panel (or reveals the open one) and shows `source` in it. */
-  static show(deps: TokenizerPanelDeps, source?: SourceText): TokenizerPanel {
-    let panel = TokenizerPanel.current;
-    if (panel) panel.host.panel.reveal(vscode.ViewColumn.Beside, true);
-    else panel = new TokenizerPanel(PanelHost.open(tokenizerPanelSpec(), deps.extensionUri), deps);
-    if (source) panel.showSource(source);
-    return panel;
-  }
-
-  /** Takes over a panel VS Code recreated after a reload; the webview sends its saved state when ready. */
-  static restore(deps: TokenizerPanelDeps, host: Host): TokenizerPanel {
-    TokenizerPanel.current?.host.panel.dispose();
-    return new TokenizerPanel(host, deps);
-  }
-
-  private constructor(
-    private readonly host: Host,
+  constructor(
+    private readonly kit: PanelKit<TokenizerNotification>,
     private readonly deps: TokenizerPanelDeps,
   ) {
-    TokenizerPanel.current = this;
-    host.onMessage((m) => this.handle(m));
-    host.onDispose(() => this.dispose());
     this.disposables.push(
       vscode.window.onDidChangeTextEditorSelection((e) => this.followSelection(e.textEditor)),
       deps.catalog.onDidChange(() => void this.refresh()),
@@ -85,7 +70,6 @@ export class TokenizerPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (TokenizerPanel.current === this) TokenizerPanel.current = undefined;
     clearTimeout(this.followTimer);
     this.deps.highlight.clear();
     while (this.disposables.length) this.disposables.pop()?.dispose();
@@ -96,11 +80,8 @@ export class TokenizerPanel implements vscode.Disposable {
     void this.postTokens();
   }
 
-  private async handle(message: TokenizerRequest): Promise<void> {
+  async handle(message: OwnRequest<TokenizerRequest>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        await this.restore(message.payload.state);
-        return;
       case 'tokenize':
         this.showSource(this.typedSource(message.payload.text));
         return;
@@ -119,11 +100,11 @@ export class TokenizerPanel implements vscode.Disposable {
       case 'bpe': {
         const id = this.deps.catalog.activeId;
         const tokenizer = await this.deps.catalog.load(id);
-        await this.host.post({ type: 'bpe', payload: bpeTraceView(tokenizer, id, message.payload.word) });
+        await this.kit.post({ type: 'bpe', payload: bpeTraceView(tokenizer, id, message.payload.word) });
         return;
       }
       case 'chat':
-        await this.host.post({ type: 'chat', payload: renderChatView(await this.deps.catalog.active(), message.payload) });
+        await this.kit.post({ type: 'chat', payload: renderChatView(await this.deps.catalog.active(), message.payload) });
         return;
     }
   }
@@ -133,7 +114,7 @@ export class TokenizerPanel implements vscode.Disposable {
    * panel has no text in the host yet and gets back the one its webview saved, under the
    * tokenizer it used then.
    */
-  private async restore(state: TokenizerPanelState | undefined): Promise<void> {
+  async ready(state: TokenizerPanelState | undefined): Promise<void> {
     const { catalog } = this.deps;
     // With text in the host this is the same panel shown again: the host's text and tokenizer are newer.
     if (!this.source && state?.text) {
@@ -149,9 +130,9 @@ export class TokenizerPanel implements vscode.Disposable {
   /** Sends the tokenizer list and, when there is text, its tokens under the active tokenizer. */
   private async refresh(): Promise<void> {
     const { catalog } = this.deps;
-    await this.host.post({ type: 'tokenizers', payload: { options: catalog.options(), active: catalog.activeId } });
+    await this.kit.post({ type: 'tokenizers', payload: { options: catalog.options(), active: catalog.activeId } });
     try {
-      await this.host.post({ type: 'chatTemplates', payload: { options: chatTemplateOptions(await catalog.active()) } });
+      await this.kit.post({ type: 'chatTemplates', payload: { options: chatTemplateOptions(await catalog.active()) } });
     } catch (error) {
       await this.postError((error as Error).message);
     }
@@ -169,35 +150,32 @@ export class TokenizerPanel implements vscode.Disposable {
     }
   }
 
+  /** Tokenizes the current text, in place of any tokenization still running, and posts its tokens. */
   private async postTokens(): Promise<void> {
     const source = this.source;
-    if (!source) return;
-    const generation = ++this.generation;
+    if (source) await this.kit.tasks.replace((signal) => this.tokenize(source, signal));
+  }
+
+  private async tokenize(source: SourceText, signal: AbortSignal): Promise<void> {
     const { catalog } = this.deps;
     const id = catalog.activeId;
-    try {
-      const encode = async () => (await catalog.load(id)).encode(source.text);
-      const spans =
-        utf8Length(source.text) > PROGRESS_BYTES
-          ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tokenizing…') }, encode)
-          : await encode();
-      if (generation !== this.generation) return;
-      await this.host.post({
-        type: 'tokens',
-        payload: {
-          text: source.text,
-          source: source.label,
-          linked: source.link !== undefined,
-          tokenizer: id,
-          counts: countsOf(source.text, spans.length),
-          chips: toChips(spans),
-          notices: this.notices(source),
-        },
-      });
-    } catch (error) {
-      log().error(`tokenizer ${id}: ${(error as Error).stack ?? error}`);
-      if (generation === this.generation) await this.postError((error as Error).message);
-    }
+    const encode = async () => (await catalog.load(id)).encode(source.text);
+    const spans =
+      utf8Length(source.text) > PROGRESS_BYTES ? await this.kit.progress(vscode.l10n.t('Tokenizing…'), encode) : await encode();
+    // A newer text or tokenizer replaced this one while it ran: its result would be stale.
+    if (signal.aborted) return;
+    await this.kit.post({
+      type: 'tokens',
+      payload: {
+        text: source.text,
+        source: source.label,
+        linked: source.link !== undefined,
+        tokenizer: id,
+        counts: countsOf(source.text, spans.length),
+        chips: toChips(spans),
+        notices: this.notices(source),
+      },
+    });
   }
 
   private notices(source: SourceText): string[] {
@@ -239,7 +217,7 @@ export class TokenizerPanel implements vscode.Disposable {
         columns.push({ tokenizer: id, label, error: (error as Error).message });
       }
     }
-    if (source === this.source) await this.host.post({ type: 'compare', payload: { text: source.text, columns } });
+    if (source === this.source) await this.kit.post({ type: 'compare', payload: { text: source.text, columns } });
   }
 
   private highlight(range: { start: number; end: number } | null): void {
@@ -282,6 +260,6 @@ export class TokenizerPanel implements vscode.Disposable {
   }
 
   private postError(message: string): Thenable<boolean> {
-    return this.host.post({ type: 'error', payload: { message } });
+    return this.kit.post({ type: 'error', payload: { message } });
   }
 }

@@ -260,8 +260,8 @@ suite('Attention panel (Step 2)', () => {
     try {
       for (const bad of [
         { type: 'selectHead', payload: { runId: 1, layer: -1, head: 0 } },
-        { type: 'export', payload: { view: 'grid', format: 'png', name: '../outside', data: 'iVBORw0KGgo=' } },
-        { type: 'export', payload: { view: 'grid', format: 'svg', name: 'x', data: '<script>' } },
+        { type: 'export', payload: { format: 'png', name: '../outside', data: 'iVBORw0KGgo=' } },
+        { type: 'export', payload: { format: 'svg', name: 'x', data: '<script>' } },
         { type: 'focusToken', payload: { runId: 1, index: 1.5, layer: 0, head: 0 } },
         { type: 'drawn', payload: {} },
         'ready',

@@ -180,14 +180,14 @@ suite('Decoding Playground (Step 3)', () => {
     const prompt = nextPosted('session', (s) => s.notices.length === 0 && s.generated.length === 0);
     await fromWebview({ type: 'setPrompt', payload: { text: PROMPT } });
     await prompt;
-    const done = nextPosted('busy', (b) => b.task === null);
+    const done = nextPosted('busy', (b) => b === null);
     const five = nextPosted('session', (s) => s.generated.length === 5);
     await fromWebview({ type: 'generate', payload: { count: 5 } });
     await five;
     await done;
 
     const started = nextPosted('session', (s) => s.generated.length >= 7);
-    const stopped = nextPosted('busy', (b) => b.task === null);
+    const stopped = nextPosted('busy', (b) => b === null);
     await fromWebview({ type: 'generate', payload: { count: 1000 } });
     await started;
     await fromWebview({ type: 'stop', payload: {} });

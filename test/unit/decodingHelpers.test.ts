@@ -82,12 +82,12 @@ describe('Decoding Playground helpers', () => {
     assert.ok(isDecodingRequest({ type: 'setControls', payload: controls }));
     assert.ok(isDecodingRequest({ type: 'pick', payload: { token: 42 } }));
     assert.ok(isDecodingRequest({ type: 'compare', payload: { width: 3, lengthPenalty: 0.6, maxNewTokens: 12 } }));
-    assert.ok(isDecodingRequest({ type: 'export', payload: { view: 'bars', format: 'svg', data: '<svg></svg>' } }));
+    assert.ok(isDecodingRequest({ type: 'export', payload: { name: 'decoding-bars', format: 'svg', data: '<svg></svg>' } }));
     assert.ok(!isDecodingRequest({ type: 'setControls', payload: { ...controls, topP: 0 } }), 'top-p must be above 0');
     assert.ok(!isDecodingRequest({ type: 'setControls', payload: { ...controls, temperature: -1 } }));
     assert.ok(!isDecodingRequest({ type: 'pick', payload: { token: 1.5 } }));
     assert.ok(!isDecodingRequest({ type: 'generate', payload: { count: 0 } }));
-    assert.ok(!isDecodingRequest({ type: 'export', payload: { view: 'bars', format: 'gif', data: '' } }));
+    assert.ok(!isDecodingRequest({ type: 'export', payload: { name: 'decoding-bars', format: 'gif', data: '' } }));
     assert.ok(!isDecodingRequest({ type: 'insert', payload: { source: 'file:///etc/passwd' } }));
     assert.ok(!isDecodingRequest({ type: 'next', payload: { extra: 1 } }));
   });

@@ -4,17 +4,17 @@
 //
 // Matrices travel as Float32Array: VS Code moves typed arrays to the webview as binary, and each
 // one is a fresh array (never a view into a larger buffer, which would be copied whole).
-import { isMessageOf, isObject, type Message } from '../shared/protocol';
+import * as v from 'valibot';
+import { empty, guardOf, message, numberIn, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
 
 export const ATTENTION_VIEW_TYPE = 'llmPipeline.attention';
 
 export type AttentionTab = 'heads' | 'lines' | 'embeddings' | 'lens' | 'norms' | 'model';
-export const ATTENTION_TABS: readonly AttentionTab[] = ['heads', 'lines', 'embeddings', 'lens', 'norms', 'model'];
+export const ATTENTION_TABS = ['heads', 'lines', 'embeddings', 'lens', 'norms', 'model'] as const satisfies readonly AttentionTab[];
 
 /** The views that can be saved as an image. */
 export type ExportView = 'grid' | 'heatmap' | 'lines' | 'embeddings' | 'lens' | 'norms';
 export const EXPORT_VIEWS: readonly ExportView[] = ['grid', 'heatmap', 'lines', 'embeddings', 'lens', 'norms'];
-export type ExportFormat = 'png' | 'svg';
 
 /** The head index that stands for the mean over all heads of a layer. */
 export const MEAN_HEAD = -1;
@@ -114,17 +114,6 @@ export interface NormsView {
   readonly norms: Float32Array;
 }
 
-/** What the webview keeps with setState() so a reload brings the panel back as it was. */
-export interface AttentionPanelState {
-  readonly text: string;
-  readonly tab: AttentionTab;
-  readonly layer: number;
-  readonly head: number;
-  /** The query token chosen in the panel, or -1. */
-  readonly query: number;
-  readonly showVocabulary: boolean;
-}
-
 // ---- host -> webview
 
 export type AttentionNotification =
@@ -136,69 +125,42 @@ export type AttentionNotification =
   | Message<'norms', NormsView>
   /** A view the model cannot fill, and why. */
   | Message<'unavailable', { readonly runId: number; readonly view: 'embeddings' | 'lens' | 'norms'; readonly reason: string }>
-  /** Work in progress, shown until its result (or an error) arrives; an empty message clears it. */
-  | Message<'busy', { readonly message: string }>
-  | Message<'error', { readonly message: string }>;
+  /** Work in progress (`busy`) is shown until its result or an `error` arrives. */
+  | KitNotification;
 
 // ---- webview -> host
 
-export type AttentionRequest =
-  | Message<'ready', { readonly state?: AttentionPanelState }>
-  | Message<'selectHead', { readonly runId: number; readonly layer: number; readonly head: number }>
+/** The largest text the webview may send back. */
+export const MAX_WEBVIEW_TEXT = 4 * 1024 * 1024;
+
+const index = (max = (1 << 20) - 1) => whole(0, max);
+const layerIndex = index(4095);
+const headIndex = v.union([v.literal(MEAN_HEAD), index(4095)]);
+
+const panelState = v.strictObject({
+  text: text(MAX_WEBVIEW_TEXT),
+  tab: oneOf(ATTENTION_TABS),
+  layer: layerIndex,
+  head: headIndex,
+  /** The query token chosen in the panel, or -1. */
+  query: whole(-1, 1 << 20),
+  showVocabulary: v.boolean(),
+});
+/** What the webview keeps with setState() so a reload brings the panel back as it was. */
+export type AttentionPanelState = v.InferOutput<typeof panelState>;
+
+const attentionRequests = panelRequests(panelState, [
+  message('selectHead', v.strictObject({ runId: index(), layer: layerIndex, head: headIndex })),
   /** A query token chosen (index) or let go (null); the host highlights its attention in the editor. */
-  | Message<'focusToken', { readonly runId: number; readonly index: number | null; readonly layer: number; readonly head: number }>
+  message('focusToken', v.strictObject({ runId: index(), index: v.nullable(index()), layer: layerIndex, head: headIndex })),
   /**
    * The heatmap of `runId` is on screen: the host measures the time from the command.
    * `drawMilliseconds`: from the webview receiving the run to the heatmap drawn.
    */
-  | Message<'drawn', { readonly runId: number; readonly drawMilliseconds: number }>
-  | Message<'export', { readonly view: ExportView; readonly format: ExportFormat; readonly name: string; readonly data: string }>
-  | Message<'chooseModel', Record<string, never>>;
+  message('drawn', v.strictObject({ runId: index(), drawMilliseconds: numberIn(0, 1e7) })),
+  message('chooseModel', empty),
+]);
+export type AttentionRequest = v.InferOutput<typeof attentionRequests>;
 
-/** The largest text the webview may send back, and the largest exported image (base64 or SVG). */
-export const MAX_WEBVIEW_TEXT = 4 * 1024 * 1024;
-export const MAX_EXPORT_CHARS = 96 * 1024 * 1024;
-
-const isString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
-const isIndex = (v: unknown, max = 1 << 20): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < max;
-const isHead = (v: unknown): v is number => v === MEAN_HEAD || isIndex(v, 4096);
-const isTab = (v: unknown): v is AttentionTab => ATTENTION_TABS.includes(v as AttentionTab);
-const isEmpty = (v: unknown): boolean => isObject(v) && Object.keys(v).length === 0;
-/** File names the webview suggests: letters, digits, dot, dash, underscore; no folders. */
-const isFileStem = (v: unknown): v is string => typeof v === 'string' && /^[\w.-]{1,120}$/.test(v) && !v.startsWith('.');
-
-function isPanelState(v: unknown): v is AttentionPanelState {
-  return (
-    isObject(v) &&
-    isString(v.text, MAX_WEBVIEW_TEXT) &&
-    isTab(v.tab) &&
-    isIndex(v.layer, 4096) &&
-    isHead(v.head) &&
-    Number.isInteger(v.query) &&
-    (v.query as number) >= -1 &&
-    typeof v.showVocabulary === 'boolean'
-  );
-}
-
-function isExport(v: unknown): boolean {
-  if (!isObject(v) || !EXPORT_VIEWS.includes(v.view as ExportView) || !isFileStem(v.name) || !isString(v.data, MAX_EXPORT_CHARS)) return false;
-  if (v.format === 'svg') return (v.data as string).trimStart().startsWith('<svg');
-  // PNG as base64, without a data: prefix.
-  return v.format === 'png' && /^[A-Za-z0-9+/]+={0,2}$/.test(v.data as string);
-}
-
-/** The guard PanelHost applies to every message from the attention webview. */
-export function isAttentionRequest(value: unknown): value is AttentionRequest {
-  return (
-    isMessageOf(value, 'ready', (p) => isObject(p) && (p.state === undefined || isPanelState(p.state))) ||
-    isMessageOf(value, 'selectHead', (p) => isObject(p) && isIndex(p.runId) && isIndex(p.layer, 4096) && isHead(p.head)) ||
-    isMessageOf(
-      value,
-      'focusToken',
-      (p) => isObject(p) && isIndex(p.runId) && (p.index === null || isIndex(p.index)) && isIndex(p.layer, 4096) && isHead(p.head),
-    ) ||
-    isMessageOf(value, 'drawn', (p) => isObject(p) && isIndex(p.runId) && typeof p.drawMilliseconds === 'number' && p.drawMilliseconds >= 0 && p.drawMilliseconds < 1e7) ||
-    isMessageOf(value, 'export', isExport) ||
-    isMessageOf(value, 'chooseModel', isEmpty)
-  );
-}
+/** The guard the panel kit applies to every message from the attention webview. */
+export const isAttentionRequest = guardOf(attentionRequests);

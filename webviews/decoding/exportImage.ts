@@ -3,6 +3,8 @@
 // and fonts into attributes and lays the editor background under everything. PNG goes through a
 // canvas at twice the size, for sharp text.
 
+import type { ImageFormat } from '../shared/protocol';
+
 const STYLE_PROPERTIES = [
   'fill',
   'fill-opacity',
@@ -54,7 +56,7 @@ function backgroundColour(): string {
   return themed || '#ffffff';
 }
 
-/** The SVG text rendered into a PNG data URL at `scale`× its size. */
+/** The SVG text rendered into a PNG at `scale`× its size, as base64 (how the bytes travel to the host). */
 export async function svgToPng(svgText: string, width: number, height: number, scale = 2): Promise<string> {
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
   try {
@@ -68,14 +70,15 @@ export async function svgToPng(svgText: string, width: number, height: number, s
     if (!context) throw new Error('this webview cannot draw on a canvas');
     context.scale(scale, scale);
     context.drawImage(image, 0, 0, width, height);
-    return canvas.toDataURL('image/png');
+    const dataUrl = canvas.toDataURL('image/png');
+    return dataUrl.slice(dataUrl.indexOf(',') + 1);
   } finally {
     URL.revokeObjectURL(url);
   }
 }
 
 /** What the host is sent for an export of `svg` as `format`. */
-export async function exportData(svg: SVGSVGElement, format: 'png' | 'svg'): Promise<string> {
+export async function exportData(svg: SVGSVGElement, format: ImageFormat): Promise<string> {
   const text = standaloneSvg(svg);
   if (format === 'svg') return text;
   const box = svg.viewBox.baseVal;

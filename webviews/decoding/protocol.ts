@@ -1,7 +1,8 @@
 // The messages between the Decoding Playground (webview) and its controller in the extension host.
 // Both sides import this file. Everything the webview sends is checked by isDecodingRequest()
 // before the host acts on it; what the host sends is trusted by the webview.
-import { isMessageOf, isObject, type Message } from '../shared/protocol';
+import * as v from 'valibot';
+import { empty, guardOf, message, numberIn, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
 
 export const DECODING_VIEW_TYPE = 'llmPipeline.decoding';
 
@@ -9,16 +10,17 @@ export const DECODING_VIEW_TYPE = 'llmPipeline.decoding';
 export const CANDIDATE_COUNT = 20;
 
 export type DecodingTab = 'next' | 'compare' | 'cache';
-export const DECODING_TABS: readonly DecodingTab[] = ['next', 'compare', 'cache'];
+export const DECODING_TABS = ['next', 'compare', 'cache'] as const satisfies readonly DecodingTab[];
 
 /** The sampler's knobs as the panel sets them; 0 turns top-k and min-p off, 1 turns top-p off. */
-export interface SamplerControls {
-  readonly temperature: number;
-  readonly topK: number;
-  readonly topP: number;
-  readonly minP: number;
-  readonly seed: number;
-}
+const samplerControls = v.strictObject({
+  temperature: numberIn(0, 10),
+  topK: whole(0, 1_000_000),
+  topP: v.pipe(numberIn(0, 1), v.gtValue(0)),
+  minP: numberIn(0, 1),
+  seed: whole(0, 2 ** 32 - 1),
+});
+export type SamplerControls = v.InferOutput<typeof samplerControls>;
 
 export const DEFAULT_CONTROLS: SamplerControls = { temperature: 0.8, topK: 0, topP: 0.95, minP: 0, seed: 0 };
 
@@ -106,11 +108,8 @@ export interface ContinuationView {
   readonly tokens: number;
 }
 
-export interface BeamSettings {
-  readonly width: number;
-  readonly lengthPenalty: number;
-  readonly maxNewTokens: number;
-}
+const beamSettings = v.strictObject({ width: whole(1, 16), lengthPenalty: numberIn(-5, 5), maxNewTokens: whole(1, 64) });
+export type BeamSettings = v.InferOutput<typeof beamSettings>;
 
 export const DEFAULT_BEAM: BeamSettings = { width: 3, lengthPenalty: 0.6, maxNewTokens: 12 };
 
@@ -124,109 +123,50 @@ export interface CompareView {
 }
 
 export type ExportView = 'bars' | 'text' | 'tree' | 'cache';
-export const EXPORT_VIEWS: readonly ExportView[] = ['bars', 'text', 'tree', 'cache'];
 
-export type InsertSource = 'steps' | 'greedy' | 'sampled' | 'beam';
-export const INSERT_SOURCES: readonly InsertSource[] = ['steps', 'greedy', 'sampled', 'beam'];
-
-/** What the webview keeps with setState() so a reload brings the panel back as it was. */
-export interface DecodingPanelState {
-  readonly prompt: string;
-  readonly controls: SamplerControls;
-  /** The tokens chosen so far (and whether the user picked each), replayed in order after a reload. */
-  readonly chosen: readonly { readonly token: number; readonly forced: boolean }[];
-  readonly beam: BeamSettings;
-  readonly tab: DecodingTab;
-}
+export const INSERT_SOURCES = ['steps', 'greedy', 'sampled', 'beam'] as const;
+export type InsertSource = (typeof INSERT_SOURCES)[number];
 
 // ---- host -> webview
 
 export type DecodingNotification =
   | Message<'session', SessionView>
   | Message<'compare', CompareView>
-  | Message<'busy', { readonly task: 'load' | 'generate' | 'compare' | null; readonly done?: number; readonly total?: number }>
-  | Message<'error', { readonly message: string }>;
+  /** busy.task: 'load' | 'generate' | 'compare', with done/total while generating or comparing. */
+  | KitNotification;
 
 // ---- webview -> host
 
-export type DecodingRequest =
-  | Message<'ready', { readonly state?: DecodingPanelState }>
-  | Message<'setPrompt', { readonly text: string }>
-  | Message<'setControls', SamplerControls>
-  | Message<'next', Record<string, never>>
-  | Message<'pick', { readonly token: number }>
-  | Message<'back', Record<string, never>>
-  | Message<'restart', Record<string, never>>
-  | Message<'generate', { readonly count: number }>
-  | Message<'stop', Record<string, never>>
-  | Message<'compare', BeamSettings>
-  | Message<'insert', { readonly source: InsertSource }>
-  /** data: the SVG text, or the PNG as a base64 data URL. */
-  | Message<'export', { readonly view: ExportView; readonly format: 'png' | 'svg'; readonly data: string }>;
-
 /** Longest prompt the webview may send; the host cuts it to the model's context anyway. */
 export const MAX_PROMPT_CHARS = 1024 * 1024;
-/** Largest exported image (a base64 PNG or SVG text). */
-export const MAX_EXPORT_CHARS = 32 * 1024 * 1024;
 export const MAX_GENERATE = 1024;
 
-const isString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
-const isNumberIn = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-const isWhole = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && isNumberIn(v, min, max);
-const isEmpty = (p: unknown) => isObject(p) && Object.keys(p).length === 0;
+const token = whole(0, 2 ** 31);
 
-export function isSamplerControls(v: unknown): v is SamplerControls {
-  return (
-    isObject(v) &&
-    isNumberIn(v.temperature, 0, 10) &&
-    isWhole(v.topK, 0, 1_000_000) &&
-    isNumberIn(v.topP, 0, 1) &&
-    v.topP > 0 &&
-    isNumberIn(v.minP, 0, 1) &&
-    isWhole(v.seed, 0, 2 ** 32 - 1)
-  );
-}
+/** What the webview keeps with setState() so a reload brings the panel back as it was. */
+const panelState = v.strictObject({
+  prompt: text(MAX_PROMPT_CHARS),
+  controls: samplerControls,
+  /** The tokens chosen so far (and whether the user picked each), replayed in order after a reload. */
+  chosen: v.pipe(v.array(v.strictObject({ token, forced: v.boolean() })), v.maxLength(65_536), v.readonly()),
+  beam: beamSettings,
+  tab: oneOf(DECODING_TABS),
+});
+export type DecodingPanelState = v.InferOutput<typeof panelState>;
 
-export function isBeamSettings(v: unknown): v is BeamSettings {
-  return isObject(v) && isWhole(v.width, 1, 16) && isNumberIn(v.lengthPenalty, -5, 5) && isWhole(v.maxNewTokens, 1, 64);
-}
+const decodingRequests = panelRequests(panelState, [
+  message('setPrompt', v.strictObject({ text: text(MAX_PROMPT_CHARS) })),
+  message('setControls', samplerControls),
+  message('next', empty),
+  message('pick', v.strictObject({ token })),
+  message('back', empty),
+  message('restart', empty),
+  message('generate', v.strictObject({ count: whole(1, MAX_GENERATE) })),
+  message('stop', empty),
+  message('compare', beamSettings),
+  message('insert', v.strictObject({ source: oneOf(INSERT_SOURCES) })),
+]);
+export type DecodingRequest = v.InferOutput<typeof decodingRequests>;
 
-function isPanelState(v: unknown): v is DecodingPanelState {
-  return (
-    isObject(v) &&
-    isString(v.prompt, MAX_PROMPT_CHARS) &&
-    isSamplerControls(v.controls) &&
-    Array.isArray(v.chosen) &&
-    v.chosen.length <= 65_536 &&
-    v.chosen.every((c) => isObject(c) && isWhole(c.token, 0, 2 ** 31) && typeof c.forced === 'boolean') &&
-    isBeamSettings(v.beam) &&
-    DECODING_TABS.includes(v.tab as DecodingTab)
-  );
-}
-
-function isExport(p: unknown): boolean {
-  return (
-    isObject(p) &&
-    EXPORT_VIEWS.includes(p.view as ExportView) &&
-    (p.format === 'svg' || p.format === 'png') &&
-    isString(p.data, MAX_EXPORT_CHARS)
-  );
-}
-
-/** The guard PanelHost applies to every message from the playground's webview. */
-export function isDecodingRequest(value: unknown): value is DecodingRequest {
-  return (
-    isMessageOf(value, 'ready', (p) => isObject(p) && (p.state === undefined || isPanelState(p.state))) ||
-    isMessageOf(value, 'setPrompt', (p) => isObject(p) && isString(p.text, MAX_PROMPT_CHARS)) ||
-    isMessageOf(value, 'setControls', isSamplerControls) ||
-    isMessageOf(value, 'next', isEmpty) ||
-    isMessageOf(value, 'pick', (p) => isObject(p) && isWhole(p.token, 0, 2 ** 31)) ||
-    isMessageOf(value, 'back', isEmpty) ||
-    isMessageOf(value, 'restart', isEmpty) ||
-    isMessageOf(value, 'generate', (p) => isObject(p) && isWhole(p.count, 1, MAX_GENERATE)) ||
-    isMessageOf(value, 'stop', isEmpty) ||
-    isMessageOf(value, 'compare', isBeamSettings) ||
-    isMessageOf(value, 'insert', (p) => isObject(p) && INSERT_SOURCES.includes(p.source as InsertSource)) ||
-    isMessageOf(value, 'export', isExport)
-  );
-}
+/** The guard the panel kit applies to every message from the playground's webview. */
+export const isDecodingRequest = guardOf(decodingRequests);

@@ -1,11 +1,12 @@
 // The messages between the RAG & context-window panel (webview) and its controller in the
 // extension host. Both sides import this file; isRagRequest() checks everything the webview sends.
-import { isMessageOf, isObject, type Message } from '../shared/protocol';
+import * as v from 'valibot';
+import { empty, guardOf, message, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
 
 export const RAG_VIEW_TYPE = 'llmPipeline.rag';
 
 export type OverflowPolicyName = 'drop-sources' | 'truncate-start' | 'truncate-end';
-export const OVERFLOW_POLICIES: readonly OverflowPolicyName[] = ['drop-sources', 'truncate-start', 'truncate-end'];
+export const OVERFLOW_POLICIES = ['drop-sources', 'truncate-start', 'truncate-end'] as const satisfies readonly OverflowPolicyName[];
 
 export interface FolderView {
   readonly root: string;
@@ -103,60 +104,41 @@ export interface AnswerView {
   readonly tokens: number;
 }
 
-/** What the webview keeps across reloads. */
-export interface RagPanelState {
-  readonly question: string;
-  readonly policy: OverflowPolicyName;
-  readonly answerTokens: number;
-}
-
-export type RagRequest =
-  | Message<'ready', { state?: RagPanelState }>
-  | Message<'ask', { question: string; policy: OverflowPolicyName; answerTokens: number; generate: boolean }>
-  | Message<'openChunk', { id: string }>
-  | Message<'chooseFolder', { root: string }>
-  | Message<'attach', Record<string, never>>
-  | Message<'detach', { root: string }>
-  | Message<'stop', Record<string, never>>;
-
 export type RagNotification =
   | Message<'state', RagStateView>
   | Message<'question', { question: string }>
   | Message<'retrieval', RetrievalView>
   | Message<'budget', BudgetView>
   | Message<'answer', AnswerView>
-  | Message<'error', { message: string }>;
-
-const empty = (p: unknown) => isObject(p);
-const root = (p: unknown) => isObject(p) && typeof p.root === 'string' && p.root.length < 4096;
-const isPolicy = (v: unknown): v is OverflowPolicyName => OVERFLOW_POLICIES.includes(v as OverflowPolicyName);
-
-function isState(value: unknown): boolean {
-  return isObject(value) && typeof value.question === 'string' && isPolicy(value.policy) && Number.isInteger(value.answerTokens);
-}
+  | KitNotification;
 
 export const MAX_QUESTION_CHARS = 20_000;
+const MAX_SELECTION_CHARS = 16 * 1024 * 1024;
+const MAX_PATH_CHARS = 4095;
 
-export function isRagRequest(value: unknown): value is RagRequest {
-  return (
-    isMessageOf(value, 'ready', (p) => isObject(p) && (p.state === undefined || isState(p.state))) ||
-    isMessageOf(
-      value,
-      'ask',
-      (p) =>
-        isObject(p) &&
-        typeof p.question === 'string' &&
-        p.question.length <= MAX_QUESTION_CHARS &&
-        isPolicy(p.policy) &&
-        Number.isInteger(p.answerTokens) &&
-        (p.answerTokens as number) >= 1 &&
-        (p.answerTokens as number) <= 4096 &&
-        typeof p.generate === 'boolean',
-    ) ||
-    isMessageOf(value, 'openChunk', (p) => isObject(p) && typeof p.id === 'string' && p.id.length < 4096) ||
-    isMessageOf(value, 'chooseFolder', root) ||
-    isMessageOf(value, 'attach', empty) ||
-    isMessageOf(value, 'detach', root) ||
-    isMessageOf(value, 'stop', empty)
-  );
-}
+/**
+ * What the webview keeps across reloads. The question may be a long selection the host put in
+ * the box (Show Context Window), so the state allows more than a question typed in the panel.
+ */
+const panelState = v.strictObject({
+  question: text(MAX_SELECTION_CHARS),
+  policy: oneOf(OVERFLOW_POLICIES),
+  answerTokens: whole(0, 1 << 20),
+});
+export type RagPanelState = v.InferOutput<typeof panelState>;
+
+const ragRequests = panelRequests(panelState, [
+  message(
+    'ask',
+    v.strictObject({ question: text(MAX_QUESTION_CHARS), policy: oneOf(OVERFLOW_POLICIES), answerTokens: whole(1, 4096), generate: v.boolean() }),
+  ),
+  message('openChunk', v.strictObject({ id: text(MAX_PATH_CHARS) })),
+  message('chooseFolder', v.strictObject({ root: text(MAX_PATH_CHARS) })),
+  message('attach', empty),
+  message('detach', v.strictObject({ root: text(MAX_PATH_CHARS) })),
+  message('stop', empty),
+]);
+export type RagRequest = v.InferOutput<typeof ragRequests>;
+
+/** The guard the panel kit applies to every message from the RAG webview. */
+export const isRagRequest = guardOf(ragRequests);

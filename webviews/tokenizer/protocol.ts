@@ -1,12 +1,13 @@
 // The messages between the tokenizer panel (webview) and its controller in the extension host.
 // Both sides import this file. Everything the webview sends is checked by isTokenizerRequest()
 // before the host acts on it; what the host sends is trusted by the webview.
-import { isMessageOf, isObject, type Message } from '../shared/protocol';
+import * as v from 'valibot';
+import { empty, guardOf, message, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
 
 export const TOKENIZER_VIEW_TYPE = 'llmPipeline.tokenizer';
 
 export type TokenizerTab = 'tokens' | 'compare' | 'bpe' | 'chat';
-export const TOKENIZER_TABS: readonly TokenizerTab[] = ['tokens', 'compare', 'bpe', 'chat'];
+export const TOKENIZER_TABS = ['tokens', 'compare', 'bpe', 'chat'] as const satisfies readonly TokenizerTab[];
 
 /** One entry of the tokenizer list: a built-in, a model folder under models/, or a file picked from disk. */
 export interface TokenizerOption {
@@ -95,11 +96,6 @@ export interface BpeTrace {
   readonly error?: string;
 }
 
-export interface ChatMessageInput {
-  readonly role: string;
-  readonly content: string;
-}
-
 export interface ChatTemplateOption {
   readonly id: string;
   readonly label: string;
@@ -113,22 +109,6 @@ export interface ChatRender {
   readonly problems: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly message: string }[];
 }
 
-/** What the webview keeps with setState() so a reload brings the panel back as it was. */
-export interface TokenizerPanelState {
-  readonly text: string;
-  readonly tokenizer: string;
-  readonly tab: TokenizerTab;
-  readonly compare: readonly string[];
-  readonly bpeWord: string;
-  readonly chat: ChatRequest;
-}
-
-export interface ChatRequest {
-  readonly messages: readonly ChatMessageInput[];
-  readonly template: string;
-  readonly addGenerationPrompt: boolean;
-}
-
 // ---- host -> webview
 
 export type TokenizerNotification =
@@ -138,62 +118,54 @@ export type TokenizerNotification =
   | Message<'bpe', BpeTrace>
   | Message<'chatTemplates', { readonly options: readonly ChatTemplateOption[] }>
   | Message<'chat', ChatRender>
-  | Message<'error', { readonly message: string }>;
+  | KitNotification;
 
 // ---- webview -> host
-
-export type TokenizerRequest =
-  | Message<'ready', { readonly state?: TokenizerPanelState }>
-  | Message<'tokenize', { readonly text: string }>
-  | Message<'chooseTokenizer', { readonly id: string }>
-  | Message<'openTokenizerFile', Record<string, never>>
-  | Message<'highlight', { readonly start: number; readonly end: number } | null>
-  | Message<'compare', { readonly ids: readonly string[] }>
-  | Message<'bpe', { readonly word: string }>
-  | Message<'chat', ChatRequest>;
 
 /** The largest text the webview may send back (the host applies its own size setting too). */
 export const MAX_WEBVIEW_TEXT = 16 * 1024 * 1024;
 
-const isString = (v: unknown, max = MAX_WEBVIEW_TEXT): v is string => typeof v === 'string' && v.length <= max;
-const isOffset = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isStringList = (v: unknown, max: number): v is string[] =>
-  Array.isArray(v) && v.length <= max && v.every((s) => isString(s, 4096));
-const isTab = (v: unknown): v is TokenizerTab => TOKENIZER_TABS.includes(v as TokenizerTab);
+const name = text(4096);
+const names = v.pipe(v.array(name), v.maxLength(64), v.readonly());
+const offset = whole(0, Number.MAX_SAFE_INTEGER);
 
-function isChatRequest(v: unknown): v is ChatRequest {
-  return (
-    isObject(v) &&
-    Array.isArray(v.messages) &&
-    v.messages.length <= 256 &&
-    v.messages.every((m) => isObject(m) && isString(m.role, 64) && isString(m.content, 1024 * 1024)) &&
-    isString(v.template, 4096) &&
-    typeof v.addGenerationPrompt === 'boolean'
-  );
-}
+const chatRequest = v.strictObject({
+  messages: v.pipe(v.array(v.strictObject({ role: text(64), content: text(1024 * 1024) })), v.maxLength(256), v.readonly()),
+  template: name,
+  addGenerationPrompt: v.boolean(),
+});
+export type ChatRequest = v.InferOutput<typeof chatRequest>;
+export type ChatMessageInput = ChatRequest['messages'][number];
 
-function isPanelState(v: unknown): v is TokenizerPanelState {
-  return (
-    isObject(v) &&
-    isString(v.text) &&
-    isString(v.tokenizer, 4096) &&
-    isTab(v.tab) &&
-    isStringList(v.compare, 64) &&
-    isString(v.bpeWord, 4096) &&
-    isChatRequest(v.chat)
-  );
-}
+/** What the webview keeps with setState() so a reload brings the panel back as it was. */
+const panelState = v.strictObject({
+  text: text(MAX_WEBVIEW_TEXT),
+  tokenizer: name,
+  tab: oneOf(TOKENIZER_TABS),
+  compare: names,
+  bpeWord: name,
+  chat: chatRequest,
+});
+export type TokenizerPanelState = v.InferOutput<typeof panelState>;
 
-/** The guard PanelHost applies to every message from the tokenizer webview. */
-export function isTokenizerRequest(value: unknown): value is TokenizerRequest {
-  return (
-    isMessageOf(value, 'ready', (p) => isObject(p) && (p.state === undefined || isPanelState(p.state))) ||
-    isMessageOf(value, 'tokenize', (p) => isObject(p) && isString(p.text)) ||
-    isMessageOf(value, 'chooseTokenizer', (p) => isObject(p) && isString(p.id, 4096)) ||
-    isMessageOf(value, 'openTokenizerFile', (p) => isObject(p) && Object.keys(p).length === 0) ||
-    isMessageOf(value, 'highlight', (p) => p === null || (isObject(p) && isOffset(p.start) && isOffset(p.end) && p.start <= p.end)) ||
-    isMessageOf(value, 'compare', (p) => isObject(p) && isStringList(p.ids, 64)) ||
-    isMessageOf(value, 'bpe', (p) => isObject(p) && isString(p.word, 256)) ||
-    isMessageOf(value, 'chat', isChatRequest)
-  );
-}
+const tokenizerRequests = panelRequests(panelState, [
+  message('tokenize', v.strictObject({ text: text(MAX_WEBVIEW_TEXT) })),
+  message('chooseTokenizer', v.strictObject({ id: name })),
+  message('openTokenizerFile', empty),
+  message(
+    'highlight',
+    v.nullable(
+      v.pipe(
+        v.strictObject({ start: offset, end: offset }),
+        v.check(({ start, end }) => start <= end),
+      ),
+    ),
+  ),
+  message('compare', v.strictObject({ ids: names })),
+  message('bpe', v.strictObject({ word: text(256) })),
+  message('chat', chatRequest),
+]);
+export type TokenizerRequest = v.InferOutput<typeof tokenizerRequests>;
+
+/** The guard the panel kit applies to every message from the tokenizer webview. */
+export const isTokenizerRequest = guardOf(tokenizerRequests);

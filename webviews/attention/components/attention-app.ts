@@ -2,9 +2,10 @@
 // logit lens, residual stream, model facts). It owns the panel's state (which head, which query
 // token, which tab), keeps it with setState() so a reload restores it, and turns what the child
 // views report into requests to the host.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { loadState, onMessage, saveState, send } from '../../shared/ipc';
+import { PanelApp } from '../../shared/panelApp';
+import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import { colourRamp, type Palette } from '../draw/palette';
 import {
@@ -15,7 +16,6 @@ import {
   type AttentionRequest,
   type AttentionTab,
   type EmbeddingView,
-  type ExportFormat,
   type ExportView,
   type HeadMatrix,
   type InspectionView,
@@ -31,8 +31,6 @@ import type { Exportable, QueryChangeEvent } from './exportable';
 import type { HeadSelectEvent } from './head-grid';
 import { renderImage } from './renderImage';
 
-const request = (message: AttentionRequest) => send(message);
-
 type Unavailable = Partial<Record<'embeddings' | 'lens' | 'norms', string>>;
 
 /** The element that draws each exportable view. */
@@ -46,7 +44,7 @@ const EXPORT_ELEMENTS: Record<ExportView, string> = {
 };
 
 @customElement('attention-app')
-export class AttentionApp extends LitElement {
+export class AttentionApp extends PanelApp<AttentionNotification, AttentionRequest> {
   static override styles = [baseStyles, panelLayoutStyles, attentionAppStyles];
 
   @state() private facts: ModelFacts | undefined;
@@ -61,8 +59,6 @@ export class AttentionApp extends LitElement {
   @state() private head = 0;
   @state() private query = -1;
   @state() private showVocabulary = true;
-  @state() private busy = '';
-  @state() private error = '';
   @state() private width = 800;
   @state() private palette: Palette | undefined;
   @state() private ramp: Uint8ClampedArray | undefined;
@@ -75,21 +71,16 @@ export class AttentionApp extends LitElement {
   private readonly stops: (() => void)[] = [];
 
   override connectedCallback(): void {
-    super.connectedCallback();
-    const saved = loadState<AttentionPanelState>();
-    if (saved) {
-      ({ text: this.text, tab: this.tab, layer: this.layer, head: this.head, query: this.query, showVocabulary: this.showVocabulary } = saved);
-      this.lastHead = Math.max(0, this.head);
-    }
     this.refreshPalette();
     const resize = new ResizeObserver(([entry]) => (this.width = Math.round(entry.contentRect.width)));
     resize.observe(this);
-    this.stops.push(
-      () => resize.disconnect(),
-      watchTheme(() => this.refreshPalette()),
-      onMessage<AttentionNotification>((m) => this.receive(m)),
-    );
-    request({ type: 'ready', payload: { state: saved } });
+    this.stops.push(() => resize.disconnect(), watchTheme(() => this.refreshPalette()));
+    super.connectedCallback();
+  }
+
+  protected override restore(saved: AttentionPanelState): void {
+    ({ text: this.text, tab: this.tab, layer: this.layer, head: this.head, query: this.query, showVocabulary: this.showVocabulary } = saved);
+    this.lastHead = Math.max(0, this.head);
   }
 
   override disconnectedCallback(): void {
@@ -102,7 +93,7 @@ export class AttentionApp extends LitElement {
     this.ramp = colourRamp(this.palette.background, this.palette.accent);
   }
 
-  private receive(message: AttentionNotification): void {
+  protected override receive(message: Exclude<AttentionNotification, KitNotification>): void {
     switch (message.type) {
       case 'model':
         this.facts = message.payload;
@@ -125,14 +116,6 @@ export class AttentionApp extends LitElement {
       case 'unavailable':
         if (message.payload.runId === this.inspection?.runId) this.unavailable = { ...this.unavailable, [message.payload.view]: message.payload.reason };
         break;
-      case 'busy':
-        this.busy = message.payload.message;
-        if (this.busy) this.error = '';
-        break;
-      case 'error':
-        this.error = message.payload.message;
-        this.busy = '';
-        break;
     }
     this.save();
   }
@@ -142,7 +125,7 @@ export class AttentionApp extends LitElement {
     const sameText = view.text === this.text;
     this.inspection = view;
     this.text = view.text;
-    this.busy = '';
+    this.busy = null;
     this.error = '';
     [this.embeddings, this.lens, this.norms, this.unavailable] = [undefined, undefined, undefined, {}];
     if (!sameText || this.query >= view.tokens.length) this.query = -1;
@@ -150,7 +133,7 @@ export class AttentionApp extends LitElement {
     if (this.head >= (view.heads[this.layer] ?? 0)) this.head = 0;
     const selected = view.selected;
     if (selected && selected.layer === this.layer && selected.head === this.head) this.matrix = { ...selected, runId: view.runId };
-    else if (view.heads.length) request({ type: 'selectHead', payload: { runId: view.runId, layer: this.layer, head: this.head } });
+    else if (view.heads.length) this.request({ type: 'selectHead', payload: { runId: view.runId, layer: this.layer, head: this.head } });
     if (this.query >= 0) this.sendFocus();
   }
 
@@ -161,10 +144,10 @@ export class AttentionApp extends LitElement {
         <span class="muted">${t('model')}</span>
         <strong id="model-name">${this.facts ? this.facts.name : '…'}</strong>
         ${this.facts?.bundled ? html`<span class="muted">(${t('bundled')})</span>` : nothing}
-        <vscode-button secondary id="choose-model" @click=${() => request({ type: 'chooseModel', payload: {} })}>${t('chooseModel')}</vscode-button>
+        <vscode-button secondary id="choose-model" @click=${() => this.request({ type: 'chooseModel', payload: {} })}>${t('chooseModel')}</vscode-button>
         ${view?.source ? html`<span class="source muted">${view.source}</span>` : nothing}
       </header>
-      ${this.busy ? html`<div class="notice" role="status" id="busy">${this.busy}</div>` : nothing}
+      ${this.busy?.message ? html`<div class="notice" role="status" id="busy">${this.busy.message}</div>` : nothing}
       ${this.error ? html`<div class="notice error" role="alert" id="error">${this.error}</div>` : nothing}
       ${view?.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}
       ${view ? this.renderInspection(view) : html`<p class="muted" id="empty">${t('noTextYet')}</p>`}
@@ -290,7 +273,7 @@ export class AttentionApp extends LitElement {
     this.head = head;
     if (head !== MEAN_HEAD) this.lastHead = head;
     const runId = this.inspection?.runId;
-    if (runId !== undefined) request({ type: 'selectHead', payload: { runId, layer, head } });
+    if (runId !== undefined) this.request({ type: 'selectHead', payload: { runId, layer, head } });
     if (this.query >= 0) this.sendFocus();
     this.save();
   }
@@ -317,7 +300,7 @@ export class AttentionApp extends LitElement {
   private sendFocus(): void {
     const runId = this.inspection?.runId;
     if (runId === undefined) return;
-    request({ type: 'focusToken', payload: { runId, index: this.query >= 0 ? this.query : null, layer: this.layer, head: this.head } });
+    this.request({ type: 'focusToken', payload: { runId, index: this.query >= 0 ? this.query : null, layer: this.layer, head: this.head } });
   }
 
   private onTabSelect(event: CustomEvent<{ selectedIndex: number }>): void {
@@ -330,14 +313,14 @@ export class AttentionApp extends LitElement {
     const runId = this.matrix?.runId;
     if (runId === undefined || runId !== this.inspection?.runId || runId === this.reportedRun) return;
     this.reportedRun = runId;
-    request({ type: 'drawn', payload: { runId, drawMilliseconds: performance.now() - this.receivedAt } });
+    this.request({ type: 'drawn', payload: { runId, drawMilliseconds: performance.now() - this.receivedAt } });
   }
 
-  private async exportView(view: ExportView, format: ExportFormat): Promise<void> {
+  private async exportView(view: ExportView, format: ImageFormat): Promise<void> {
     const element = this.renderRoot.querySelector(EXPORT_ELEMENTS[view]) as unknown as Exportable | null;
     if (!element || !this.palette) return;
     const data = await renderImage(element, format, this.palette);
-    request({ type: 'export', payload: { view, format, name: this.exportName(view), data } });
+    this.exportImage(this.exportName(view), format, data);
   }
 
   private exportName(view: ExportView): string {
@@ -353,15 +336,15 @@ export class AttentionApp extends LitElement {
     return names[view];
   }
 
-  private save(): void {
-    saveState<AttentionPanelState>({
+  protected override savedState(): AttentionPanelState {
+    return {
       text: this.text,
       tab: this.tab,
       layer: this.layer,
       head: this.head,
       query: this.query,
       showVocabulary: this.showVocabulary,
-    });
+    };
   }
 }
 

@@ -3,12 +3,12 @@
 import { CanvasPainter } from '../draw/canvasPainter';
 import { SvgPainter } from '../draw/painter';
 import type { Palette } from '../draw/palette';
-import type { ExportFormat } from '../protocol';
+import type { ImageFormat } from '../../shared/protocol';
 import type { Exportable } from './exportable';
 
 const PNG_SCALE = 2;
 
-export async function renderImage(view: Exportable, format: ExportFormat, palette: Palette): Promise<string> {
+export async function renderImage(view: Exportable, format: ImageFormat, palette: Palette): Promise<string> {
   const { width, height } = view.exportSize();
   if (format === 'svg') {
     const svg = new SvgPainter(width, height, palette.fonts);

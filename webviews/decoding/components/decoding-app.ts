@@ -2,9 +2,10 @@
 // step by step (bars and the growing text), greedy / sampled / beam search side by side with the
 // beam tree, and the KV cache. It keeps its state with setState() so a reload restores it, and
 // turns clicks and keys into requests to the host.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { loadState, onMessage, saveState, send } from '../../shared/ipc';
+import { PanelApp } from '../../shared/panelApp';
+import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles } from '../../shared/theme.css';
 import {
   DECODING_TABS,
@@ -33,13 +34,10 @@ import type { GeneratedText } from './generated-text';
 import type { PickEvent, ProbabilityBars } from './probability-bars';
 import { decodingAppStyles } from './decoding-app.css';
 
-type Busy = Extract<DecodingNotification, { type: 'busy' }>['payload'];
-
-const request = (message: DecodingRequest) => send(message);
 const TAB_LABELS: Record<DecodingTab, Parameters<typeof t>[0]> = { next: 'tabNext', compare: 'tabCompare', cache: 'tabCache' };
 
 @customElement('decoding-app')
-export class DecodingApp extends LitElement {
+export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest> {
   static override styles = [baseStyles, decodingAppStyles];
 
   @state() private prompt = '';
@@ -48,30 +46,16 @@ export class DecodingApp extends LitElement {
   @state() private tab: DecodingTab = 'next';
   @state() private session: SessionView | undefined;
   @state() private comparison: CompareView | undefined;
-  @state() private busy: Busy = { task: null };
-  @state() private error = '';
   @state() private count = 20;
-  private stopListening: (() => void) | undefined;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const saved = loadState<DecodingPanelState>();
-    if (saved) {
-      this.prompt = saved.prompt;
-      this.controls = saved.controls;
-      this.beam = saved.beam;
-      this.tab = saved.tab;
-    }
-    this.stopListening = onMessage<DecodingNotification>((m) => this.receive(m));
-    request({ type: 'ready', payload: { state: saved } });
+  protected override restore(saved: DecodingPanelState): void {
+    this.prompt = saved.prompt;
+    this.controls = saved.controls;
+    this.beam = saved.beam;
+    this.tab = saved.tab;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopListening?.();
-  }
-
-  private receive(message: DecodingNotification): void {
+  protected override receive(message: Exclude<DecodingNotification, KitNotification>): void {
     switch (message.type) {
       case 'session':
         this.session = message.payload;
@@ -83,24 +67,18 @@ export class DecodingApp extends LitElement {
         this.comparison = message.payload;
         this.error = '';
         break;
-      case 'busy':
-        this.busy = message.payload;
-        break;
-      case 'error':
-        this.error = message.payload.message;
-        break;
     }
     this.save();
   }
 
-  private save(): void {
-    saveState<DecodingPanelState>({
+  protected override savedState(): DecodingPanelState {
+    return {
       prompt: this.prompt,
       controls: this.controls,
       chosen: this.session?.generated.map((g) => ({ token: g.token, forced: g.forced })) ?? [],
       beam: this.beam,
       tab: this.tab,
-    });
+    };
   }
 
   override render() {
@@ -144,31 +122,31 @@ export class DecodingApp extends LitElement {
       <div class="row">
         <vscode-button id="use-prompt" @click=${this.usePrompt}>${t('usePrompt')}</vscode-button>
         ${s ? html`<span class="muted">${t('promptTokens', s.promptTokens)}</span>` : nothing}
-        ${this.busy.task === 'load' ? html`<span class="muted" role="status">${t('loading')}</span>` : nothing}
+        ${this.busy?.task === 'load' ? html`<span class="muted" role="status">${t('loading')}</span>` : nothing}
       </div>
     </div>`;
   }
 
   private nextTab() {
     const s = this.session;
-    if (!s) return html`<p class="muted">${this.busy.task === 'load' ? t('loading') : t('noSession')}</p>`;
-    const working = this.busy.task !== null;
+    if (!s) return html`<p class="muted">${this.busy?.task === 'load' ? t('loading') : t('noSession')}</p>`;
+    const working = this.busy !== null;
     const ended = s.finished !== null;
     return html`
       <div class="toolbar" role="toolbar" aria-label=${t('stepControls')}>
-        <vscode-button id="next" ?disabled=${working || ended} @click=${() => request({ type: 'next', payload: {} })}>${t('next')}</vscode-button>
-        <vscode-button id="back" secondary ?disabled=${working || !s.generated.length} @click=${() => request({ type: 'back', payload: {} })}>${t('back')}</vscode-button>
-        <vscode-button id="restart" secondary ?disabled=${working} @click=${() => request({ type: 'restart', payload: {} })}>${t('restart')}</vscode-button>
+        <vscode-button id="next" ?disabled=${working || ended} @click=${() => this.request({ type: 'next', payload: {} })}>${t('next')}</vscode-button>
+        <vscode-button id="back" secondary ?disabled=${working || !s.generated.length} @click=${() => this.request({ type: 'back', payload: {} })}>${t('back')}</vscode-button>
+        <vscode-button id="restart" secondary ?disabled=${working} @click=${() => this.request({ type: 'restart', payload: {} })}>${t('restart')}</vscode-button>
         <span class="group">
-          <vscode-button id="generate" secondary ?disabled=${working || ended} @click=${() => request({ type: 'generate', payload: { count: this.count } })}
+          <vscode-button id="generate" secondary ?disabled=${working || ended} @click=${() => this.request({ type: 'generate', payload: { count: this.count } })}
             >${t('generateN', this.count)}</vscode-button
           >
           <input id="count" type="number" min="1" max=${MAX_GENERATE} .value=${String(this.count)} aria-label=${t('generateCount')}
             @change=${(e: Event) => (this.count = Math.max(1, Math.min(MAX_GENERATE, Math.round(Number((e.target as HTMLInputElement).value)) || 1)))} />
         </span>
-        ${this.busy.task === 'generate' || this.busy.task === 'compare'
-          ? html`<vscode-button id="stop" @click=${() => request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>
-              <span class="muted" role="status">${t('progress', this.busy.done ?? 0, this.busy.total ?? 0)}</span>`
+        ${this.busy?.task === 'generate' || this.busy?.task === 'compare'
+          ? html`<vscode-button id="stop" @click=${() => this.request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>
+              <span class="muted" role="status">${t('progress', this.busy?.done ?? 0, this.busy?.total ?? 0)}</span>`
           : nothing}
         <vscode-button id="insert" secondary ?disabled=${!s.generated.length} @click=${() => this.insert('steps')}>${t('insert')}</vscode-button>
       </div>
@@ -177,7 +155,7 @@ export class DecodingApp extends LitElement {
       ${ended ? html`<p class="notice" role="status">${s.finished}</p>` : nothing}
       <h2>${t('barsHeading')} ${this.exportButtons('bars')}</h2>
       <p class="muted">${this.filterSummary(s)}</p>
-      <probability-bars .candidates=${s.candidates} ?disabled=${working || ended} @pick=${(e: PickEvent) => request({ type: 'pick', payload: e.detail })}></probability-bars>
+      <probability-bars .candidates=${s.candidates} ?disabled=${working || ended} @pick=${(e: PickEvent) => this.request({ type: 'pick', payload: e.detail })}></probability-bars>
     `;
   }
 
@@ -188,16 +166,16 @@ export class DecodingApp extends LitElement {
 
   private compareTab() {
     const c = this.comparison;
-    const working = this.busy.task !== null;
+    const working = this.busy !== null;
     return html`
       <form class="toolbar" @submit=${(e: Event) => (e.preventDefault(), this.compare())} aria-label=${t('beamSettings')}>
         ${this.numberField('width', t('beamWidth'), this.beam.width, 1, 16, 1)}
         ${this.numberField('lengthPenalty', t('lengthPenalty'), this.beam.lengthPenalty, -2, 3, 0.1)}
         ${this.numberField('maxNewTokens', t('newTokens'), this.beam.maxNewTokens, 1, 64, 1)}
         <vscode-button id="run-compare" ?disabled=${working || !this.session} @click=${this.compare}>${t('runCompare')}</vscode-button>
-        ${this.busy.task === 'compare'
-          ? html`<vscode-button id="stop" @click=${() => request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>
-              <span class="muted" role="status">${t('progress', this.busy.done ?? 0, this.busy.total ?? 0)}</span>`
+        ${this.busy?.task === 'compare'
+          ? html`<vscode-button id="stop" @click=${() => this.request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>
+              <span class="muted" role="status">${t('progress', this.busy?.done ?? 0, this.busy?.total ?? 0)}</span>`
           : nothing}
       </form>
       ${c
@@ -236,40 +214,40 @@ export class DecodingApp extends LitElement {
     </span>`;
   }
 
-  private async export(view: ExportView, format: 'png' | 'svg'): Promise<void> {
+  private async export(view: ExportView, format: ImageFormat): Promise<void> {
     const selector = { bars: 'probability-bars', text: 'generated-text', tree: 'beam-tree', cache: 'cache-chart' }[view];
     const element = this.renderRoot.querySelector(selector) as ProbabilityBars | GeneratedText | BeamTree | CacheChart | null;
     const image = element?.image;
     if (!image) return;
     try {
-      request({ type: 'export', payload: { view, format, data: await exportData(image, format) } });
+      this.exportImage(`decoding-${view}`, format, await exportData(image, format));
     } catch (error) {
       this.error = t('exportFailed', (error as Error).message);
     }
   }
 
   private usePrompt(): void {
-    request({ type: 'setPrompt', payload: { text: this.prompt } });
+    this.request({ type: 'setPrompt', payload: { text: this.prompt } });
   }
 
   private setControls(controls: SamplerControls): void {
     this.controls = controls;
     this.save();
-    request({ type: 'setControls', payload: controls });
+    this.request({ type: 'setControls', payload: controls });
   }
 
   private compare(): void {
-    request({ type: 'compare', payload: this.beam });
+    this.request({ type: 'compare', payload: this.beam });
   }
 
   private insert(source: InsertSource): void {
-    request({ type: 'insert', payload: { source } });
+    this.request({ type: 'insert', payload: { source } });
   }
 
   private openTab(tab: DecodingTab): void {
     this.tab = tab;
     this.save();
-    if (tab === 'compare' && !this.comparison && this.session && this.busy.task === null) this.compare();
+    if (tab === 'compare' && !this.comparison && this.session && this.busy === null) this.compare();
   }
 
   private onTabKey(event: KeyboardEvent): void {

@@ -1,9 +1,10 @@
 // The RAG & context-window panel: the attached folder, a question, the three rankings with their
 // scores, the context window the assembled prompt fills, the prompt itself, and the streamed
 // answer with the sources it was given and cites. State kept with setState() survives a reload.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { loadState, onMessage, saveState, send } from '../../shared/ipc';
+import { PanelApp } from '../../shared/panelApp';
+import type { KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import {
   OVERFLOW_POLICIES,
@@ -25,10 +26,9 @@ const POLICY_LABEL: Record<OverflowPolicyName, RagStringKey> = {
   'truncate-start': 'policyTruncateStart',
   'truncate-end': 'policyTruncateEnd',
 };
-const request = (message: RagRequest) => send(message);
 
 @customElement('rag-app')
-export class RagApp extends LitElement {
+export class RagApp extends PanelApp<RagNotification, RagRequest> {
   static override styles = [baseStyles, panelLayoutStyles, ragAppStyles];
 
   @state() private view: RagStateView | undefined;
@@ -38,23 +38,12 @@ export class RagApp extends LitElement {
   @state() private retrieval: RetrievalView | undefined;
   @state() private budget: BudgetView | undefined;
   @state() private answer: AnswerView | undefined;
-  @state() private error = '';
-  private stopListening: (() => void) | undefined;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const saved = loadState<RagPanelState>();
-    if (saved) ({ question: this.question, policy: this.policy, answerTokens: this.answerTokens } = saved);
-    this.stopListening = onMessage<RagNotification>((m) => this.receive(m));
-    request({ type: 'ready', payload: { state: saved } });
+  protected override restore(saved: RagPanelState): void {
+    ({ question: this.question, policy: this.policy, answerTokens: this.answerTokens } = saved);
   }
 
-  override disconnectedCallback(): void {
-    this.stopListening?.();
-    super.disconnectedCallback();
-  }
-
-  private receive(message: RagNotification): void {
+  protected override receive(message: Exclude<RagNotification, KitNotification>): void {
     switch (message.type) {
       case 'state':
         this.view = message.payload;
@@ -79,24 +68,21 @@ export class RagApp extends LitElement {
       case 'answer':
         this.answer = message.payload;
         break;
-      case 'error':
-        this.error = message.payload.message;
-        break;
     }
   }
 
-  private save(): void {
-    saveState<RagPanelState>({ question: this.question, policy: this.policy, answerTokens: this.answerTokens });
+  protected override savedState(): RagPanelState {
+    return { question: this.question, policy: this.policy, answerTokens: this.answerTokens };
   }
 
   private ask(generate: boolean): void {
     this.save();
     this.answer = undefined;
-    request({ type: 'ask', payload: { question: this.question, policy: this.policy, answerTokens: this.answerTokens, generate } });
+    this.request({ type: 'ask', payload: { question: this.question, policy: this.policy, answerTokens: this.answerTokens, generate } });
   }
 
   private openChunk(id: string): void {
-    request({ type: 'openChunk', payload: { id } });
+    this.request({ type: 'openChunk', payload: { id } });
   }
 
   override render() {
@@ -121,13 +107,13 @@ export class RagApp extends LitElement {
         ${v && v.folders.length > 0
           ? html`<vscode-single-select
               aria-label=${t('folder')}
-              @change=${(e: Event) => request({ type: 'chooseFolder', payload: { root: (e.target as HTMLSelectElement).value } })}
+              @change=${(e: Event) => this.request({ type: 'chooseFolder', payload: { root: (e.target as HTMLSelectElement).value } })}
             >
               ${v.folders.map((f) => html`<vscode-option value=${f.root} ?selected=${f.root === v.active} description=${f.root}>${f.name}</vscode-option>`)}
             </vscode-single-select>`
           : html`<span class="muted">${t('noFolder')}</span>`}
-        <vscode-button secondary ?disabled=${v !== undefined && !v.trusted} @click=${() => request({ type: 'attach', payload: {} })}>${t('attach')}</vscode-button>
-        ${active ? html`<vscode-button secondary @click=${() => request({ type: 'detach', payload: { root: active.root } })}>${t('detach')}</vscode-button>` : nothing}
+        <vscode-button secondary ?disabled=${v !== undefined && !v.trusted} @click=${() => this.request({ type: 'attach', payload: {} })}>${t('attach')}</vscode-button>
+        ${active ? html`<vscode-button secondary @click=${() => this.request({ type: 'detach', payload: { root: active.root } })}>${t('detach')}</vscode-button>` : nothing}
       </div>
       ${active ? html`<p class="muted">${t('folderStats', active.files, active.chunks, active.chunkSize, active.skipped)}</p>` : nothing}
     </section>`;
@@ -171,7 +157,7 @@ export class RagApp extends LitElement {
         </label>
         <vscode-button ?disabled=${!this.question.trim()} @click=${() => this.ask(false)}>${t('retrieve')}</vscode-button>
         <vscode-button ?disabled=${!this.question.trim()} @click=${() => this.ask(true)}>${t('retrieveAndAnswer')}</vscode-button>
-        ${this.answer && !this.answer.done ? html`<vscode-button secondary @click=${() => request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>` : nothing}
+        ${this.answer && !this.answer.done ? html`<vscode-button secondary @click=${() => this.request({ type: 'stop', payload: {} })}>${t('stop')}</vscode-button>` : nothing}
       </div>
     </section>`;
   }

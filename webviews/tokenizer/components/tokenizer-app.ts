@@ -1,9 +1,10 @@
 // The tokenizer panel: a tokenizer picker and four tabs (tokens, compare, BPE steps, chat
 // template). It owns the panel's state, keeps it with setState() so a reload restores it, and
 // turns what the child components report into requests to the host.
-import { LitElement, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { loadState, onMessage, saveState, send } from '../../shared/ipc';
+import { PanelApp } from '../../shared/panelApp';
+import type { KitNotification } from '../../shared/protocol';
 import { t } from '../strings';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import {
@@ -39,10 +40,8 @@ const DEFAULT_CHAT: ChatRequest = {
   addGenerationPrompt: true,
 };
 
-const request = (message: TokenizerRequest) => send(message);
-
 @customElement('tokenizer-app')
-export class TokenizerApp extends LitElement {
+export class TokenizerApp extends PanelApp<TokenizerNotification, TokenizerRequest> {
   static override styles = [baseStyles, panelLayoutStyles, tokenizerAppStyles];
 
   @state() private options: readonly TokenizerOption[] = [];
@@ -57,32 +56,19 @@ export class TokenizerApp extends LitElement {
   @state() private chat: ChatRequest = DEFAULT_CHAT;
   @state() private templates: readonly ChatTemplateOption[] = [];
   @state() private chatResult: ChatRender | undefined;
-  @state() private error = '';
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private chatTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopListening: (() => void) | undefined;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    const saved = loadState<TokenizerPanelState>();
-    if (saved) {
-      this.text = saved.text;
-      this.active = saved.tokenizer;
-      this.tab = saved.tab;
-      this.compareIds = saved.compare;
-      this.bpeWord = saved.bpeWord;
-      this.chat = saved.chat;
-    }
-    this.stopListening = onMessage<TokenizerNotification>((m) => this.receive(m));
-    request({ type: 'ready', payload: { state: saved } });
+  protected override restore(saved: TokenizerPanelState): void {
+    this.text = saved.text;
+    this.active = saved.tokenizer;
+    this.tab = saved.tab;
+    this.compareIds = saved.compare;
+    this.bpeWord = saved.bpeWord;
+    this.chat = saved.chat;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopListening?.();
-  }
-
-  private receive(message: TokenizerNotification): void {
+  protected override receive(message: Exclude<TokenizerNotification, KitNotification>): void {
     switch (message.type) {
       case 'tokenizers': {
         const changed = message.payload.active !== this.active;
@@ -121,9 +107,6 @@ export class TokenizerApp extends LitElement {
       case 'chat':
         this.chatResult = message.payload;
         break;
-      case 'error':
-        this.error = message.payload.message;
-        break;
     }
     this.save();
   }
@@ -137,7 +120,7 @@ export class TokenizerApp extends LitElement {
             (o) => html`<vscode-option value=${o.id} description=${o.detail} ?selected=${o.id === this.active}>${o.label}</vscode-option>`,
           )}
         </vscode-single-select>
-        <vscode-button secondary id="open-file" @click=${() => request({ type: 'openTokenizerFile', payload: {} })}>
+        <vscode-button secondary id="open-file" @click=${() => this.request({ type: 'openTokenizerFile', payload: {} })}>
           ${t('openTokenizerFile')}
         </vscode-button>
       </header>
@@ -198,7 +181,7 @@ export class TokenizerApp extends LitElement {
 
   private onTokenizerChange(event: Event): void {
     const id = (event.target as HTMLSelectElement).value;
-    if (id && id !== this.active) request({ type: 'chooseTokenizer', payload: { id } });
+    if (id && id !== this.active) this.request({ type: 'chooseTokenizer', payload: { id } });
   }
 
   private onTabSelect(event: CustomEvent<{ selectedIndex: number }>): void {
@@ -209,21 +192,21 @@ export class TokenizerApp extends LitElement {
 
   /** Asks the host for what the visible tab shows, for the current text and tokenizer. */
   private refreshTab(): void {
-    if (this.tab === 'compare' && this.text) request({ type: 'compare', payload: { ids: this.compareIds } });
-    if (this.tab === 'bpe' && this.bpeWord) request({ type: 'bpe', payload: { word: this.bpeWord } });
+    if (this.tab === 'compare' && this.text) this.request({ type: 'compare', payload: { ids: this.compareIds } });
+    if (this.tab === 'bpe' && this.bpeWord) this.request({ type: 'bpe', payload: { word: this.bpeWord } });
     if (this.tab === 'chat') this.renderChat();
   }
 
   private onTextInput(event: Event): void {
     const text = (event.target as HTMLTextAreaElement).value;
     clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => request({ type: 'tokenize', payload: { text } }), TYPING_DELAY_MS);
+    this.typingTimer = setTimeout(() => this.request({ type: 'tokenize', payload: { text } }), TYPING_DELAY_MS);
   }
 
   private onTokenHover(event: TokenHoverEvent): void {
     const chip = event.detail.index === null ? undefined : this.result?.chips[event.detail.index];
     if (!this.result?.linked) return;
-    request({ type: 'highlight', payload: chip ? { start: chip.start, end: chip.end } : null });
+    this.request({ type: 'highlight', payload: chip ? { start: chip.start, end: chip.end } : null });
   }
 
   private onTokenOpen(event: TokenOpenEvent): void {
@@ -255,18 +238,18 @@ export class TokenizerApp extends LitElement {
   }
 
   private renderChat(): void {
-    if (this.chat.template) request({ type: 'chat', payload: this.chat });
+    if (this.chat.template) this.request({ type: 'chat', payload: this.chat });
   }
 
-  private save(): void {
-    saveState<TokenizerPanelState>({
+  protected override savedState(): TokenizerPanelState {
+    return {
       text: this.text,
       tokenizer: this.active,
       tab: this.tab,
       compare: this.compareIds,
       bpeWord: this.bpeWord,
       chat: this.chat,
-    });
+    };
   }
 }
 
