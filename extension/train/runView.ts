@@ -5,10 +5,13 @@
 import type { HistoryPoint } from '../engine/train/checkpoint';
 import type { TrainOptions } from '../engine/train/options';
 import type { TrainEvent } from '../engine/train/protocol';
+import { learningRateAt } from '../engine/train/schedule';
 import type { CheckpointView, PointView, RunStatus, RunView, SampleView } from '../../webviews/training/protocol';
 
 /** Points kept for drawing; a longer run keeps every other point of its older half, and so on. */
 const MAX_POINTS = 2000;
+/** Points of the drawn learning-rate schedule. */
+const SCHEDULE_POINTS = 200;
 /** Samples kept: the panel shows the newest beside the one before. */
 const MAX_SAMPLES = 20;
 
@@ -88,8 +91,16 @@ export class RunViewBuilder {
     return this.step;
   }
 
-  view(): RunView {
+  /** The learning rate at about SCHEDULE_POINTS steps of the run, as the trainer will set it. */
+  private schedule(): [number, number][] {
     const o = this.options;
+    const schedule = { peak: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: this.totalSteps, floorRatio: o.minLearningRateRatio, decay: o.schedule };
+    const every = Math.max(1, Math.floor(this.totalSteps / SCHEDULE_POINTS));
+    const steps = [...Array.from({ length: Math.floor(this.totalSteps / every) }, (_, i) => i * every), this.totalSteps - 1];
+    return steps.map((step) => [step + 1, learningRateAt(schedule, step)]);
+  }
+
+  view(): RunView {
     return {
       folder: this.folder,
       status: this.status,
@@ -105,7 +116,7 @@ export class RunViewBuilder {
       points: this.points,
       samples: this.samples,
       checkpoints: [...this.checkpoints.values()],
-      schedule: { peak: o.learningRate, warmupSteps: o.warmupSteps, floorRatio: o.minLearningRateRatio, decay: o.schedule },
+      schedule: this.schedule(),
     };
   }
 }

@@ -149,8 +149,8 @@ export interface RunView {
   readonly points: readonly PointView[];
   readonly samples: readonly SampleView[];
   readonly checkpoints: readonly CheckpointView[];
-  /** Learning rate at each step, for drawing the schedule ahead of the run. */
-  readonly schedule: { readonly peak: number; readonly warmupSteps: number; readonly floorRatio: number; readonly decay: 'cosine' | 'constant' };
+  /** [step, learning rate] over the whole run, for drawing the schedule ahead of the current step. */
+  readonly schedule: readonly (readonly [number, number])[];
 }
 
 export interface ComparisonView {
