@@ -92,7 +92,16 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
     await this.postSetup();
   }
 
+  /** Requests fail in the panel, where they were made (the kit logs them too). */
   async handle(request: OwnRequest<TrainingRequest>): Promise<void> {
+    try {
+      await this.act(request);
+    } catch (error) {
+      await this.kit.showError(error);
+    }
+  }
+
+  private async act(request: OwnRequest<TrainingRequest>): Promise<void> {
     switch (request.type) {
       case 'chooseData':
         return this.chooseData(request.payload.kind);
@@ -161,10 +170,11 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
 
   private async postSetup(): Promise<void> {
     const facts = this.activeFacts();
+    const data = this.data();
     await this.kit.post({
       type: 'setup',
       payload: {
-        data: this.data(),
+        data: data && { label: data.label, kind: data.kind },
         activeModel: { label: facts.folder === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,

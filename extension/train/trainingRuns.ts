@@ -62,6 +62,11 @@ export class TrainingRuns implements vscode.Disposable {
     return this.active !== undefined;
   }
 
+  /** The training worker's process id while a run trains. */
+  get workerPid(): number | undefined {
+    return this.active?.job.pid;
+  }
+
   /** The folder of a checkpoint of the current run, if it was written. */
   checkpointFolder(which: 'last' | 'best'): string | undefined {
     return this.record ? resolveFolder((which === 'last' ? lastFolder : bestFolder)(this.record.options.outDir)) : undefined;
