@@ -96,8 +96,10 @@ export class RunViewBuilder {
     const o = this.options;
     const schedule = { peak: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: this.totalSteps, floorRatio: o.minLearningRateRatio, decay: o.schedule };
     const every = Math.max(1, Math.floor(this.totalSteps / SCHEDULE_POINTS));
-    const steps = [...Array.from({ length: Math.floor(this.totalSteps / every) }, (_, i) => i * every), this.totalSteps - 1];
-    return steps.map((step) => [step + 1, learningRateAt(schedule, step)]);
+    // The end of the warm-up is a corner of the curve: always one of the points.
+    const corner = Math.min(this.totalSteps, o.warmupSteps) - 1;
+    const steps = new Set([...Array.from({ length: Math.floor(this.totalSteps / every) }, (_, i) => i * every), corner, this.totalSteps - 1]);
+    return [...steps].filter((s) => s >= 0).sort((a, b) => a - b).map((step) => [step + 1, learningRateAt(schedule, step)]);
   }
 
   view(): RunView {
