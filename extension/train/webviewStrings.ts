@@ -15,7 +15,6 @@ export function trainingWebviewStrings(): TrainingStrings {
     modelCustom: l10n.t('a new GPT, custom size'),
     modelContinue: l10n.t('continue training the active model'),
     continueNote: l10n.t('Full fine-tuning of {0}: every weight trains, starting from its own, with its own tokenizer.'),
-    presetRow: l10n.t('parameters · FLOPs per token · memory'),
     layers: l10n.t('layers'),
     heads: l10n.t('heads'),
     width: l10n.t('width'),
@@ -104,5 +103,9 @@ export function trainingWebviewStrings(): TrainingStrings {
     compareWithBase: l10n.t('Compare with Base'),
     modelCard: l10n.t('Open Model Card'),
     comparison: l10n.t('Same prompt, same seed ({0})'),
+    nextRun: l10n.t('Settings of the next run'),
+    parametersColumn: l10n.t('parameters'),
+    flopsColumn: l10n.t('MFLOP per token'),
+    memoryColumn: l10n.t('training memory'),
   };
 }

@@ -35,7 +35,7 @@ e2e('"Try it" trains a tiny model on the sample live; its checkpoint becomes the
   await panel.locator('run-monitor h3', { hasText: 'Checkpoints' }).scrollIntoViewIfNeeded();
   await vs.screenshot('training-2-finished');
 
-  const best = panel.locator('run-monitor .row', { hasText: /^best: step/ });
+  const best = panel.locator('run-monitor .row', { hasText: /best: step/ });
   await best.locator('vscode-button', { hasText: 'Use in Inspectors' }).click();
   await vs.notification(/The inspectors now use the best checkpoint/).waitFor({ timeout: vs.timeoutMs });
 

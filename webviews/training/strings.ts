@@ -6,7 +6,7 @@ import { t as translate } from '../shared/l10n';
 export type TrainingStringKey =
   | 'data' | 'noData' | 'chooseFile' | 'chooseFolder' | 'useSample'
   | 'model' | 'modelPreset' | 'modelCustom' | 'modelContinue' | 'continueNote'
-  | 'presetRow' | 'layers' | 'heads' | 'width' | 'positions'
+  | 'layers' | 'heads' | 'width' | 'positions'
   | 'tokenizer' | 'tokenizerActive' | 'tokenizerBytes' | 'tokenizerBpe' | 'bpeVocab'
   | 'settings'
   | 'learningRate' | 'learningRateHelp' | 'warmup' | 'warmupHelp' | 'schedule' | 'scheduleHelp' | 'scheduleCosine' | 'scheduleConstant'
@@ -18,7 +18,7 @@ export type TrainingStringKey =
   | 'pause' | 'resume' | 'stop' | 'stepLine' | 'speedLine' | 'epochLine'
   | 'lossChart' | 'lossSummary' | 'trainingLoss' | 'validationLoss' | 'logScale' | 'lrChart' | 'lrSummary' | 'gradChart' | 'gradSummary' | 'heatmap' | 'heatmapSummary'
   | 'exportSvg' | 'exportPng'
-  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'comparison';
+  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'comparison' | 'nextRun' | 'parametersColumn' | 'flopsColumn' | 'memoryColumn';
 
 export type TrainingStrings = Readonly<Record<TrainingStringKey, string>>;
 

@@ -78,9 +78,9 @@ export class RunForm extends LitElement {
       <div class="row">${this.select('model', t('model'), [['preset', t('modelPreset')], ['custom', t('modelCustom')], ['continue', t('modelContinue')]])}
         ${s.model === 'preset' ? this.select('preset', t('modelPreset'), (setup?.presets ?? []).map((p) => [p.name, p.name] as const)) : nothing}</div>
       ${s.model === 'preset' && setup ? html`<table aria-label=${t('modelPreset')}>
-        <tr><th></th><th>${t('layers')}</th><th>${t('heads')}</th><th>${t('width')}</th><th>${t('positions')}</th><th>${t('presetRow')}</th></tr>
+        <tr><th></th><th>${t('layers')}</th><th>${t('heads')}</th><th>${t('width')}</th><th>${t('positions')}</th><th>${t('parametersColumn')}</th><th>${t('flopsColumn')}</th><th>${t('memoryColumn')}</th></tr>
         ${setup.presets.map((p) => html`<tr class=${p.name === s.preset ? 'selected' : ''}><td>${p.name === s.preset ? '▶ ' : ''}${p.name}</td><td>${p.nLayer}</td><td>${p.nHead}</td><td>${p.nEmbd}</td><td>${p.nPositions}</td>
-          <td>${count(p.parameters)} · ${(p.flopsPerToken / 1e6).toFixed(1)} MFLOP/token · ${bytes(p.memoryBytes)}</td></tr>`)}
+          <td>${count(p.parameters)}</td><td>${(p.flopsPerToken / 1e6).toFixed(1)}</td><td>${bytes(p.memoryBytes)}</td></tr>`)}
       </table>` : nothing}
       ${s.model === 'custom' ? html`<div class="row">
         ${(['nLayer', 'nHead', 'nEmbd', 'nPositions'] as const).map((key, i) => html`<label>${t((['layers', 'heads', 'width', 'positions'] as const)[i])}

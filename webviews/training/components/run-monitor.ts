@@ -26,6 +26,7 @@ export class RunMonitor extends LitElement {
       .samples { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 8px; }
       .sample { border: 1px solid var(--vscode-widget-border, #8884); padding: 4px 8px; white-space: pre-wrap; }
       .prompt { font-weight: 600; }
+      h2 { font-size: 1.15em; margin: 8px 0 4px; }
     `,
   ];
 

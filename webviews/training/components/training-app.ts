@@ -7,11 +7,12 @@ import { PanelApp } from '../../shared/panelApp';
 import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import type { ComparisonView, EstimateView, RunView, SetupView, TrainingNotification, TrainingPanelState, TrainingRequest, TrainingSettings } from '../protocol';
+import { t } from '../strings';
 import type { RunMonitor } from './run-monitor';
 
 @customElement('training-app')
 export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest> {
-  static override styles = [baseStyles, panelLayoutStyles, css`h2 { font-size: 1.15em; margin: 12px 0 4px; }`];
+  static override styles = [baseStyles, panelLayoutStyles, css`summary { font-weight: 600; margin: 12px 0 4px; cursor: pointer; }`];
 
   @state() private setup: SetupView | undefined;
   @state() private settings: TrainingSettings | undefined;
@@ -65,14 +66,16 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
   override render() {
     const settings = this.settings;
     const training = this.run !== null && ['starting', 'running', 'pausing', 'stopping'].includes(this.run.status);
+    const form = settings
+      ? html`<run-form .setup=${this.setup} .settings=${settings} .estimate=${this.estimate} ?training=${training} ?busy=${this.busy !== null}
+          @settings-change=${(e: CustomEvent<TrainingSettings>) => this.changeSettings(e.detail)}
+          @choose-data=${(e: CustomEvent<'file' | 'folder' | 'sample'>) => this.request({ type: 'chooseData', payload: { kind: e.detail } })}
+          @estimate=${() => this.request({ type: 'estimate', payload: { settings } })}
+          @start=${() => this.request({ type: 'start', payload: { settings } })}></run-form>`
+      : nothing;
     return html`
       ${this.busy ? html`<p role="status" class="muted">${this.busy.message}</p>` : nothing}
       ${this.error ? html`<p role="alert" class="notice error">${this.error}</p>` : nothing}
-      ${settings ? html`<run-form .setup=${this.setup} .settings=${settings} .estimate=${this.estimate} ?training=${training} ?busy=${this.busy !== null}
-        @settings-change=${(e: CustomEvent<TrainingSettings>) => this.changeSettings(e.detail)}
-        @choose-data=${(e: CustomEvent<'file' | 'folder' | 'sample'>) => this.request({ type: 'chooseData', payload: { kind: e.detail } })}
-        @estimate=${() => this.request({ type: 'estimate', payload: { settings } })}
-        @start=${() => this.request({ type: 'start', payload: { settings } })}></run-form>` : nothing}
       ${this.run ? html`<run-monitor .run=${this.run} .comparison=${this.comparison} ?log=${this.logScale}
         @pause=${() => this.request({ type: 'pause', payload: {} })}
         @resume=${() => this.request({ type: 'resume', payload: {} })}
@@ -81,7 +84,8 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
         @compare=${(e: CustomEvent<'last' | 'best'>) => this.request({ type: 'compareWithBase', payload: { which: e.detail } })}
         @open-card=${() => this.request({ type: 'openRunFolder', payload: {} })}
         @log-scale=${(e: CustomEvent<boolean>) => { this.logScale = e.detail; this.save(); }}
-        @export=${(e: CustomEvent<ImageFormat>) => void this.exportLoss(e.detail)}></run-monitor>` : nothing}
+        @export=${(e: CustomEvent<ImageFormat>) => void this.exportLoss(e.detail)}></run-monitor>
+        <details ?open=${!training}><summary>${t('nextRun')}</summary>${form}</details>` : form}
     `;
   }
 }
