@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
 import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';

@@ -14,7 +14,6 @@ import {
   type InspectionView,
   type ModelFacts,
 } from '../../webviews/attention/protocol';
-import type { AttentionBoot } from '../../webviews/attention/strings';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
@@ -76,7 +75,7 @@ export function attentionPanels(deps: AttentionPanelDeps): AttentionPanels {
       title: () => vscode.l10n.t('Attention'),
       script: 'attention',
       isRequest: isAttentionRequest,
-      boot: (): AttentionBoot => ({ strings: attentionWebviewStrings() }),
+      strings: attentionWebviewStrings,
       revealInPlace: true,
       create: (kit) => new AttentionPanel(kit, deps),
     },

@@ -17,7 +17,6 @@ import {
   type SamplerControls,
   type SessionView,
 } from '../../webviews/decoding/protocol';
-import type { DecodingBoot } from '../../webviews/decoding/strings';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
 import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
@@ -76,7 +75,7 @@ export function decodingPanels(deps: DecodingPanelDeps): DecodingPanels {
       title: () => vscode.l10n.t('Decoding Playground'),
       script: 'decoding',
       isRequest: isDecodingRequest,
-      boot: (): DecodingBoot => ({ strings: decodingWebviewStrings() }),
+      strings: decodingWebviewStrings,
       create: (kit) => new DecodingPanel(kit, deps),
     },
     deps.extensionUri,

@@ -32,8 +32,8 @@ export interface PanelDefinition<R extends Message, N extends Message, C extends
   readonly script: string;
   /** Checks every message from the webview; built from the panel's protocol schema (panelRequests). */
   readonly isRequest: MessageGuard<R>;
-  /** Start-up data written into the HTML (e.g. the webview's localized strings). */
-  readonly boot?: () => unknown;
+  /** The webview's strings, translated here with vscode.l10n.t() and written into its HTML. */
+  readonly strings: () => Readonly<Record<string, string>>;
   /** Reveal an open panel in its own column rather than beside the active editor. */
   readonly revealInPlace?: boolean;
   readonly create: (kit: PanelKit<N>) => C;
@@ -56,11 +56,6 @@ export class PanelController<R extends Message, N extends Message, C extends Pan
     this.serializer = registerPanelSerializer<R, N | KitNotification>(this.spec(), extensionUri, (host) => this.adopt(host, true));
   }
 
-  /** The open panel's content, if a panel is open. */
-  get current(): C | undefined {
-    return this.open?.content;
-  }
-
   /** Reveals the open panel (keeping the focus where it is), or opens one beside the active editor. */
   show(): C {
     if (this.open) {
@@ -76,8 +71,8 @@ export class PanelController<R extends Message, N extends Message, C extends Pan
   }
 
   private spec(): PanelSpec<R> {
-    const { viewType, title, script, isRequest, boot } = this.definition;
-    return { viewType, title: title(), script, isMessage: isRequest, boot };
+    const { viewType, title, script, isRequest, strings } = this.definition;
+    return { viewType, title: title(), script, isMessage: isRequest, boot: () => ({ strings: strings() }) };
   }
 
   /** Makes `host` the one open panel of this kind (closing any other) and wires its content. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Message, MessageGuard } from '../../webviews/shared/protocol';
+import type { Message, MessageGuard, PanelBoot } from '../../webviews/shared/protocol';
 import { log } from '../log';
 import { notePosted, trackPanel } from './panelTestHooks';
 import { webviewHtml } from './webviewHtml';
@@ -11,8 +11,8 @@ export interface PanelSpec<FromWebview extends Message> {
   /** Name of the bundle under dist/webviews (the folder name under webviews/). */
   readonly script: string;
   readonly isMessage: MessageGuard<FromWebview>;
-  /** Start-up data written into the HTML, read by the app before it first draws (e.g. its strings). */
-  readonly boot?: () => unknown;
+  /** Start-up data written into the HTML, read by the app before it first draws: its strings. */
+  readonly boot: () => PanelBoot;
 }
 
 /**
@@ -33,7 +33,7 @@ export class PanelHost<FromWebview extends Message, ToWebview extends Message> i
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews')],
     };
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, spec.script, spec.title, spec.boot?.());
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, spec.script, spec.title, spec.boot());
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       // One listener that runs the controller's listeners first: disposing listeners while the

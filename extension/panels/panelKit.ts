@@ -23,11 +23,6 @@ export class PanelKit<N extends Message> implements vscode.Disposable {
     return this.host.panel;
   }
 
-  /** True once the panel was closed: work still running should stop and post nothing. */
-  get disposed(): boolean {
-    return this.closed;
-  }
-
   /** Posts to the webview while the panel is open; a task that ends after it closed posts nothing. */
   post(message: N | KitNotification): Thenable<boolean> {
     return this.closed ? Promise.resolve(false) : this.host.post(message);

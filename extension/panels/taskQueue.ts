@@ -56,7 +56,7 @@ export class TaskQueue {
     this.running?.abort();
   }
 
-  cancelAll(): void {
+  private cancelAll(): void {
     for (const abort of this.pending) abort.abort();
   }
 

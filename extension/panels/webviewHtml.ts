@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { BOOT_ELEMENT_ID } from '../../webviews/shared/boot';
+import { BOOT_ELEMENT_ID, type PanelBoot } from '../../webviews/shared/protocol';
 
 /**
  * The HTML shell of every panel: a strict CSP that allows only this extension's own
- * script (by nonce) and styles, no remote content, then the bundled Lit app. `boot` (strings and
- * other start-up data) goes into a JSON element the app reads before its first render.
+ * script (by nonce) and styles, no remote content, then the bundled Lit app. `boot` (the
+ * strings) goes into a JSON element the app reads before its first render.
  */
 export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   script: string,
   title: string,
-  boot: unknown = {},
+  boot: PanelBoot,
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const src = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${script}.js`));

@@ -21,7 +21,6 @@ import {
   type RagRequest,
   type RetrievalView,
 } from '../../webviews/rag/protocol';
-import type { RagBoot } from '../../webviews/rag/strings';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import { openChunk } from './chunkDecorations';
 import type { RagFolders } from './ragFolders';
@@ -59,7 +58,7 @@ export function ragPanels(deps: RagPanelDeps): RagPanels {
       title: () => vscode.l10n.t('RAG & Context Window'),
       script: 'rag',
       isRequest: isRagRequest,
-      boot: (): RagBoot => ({ strings: ragWebviewStrings() }),
+      strings: ragWebviewStrings,
       create: (kit) => new RagPanel(kit, deps),
     },
     deps.extensionUri,

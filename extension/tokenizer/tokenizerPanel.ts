@@ -13,7 +13,6 @@ import {
   type TokenizerPanelState,
   type TokenizerRequest,
 } from '../../webviews/tokenizer/protocol';
-import type { TokenizerBoot } from '../../webviews/tokenizer/strings';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import { bpeTraceView } from './bpeTraceView';
 import { chatTemplateOptions, renderChatView } from './chatTemplateView';
@@ -47,7 +46,7 @@ export function tokenizerPanels(deps: TokenizerPanelDeps): TokenizerPanels {
       title: () => vscode.l10n.t('Tokenizer'),
       script: 'tokenizer',
       isRequest: isTokenizerRequest,
-      boot: (): TokenizerBoot => ({ strings: tokenizerWebviewStrings() }),
+      strings: tokenizerWebviewStrings,
       create: (kit) => new TokenizerPanel(kit, deps),
     },
     deps.extensionUri,

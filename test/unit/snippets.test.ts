@@ -128,7 +128,7 @@ function writeFixtureTokenizer(folder: string): void {
   }));
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the functions come from code compiled at run time */
+// biome-ignore lint/suspicious/noExplicitAny: the functions come from code compiled at run time, their types unknown here
 type Exports = Record<string, (...args: any[]) => any>;
 
 /** For every TypeScript snippet: the names it defines, and checks of what they compute. */

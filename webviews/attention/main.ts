@@ -5,8 +5,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
-import { readBootData } from '../shared/boot';
-import { setStrings } from '../shared/l10n';
+import { mountPanelApp } from '../shared/boot';
 import './components/attention-app';
 import './components/embedding-view';
 import './components/head-grid';
@@ -16,7 +15,5 @@ import './components/lines-view';
 import './components/model-facts';
 import './components/norms-view';
 import './components/token-strip';
-import type { AttentionBoot } from './strings';
 
-setStrings(readBootData<AttentionBoot>()?.strings ?? {});
-document.body.append(document.createElement('attention-app'));
+mountPanelApp('attention-app');

@@ -81,11 +81,6 @@ export const ATTENTION_STRING_KEYS = [
 export type AttentionStringKey = (typeof ATTENTION_STRING_KEYS)[number];
 export type AttentionStrings = Readonly<Record<AttentionStringKey, string>>;
 
-/** What the host writes into the panel's HTML. */
-export interface AttentionBoot {
-  readonly strings: AttentionStrings;
-}
-
 export function t(key: AttentionStringKey, ...args: (string | number)[]): string {
   return translate(key, ...args);
 }

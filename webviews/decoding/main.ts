@@ -1,8 +1,7 @@
 // Entry of the Decoding Playground's bundle (dist/webviews/decoding.js): registers the elements,
 // installs the localized strings from the boot data, and mounts the app.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { readBootData } from '../shared/boot';
-import { setStrings } from '../shared/l10n';
+import { mountPanelApp } from '../shared/boot';
 import './components/beam-tree';
 import './components/cache-chart';
 import './components/compare-columns';
@@ -10,7 +9,5 @@ import './components/decoding-app';
 import './components/generated-text';
 import './components/probability-bars';
 import './components/sampler-controls';
-import type { DecodingBoot } from './strings';
 
-setStrings(readBootData<DecodingBoot>()?.strings ?? {});
-document.body.append(document.createElement('decoding-app'));
+mountPanelApp('decoding-app');

@@ -98,11 +98,6 @@ export type DecodingStringKey =
 
 export type DecodingStrings = Readonly<Record<DecodingStringKey, string>>;
 
-/** What the host writes into the panel's HTML. */
-export interface DecodingBoot {
-  readonly strings: DecodingStrings;
-}
-
 export function t(key: DecodingStringKey, ...args: (string | number)[]): string {
   return translate(key, ...args);
 }

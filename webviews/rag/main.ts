@@ -5,12 +5,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { readBootData } from '../shared/boot';
-import { setStrings } from '../shared/l10n';
+import { mountPanelApp } from '../shared/boot';
 import './components/context-bar';
 import './components/rag-app';
 import './components/ranking-list';
-import type { RagBoot } from './strings';
 
-setStrings(readBootData<RagBoot>()?.strings ?? {});
-document.body.append(document.createElement('rag-app'));
+mountPanelApp('rag-app');

@@ -49,11 +49,6 @@ export type RagStringKey =
 
 export type RagStrings = Readonly<Record<RagStringKey, string>>;
 
-/** What the host writes into the panel's HTML. */
-export interface RagBoot {
-  readonly strings: RagStrings;
-}
-
 export function t(key: RagStringKey, ...args: (string | number)[]): string {
   return translate(key, ...args);
 }

@@ -27,6 +27,15 @@ export function guardOf<S extends v.GenericSchema>(schema: S): (value: unknown) 
   return (value: unknown): value is v.InferOutput<S> => v.is(schema, value);
 }
 
+// ---- the start-up data in every panel's HTML (extension/panels/webviewHtml.ts, webviews/shared/boot.ts)
+
+export const BOOT_ELEMENT_ID = 'webview-boot';
+
+export interface PanelBoot {
+  /** The webview's strings, translated by the host with vscode.l10n.t(). */
+  readonly strings: Readonly<Record<string, string>>;
+}
+
 // ---- field schemas the panels share
 
 /** A string of at most `max` UTF-16 units. */

@@ -9,15 +9,12 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { readBootData } from '../shared/boot';
-import { setStrings } from '../shared/l10n';
+import { mountPanelApp } from '../shared/boot';
 import './components/bpe-view';
 import './components/chat-view';
 import './components/compare-view';
 import './components/token-chips';
 import './components/token-stats';
 import './components/tokenizer-app';
-import type { TokenizerBoot } from './strings';
 
-setStrings(readBootData<TokenizerBoot>()?.strings ?? {});
-document.body.append(document.createElement('tokenizer-app'));
+mountPanelApp('tokenizer-app');

@@ -63,11 +63,6 @@ export type TokenizerStringKey =
 
 export type TokenizerStrings = Readonly<Record<TokenizerStringKey, string>>;
 
-/** What the host writes into the panel's HTML. */
-export interface TokenizerBoot {
-  readonly strings: TokenizerStrings;
-}
-
 export function t(key: TokenizerStringKey, ...args: (string | number)[]): string {
   return translate(key, ...args);
 }

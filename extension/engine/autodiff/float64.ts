@@ -2,7 +2,7 @@
 // and casts widened to float64. Gradient checks run the copy, where finite differences are
 // accurate to ~1e-10 instead of ~1e-3, so they can tell a wrong rule from rounding noise.
 
-import { attr, GraphBuilder, type Attributes } from '../onnx';
+import { attr, type GraphBuilder, type Attributes } from '../onnx';
 import type { TensorData } from '../onnx/tensorData';
 
 const FLOAT = 1;

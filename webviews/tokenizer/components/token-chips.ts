@@ -106,7 +106,7 @@ export class TokenChips extends LitElement {
     };
     if (event.key in moves) {
       event.preventDefault();
-      this.focusChip(Math.max(0, Math.min(last, moves[event.key])));
+      void this.focusChip(Math.max(0, Math.min(last, moves[event.key])));
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       this.open(this.focused);
