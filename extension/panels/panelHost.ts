@@ -4,7 +4,7 @@ import { log } from '../log';
 import { notePosted, trackPanel } from './panelTestHooks';
 import { webviewHtml } from './webviewHtml';
 
-/** What a panel declares: its view type, title, bundled script and a guard for incoming messages. */
+/** One webview as the host shows it: view type, title, bundled script, the guard for incoming messages (PanelController builds it from a panel's definition). */
 export interface PanelSpec<FromWebview extends Message> {
   readonly viewType: string;
   readonly title: string;
