@@ -27,7 +27,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingTest
     trainingRuns,
     panels,
     statusBar,
-    trainingRuns.onDidChange((run) => statusBar.update(run, panels.current?.panel.visible ?? false)),
+    trainingRuns.onDidChange((run) => statusBar.showRun(run)),
     vscode.commands.registerCommand('llmPipeline.trainModel', (arg?: TrainModelArgument) => guarded(() => trainModel(context.extensionUri, panels, trainingRuns, arg))),
     vscode.commands.registerCommand('llmPipeline.trainOnThis', (target?: vscode.Uri) => guarded(() => trainOnThis(panels, target))),
   );

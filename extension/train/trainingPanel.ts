@@ -20,7 +20,6 @@ import {
   type TrainingRequest,
   type TrainingSettings,
 } from '../../webviews/training/protocol';
-import type { TrainingBoot } from '../../webviews/training/strings';
 import { pathSource, sampleSource, type DataSource } from './dataSource';
 import { byteTokenizerIn, DEFAULT_SETTINGS, presetViews, trainOptionsFrom, type ActiveModelFacts } from './runOptions';
 import type { TrainingRuns } from './trainingRuns';
@@ -49,7 +48,7 @@ export function trainingPanels(deps: TrainingPanelDeps): TrainingPanels {
       title: () => vscode.l10n.t('Train a Model'),
       script: 'training',
       isRequest: isTrainingRequest,
-      boot: (): TrainingBoot => ({ strings: trainingWebviewStrings() }),
+      strings: trainingWebviewStrings,
       create: (kit) => new TrainingPanel(kit, deps),
     },
     deps.extensionUri,
@@ -64,16 +63,13 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
     private readonly kit: PanelKit<TrainingNotification>,
     private readonly deps: TrainingPanelDeps,
   ) {
+    deps.statusBar.setPanelVisible(kit.panel.visible);
     this.disposables.push(
       deps.runs.onDidChange((run) => void kit.post({ type: 'run', payload: run })),
       deps.model.onDidChange(() => void this.postSetup()),
-      kit.panel.onDidChangeViewState(() => deps.statusBar.update(deps.runs.view, kit.panel.visible)),
-      { dispose: () => deps.statusBar.update(deps.runs.view, false) },
+      kit.panel.onDidChangeViewState(() => deps.statusBar.setPanelVisible(kit.panel.visible)),
+      { dispose: () => deps.statusBar.setPanelVisible(false) },
     );
-  }
-
-  get panel(): vscode.WebviewPanel {
-    return this.kit.panel;
   }
 
   dispose(): void {

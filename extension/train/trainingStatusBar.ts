@@ -5,13 +5,28 @@ import type { RunView } from '../../webviews/training/protocol';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('llmPipeline.training', vscode.StatusBarAlignment.Left, 50);
+  private run: RunView | null = null;
+  private panelVisible = false;
 
   constructor() {
     this.item.name = vscode.l10n.t('LLM Pipeline: Training');
     this.item.command = 'llmPipeline.trainModel';
   }
 
-  update(run: RunView | null, panelVisible: boolean): void {
+  /** The run changed. */
+  showRun(run: RunView | null): void {
+    this.run = run;
+    this.update();
+  }
+
+  /** The training panel was shown, hidden or closed. */
+  setPanelVisible(visible: boolean): void {
+    this.panelVisible = visible;
+    this.update();
+  }
+
+  private update(): void {
+    const { run, panelVisible } = this;
     const training = run && (run.status === 'running' || run.status === 'starting' || run.status === 'pausing' || run.status === 'stopping');
     if (!run || !training || panelVisible) {
       this.item.hide();

@@ -2,14 +2,11 @@
 // installs the localized strings from the boot data, and mounts the app.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { readBootData } from '../shared/boot';
-import { setStrings } from '../shared/l10n';
+import { mountPanelApp } from '../shared/boot';
 import './components/layer-heatmap';
 import './components/line-chart';
 import './components/run-form';
 import './components/run-monitor';
 import './components/training-app';
-import type { TrainingBoot } from './strings';
 
-setStrings(readBootData<TrainingBoot>()?.strings ?? {});
-document.body.append(document.createElement('training-app'));
+mountPanelApp('training-app');

@@ -22,10 +22,6 @@ export type TrainingStringKey =
 
 export type TrainingStrings = Readonly<Record<TrainingStringKey, string>>;
 
-export interface TrainingBoot {
-  readonly strings: TrainingStrings;
-}
-
 export function t(key: TrainingStringKey, ...args: (string | number)[]): string {
   return translate(key, ...args);
 }

@@ -4,7 +4,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from '../../shared/theme.css';
-import { type EstimateView, type SetupView, type TrainingSettings } from '../protocol';
+import type { EstimateView, SetupView, TrainingSettings } from '../protocol';
 import { t, type TrainingStringKey } from '../strings';
 import { bytes, count, duration } from '../format';
 

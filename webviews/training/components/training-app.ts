@@ -2,7 +2,7 @@
 // form is kept across reloads (setState); the run lives in the host and comes back from it.
 import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { exportData } from '../../decoding/exportImage';
+import { exportData } from '../../shared/exportImage';
 import { PanelApp } from '../../shared/panelApp';
 import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
