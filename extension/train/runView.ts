@@ -45,8 +45,8 @@ export class RunViewBuilder {
     this.thin();
   }
 
-  noteCheckpoint(which: 'last' | 'best', step: number, validationLoss?: number): void {
-    this.checkpoints.set(which, { which, step, validationLoss });
+  noteCheckpoint(which: 'last' | 'best', folder: string, step: number, validationLoss?: number): void {
+    this.checkpoints.set(which, { which, folder, step, validationLoss });
   }
 
   apply(event: TrainEvent): void {
@@ -72,7 +72,7 @@ export class RunViewBuilder {
         this.samples = [...this.samples, { step: event.step, prompt: event.prompt, text: event.text }].slice(-MAX_SAMPLES);
         return;
       case 'checkpoint':
-        this.noteCheckpoint(event.best ? 'best' : 'last', event.step, event.validationLoss);
+        this.noteCheckpoint(event.best ? 'best' : 'last', event.folder, event.step, event.validationLoss);
         return;
       default:
     }

@@ -171,7 +171,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
       type: 'setup',
       payload: {
         data: data && { label: data.label, kind: data.kind },
-        activeModel: { label: facts.folder === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
+        activeModel: { label: facts.folder === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,
       },

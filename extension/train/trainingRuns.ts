@@ -208,7 +208,7 @@ export class TrainingRuns implements vscode.Disposable {
         if (!checkpoint) continue;
         const saved = loadCheckpoint(checkpoint).state;
         if (which === 'last') this.builder.restoreHistory(saved.history, saved.totalSteps);
-        this.builder.noteCheckpoint(which, saved.step, which === 'best' ? saved.bestValidationLoss : undefined);
+        this.builder.noteCheckpoint(which, checkpoint, saved.step, which === 'best' ? saved.bestValidationLoss : undefined);
       }
     } catch (error) {
       log().warn(`training: the last run's checkpoint in ${folder} could not be read: ${(error as Error).message}`);

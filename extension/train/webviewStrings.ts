@@ -104,6 +104,7 @@ export function trainingWebviewStrings(): TrainingStrings {
     modelCard: l10n.t('Open Model Card'),
     comparison: l10n.t('Same prompt, same seed ({0})'),
     nextRun: l10n.t('Settings of the next run'),
+    inUse: l10n.t('✓ in use by the inspectors'),
     parametersColumn: l10n.t('parameters'),
     flopsColumn: l10n.t('MFLOP per token'),
     memoryColumn: l10n.t('training memory'),

@@ -37,7 +37,7 @@ e2e('"Try it" trains a tiny model on the sample live; its checkpoint becomes the
 
   const best = panel.locator('run-monitor .row', { hasText: /best: step/ });
   await best.locator('vscode-button', { hasText: 'Use in Inspectors' }).click();
-  await vs.notification(/The inspectors now use the best checkpoint/).waitFor({ timeout: vs.timeoutMs });
+  await best.getByText('in use by the inspectors').waitFor({ timeout: vs.timeoutMs });
 
   await vs.openFile('notes.txt', 'A file, so that the window has a folder.');
   await vs.runCommand('LLM Pipeline: Inspect Attention');

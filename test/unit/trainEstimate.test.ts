@@ -14,6 +14,8 @@ import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/t
 import type { StartedEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { train } from '../../extension/engine/train/trainer';
 import { tsxWorkerScript } from './workerShim';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
+import { DEFAULT_SETTINGS, trainOptionsFrom } from '../../extension/train/runOptions';
 
 const STORY = 'Once upon a time there was a small cat who liked to sleep in the sun. ';
 
@@ -90,5 +92,24 @@ describe('training estimate', () => {
     assert.ok(memory.parameterBytes > 43e9 && memory.parameterBytes < 44e9, `${memory.parameterBytes}`);
     assert.throws(() => checkFitsInMemory(memory, 24 * 2 ** 30), /needs about \d+\.\d GiB \(40\.\d for weights and optimizer state, \d+\.\d for activations\), more than 60% of the machine's 24\.0 GiB/);
     assert.doesNotThrow(() => checkFitsInMemory(trainingMemory(options.model, 4, 32, 'adamw'), 24 * 2 ** 30));
+  });
+
+  it("gives the walkthrough's figures for the sample run: 370 k parameters, 26 k training tokens, 410 k seen, 15 epochs", async () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const settings = DEFAULT_SETTINGS;
+    const bundled = path.join(root, 'models', 'tinystories-1m');
+    const config = readModelFolder(bundled).gpt2?.gpt;
+    assert.ok(config);
+    const sample = trainOptionsFrom(settings, { folder: bundled, config }, {
+      dataPath: path.join(root, 'walkthroughs', 'training-sample', 'stories.txt'), outDir: path.join(dir, 'sample'), byteTokenizerPath: '',
+    });
+    const e = await estimateTraining({ ...sample, threads: 1 });
+    const page = fs.readFileSync(path.join(root, 'walkthroughs', 'step4-training.md'), 'utf8').replace(/\s+/g, ' ');
+    assert.equal(Math.round(e.parameters / 1e4), 37);
+    assert.match(page, /370 k parameters/);
+    assert.equal(Math.round(e.trainTokens / 1e3), 26);
+    assert.equal(Math.round(e.tokensSeen / 1e4), 41);
+    assert.equal(Math.round(e.epochs), 15);
+    assert.match(page, /The sample run sees 410 k tokens of a 26 k-token training text: 15 epochs/);
   });
 });

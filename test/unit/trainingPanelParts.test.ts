@@ -94,7 +94,10 @@ describe('training panel: the run view', () => {
     builder.apply({ type: 'checkpoint', step: 15, folder: '/runs/one/best', best: true, validationLoss: 3 });
     const view = builder.view();
     assert.deepEqual(view.samples.map((s) => s.step), Array.from({ length: 20 }, (_, i) => 6 + i));
-    assert.deepEqual(view.checkpoints, [{ which: 'last', step: 20, validationLoss: undefined }, { which: 'best', step: 15, validationLoss: 3 }]);
+    assert.deepEqual(view.checkpoints, [
+      { which: 'last', folder: '/runs/one/last', step: 20, validationLoss: undefined },
+      { which: 'best', folder: '/runs/one/best', step: 15, validationLoss: 3 },
+    ]);
   });
 });
 

@@ -83,7 +83,7 @@ export interface PresetView {
 export interface SetupView {
   readonly data?: DataView;
   /** The active model, for "continue training" and the tokenizer choice "the active model's". */
-  readonly activeModel: { readonly label: string; readonly vocabSize: number; readonly nPositions: number };
+  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number };
   readonly presets: readonly PresetView[];
   readonly defaults: TrainingSettings;
 }
@@ -124,6 +124,7 @@ export interface SampleView {
 
 export interface CheckpointView {
   readonly which: 'last' | 'best';
+  readonly folder: string;
   readonly step: number;
   readonly validationLoss?: number;
 }

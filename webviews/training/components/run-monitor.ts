@@ -27,12 +27,15 @@ export class RunMonitor extends LitElement {
       .sample { border: 1px solid var(--vscode-widget-border, #8884); padding: 4px 8px; white-space: pre-wrap; }
       .prompt { font-weight: 600; }
       h2 { font-size: 1.15em; margin: 8px 0 4px; }
+      .in-use { color: var(--vscode-charts-green); }
     `,
   ];
 
   @property({ attribute: false }) run!: RunView;
   @property({ attribute: false }) comparison: ComparisonView | undefined;
   @property({ type: Boolean }) log = false;
+  /** The active model's folder: a checkpoint in use by the inspectors says so. */
+  @property() activeFolder = '';
   @query('#loss') private lossChart!: LineChart;
 
   private ask(name: string, detail?: unknown): void {
@@ -119,7 +122,7 @@ export class RunMonitor extends LitElement {
     return html`<h3>${t('checkpoints')}</h3>
       ${list.length === 0 ? html`<p class="muted">${t('noCheckpoints')}</p>` : list.map((k) => html`<div class="row">
         <span>${t('checkpointLine', k.which, k.step, k.validationLoss?.toFixed(3) ?? '—')}</span>
-        <vscode-button secondary @click=${() => this.ask('use-checkpoint', k.which)}>${t('useInInspectors')}</vscode-button>
+        ${k.folder === this.activeFolder ? html`<span class="in-use">${t('inUse')}</span>` : html`<vscode-button secondary @click=${() => this.ask('use-checkpoint', k.which)}>${t('useInInspectors')}</vscode-button>`}
         <vscode-button secondary @click=${() => this.ask('compare', k.which)}>${t('compareWithBase')}</vscode-button>
       </div>`)}
       <div class="row"><vscode-button secondary @click=${() => this.ask('open-card')}>${t('modelCard')}</vscode-button></div>

@@ -76,7 +76,7 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
     return html`
       ${this.busy ? html`<p role="status" class="muted">${this.busy.message}</p>` : nothing}
       ${this.error ? html`<p role="alert" class="notice error">${this.error}</p>` : nothing}
-      ${this.run ? html`<run-monitor .run=${this.run} .comparison=${this.comparison} ?log=${this.logScale}
+      ${this.run ? html`<run-monitor .run=${this.run} .comparison=${this.comparison} ?log=${this.logScale} activeFolder=${this.setup?.activeModel.folder ?? ''}
         @pause=${() => this.request({ type: 'pause', payload: {} })}
         @resume=${() => this.request({ type: 'resume', payload: {} })}
         @stop=${() => this.request({ type: 'stop', payload: {} })}
