@@ -5,6 +5,7 @@ import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerRag } from './rag/registerRag';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
+import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
 import { registerWalkthrough } from './walkthrough/register';
 
 /** What activate() returns: read by the integration tests only (test/integration). */
@@ -12,6 +13,7 @@ export interface ExtensionTestApi {
   readonly panels: PanelTestHooks;
   readonly tokenizer: TokenizerTestApi;
   readonly attention: AttentionTestApi;
+  readonly training: TrainingTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -23,8 +25,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const attention = registerAttention(context);
   registerDecoding(context);
   registerRag(context);
+  const training = registerTraining(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention };
+  return { panels: panelTestHooks, tokenizer, attention, training };
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */
+export function deactivate(): Promise<void> {
+  return stopTrainingOnShutdown();
+}

@@ -21,7 +21,9 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
 
 async function tryIt(extensionUri: vscode.Uri, step: TryItStep): Promise<void> {
   try {
-    await ('passage' in step ? selectAndInspect(extensionUri, step) : attachAndAsk(extensionUri, step));
+    if ('passage' in step) await selectAndInspect(extensionUri, step);
+    else if ('attach' in step) await attachAndAsk(extensionUri, step);
+    else await vscode.commands.executeCommand(step.inspector, step.argument);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log().error(`Try it (${step.command}): ${message}`);

@@ -1,7 +1,8 @@
 // The walkthrough's "Try it" buttons run an inspector on material shipped with the extension, so the
 // first click works with no file or folder open. Most open the sample story, select a passage chosen
 // to show one inspector at its best, and run that inspector on it; the RAG one attaches the samples
-// folder (two stories, so that retrieval has a choice to make) and asks it a question. This table is
+// folder (two stories, so that retrieval has a choice to make) and asks it a question; the training
+// one trains a tiny model on the training sample. This table is
 // plain data so unit tests can check it against the samples and package.json without VS Code.
 
 /** The samples folder and the story in it, relative to the extension root (walkthroughs/ ships in the VSIX). */
@@ -25,7 +26,14 @@ export interface FolderTryIt {
   readonly question: string;
 }
 
-export type TryItStep = SelectionTryIt | FolderTryIt;
+/** Runs the inspector with `argument`: the training panel on the shipped sample, started at once. */
+export interface CommandTryIt {
+  readonly command: string;
+  readonly inspector: string;
+  readonly argument: { readonly sample: true; readonly start: true };
+}
+
+export type TryItStep = SelectionTryIt | FolderTryIt | CommandTryIt;
 
 export const tryItSteps: readonly TryItStep[] = [
   {
@@ -52,6 +60,12 @@ export const tryItSteps: readonly TryItStep[] = [
     attach: 'llmPipeline.attachRagFolder',
     // Answered by one paragraph of the story; "pebble" and "river" are the words retrieval can match.
     question: 'Where did Mia find the pebble?',
+  },
+  {
+    command: 'llmPipeline.walkthrough.tryTraining',
+    inspector: 'llmPipeline.trainModel',
+    // 150 TinyStories stories (walkthroughs/training-sample): a tiny GPT over-fits them in a minute.
+    argument: { sample: true, start: true },
   },
 ];
 

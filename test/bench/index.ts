@@ -9,6 +9,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./inspection.bench') as typeof import('./inspection.bench')).bench,
   () => (require('./attentionPanel.bench') as typeof import('./attentionPanel.bench')).bench,
   () => (require('./train.bench') as typeof import('./train.bench')).bench,
+  () => (require('./trainingPanel.bench') as typeof import('./trainingPanel.bench')).bench,
   () => (require('./rag.bench') as typeof import('./rag.bench')).bench,
   () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
 ];

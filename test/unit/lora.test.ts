@@ -12,7 +12,8 @@ import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
 import { adapterA, adapterB, loraOverlay, loraTargets, mergeAdapters } from '../../extension/engine/train/lora';
 import { defaultTrainOptions } from '../../extension/engine/train/options';
-import { lastFolder, train } from '../../extension/engine/train/trainer';
+import { lastFolder } from '../../extension/engine/train/runSetup';
+import { train } from '../../extension/engine/train/trainer';
 import { buildLossGraph } from '../../extension/engine/train/trainingGraph';
 
 const config = { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 16, vocab_size: 257, layer_norm_epsilon: 1e-5 };

@@ -47,4 +47,24 @@ describe('cli train', () => {
     assert.ok(log.some((l) => /^step +48\/48 +loss/.test(l)), log.join('\n'));
     assert.ok(log.at(-1)?.startsWith('done at step 48'));
   });
+
+  it('--estimate --json prints the estimate, and --json prints each event as one JSON line', async () => {
+    const out = path.join(dir, 'out');
+    const log: string[] = [];
+    const original = console.log;
+    console.log = (line: string) => log.push(line);
+    const args = ['--data', path.join(dir, 'data.txt'), '--out', out, '--n-layer', '1', '--n-embd', '16', '--n-head', '2', '--n-positions', '16', '--steps', '6', '--batch', '4', '--eval-every', '3', '--sample-every', '0', '--threads', '1', '--json'];
+    try {
+      await trainCommand.run([...args, '--estimate']);
+      await trainCommand.run(args);
+    } finally {
+      console.log = original;
+    }
+    const [estimate, ...events] = log.map((line) => JSON.parse(line));
+    assert.equal(estimate.trainTokens + estimate.validationTokens, 1722);
+    assert.equal(estimate.tokensSeen, 6 * 4 * 16);
+    assert.deepEqual(events.map((e) => e.type).filter((t, i, all) => all.indexOf(t) === i), ['started', 'progress', 'checkpoint', 'done']);
+    assert.equal(events.at(-1).step, 6);
+    assert.equal(events.find((e) => e.type === 'started').trainTokens, estimate.trainTokens);
+  });
 });

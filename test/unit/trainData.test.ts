@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +58,23 @@ describe('training data', () => {
     assert.throws(() => loadTokenStream(dir, charTokenizer), /c\.txt: looks like a binary file/);
     assert.throws(() => listTextFiles(path.join(dir, 'missing')), /missing: no such file or folder/);
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('leaves out what .gitignore names, links and FIFOs, as the RAG walker does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-gitignore-'));
+    fs.mkdirSync(path.join(dir, 'drafts'));
+    fs.mkdirSync(path.join(dir, 'notes'));
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'drafts/\n');
+    fs.writeFileSync(path.join(dir, 'notes', '.gitignore'), 'secret.txt\n');
+    fs.writeFileSync(path.join(dir, 'drafts', 'draft.txt'), 'draft');
+    fs.writeFileSync(path.join(dir, 'notes', 'secret.txt'), 'secret');
+    fs.writeFileSync(path.join(dir, 'notes', 'kept.txt'), 'kept');
+    fs.writeFileSync(path.join(dir, 'story.txt'), 'story');
+    fs.symlinkSync(path.join(dir, 'story.txt'), path.join(dir, 'link.txt'));
+    spawnSync('mkfifo', [path.join(dir, 'pipe.txt')]);
+    assert.ok(fs.statSync(path.join(dir, 'pipe.txt')).isFIFO());
+    assert.deepEqual(listTextFiles(dir).map((f) => path.relative(dir, f)), [path.join('notes', 'kept.txt'), 'story.txt']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('splits off the end for validation and draws deterministic batches that cover each epoch', () => {

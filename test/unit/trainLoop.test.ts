@@ -8,7 +8,8 @@ import { readModelFolder } from '../../extension/engine/modelFolder/readModelFol
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { ProgressEvent, TrainEvent } from '../../extension/engine/train/protocol';
-import { lastFolder, train } from '../../extension/engine/train/trainer';
+import { lastFolder } from '../../extension/engine/train/runSetup';
+import { train } from '../../extension/engine/train/trainer';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. A bird sings in the tall tree by the river.\n';

@@ -9,6 +9,7 @@ import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { BYTE_VOCAB_SIZE, byteTokenizerJson } from '../train/byteTokenizer';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../train/options';
 import type { TrainEvent } from '../train/protocol';
+import { CHINCHILLA_TOKENS_PER_PARAMETER, estimateTraining, type TrainingEstimate } from '../train/estimate';
 import { train } from '../train/trainer';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import type { CliCommand } from './main';
@@ -18,6 +19,7 @@ model
   --preset NAME          ${Object.keys(MODEL_PRESETS).join(' | ')} (default: tiny)
   --n-layer N --n-head N --n-embd N --n-positions N --vocab-size N   override the preset
   --tokenizer PATH       tokenizer.json or a folder holding one (default: bytes, 257 tokens)
+  --bpe-vocab N          learn a byte-level BPE of N tokens from --data first (into <out>/tokenizer)
   --base FOLDER          start from this model folder's weights (fine-tuning)
   --lora-rank R          train LoRA adapters of rank R on the frozen base (needs --base)
   --lora-alpha A         LoRA scale numerator (default: 2·R)
@@ -36,16 +38,20 @@ run
   --seed N               data order, initialization and samples (default: 1337)
   --validation PATH      validation text (default: the last 10% of --data)
   --resume               continue from <out>/last
-  --eval-every N --sample-every N --checkpoint-every N --prompt TEXT --threads N`;
+  --eval-every N --sample-every N --checkpoint-every N --prompt TEXT --threads N
+output
+  --estimate             print what the run would be (tokens, parameters, memory, a measured step) and stop
+  --json                 one JSON object per line: each event, or the estimate`;
 
 const OPTIONS = {
-  data: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, base: { type: 'string' },
+  data: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
   warmup: { type: 'string' }, schedule: { type: 'string' }, 'min-lr-ratio': { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
   resume: { type: 'boolean', default: false }, 'eval-every': { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, prompt: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', default: false },
+  estimate: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
 } as const;
 
 type Values = Partial<ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values']>;
@@ -65,7 +71,12 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   if (!preset) throw new Error(`--preset must be one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${values.preset}"`);
   let tokenizerPath = values.tokenizer;
   let tokenizerVocab = BYTE_VOCAB_SIZE;
-  if (tokenizerPath) tokenizerVocab = (await loadTokenizerFile(tokenizerPath)).vocabSize;
+  const bpeVocab = numberOption(values, 'bpe-vocab');
+  if (bpeVocab !== undefined) {
+    if (tokenizerPath) throw new Error('--tokenizer and --bpe-vocab exclude each other');
+    tokenizerPath = path.join(values.out, 'tokenizer', 'tokenizer.json');
+    tokenizerVocab = bpeVocab;
+  } else if (tokenizerPath) tokenizerVocab = (await loadTokenizerFile(tokenizerPath)).vocabSize;
   else {
     tokenizerPath = path.join(values.out, 'byte-tokenizer', 'tokenizer.json');
     if (!fs.existsSync(tokenizerPath)) writeJsonAtomic(tokenizerPath, byteTokenizerJson());
@@ -87,6 +98,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   return {
     ...defaults,
     validationPath: values.validation,
+    trainTokenizer: bpeVocab === undefined ? undefined : { vocabSize: bpeVocab },
     baseModel: values.base,
     lora: rank ? { rank, alpha: numberOption(values, 'lora-alpha', false) ?? 2 * rank, targets: (values['lora-targets'] ?? 'attn.c_attn').split(',').map((t) => t.trim()) } : undefined,
     resume: values.resume ?? false,
@@ -107,6 +119,17 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     samplePrompt: values.prompt ?? defaults.samplePrompt,
     threads: n('threads'),
   };
+}
+
+function formatEstimate(e: TrainingEstimate): string {
+  const minutes = e.seconds / 60;
+  return [
+    `data       ${e.files} file(s), ${e.bytes} bytes → ${e.trainTokens} training + ${e.validationTokens} validation tokens (vocabulary ${e.vocabSize})`,
+    `model      ${e.parameters} parameters (${e.trainableParameters} trained), ${(e.flopsPerToken / 1e6).toFixed(2)} MFLOP per training token`,
+    `run        ${e.totalSteps} steps, ${e.tokensSeen} tokens = ${e.epochs.toFixed(2)} epochs, ${e.tokensPerParameter.toFixed(1)} tokens per parameter (Chinchilla: ${CHINCHILLA_TOKENS_PER_PARAMETER})`,
+    `memory     about ${(e.memory.totalBytes / 2 ** 20).toFixed(0)} MiB of ${(e.memoryLimitBytes / 2 ** 20).toFixed(0)} allowed`,
+    `time       ${(e.secondsPerStep * 1000).toFixed(1)} ms per step measured → about ${minutes < 1 ? `${Math.round(e.seconds)} s` : `${minutes.toFixed(1)} min`}`,
+  ].join('\n');
 }
 
 function printEvent(event: TrainEvent): void {
@@ -132,6 +155,11 @@ export const trainCommand: CliCommand = {
       return;
     }
     const options = await optionsFromArgs(values);
+    if (values.estimate) {
+      const estimate = await estimateTraining(options);
+      console.log(values.json ? JSON.stringify(estimate) : formatEstimate(estimate));
+      return;
+    }
     const controller = new AbortController();
     const stop = () => {
       console.log('stopping after this step (Ctrl+C again to quit at once)…');
@@ -140,7 +168,7 @@ export const trainCommand: CliCommand = {
     };
     process.once('SIGINT', stop);
     try {
-      await train(options, { signal: controller.signal, onEvent: printEvent });
+      await train(options, { signal: controller.signal, onEvent: values.json ? (e) => console.log(JSON.stringify(e)) : printEvent });
     } finally {
       process.removeListener('SIGINT', stop);
     }

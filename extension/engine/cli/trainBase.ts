@@ -23,8 +23,9 @@ import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
-import { bestFolder, lastFolder, train } from '../train/trainer';
-import { lossCurveSvg } from './lossCurveSvg';
+import { bestFolder, lastFolder } from '../train/runSetup';
+import { train } from '../train/trainer';
+import { lossCurveSvg } from '../train/lossCurveSvg';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- train-base [options]

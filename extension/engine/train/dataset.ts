@@ -9,6 +9,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { toPosix } from '../rag/walkFolder';
 import type { TextTokenizer } from '../tokenizer/types';
 import { mixSeed, Mulberry32, shuffledIndices } from '../generate/random';
 
@@ -25,20 +27,30 @@ export class DataError extends Error {
   }
 }
 
-/** Every text file under `dataPath` (a file or a folder), sorted, so the stream is reproducible. */
+/**
+ * Every text file under `dataPath` (a file or a folder), sorted, so the stream is reproducible. A
+ * folder is walked as the RAG walker does: hidden entries and what a .gitignore at any level names
+ * are left out, and so are links, FIFOs and devices (a FIFO named notes.txt would block the read).
+ */
 export function listTextFiles(dataPath: string): string[] {
   if (!fs.existsSync(dataPath)) throw new DataError(dataPath, 'no such file or folder');
-  if (fs.statSync(dataPath).isFile()) return [dataPath];
+  const stat = fs.statSync(dataPath);
+  if (stat.isFile()) return [dataPath];
+  if (!stat.isDirectory()) throw new DataError(dataPath, 'is neither a file nor a folder');
   const files: string[] = [];
-  const walk = (dir: string): void => {
+  const walk = (dir: string, scopes: readonly { base: string; rules: Ignore }[]): void => {
+    const gitignore = path.join(dir, '.gitignore');
+    const here = fs.existsSync(gitignore) && fs.lstatSync(gitignore).isFile() ? [...scopes, { base: dir, rules: ignore().add(fs.readFileSync(gitignore, 'utf8')) }] : scopes;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (TEXT_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
+      const isDir = entry.isDirectory();
+      if (here.some((s) => s.rules.ignores(toPosix(path.relative(s.base, full)) + (isDir ? '/' : '')))) continue;
+      if (isDir) walk(full, here);
+      else if (entry.isFile() && TEXT_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) files.push(full);
     }
   };
-  walk(dataPath);
+  walk(dataPath, []);
   if (files.length === 0) throw new DataError(dataPath, `no text files (${[...TEXT_EXTENSIONS].join(', ')}) in this folder`);
   return files;
 }
@@ -104,10 +116,10 @@ export interface TokenSplit {
  * Holds out the last `fraction` of the stream for validation (the end, not a random sample, so no
  * training window overlaps a validation window). Each part keeps at least one window of T + 1.
  */
-export function splitTrainValidation(stream: Uint32Array, fraction: number, contextLength: number): TokenSplit {
+export function splitTrainValidation(stream: Uint32Array, fraction: number, contextLength: number, source = 'data'): TokenSplit {
   const window = contextLength + 1;
   if (stream.length < window) {
-    throw new DataError('data', `only ${stream.length} tokens, fewer than one window of ${window} (context + 1); use more text or a shorter context`);
+    throw new DataError(source, `only ${stream.length} tokens, fewer than one window of ${window} (context + 1); use more text or a shorter context`);
   }
   let validationLength = Math.floor(stream.length * fraction);
   if (validationLength > 0 && validationLength < window) validationLength = 0;

@@ -2,10 +2,13 @@
 // The job runs trainWorker.js either in a child process (default: a native crash in ONNX Runtime
 // kills only that process) or in a worker thread (cheaper to start; an exception or exit in the
 // thread is still reported, but a native crash would take the host process down with it).
-// Either way the host sees progress, sample, checkpoint, then exactly one done or error.
+// Either way the host sees started, progress, sample, checkpoint, then exactly one done or error.
+// An estimate or compare job answers with one estimate or comparison, or an error.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import type { ComparedText, CompareRequest } from './compareModels';
+import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
 import { isTrainEvent, type DoneEvent, type HostToWorker, type TrainEvent } from './protocol';
 
@@ -25,25 +28,13 @@ export interface TrainingJob {
   readonly pid?: number;
 }
 
-export function startTrainingJob(options: TrainOptions, job: TrainingJobOptions): TrainingJob {
-  let settled = false;
-  let resolveDone!: (d: DoneEvent) => void;
-  let rejectDone!: (e: Error) => void;
-  const finished = new Promise<DoneEvent>((resolve, reject) => {
-    resolveDone = resolve;
-    rejectDone = reject;
-  });
-  const deliver = (event: TrainEvent) => {
-    if (settled) return;
-    job.onEvent?.(event);
-    if (event.type === 'done') {
-      settled = true;
-      resolveDone(event);
-    } else if (event.type === 'error') {
-      settled = true;
-      rejectDone(new Error(event.message));
-    }
-  };
+interface WorkerHandle {
+  readonly send: (message: HostToWorker) => void;
+  readonly pid?: number;
+}
+
+/** Runs the worker script; every event it sends, and an exit before it finished, reach `deliver`. */
+function spawnWorker(job: TrainingJobOptions, deliver: (event: TrainEvent) => void): WorkerHandle {
   const onMessage = (message: unknown) => {
     if (isTrainEvent(message)) deliver(message);
   };
@@ -52,25 +43,55 @@ export function startTrainingJob(options: TrainOptions, job: TrainingJobOptions)
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     deliver({ type: 'error', message: `the training process ${how} before finishing` });
   };
-
-  let send: (m: HostToWorker) => void;
-  let pid: number | undefined;
   if ((job.isolation ?? 'process') === 'process') {
-    const child: ChildProcess = fork(job.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-    pid = child.pid;
+    // execArgv: [] so that a host started with --inspect does not hand its debug port to the child.
+    const child = fork(job.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
     child.on('message', onMessage);
     child.on('error', (error) => deliver({ type: 'error', message: `the training process failed: ${error.message}` }));
     child.on('exit', onExit);
-    send = (m) => {
-      if (child.connected) child.send(m);
-    };
-  } else {
-    const worker = new Worker(job.workerScript);
-    worker.on('message', onMessage);
-    worker.on('error', (error) => deliver({ type: 'error', message: `the training thread failed: ${error.message}` }));
-    worker.on('exit', (code) => onExit(code));
-    send = (m) => worker.postMessage(m);
+    return { pid: child.pid, send: (m) => void (child.connected && child.send(m)) };
   }
-  send({ type: 'start', options });
-  return { finished, cancel: () => send({ type: 'cancel' }), pid };
+  const worker = new Worker(job.workerScript);
+  worker.on('message', onMessage);
+  worker.on('error', (error) => deliver({ type: 'error', message: `the training thread failed: ${error.message}` }));
+  worker.on('exit', (code) => onExit(code));
+  return { send: (m) => worker.postMessage(m) };
+}
+
+/** Sends `request` and settles on the first event `isFinal` accepts, or on an error. */
+function runJob<Final extends TrainEvent>(request: HostToWorker, job: TrainingJobOptions, isFinal: (e: TrainEvent) => e is Final): { finished: Promise<Final>; worker: WorkerHandle } {
+  let settled = false;
+  let worker!: WorkerHandle;
+  const finished = new Promise<Final>((resolve, reject) => {
+    worker = spawnWorker(job, (event) => {
+      if (settled) return;
+      job.onEvent?.(event);
+      if (isFinal(event)) {
+        settled = true;
+        resolve(event);
+      } else if (event.type === 'error') {
+        settled = true;
+        reject(new Error(event.message));
+      }
+    });
+  });
+  worker.send(request);
+  return { finished, worker };
+}
+
+export function startTrainingJob(options: TrainOptions, job: TrainingJobOptions): TrainingJob {
+  const { finished, worker } = runJob({ type: 'start', options }, job, (e): e is DoneEvent => e.type === 'done');
+  return { finished, cancel: () => worker.send({ type: 'cancel' }), pid: worker.pid };
+}
+
+/** Continues one prompt with each model folder in the worker, with the same seed. */
+export async function compareInWorker(request: CompareRequest, job: TrainingJobOptions): Promise<readonly ComparedText[]> {
+  const { finished } = runJob({ type: 'compare', request }, job, (e): e is Extract<TrainEvent, { type: 'comparison' }> => e.type === 'comparison');
+  return (await finished).columns;
+}
+
+/** Measures a run in the worker (tokenizing the data, one timed step) without starting it. */
+export async function estimateInWorker(options: TrainOptions, job: TrainingJobOptions): Promise<TrainingEstimate> {
+  const { finished } = runJob({ type: 'estimate', options }, job, (e): e is Extract<TrainEvent, { type: 'estimate' }> => e.type === 'estimate');
+  return (await finished).estimate;
 }

@@ -1,6 +1,7 @@
 // Training a GPT with ONNX Runtime: the loop (train), jobs off the main thread (startTrainingJob),
 // the graphs it runs, checkpoints, LoRA, and the data pipeline.
-export { train, lastFolder, bestFolder, type TrainHooks } from './trainer';
+export { train, type TrainHooks } from './trainer';
+export { lastFolder, bestFolder, prepareRun, type PreparedRun } from './runSetup';
 export { startTrainingJob, type TrainingJob, type TrainingJobOptions } from './host';
 export { defaultTrainOptions, checkTrainOptions, MODEL_PRESETS, type TrainOptions, type LoraSettings } from './options';
 export type { TrainEvent, ProgressEvent, SampleEvent, CheckpointEvent, DoneEvent, ErrorEvent, HostToWorker } from './protocol';

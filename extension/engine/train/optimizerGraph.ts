@@ -60,6 +60,8 @@ export interface UpdatedParameter {
 export interface OptimizerGraph {
   /** ‖g‖ before clipping, float32 []. */
   readonly gradNorm: string;
+  /** Σ g² of each parameter's gradient before clipping, float32 [P], in the order of `gradients`. */
+  readonly gradSquares: string;
   readonly updates: UpdatedParameter[];
 }
 
@@ -82,6 +84,9 @@ export function addOptimizerUpdate(
   // ‖g‖ = √(Σ Σ g²) and the clip factor c = min(1, max_norm / (‖g‖ + 1e-6)).
   const squares = [...gradients.values()].map((d) => g.op('ReduceSumSquare', [d], { keepdims: attr.int(0) }, { name: 'optim_grad_sq' }));
   const gradNorm = op('Sqrt', [squares.length > 1 ? op('Sum', squares) : squares[0]]);
+  // The same sums, one per parameter, as a vector: the panel groups them into per-layer norms.
+  const axis0 = g.constant(BigInt64Array.of(0n), [1], 'optim_axis0');
+  const gradSquares = g.op('Concat', squares.map((s) => g.op('Unsqueeze', [s, axis0], {}, { name: 'optim_grad_sq_1d' })), { axis: attr.int(0) }, { name: 'optim_grad_sq_all' });
   const clip = op('Min', [c(1), op('Div', [maxNorm, op('Add', [gradNorm, c(1e-6)])])]);
 
   const correction1 = settings.kind === 'adamw' ? g.input(STEP_INPUTS.correction1, 'float32', []) : '';
@@ -107,5 +112,5 @@ export function addOptimizerUpdate(
       updates.push({ parameter, next: op('Sub', [parameter, op('Mul', [b1, lr])]), nextState: [b1] });
     }
   }
-  return { gradNorm, updates };
+  return { gradNorm, gradSquares, updates };
 }

@@ -18,6 +18,12 @@ export interface TrainOptions {
   readonly validationPath?: string;
   /** tokenizer.json, or a folder holding one. */
   readonly tokenizerPath: string;
+  /**
+   * Learn a new byte-level BPE of this many tokens from the training data first (written to
+   * <outDir>/tokenizer, reused on resume) and use it instead of tokenizerPath; a new model's
+   * vocab_size follows it.
+   */
+  readonly trainTokenizer?: { readonly vocabSize: number };
   /** Checkpoints go to <outDir>/last and <outDir>/best, each a complete model folder. */
   readonly outDir: string;
   /** Architecture of a new model; ignored when resuming or fine-tuning (the folder's config is used). */
@@ -113,4 +119,7 @@ export function checkTrainOptions(o: TrainOptions): void {
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new Error(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);
   if (o.lora && !o.baseModel) throw new Error('LoRA needs a base model folder to adapt (baseModel)');
   if (o.lora) positive('LoRA rank', o.lora.rank);
+  if (o.trainTokenizer && !(Number.isInteger(o.trainTokenizer.vocabSize) && o.trainTokenizer.vocabSize > 257)) {
+    throw new Error(`a trained tokenizer needs more than 257 tokens (256 bytes and <|endoftext|>), got ${o.trainTokenizer.vocabSize}`);
+  }
 }

@@ -1,13 +1,39 @@
-// The messages between the host (extension, CLI) and the training worker thread. The host sends
-// `start` once and may send `cancel`; the worker answers with progress, samples, checkpoints and
-// finally exactly one `done` or `error`. Both sides import this file, so a change of shape is a
+// The messages between the host (extension, CLI) and the training worker. The host sends `start`
+// once and may send `cancel`; the worker answers with started, progress, samples, checkpoints and
+// finally exactly one `done` or `error`. Or the host sends `estimate` (or `compare`), and the
+// worker answers with one `estimate` (or `comparison`) or `error`. Both sides import this file, so a change of shape is a
 // type error on both sides at once.
 
+import type { ComparedText, CompareRequest } from './compareModels';
+import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
 
 export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
+  | { readonly type: 'estimate'; readonly options: TrainOptions }
+  | { readonly type: 'compare'; readonly request: CompareRequest }
   | { readonly type: 'cancel' };
+
+/** Sent once, when the graphs are built and before the first step: what the run is. */
+export interface StartedEvent {
+  readonly type: 'started';
+  /** The first step to run (above 0 when resuming). */
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly parameters: number;
+  readonly trainableParameters: number;
+  /** Training FLOPs per token (forward + backward, multiply-add = 2). */
+  readonly flopsPerToken: number;
+  /** ONNX Runtime's MatMul FLOP/s on this machine: the yardstick of MFU. */
+  readonly peakFlops: number;
+  readonly trainTokens: number;
+  readonly validationTokens: number;
+  readonly stepsPerEpoch: number;
+  /** Names of the rows of layerGradNorms. */
+  readonly layers: readonly string[];
+  /** The loss history so far (a resumed run's earlier steps). */
+  readonly history: readonly { readonly step: number; readonly loss: number; readonly validationLoss?: number }[];
+}
 
 export interface ProgressEvent {
   readonly type: 'progress';
@@ -22,6 +48,10 @@ export interface ProgressEvent {
   readonly learningRate: number;
   /** Global L2 norm of the gradient before clipping. */
   readonly gradNorm: number;
+  /** The same norm per layer (StartedEvent.layers); their squares add up to gradNorm². */
+  readonly layerGradNorms: readonly number[];
+  /** Model FLOPs utilisation: tokensPerSecond × flopsPerToken ÷ peakFlops. */
+  readonly mfu: number;
   /** Training tokens per second, averaged over the last few steps. */
   readonly tokensPerSecond: number;
   /** Estimated seconds until the last step. */
@@ -57,22 +87,35 @@ export interface DoneEvent {
   readonly bestFolder?: string;
 }
 
+export interface EstimateEvent {
+  readonly type: 'estimate';
+  readonly estimate: TrainingEstimate;
+}
+
+export interface ComparisonEvent {
+  readonly type: 'comparison';
+  readonly columns: readonly ComparedText[];
+}
+
 export interface ErrorEvent {
   readonly type: 'error';
   readonly message: string;
 }
 
-export type TrainEvent = ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | ErrorEvent;
+export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ErrorEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
 export function isTrainEvent(value: unknown): value is TrainEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'error';
+  return type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'error';
 }
 
 export function isHostToWorker(value: unknown): value is HostToWorker {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { type?: unknown; options?: unknown };
-  return message.type === 'cancel' || (message.type === 'start' && typeof message.options === 'object' && message.options !== null);
+  const message = value as { type?: unknown; options?: unknown; request?: unknown };
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+  if (message.type === 'cancel') return true;
+  if (message.type === 'compare') return isObject(message.request);
+  return (message.type === 'start' || message.type === 'estimate') && isObject(message.options);
 }

@@ -10,6 +10,8 @@ import { buildLossGraph, buildTrainingGraph, nextName, type NamedShape, type Tra
 export interface StepResult {
   readonly loss: number;
   readonly gradNorm: number;
+  /** Σ g² of each trainable parameter's gradient, in the order of graph.trainable. */
+  readonly gradSquares: Float32Array;
 }
 
 export interface StepRunnerOptions extends TrainingGraphOptions {
@@ -81,7 +83,7 @@ export class StepRunner {
     const out = await this.trainSession.run(feeds);
     for (const name of this.graph.trainable) this.parameters.set(name, out[nextName(name)].data as Float32Array);
     for (const s of this.graph.state) this.state.set(s.name, out[nextName(s.name)].data as Float32Array);
-    return { loss: (out.loss.data as Float32Array)[0], gradNorm: (out.grad_norm.data as Float32Array)[0] };
+    return { loss: (out.loss.data as Float32Array)[0], gradNorm: (out.grad_norm.data as Float32Array)[0], gradSquares: out.grad_squares.data as Float32Array };
   }
 
   /** Mean loss over batches, without changing anything. */

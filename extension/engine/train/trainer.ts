@@ -8,24 +8,20 @@
 //     every evalEvery steps: validation loss, and the best checkpoint when it improved
 //     every sampleEvery steps: a text sample;  every checkpointEvery steps: <out>/last
 
-import * as path from 'node:path';
-import type { GPTConfig } from '../gpt/config';
-import { randomWeights } from '../gpt/randomWeights';
-import type { TensorMap } from '../gpt/tensor';
-import { readGPT2Weights } from '../modelFolder/gpt2Weights';
-import { readModelFolder } from '../modelFolder/readModelFolder';
-import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
-import { resolveFolder } from './atomicFolder';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint, type HistoryPoint, type TrainingState } from './checkpoint';
-import { BatchSampler, splitTrainValidation, validationBatches } from './dataset';
-import { initAdapters, loraOverlay, mergeAdapters } from './lora';
-import { checkTrainOptions, type TrainOptions } from './options';
-import type { DoneEvent, TrainEvent } from './protocol';
+import * as os from 'node:os';
 import { Mulberry32 } from '../generate/random';
+import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
+import type { TensorMap } from '../gpt/tensor';
+import { saveCheckpoint, type Checkpoint, type HistoryPoint } from './checkpoint';
+import { groupByLayer, layerNorms } from './layerGradients';
+import { mergeAdapters } from './lora';
+import { measureMatMulFlops } from './matmulPeak';
+import { checkFitsInMemory } from './memoryEstimate';
+import type { TrainOptions } from './options';
+import type { DoneEvent, TrainEvent } from './protocol';
+import { bestFolder, createStepRunner, lastFolder, prepareRun } from './runSetup';
 import { sampleTokens } from './sampleText';
 import { learningRateAt } from './schedule';
-import { StepRunner } from './stepRunner';
-import { loadTokenStreamCached } from './tokenCache';
 
 export interface TrainHooks {
   readonly signal?: AbortSignal;
@@ -35,68 +31,12 @@ export interface TrainHooks {
 /** Progress is reported at most this often (and on every validation step and the last step). */
 const PROGRESS_INTERVAL_MS = 200;
 
-export const lastFolder = (outDir: string): string => path.join(outDir, 'last');
-export const bestFolder = (outDir: string): string => path.join(outDir, 'best');
-
-const toMap = (weights: TensorMap): Map<string, Float32Array> => new Map([...weights].map(([n, t]) => [n, t.data]));
-
-interface Start {
-  readonly config: GPTConfig;
-  /** Full GPT weights: trained ones, or the frozen base under LoRA. */
-  readonly weights: TensorMap;
-  readonly adapters?: Map<string, Float32Array>;
-  readonly optimizerState?: ReadonlyMap<string, Float32Array>;
-  readonly state?: TrainingState;
-}
-
-/** Where the run starts: a checkpoint (resume), a base model (fine-tune, LoRA) or random weights. */
-function startingPoint(options: TrainOptions): Start {
-  if (options.resume && resolveFolder(lastFolder(options.outDir))) {
-    const ckpt = loadCheckpoint(lastFolder(options.outDir));
-    if (ckpt.state.lora) {
-      const base = startingPoint({ ...options, resume: false, baseModel: ckpt.state.baseModel ?? options.baseModel, lora: ckpt.state.lora });
-      return { config: ckpt.config, weights: base.weights, adapters: new Map(ckpt.adapters), optimizerState: ckpt.optimizerState, state: ckpt.state };
-    }
-    return { config: ckpt.config, weights: ckpt.weights, optimizerState: ckpt.optimizerState, state: ckpt.state };
-  }
-  if (options.baseModel) {
-    const folder = readModelFolder(options.baseModel);
-    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors can be trained further`);
-    const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
-    const adapters = options.lora ? initAdapters(folder.gpt2.gpt, options.lora, options.seed) : undefined;
-    return { config: folder.gpt2.gpt, weights, adapters };
-  }
-  return { config: options.model, weights: randomWeights(options.model, options.seed) };
-}
-
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<DoneEvent> {
-  checkTrainOptions(options);
   const emit = (event: TrainEvent) => hooks.onEvent?.(event);
-  const tokenizer = await loadTokenizerFile(options.tokenizerPath);
-  const start = startingPoint(options);
-  const { config } = start;
-  if (tokenizer.vocabSize > config.vocab_size) {
-    throw new Error(`${options.tokenizerPath}: the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${config.vocab_size} (vocab_size)`);
-  }
-  const lora = start.state?.lora ?? options.lora;
-  const T = Math.min(options.contextLength, config.n_positions);
-  const B = options.batchSize;
-
-  const cacheDir = path.join(options.outDir, 'token-cache');
-  const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
-  const split = options.validationPath
-    ? { train: stream, validation: loadTokenStreamCached(options.validationPath, tokenizer, cacheDir) }
-    : splitTrainValidation(stream, options.validationFraction, T);
-  const sampler = new BatchSampler(split.train, B, T, options.seed);
-  const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
-  const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
-
-  const initial = toMap(start.weights);
-  for (const [name, data] of start.adapters ?? []) initial.set(name, data);
-  const runner = await StepRunner.create({
-    config, batchSize: B, contextLength: T, optimizer: options.optimizer, threads: options.threads, decayEmbeddings: options.decayEmbeddings,
-    ...(lora ? { overlay: loraOverlay(config, lora), trainable: [...(start.adapters?.keys() ?? [])] } : {}),
-  }, initial, start.optimizerState);
+  const run = await prepareRun(options);
+  const { tokenizer, start, config, lora, T, B, split, sampler, validation, totalSteps, trainableCount } = run;
+  checkFitsInMemory(run.memory, os.totalmem());
+  const runner = await createStepRunner(run, options);
   const dims = new Map(runner.parameterShapes().map((p) => [p.name, p.dims]));
   const dimsOf = (name: string) => dims.get(name.replace(/\.(adam_m|adam_v|momentum)$/, '')) ?? [];
 
@@ -106,6 +46,15 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   let bestValidationLoss = start.state?.bestValidationLoss;
   let step = start.state?.step ?? 0;
   let lastLoss = history.at(-1)?.loss ?? NaN;
+
+  const grouping = groupByLayer(runner.graph.trainable);
+  const flopsPerToken = trainingFlopsPerToken(config, (T + 1) / 2);
+  const peakFlops = await measureMatMulFlops(options.threads);
+  emit({
+    type: 'started', step, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount,
+    flopsPerToken, peakFlops, trainTokens: split.train.length, validationTokens: split.validation.length,
+    stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history,
+  });
 
   const currentWeights = (): TensorMap => {
     const full: TensorMap = new Map([...start.weights].map(([name, t]) => [name, { dims: t.dims, data: runner.parameters.get(name) ?? t.data }]));
@@ -169,10 +118,11 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
         lastProgress = now;
         const window = recent.reduce((a, r) => ({ tokens: a.tokens + r.tokens, ms: a.ms + r.ms }), { tokens: 0, ms: 0 });
         const msPerStep = window.ms / recent.length;
+        const tokensPerSecond = (window.tokens / window.ms) * 1000;
         emit({
           type: 'progress', step, totalSteps, epoch: step / sampler.stepsPerEpoch,
-          loss: result.loss, validationLoss, learningRate, gradNorm: result.gradNorm,
-          tokensPerSecond: (window.tokens / window.ms) * 1000, etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
+          loss: result.loss, validationLoss, learningRate, gradNorm: result.gradNorm, layerGradNorms: layerNorms(grouping, result.gradSquares),
+          tokensPerSecond, mfu: (tokensPerSecond * flopsPerToken) / peakFlops, etaSeconds: ((totalSteps - step) * msPerStep) / 1000,
         });
       }
       if (validationLoss !== undefined && (bestValidationLoss === undefined || validationLoss < bestValidationLoss)) {

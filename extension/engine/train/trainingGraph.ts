@@ -5,7 +5,7 @@
 //   loss:    L = mean over B·T tokens of −log softmax(logits)[target]   (SoftmaxCrossEntropyLoss)
 //   backward: ∂L/∂θ for every trainable θ                          (addGradients, symbolic reverse mode)
 //   update:  clip by global norm, then AdamW or SGD                 (addOptimizerUpdate)
-//   outputs: loss, grad_norm, next.<parameter>, next.<state>
+//   outputs: loss, grad_norm, grad_squares (Σ g² per trainable parameter), next.<parameter>, next.<state>
 //
 // Parameters are graph inputs rather than initializers so the same session serves every step;
 // frozen parameters (the base model under LoRA) are inputs that get no gradient.
@@ -94,10 +94,11 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const dimsOf = new Map(parameters.map((p) => [p.name, p.dims]));
 
   const gradients = addGradients(g, loss, trainable);
-  const { gradNorm, updates } = addOptimizerUpdate(g, options.optimizer, gradients, (n) => dimsOf.get(n) ?? [], (n) => decaysByDefault(n, dimsOf.get(n) ?? [], options.decayEmbeddings ?? false));
+  const { gradNorm, gradSquares, updates } = addOptimizerUpdate(g, options.optimizer, gradients, (n) => dimsOf.get(n) ?? [], (n) => decaysByDefault(n, dimsOf.get(n) ?? [], options.decayEmbeddings ?? false));
 
   g.output(loss, { name: 'loss', dtype: 'float32', dims: [] });
   g.output(gradNorm, { name: 'grad_norm', dtype: 'float32', dims: [] });
+  g.output(gradSquares, { name: 'grad_squares', dtype: 'float32', dims: [gradients.size] });
   const state: (NamedShape & { parameter: string })[] = [];
   for (const u of updates) {
     const dims = dimsOf.get(u.parameter) ?? [];

@@ -23,7 +23,7 @@ import {
   type SamplerControls,
   type SessionView,
 } from '../protocol';
-import { exportData } from '../exportImage';
+import { exportData } from '../../shared/exportImage';
 import { t } from '../strings';
 import type { BeamTree } from './beam-tree';
 import type { CacheChart } from './cache-chart';

@@ -1,7 +1,7 @@
 // A training run's loss curves as a standalone SVG (for a model card): training loss per step, its
 // moving average, and validation loss at each measurement, on a shared step axis.
 
-import type { HistoryPoint } from '../train/checkpoint';
+import type { HistoryPoint } from './checkpoint';
 
 export interface LossCurveOptions {
   readonly title: string;

@@ -1,9 +1,9 @@
-// Turns a drawn <svg> into a file's contents. The drawing is styled by the theme's CSS variables,
-// which mean nothing outside the webview, so the export copies each element's computed colours
-// and fonts into attributes and lays the editor background under everything. PNG goes through a
-// canvas at twice the size, for sharp text.
+// Turns a drawn <svg> into a file's contents, for the panels' "Save as SVG / PNG". The drawing is
+// styled by the theme's CSS variables, which mean nothing outside the webview, so the export
+// copies each element's computed colours and fonts into attributes and lays the editor background
+// under everything. PNG goes through a canvas at twice the size, for sharp text.
 
-import type { ImageFormat } from '../shared/protocol';
+import type { ImageFormat } from './protocol';
 
 const STYLE_PROPERTIES = [
   'fill',

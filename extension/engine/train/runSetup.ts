@@ -1,0 +1,123 @@
+// Everything a run needs before its first step, shared by train() and the estimate shown before a
+// run starts: the tokenizer, where the weights come from (a checkpoint to resume, a base model to
+// fine-tune, or random), the token stream split into training and validation parts, the batch
+// sampler, the step count and the memory the run will need.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { GPTConfig } from '../gpt/config';
+import { randomWeights } from '../gpt/randomWeights';
+import { parameterCount } from '../gpt/sizes';
+import type { TensorMap } from '../gpt/tensor';
+import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readModelFolder } from '../modelFolder/readModelFolder';
+import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
+import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
+import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
+import { resolveFolder } from './atomicFolder';
+import { loadCheckpoint, type TrainingState } from './checkpoint';
+import { BatchSampler, DataError, listTextFiles, splitTrainValidation, validationBatches, type Batch, type TokenSplit } from './dataset';
+import { initAdapters, loraOverlay } from './lora';
+import { trainingMemory, type MemoryEstimate } from './memoryEstimate';
+import { checkTrainOptions, type LoraSettings, type TrainOptions } from './options';
+import { StepRunner } from './stepRunner';
+import { loadTokenStreamCached } from './tokenCache';
+
+export const lastFolder = (outDir: string): string => path.join(outDir, 'last');
+export const bestFolder = (outDir: string): string => path.join(outDir, 'best');
+
+const toMap = (weights: TensorMap): Map<string, Float32Array> => new Map([...weights].map(([n, t]) => [n, t.data]));
+
+export interface Start {
+  readonly config: GPTConfig;
+  /** Full GPT weights: trained ones, or the frozen base under LoRA. */
+  readonly weights: TensorMap;
+  readonly adapters?: Map<string, Float32Array>;
+  readonly optimizerState?: ReadonlyMap<string, Float32Array>;
+  readonly state?: TrainingState;
+}
+
+/** Where the run starts: a checkpoint (resume), a base model (fine-tune, LoRA) or random weights. */
+function startingPoint(options: TrainOptions): Start {
+  if (options.resume && resolveFolder(lastFolder(options.outDir))) {
+    const ckpt = loadCheckpoint(lastFolder(options.outDir));
+    if (ckpt.state.lora) {
+      const base = startingPoint({ ...options, resume: false, baseModel: ckpt.state.baseModel ?? options.baseModel, lora: ckpt.state.lora });
+      return { config: ckpt.config, weights: base.weights, adapters: new Map(ckpt.adapters), optimizerState: ckpt.optimizerState, state: ckpt.state };
+    }
+    return { config: ckpt.config, weights: ckpt.weights, optimizerState: ckpt.optimizerState, state: ckpt.state };
+  }
+  if (options.baseModel) {
+    const folder = readModelFolder(options.baseModel);
+    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors can be trained further`);
+    const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
+    const adapters = options.lora ? initAdapters(folder.gpt2.gpt, options.lora, options.seed) : undefined;
+    return { config: folder.gpt2.gpt, weights, adapters };
+  }
+  return { config: options.model, weights: randomWeights(options.model, options.seed) };
+}
+
+/** <outDir>/tokenizer/tokenizer.json, learned from the training data the first time (a resumed run keeps it). */
+function trainedTokenizer(options: TrainOptions): string {
+  const dir = path.join(options.outDir, 'tokenizer');
+  const file = path.join(dir, 'tokenizer.json');
+  if (fs.existsSync(file)) return file;
+  const { bpe } = trainBpeOnCorpus(options.dataPath, { vocabSize: options.trainTokenizer?.vocabSize ?? 0, specialTokens: ['<|endoftext|>'] });
+  return writeTrainedTokenizer(dir, bpe).tokenizerJson;
+}
+
+export interface PreparedRun {
+  readonly tokenizer: Awaited<ReturnType<typeof loadTokenizerFile>>;
+  readonly start: Start;
+  readonly config: GPTConfig;
+  readonly lora?: LoraSettings;
+  /** Tokens per sequence and sequences per batch. */
+  readonly T: number;
+  readonly B: number;
+  readonly split: TokenSplit;
+  readonly sampler: BatchSampler;
+  readonly validation: readonly Batch[];
+  readonly totalSteps: number;
+  readonly trainableCount: number;
+  readonly memory: MemoryEstimate;
+}
+
+export async function prepareRun(options: TrainOptions): Promise<PreparedRun> {
+  checkTrainOptions(options);
+  const tokenizer = await loadTokenizerFile(options.trainTokenizer ? trainedTokenizer(options) : options.tokenizerPath);
+  const start = startingPoint(options.trainTokenizer ? { ...options, model: { ...options.model, vocab_size: tokenizer.vocabSize } } : options);
+  const { config } = start;
+  if (tokenizer.vocabSize > config.vocab_size) {
+    throw new Error(`${options.tokenizerPath}: the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${config.vocab_size} (vocab_size)`);
+  }
+  const lora = start.state?.lora ?? options.lora;
+  const T = Math.min(options.contextLength, config.n_positions);
+  const B = options.batchSize;
+
+  const cacheDir = path.join(options.outDir, 'token-cache');
+  const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
+  // Each file adds the blank line that separates documents, so text-free data is two tokens per file at most.
+  if (stream.length <= 2 * listTextFiles(options.dataPath).length) throw new DataError(options.dataPath, 'holds no text to train on');
+  const split = options.validationPath
+    ? { train: stream, validation: loadTokenStreamCached(options.validationPath, tokenizer, cacheDir) }
+    : splitTrainValidation(stream, options.validationFraction, T, options.dataPath);
+  const sampler = new BatchSampler(split.train, B, T, options.seed);
+  const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
+  const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
+
+  const trainableCount = lora ? [...(start.adapters?.values() ?? [])].reduce((n, a) => n + a.length, 0) : parameterCount(config).total;
+  const memory = trainingMemory(config, B, T, options.optimizer.kind, trainableCount);
+  return { tokenizer, start, config, lora, T, B, split, sampler, validation, totalSteps, trainableCount, memory };
+}
+
+/** The step runner for a prepared run, holding its starting weights (and LoRA adapters, and optimizer state when resuming). */
+export async function createStepRunner(run: PreparedRun, options: TrainOptions): Promise<StepRunner> {
+  const { start, config, lora, T, B } = run;
+  const initial = toMap(start.weights);
+  for (const [name, data] of start.adapters ?? []) initial.set(name, data);
+  return StepRunner.create({
+    config, batchSize: B, contextLength: T, optimizer: options.optimizer, threads: options.threads, decayEmbeddings: options.decayEmbeddings,
+    ...(lora ? { overlay: loraOverlay(config, lora), trainable: [...(start.adapters?.keys() ?? [])] } : {}),
+  }, initial, start.optimizerState);
+}
+

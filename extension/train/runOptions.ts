@@ -1,0 +1,112 @@
+// The training panel's form → the engine's TrainOptions. Plain data in, plain data out (no vscode),
+// so unit tests can check every choice. The engine checks the result again (checkTrainOptions)
+// and refuses what cannot work, naming the setting.
+
+import * as path from 'node:path';
+import type { GPTConfig } from '../engine/gpt/config';
+import { parameterCount, trainingFlopsPerToken } from '../engine/gpt/sizes';
+import { trainingMemory } from '../engine/train/memoryEstimate';
+import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../engine/train/options';
+import { BYTE_VOCAB_SIZE } from '../engine/train/byteTokenizer';
+import { PRESET_NAMES, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
+
+/** The active model, as far as the form needs it. */
+export interface ActiveModelFacts {
+  readonly folder: string;
+  readonly config: GPTConfig;
+}
+
+export interface RunPlace {
+  readonly dataPath: string;
+  readonly outDir: string;
+  /** Where the byte tokenizer is written when the form asks for bytes. */
+  readonly byteTokenizerPath: string;
+}
+
+/** The form's starting values: the tiny preset on the active model's tokenizer, a run of about a minute on two cores. */
+export const DEFAULT_SETTINGS: TrainingSettings = {
+  model: 'preset',
+  preset: 'tiny',
+  nLayer: 2,
+  nHead: 2,
+  nEmbd: 64,
+  nPositions: 128,
+  tokenizer: 'active',
+  bpeVocab: 1024,
+  learningRate: 3e-3,
+  warmupSteps: 20,
+  schedule: 'cosine',
+  batchSize: 16,
+  contextLength: 128,
+  lengthUnit: 'steps',
+  steps: 200,
+  epochs: 1,
+  weightDecay: 0.1,
+  maxGradNorm: 1,
+  seed: 1337,
+  validationFraction: 0.1,
+  evalEvery: 20,
+  sampleEvery: 50,
+  samplePrompt: 'Once upon a time',
+};
+
+function vocabSize(settings: TrainingSettings, active: ActiveModelFacts): number {
+  if (settings.tokenizer === 'bytes') return BYTE_VOCAB_SIZE;
+  if (settings.tokenizer === 'bpe') return settings.bpeVocab;
+  return active.config.vocab_size;
+}
+
+/** The architecture the form describes (for "continue", the active model's own). */
+export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): GPTConfig {
+  if (settings.model === 'continue') return active.config;
+  const shape = settings.model === 'preset'
+    ? MODEL_PRESETS[settings.preset]
+    : { n_layer: settings.nLayer, n_head: settings.nHead, n_embd: settings.nEmbd, n_positions: settings.nPositions, layer_norm_epsilon: 1e-5 };
+  return { ...shape, vocab_size: vocabSize(settings, active) };
+}
+
+export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModelFacts, place: RunPlace): TrainOptions {
+  const model = modelConfig(settings, active);
+  const continuing = settings.model === 'continue';
+  // Continuing keeps the model's own tokenizer: its embeddings are indexed by those ids.
+  const tokenizerPath = continuing || settings.tokenizer === 'active' ? active.folder : place.byteTokenizerPath;
+  const defaults = defaultTrainOptions({ dataPath: place.dataPath, tokenizerPath, outDir: place.outDir, model });
+  return {
+    ...defaults,
+    trainTokenizer: !continuing && settings.tokenizer === 'bpe' ? { vocabSize: settings.bpeVocab } : undefined,
+    baseModel: continuing ? active.folder : undefined,
+    steps: settings.steps,
+    epochs: settings.lengthUnit === 'epochs' ? settings.epochs : undefined,
+    batchSize: settings.batchSize,
+    contextLength: settings.contextLength,
+    learningRate: settings.learningRate,
+    warmupSteps: settings.warmupSteps,
+    schedule: settings.schedule,
+    optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: settings.weightDecay },
+    maxGradNorm: settings.maxGradNorm,
+    seed: settings.seed,
+    validationFraction: settings.validationFraction,
+    evalEvery: settings.evalEvery,
+    sampleEvery: settings.sampleEvery,
+    samplePrompt: settings.samplePrompt,
+    checkpointEvery: 50,
+  };
+}
+
+/** Each preset's size with the chosen tokenizer: parameters, FLOPs per token and memory at the form's batch. */
+export function presetViews(settings: TrainingSettings, active: ActiveModelFacts): PresetView[] {
+  return PRESET_NAMES.map((name) => {
+    const p = MODEL_PRESETS[name];
+    const config = { ...p, vocab_size: vocabSize(settings, active) };
+    const context = Math.min(settings.contextLength, p.n_positions);
+    return {
+      name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions,
+      parameters: parameterCount(config).total,
+      flopsPerToken: trainingFlopsPerToken(config, (context + 1) / 2),
+      memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
+    };
+  });
+}
+
+/** The run folder's byte tokenizer path. */
+export const byteTokenizerIn = (outDir: string): string => path.join(outDir, 'byte-tokenizer', 'tokenizer.json');

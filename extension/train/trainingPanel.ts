@@ -1,0 +1,228 @@
+// The host-side controller of the training panel (Step 4). It keeps the data source and answers
+// the webview: estimate a run, start, pause, resume and stop it (through TrainingRuns, which runs
+// the worker), make a checkpoint the active model, and compare a checkpoint with the model the run
+// started from. The run itself outlives the panel: closing the panel does not stop training.
+
+import * as vscode from 'vscode';
+import { writeJsonAtomic } from '../engine/modelFolder/atomicWrite';
+import { readModelFolder } from '../engine/modelFolder/readModelFolder';
+import { byteTokenizerJson } from '../engine/train/byteTokenizer';
+import { CHINCHILLA_TOKENS_PER_PARAMETER } from '../engine/train/estimate';
+import { PanelController, type PanelContent } from '../panels/panelController';
+import type { PanelKit } from '../panels/panelKit';
+import type { ActiveModel } from '../model/activeModel';
+import type { OwnRequest } from '../../webviews/shared/protocol';
+import {
+  TRAINING_VIEW_TYPE,
+  isTrainingRequest,
+  type TrainingNotification,
+  type TrainingPanelState,
+  type TrainingRequest,
+  type TrainingSettings,
+} from '../../webviews/training/protocol';
+import { pathSource, sampleSource, type DataSource } from './dataSource';
+import { byteTokenizerIn, DEFAULT_SETTINGS, presetViews, trainOptionsFrom, type ActiveModelFacts } from './runOptions';
+import type { TrainingRuns } from './trainingRuns';
+import type { TrainingStatusBar } from './trainingStatusBar';
+import { trainingWebviewStrings } from './webviewStrings';
+
+export interface TrainingPanelDeps {
+  readonly extensionUri: vscode.Uri;
+  readonly model: ActiveModel;
+  readonly runs: TrainingRuns;
+  readonly workspaceState: vscode.Memento;
+  /** Shows the run's step while the panel is hidden. */
+  readonly statusBar: TrainingStatusBar;
+}
+
+const DATA_KEY = 'llmPipeline.training.data';
+/** Tokens of each "Compare with base" continuation. */
+const COMPARE_TOKENS = 60;
+
+export type TrainingPanels = PanelController<TrainingRequest, TrainingNotification, TrainingPanel>;
+
+export function trainingPanels(deps: TrainingPanelDeps): TrainingPanels {
+  return new PanelController(
+    {
+      viewType: TRAINING_VIEW_TYPE,
+      title: () => vscode.l10n.t('Train a Model'),
+      script: 'training',
+      isRequest: isTrainingRequest,
+      strings: trainingWebviewStrings,
+      create: (kit) => new TrainingPanel(kit, deps),
+    },
+    deps.extensionUri,
+  );
+}
+
+export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private settings: TrainingSettings = DEFAULT_SETTINGS;
+
+  constructor(
+    private readonly kit: PanelKit<TrainingNotification>,
+    private readonly deps: TrainingPanelDeps,
+  ) {
+    deps.statusBar.setPanelVisible(kit.panel.visible);
+    this.disposables.push(
+      deps.runs.onDidChange((run) => void kit.post({ type: 'run', payload: run })),
+      deps.model.onDidChange(() => void this.postSetup()),
+      kit.panel.onDidChangeViewState(() => deps.statusBar.setPanelVisible(kit.panel.visible)),
+      { dispose: () => deps.statusBar.setPanelVisible(false) },
+    );
+  }
+
+  dispose(): void {
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  async ready(state: TrainingPanelState | undefined): Promise<void> {
+    if (state) this.settings = state.settings;
+    await this.postSetup();
+    await this.kit.post({ type: 'run', payload: this.deps.runs.view });
+  }
+
+  /** Makes `source` the data of the next run and shows it. */
+  async setData(source: DataSource): Promise<void> {
+    await this.deps.workspaceState.update(DATA_KEY, source);
+    await this.postSetup();
+  }
+
+  /** Requests fail in the panel, where they were made (the kit logs them too). */
+  async handle(request: OwnRequest<TrainingRequest>): Promise<void> {
+    try {
+      await this.act(request);
+    } catch (error) {
+      await this.kit.showError(error);
+    }
+  }
+
+  private async act(request: OwnRequest<TrainingRequest>): Promise<void> {
+    switch (request.type) {
+      case 'chooseData':
+        return this.chooseData(request.payload.kind);
+      case 'estimate':
+        this.settings = request.payload.settings;
+        await this.kit.tasks.replace(async () => {
+          await this.kit.busy({ task: 'estimate', message: vscode.l10n.t('Reading the data and timing one step…') });
+          try {
+            const e = await this.deps.runs.estimate(this.optionsFor(this.settings, this.deps.runs.runsRoot));
+            await this.kit.post({
+              type: 'estimate',
+              payload: { ...e, memoryBytes: e.memory.totalBytes, chinchillaTokensPerParameter: CHINCHILLA_TOKENS_PER_PARAMETER },
+            });
+          } finally {
+            await this.kit.busy(null);
+          }
+        });
+        return;
+      case 'start':
+        this.settings = request.payload.settings;
+        return this.start();
+      case 'pause':
+        return this.deps.runs.pause();
+      case 'resume':
+        return this.deps.runs.resume();
+      case 'stop':
+        return this.deps.runs.stop();
+      case 'useCheckpoint':
+        return this.useCheckpoint(request.payload.which);
+      case 'compareWithBase':
+        await this.kit.tasks.replace(() => this.compare(request.payload.which));
+        return;
+      case 'openRunFolder':
+        return this.openModelCard();
+    }
+  }
+
+  /** Starts a run with the form's settings on the chosen data. */
+  async start(settings?: TrainingSettings): Promise<void> {
+    if (settings) this.settings = settings;
+    const data = this.data();
+    if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
+    const folder = this.deps.runs.newRunFolder(data.label);
+    const options = this.optionsFor(this.settings, folder);
+    this.deps.runs.start(options, data.label, this.deps.model.folder);
+  }
+
+  private optionsFor(settings: TrainingSettings, outDir: string) {
+    const data = this.data();
+    if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
+    const byteTokenizerPath = byteTokenizerIn(outDir);
+    if (settings.tokenizer === 'bytes' && settings.model !== 'continue') writeJsonAtomic(byteTokenizerPath, byteTokenizerJson());
+    return trainOptionsFrom(settings, this.activeFacts(), { dataPath: data.path, outDir, byteTokenizerPath });
+  }
+
+  private data(): DataSource | undefined {
+    return this.deps.workspaceState.get<DataSource>(DATA_KEY);
+  }
+
+  private activeFacts(): ActiveModelFacts {
+    const folder = this.deps.model.folder;
+    const config = folder ? readModelFolder(folder).gpt2?.gpt : undefined;
+    if (!folder || !config) throw new Error(vscode.l10n.t('The active model is not a GPT-2 folder this panel can train; choose one with "LLM Pipeline: Choose Model Folder…".'));
+    return { folder, config };
+  }
+
+  private async postSetup(): Promise<void> {
+    const facts = this.activeFacts();
+    const data = this.data();
+    await this.kit.post({
+      type: 'setup',
+      payload: {
+        data: data && { label: data.label, kind: data.kind },
+        activeModel: { label: facts.folder === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
+        presets: presetViews(this.settings, facts),
+        defaults: DEFAULT_SETTINGS,
+      },
+    });
+  }
+
+  private async chooseData(kind: 'file' | 'folder' | 'sample'): Promise<void> {
+    if (kind === 'sample') return this.setData(sampleSource(this.deps.extensionUri));
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: kind === 'file',
+      canSelectFolders: kind === 'folder',
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Train on This'),
+      title: kind === 'file' ? vscode.l10n.t('A text file to train on') : vscode.l10n.t('A folder of .txt and .md files to train on'),
+    });
+    if (picked?.[0]) await this.setData(pathSource(picked[0].fsPath));
+  }
+
+  private async useCheckpoint(which: 'last' | 'best'): Promise<void> {
+    const folder = this.deps.runs.checkpointFolder(which);
+    if (!folder) throw new Error(vscode.l10n.t('This run has no {0} checkpoint yet.', which));
+    await this.deps.model.setFolder(folder);
+    void vscode.window.showInformationMessage(vscode.l10n.t('The inspectors now use the {0} checkpoint of this run ({1}).', which, folder));
+  }
+
+  private async compare(which: 'last' | 'best'): Promise<void> {
+    const checkpoint = this.deps.runs.checkpointFolder(which);
+    const base = this.deps.runs.baseModel;
+    if (!checkpoint || !base) throw new Error(vscode.l10n.t('This run has no {0} checkpoint yet.', which));
+    await this.kit.busy({ task: 'compare', message: vscode.l10n.t('Continuing the prompt with both models…') });
+    try {
+      const request = { prompt: this.settings.samplePrompt, seed: this.settings.seed, maxTokens: COMPARE_TOKENS, temperature: 0.8, models: [
+        { label: vscode.l10n.t('base: {0}', base === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : base), folder: base },
+        { label: vscode.l10n.t("this run's {0} checkpoint", which), folder: checkpoint },
+      ] };
+      const columns = await this.deps.runs.compare(request);
+      await this.kit.post({ type: 'comparison', payload: { prompt: request.prompt, seed: request.seed, columns } });
+    } finally {
+      await this.kit.busy(null);
+    }
+  }
+
+  private async openModelCard(): Promise<void> {
+    const view = this.deps.runs.view;
+    if (!view) return;
+    const card = vscode.Uri.joinPath(vscode.Uri.file(view.folder), 'README.md');
+    try {
+      await vscode.workspace.fs.stat(card);
+      await vscode.commands.executeCommand('markdown.showPreview', card);
+    } catch {
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(view.folder));
+    }
+  }
+}

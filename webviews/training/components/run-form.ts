@@ -1,0 +1,153 @@
+// The settings of the next run: the data, the model (a preset with its size, custom sizes, or the
+// active model continued), the tokenizer, and the optimizer and schedule, each with one line on
+// what it does. It only edits a TrainingSettings and says what the user asked for (events).
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { baseStyles } from '../../shared/theme.css';
+import type { EstimateView, SetupView, TrainingSettings } from '../protocol';
+import { t, type TrainingStringKey } from '../strings';
+import { bytes, count, duration } from '../format';
+
+type NumberKey = { [K in keyof TrainingSettings]: TrainingSettings[K] extends number ? K : never }[keyof TrainingSettings];
+
+/** A numeric setting, its label and its one-line help. */
+const FIELDS: readonly (readonly [NumberKey, TrainingStringKey, TrainingStringKey, number])[] = [
+  ['learningRate', 'learningRate', 'learningRateHelp', 0.0001],
+  ['warmupSteps', 'warmup', 'warmupHelp', 1],
+  ['batchSize', 'batch', 'batchHelp', 1],
+  ['contextLength', 'context', 'contextHelp', 1],
+  ['weightDecay', 'weightDecay', 'weightDecayHelp', 0.01],
+  ['maxGradNorm', 'clip', 'clipHelp', 0.1],
+  ['seed', 'seed', 'seedHelp', 1],
+  ['validationFraction', 'validation', 'validationHelp', 0.01],
+  ['evalEvery', 'evalEvery', 'evalEveryHelp', 1],
+  ['sampleEvery', 'sampleEvery', 'sampleEveryHelp', 1],
+];
+
+@customElement('run-form')
+export class RunForm extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      fieldset { border: 1px solid var(--vscode-widget-border, #8884); margin: 8px 0; padding: 6px 10px; }
+      legend { font-weight: 600; }
+      .grid { display: grid; grid-template-columns: max-content 9em 1fr; gap: 4px 10px; align-items: center; }
+      input, select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; font: inherit; }
+      input[type='number'] { width: 8em; }
+      input[type='text'] { width: 100%; }
+      table { border-collapse: collapse; margin: 4px 0; }
+      td, th { padding: 1px 8px 1px 0; text-align: right; }
+      th:first-child, td:first-child { text-align: left; }
+      .row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0; }
+      .estimate { margin: 6px 0; line-height: 1.5; }
+    `,
+  ];
+
+  @property({ attribute: false }) setup: SetupView | undefined;
+  @property({ attribute: false }) settings!: TrainingSettings;
+  @property({ attribute: false }) estimate: EstimateView | undefined;
+  @property({ type: Boolean }) training = false;
+  @property({ type: Boolean }) busy = false;
+
+  private change<K extends keyof TrainingSettings>(key: K, value: TrainingSettings[K]): void {
+    this.dispatchEvent(new CustomEvent('settings-change', { detail: { ...this.settings, [key]: value } }));
+  }
+
+  private ask(name: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
+  private numberField([key, labelKey, helpKey, step]: (typeof FIELDS)[number]) {
+    const id = `f-${key}`;
+    return html`<label for=${id}>${t(labelKey)}</label>
+      <input id=${id} type="number" step=${step} min="0" .value=${String(this.settings[key])} aria-describedby="${id}-help"
+        @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); if (Number.isFinite(v)) this.change(key, v); }} />
+      <span id="${id}-help" class="muted">${t(helpKey)}</span>`;
+  }
+
+  private select<K extends keyof TrainingSettings>(key: K, label: string, options: readonly (readonly [TrainingSettings[K], string])[]) {
+    return html`<select aria-label=${label} @change=${(e: Event) => this.change(key, options[(e.target as HTMLSelectElement).selectedIndex][0])}>
+      ${options.map(([value, text]) => html`<option ?selected=${value === this.settings[key]}>${text}</option>`)}
+    </select>`;
+  }
+
+  private modelSection() {
+    const s = this.settings;
+    const setup = this.setup;
+    return html`<fieldset><legend>${t('model')}</legend>
+      <div class="row">${this.select('model', t('model'), [['preset', t('modelPreset')], ['custom', t('modelCustom')], ['continue', t('modelContinue')]])}
+        ${s.model === 'preset' ? this.select('preset', t('modelPreset'), (setup?.presets ?? []).map((p) => [p.name, p.name] as const)) : nothing}</div>
+      ${s.model === 'preset' && setup ? html`<table aria-label=${t('modelPreset')}>
+        <tr><th></th><th>${t('layers')}</th><th>${t('heads')}</th><th>${t('width')}</th><th>${t('positions')}</th><th>${t('parametersColumn')}</th><th>${t('flopsColumn')}</th><th>${t('memoryColumn')}</th></tr>
+        ${setup.presets.map((p) => html`<tr class=${p.name === s.preset ? 'selected' : ''}><td>${p.name === s.preset ? '▶ ' : ''}${p.name}</td><td>${p.nLayer}</td><td>${p.nHead}</td><td>${p.nEmbd}</td><td>${p.nPositions}</td>
+          <td>${count(p.parameters)}</td><td>${(p.flopsPerToken / 1e6).toFixed(1)}</td><td>${bytes(p.memoryBytes)}</td></tr>`)}
+      </table>` : nothing}
+      ${s.model === 'custom' ? html`<div class="row">
+        ${(['nLayer', 'nHead', 'nEmbd', 'nPositions'] as const).map((key, i) => html`<label>${t((['layers', 'heads', 'width', 'positions'] as const)[i])}
+          <input type="number" min="1" .value=${String(s[key])} @change=${(e: Event) => this.change(key, Number((e.target as HTMLInputElement).value))} /></label>`)}
+      </div>` : nothing}
+      ${s.model === 'continue' ? html`<p class="muted">${t('continueNote', setup?.activeModel.label ?? '')}</p>` : html`<div class="row">${t('tokenizer')}
+        ${this.select('tokenizer', t('tokenizer'), [['active', t('tokenizerActive', setup?.activeModel.vocabSize ?? 0)], ['bytes', t('tokenizerBytes')], ['bpe', t('tokenizerBpe')]])}
+        ${s.tokenizer === 'bpe' ? html`<label>${t('bpeVocab')} <input type="number" min="258" .value=${String(s.bpeVocab)} @change=${(e: Event) => this.change('bpeVocab', Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
+      </div>`}
+    </fieldset>`;
+  }
+
+  private settingsSection() {
+    const s = this.settings;
+    return html`<fieldset><legend>${t('settings')}</legend><div class="grid">
+      <label>${t('length')}</label>
+      <span class="row"><input type="number" min="0" aria-label=${t('length')} .value=${String(s.lengthUnit === 'steps' ? s.steps : s.epochs)}
+        @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.change(s.lengthUnit === 'steps' ? 'steps' : 'epochs', v); }} />
+        ${this.select('lengthUnit', t('length'), [['steps', t('unitSteps')], ['epochs', t('unitEpochs')]])}</span>
+      <span class="muted">${t('lengthHelp')}</span>
+      <label>${t('schedule')}</label>${this.select('schedule', t('schedule'), [['cosine', t('scheduleCosine')], ['constant', t('scheduleConstant')]])}<span class="muted">${t('scheduleHelp')}</span>
+      ${FIELDS.map((f) => this.numberField(f))}
+      <label for="f-prompt">${t('prompt')}</label>
+      <input id="f-prompt" type="text" maxlength="500" .value=${s.samplePrompt} @change=${(e: Event) => this.change('samplePrompt', (e.target as HTMLInputElement).value)} />
+      <span class="muted">${t('promptHelp')}</span>
+    </div></fieldset>`;
+  }
+
+  private estimateSection() {
+    const e = this.estimate;
+    if (!e) return nothing;
+    const tooBig = e.memoryBytes > e.memoryLimitBytes;
+    return html`<div class="estimate" role="status">
+      <div>${t('estimateData', e.files, bytes(e.bytes), count(e.trainTokens), count(e.validationTokens), count(e.vocabSize))}</div>
+      <div>${t('estimateModel', count(e.parameters), (e.flopsPerToken / 1e6).toFixed(2))}</div>
+      <div>${t('estimateRun', count(e.totalSteps), e.epochs.toFixed(1))}</div>
+      <div>${t('estimateChinchilla', e.tokensPerParameter.toFixed(1), e.chinchillaTokensPerParameter)}</div>
+      <div class=${tooBig ? 'error' : ''}>${t(tooBig ? 'estimateTooBig' : 'estimateMemory', bytes(e.memoryBytes), bytes(e.memoryLimitBytes))}</div>
+      ${tooBig ? nothing : html`<div>${t('estimateTime', (e.secondsPerStep * 1000).toFixed(0), duration(e.seconds))}</div>`}
+    </div>`;
+  }
+
+  override render() {
+    if (!this.settings) return nothing;
+    const data = this.setup?.data;
+    return html`
+      <fieldset><legend>${t('data')}</legend>
+        <div class="row"><span>${data ? data.label : html`<span class="muted">${t('noData')}</span>`}</span></div>
+        <div class="row">
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'file')}>${t('chooseFile')}</vscode-button>
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'folder')}>${t('chooseFolder')}</vscode-button>
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'sample')}>${t('useSample')}</vscode-button>
+        </div>
+      </fieldset>
+      ${this.modelSection()}
+      ${this.settingsSection()}
+      <div class="row">
+        <vscode-button secondary ?disabled=${!data || this.busy} @click=${() => this.ask('estimate')}>${t('estimate')}</vscode-button>
+        <vscode-button ?disabled=${!data || this.training} @click=${() => this.ask('start')}>${t('start')}</vscode-button>
+      </div>
+      ${this.estimateSection()}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'run-form': RunForm;
+  }
+}

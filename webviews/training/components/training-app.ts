@@ -1,0 +1,97 @@
+// The training panel (Step 4): the form for the next run above, the run as it trains below. The
+// form is kept across reloads (setState); the run lives in the host and comes back from it.
+import { css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { exportData } from '../../shared/exportImage';
+import { PanelApp } from '../../shared/panelApp';
+import type { ImageFormat, KitNotification } from '../../shared/protocol';
+import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
+import type { ComparisonView, EstimateView, RunView, SetupView, TrainingNotification, TrainingPanelState, TrainingRequest, TrainingSettings } from '../protocol';
+import { t } from '../strings';
+import type { RunMonitor } from './run-monitor';
+
+@customElement('training-app')
+export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest> {
+  static override styles = [baseStyles, panelLayoutStyles, css`summary { font-weight: 600; margin: 12px 0 4px; cursor: pointer; }`];
+
+  @state() private setup: SetupView | undefined;
+  @state() private settings: TrainingSettings | undefined;
+  @state() private estimate: EstimateView | undefined;
+  @state() private run: RunView | null = null;
+  @state() private comparison: ComparisonView | undefined;
+  @state() private logScale = false;
+  @query('run-monitor') private monitor!: RunMonitor | null;
+
+  protected override restore(saved: TrainingPanelState): void {
+    this.settings = saved.settings;
+    this.logScale = saved.logScale;
+  }
+
+  protected override savedState(): TrainingPanelState {
+    return { settings: this.settings ?? (this.setup as SetupView).defaults, logScale: this.logScale };
+  }
+
+  protected override receive(message: Exclude<TrainingNotification, KitNotification>): void {
+    switch (message.type) {
+      case 'setup':
+        this.setup = message.payload;
+        this.settings ??= message.payload.defaults;
+        this.save();
+        break;
+      case 'estimate':
+        this.estimate = message.payload;
+        this.error = '';
+        break;
+      case 'run':
+        this.run = message.payload;
+        break;
+      case 'comparison':
+        this.comparison = message.payload;
+        this.error = '';
+        break;
+    }
+  }
+
+  private changeSettings(settings: TrainingSettings): void {
+    this.settings = settings;
+    this.estimate = undefined;
+    this.save();
+  }
+
+  private async exportLoss(format: ImageFormat): Promise<void> {
+    const svg = this.monitor?.lossSvg;
+    if (svg) this.exportImage('training-loss', format, await exportData(svg, format));
+  }
+
+  override render() {
+    const settings = this.settings;
+    const training = this.run !== null && ['starting', 'running', 'pausing', 'stopping'].includes(this.run.status);
+    const form = settings
+      ? html`<run-form .setup=${this.setup} .settings=${settings} .estimate=${this.estimate} ?training=${training} ?busy=${this.busy !== null}
+          @settings-change=${(e: CustomEvent<TrainingSettings>) => this.changeSettings(e.detail)}
+          @choose-data=${(e: CustomEvent<'file' | 'folder' | 'sample'>) => this.request({ type: 'chooseData', payload: { kind: e.detail } })}
+          @estimate=${() => this.request({ type: 'estimate', payload: { settings } })}
+          @start=${() => this.request({ type: 'start', payload: { settings } })}></run-form>`
+      : nothing;
+    return html`
+      ${this.busy ? html`<p role="status" class="muted">${this.busy.message}</p>` : nothing}
+      ${this.error ? html`<p role="alert" class="notice error">${this.error}</p>` : nothing}
+      ${this.run ? html`<run-monitor .run=${this.run} .comparison=${this.comparison} ?log=${this.logScale} activeFolder=${this.setup?.activeModel.folder ?? ''}
+        @pause=${() => this.request({ type: 'pause', payload: {} })}
+        @resume=${() => this.request({ type: 'resume', payload: {} })}
+        @stop=${() => this.request({ type: 'stop', payload: {} })}
+        @use-checkpoint=${(e: CustomEvent<'last' | 'best'>) => this.request({ type: 'useCheckpoint', payload: { which: e.detail } })}
+        @compare=${(e: CustomEvent<'last' | 'best'>) => this.request({ type: 'compareWithBase', payload: { which: e.detail } })}
+        @open-card=${() => this.request({ type: 'openRunFolder', payload: {} })}
+        @log-scale=${(e: CustomEvent<boolean>) => { this.logScale = e.detail; this.save(); }}
+        @export=${(e: CustomEvent<ImageFormat>) => void this.exportLoss(e.detail)}></run-monitor>
+        <details ?open=${!training}><summary>${t('nextRun')}</summary>${form}</details>` : form}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'training-app': TrainingApp;
+  }
+}

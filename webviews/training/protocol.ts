@@ -1,0 +1,168 @@
+// The messages between the training panel (Step 4, webview) and its controller in the extension
+// host. Requests are declared once as valibot schemas (type and guard from one declaration, see
+// ../shared/protocol.ts); what the host sends is trusted and declared as plain types.
+import * as v from 'valibot';
+import { empty, guardOf, message, numberIn, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
+
+export const TRAINING_VIEW_TYPE = 'llmPipeline.training';
+
+export const PRESET_NAMES = ['tiny', 'small', 'medium'] as const;
+export const TOKENIZER_CHOICES = ['active', 'bytes', 'bpe'] as const;
+export const MODEL_CHOICES = ['preset', 'custom', 'continue'] as const;
+export const SCHEDULES = ['cosine', 'constant'] as const;
+export const LENGTH_UNITS = ['steps', 'epochs'] as const;
+
+/** Everything the form sets; the host turns it into the engine's TrainOptions and checks it again. */
+const settings = v.strictObject({
+  model: oneOf(MODEL_CHOICES),
+  preset: oneOf(PRESET_NAMES),
+  nLayer: whole(1, 48),
+  nHead: whole(1, 64),
+  nEmbd: whole(8, 4096),
+  nPositions: whole(8, 8192),
+  tokenizer: oneOf(TOKENIZER_CHOICES),
+  bpeVocab: whole(258, 65_536),
+  learningRate: numberIn(1e-6, 1),
+  warmupSteps: whole(0, 1_000_000),
+  schedule: oneOf(SCHEDULES),
+  batchSize: whole(1, 1024),
+  contextLength: whole(8, 8192),
+  lengthUnit: oneOf(LENGTH_UNITS),
+  steps: whole(1, 10_000_000),
+  epochs: numberIn(0.01, 10_000),
+  weightDecay: numberIn(0, 1),
+  maxGradNorm: numberIn(0, 1000),
+  seed: whole(0, 2 ** 31 - 1),
+  validationFraction: numberIn(0, 0.5),
+  evalEvery: whole(0, 1_000_000),
+  sampleEvery: whole(0, 1_000_000),
+  samplePrompt: text(500),
+});
+export type TrainingSettings = v.InferOutput<typeof settings>;
+
+/** What the webview keeps across reloads: the form. The run itself lives in the host and on disk. */
+const panelState = v.strictObject({ settings, logScale: v.boolean() });
+export type TrainingPanelState = v.InferOutput<typeof panelState>;
+
+const trainingRequests = panelRequests(panelState, [
+  message('chooseData', v.strictObject({ kind: oneOf(['file', 'folder', 'sample'] as const) })),
+  message('estimate', v.strictObject({ settings })),
+  message('start', v.strictObject({ settings })),
+  message('pause', empty),
+  message('resume', empty),
+  message('stop', empty),
+  message('useCheckpoint', v.strictObject({ which: oneOf(['last', 'best'] as const) })),
+  message('compareWithBase', v.strictObject({ which: oneOf(['last', 'best'] as const) })),
+  message('openRunFolder', empty),
+]);
+export type TrainingRequest = v.InferOutput<typeof trainingRequests>;
+
+/** The guard the panel kit applies to every message from the training webview. */
+export const isTrainingRequest = guardOf(trainingRequests);
+
+// ---- host → webview
+
+export interface DataView {
+  /** e.g. "stories.txt (sample)", "notes/ (12 files)", "selection in story.md (2,310 characters)". */
+  readonly label: string;
+  readonly kind: 'file' | 'folder' | 'selection' | 'sample';
+}
+
+export interface PresetView {
+  readonly name: (typeof PRESET_NAMES)[number];
+  readonly nLayer: number;
+  readonly nHead: number;
+  readonly nEmbd: number;
+  readonly nPositions: number;
+  /** With the chosen tokenizer's vocabulary. */
+  readonly parameters: number;
+  readonly flopsPerToken: number;
+  readonly memoryBytes: number;
+}
+
+export interface SetupView {
+  readonly data?: DataView;
+  /** The active model, for "continue training" and the tokenizer choice "the active model's". */
+  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number };
+  readonly presets: readonly PresetView[];
+  readonly defaults: TrainingSettings;
+}
+
+export interface EstimateView {
+  readonly files: number;
+  readonly bytes: number;
+  readonly vocabSize: number;
+  readonly trainTokens: number;
+  readonly validationTokens: number;
+  readonly parameters: number;
+  readonly trainableParameters: number;
+  readonly flopsPerToken: number;
+  readonly totalSteps: number;
+  readonly epochs: number;
+  readonly tokensPerParameter: number;
+  readonly chinchillaTokensPerParameter: number;
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes: number;
+  readonly secondsPerStep: number;
+  readonly seconds: number;
+}
+
+export interface PointView {
+  readonly step: number;
+  readonly loss: number;
+  readonly validationLoss?: number;
+  readonly learningRate?: number;
+  readonly gradNorm?: number;
+  readonly layerGradNorms?: readonly number[];
+}
+
+export interface SampleView {
+  readonly step: number;
+  readonly prompt: string;
+  readonly text: string;
+}
+
+export interface CheckpointView {
+  readonly which: 'last' | 'best';
+  readonly folder: string;
+  readonly step: number;
+  readonly validationLoss?: number;
+}
+
+export type RunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'stopped' | 'finished' | 'failed';
+
+export interface RunView {
+  readonly folder: string;
+  readonly status: RunStatus;
+  /** Why it failed or stopped, in words. */
+  readonly message?: string;
+  readonly data: string;
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
+  readonly trainTokens: number;
+  readonly parameters: number;
+  readonly layers: readonly string[];
+  readonly tokensPerSecond?: number;
+  readonly mfu?: number;
+  readonly etaSeconds?: number;
+  /** Every step's loss (decimated for long runs), with the validation points and the schedule. */
+  readonly points: readonly PointView[];
+  readonly samples: readonly SampleView[];
+  readonly checkpoints: readonly CheckpointView[];
+  /** [step, learning rate] over the whole run, for drawing the schedule ahead of the current step. */
+  readonly schedule: readonly (readonly [number, number])[];
+}
+
+export interface ComparisonView {
+  readonly prompt: string;
+  readonly seed: number;
+  readonly columns: readonly { readonly label: string; readonly text: string }[];
+}
+
+export type TrainingNotification =
+  | Message<'setup', SetupView>
+  | Message<'estimate', EstimateView>
+  | Message<'run', RunView | null>
+  | Message<'comparison', ComparisonView>
+  | KitNotification;
