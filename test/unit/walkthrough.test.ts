@@ -192,6 +192,7 @@ describe('package.json strings', () => {
       tokenization: 'llmPipeline.tokenizeSelection',
       attention: 'llmPipeline.inspectAttention',
       decoding: 'llmPipeline.decodingPlayground',
+      training: 'llmPipeline.trainModel',
       'retrieval (RAG)': 'llmPipeline.askRagFolder',
     };
     const description = readNls().description;
