@@ -42,8 +42,13 @@ e2e('"Try it" trains a tiny model on the sample live; its checkpoint becomes the
   await vs.openFile('notes.txt', 'A file, so that the window has a folder.');
   await vs.runCommand('LLM Pipeline: Inspect Attention');
   const attention = vs.webview();
-  const facts = attention.locator('model-facts');
-  await facts.getByText(/best/).first().waitFor({ timeout: vs.timeoutMs });
-  assert.match((await facts.textContent()) ?? '', new RegExp(`Layers\\s*${tiny.n_layer}\\b`));
+  // The attention panel draws the heads first; its Model tab says which model drew them.
+  await attention.locator('head-grid .cell').first().waitFor({ timeout: vs.timeoutMs });
+  await attention.locator('vscode-tab-header[data-tab="model"]').click();
+  const folder = attention.locator('model-facts dd[data-fact="factFolder"]');
+  await folder.waitFor({ timeout: vs.timeoutMs });
+  assert.match((await folder.textContent()) ?? '', /runs\/[\w-]+stories-txt-walkthrough-sample\/best$/);
+  assert.equal(await attention.locator('model-facts dd[data-fact="factLayers"]').textContent(), String(tiny.n_layer));
+  assert.equal(await attention.locator('model-facts dd[data-fact="factEmbeddingDim"]').textContent(), String(tiny.n_embd));
   await vs.screenshot('training-3-attention-on-checkpoint');
 }, { timeoutMs: 20 * 60_000 });

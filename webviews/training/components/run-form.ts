@@ -35,7 +35,7 @@ export class RunForm extends LitElement {
       input, select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; font: inherit; }
       input[type='number'] { width: 8em; }
       input[type='text'] { width: 100%; }
-      table { border-collapse: collapse; margin: 4px 0; }
+      table { border-collapse: collapse; margin: 4px 0; display: block; overflow-x: auto; max-width: 100%; }
       td, th { padding: 1px 8px 1px 0; text-align: right; }
       th:first-child, td:first-child { text-align: left; }
       .row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0; }
