@@ -152,4 +152,21 @@ suite('Training panel (Step 4)', () => {
     assert.match(c.columns[0].label, /base: the bundled model/);
     assert.notEqual(c.columns[0].text, c.columns[1].text);
   });
+
+  test('Stop ends a run after its current step with a checkpoint there, and the run can be resumed', async function () {
+    this.timeout(300_000);
+    const previous = api.training.runs.view?.folder;
+    const training = runWith('a second run training', (r) => r.folder !== previous && r.status === 'running' && r.step >= 3);
+    await send({ type: 'start', payload: { settings: { ...SETTINGS, steps: 400, evalEvery: 0, sampleEvery: 0 } } });
+    const running = await training;
+    const stopped = runWith('the stopped run', (r) => r.status === 'stopped');
+    await send({ type: 'stop', payload: {} });
+    const atStop = await stopped;
+    assert.equal(atStop.folder, running.folder, 'the same run');
+    assert.ok(atStop.step < 400, `stopped at step ${atStop.step}`);
+    assert.deepEqual(atStop.checkpoints.map((c) => [c.which, c.step]), [['last', atStop.step]]);
+    assert.match(atStop.message ?? '', new RegExp(`Stopped after step ${atStop.step}`));
+    const record = JSON.parse(fs.readFileSync(path.join(atStop.folder, 'run.json'), 'utf8')) as { state: string };
+    assert.equal(record.state, 'stopped');
+  });
 });
