@@ -3,11 +3,14 @@
 // the worker), make a checkpoint the active model, and compare a checkpoint with the model the run
 // started from. The run itself outlives the panel: closing the panel does not stop training.
 
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { writeJsonAtomic } from '../engine/modelFolder/atomicWrite';
 import { readModelFolder } from '../engine/modelFolder/readModelFolder';
 import { byteTokenizerJson } from '../engine/train/byteTokenizer';
 import { CHINCHILLA_TOKENS_PER_PARAMETER } from '../engine/train/estimate';
+import { checkBeforeStart } from '../engine/train/memoryEstimate';
+import type { TrainOptions } from '../engine/train/options';
 import { PanelController, type PanelContent } from '../panels/panelController';
 import type { PanelKit } from '../panels/panelKit';
 import type { ActiveModel } from '../model/activeModel';
@@ -106,7 +109,9 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         await this.kit.tasks.replace(async () => {
           await this.kit.busy({ task: 'estimate', message: vscode.l10n.t('Reading the data and timing one step…') });
           try {
-            const e = await this.deps.runs.estimate(this.optionsFor(this.settings, this.deps.runs.runsRoot));
+            const options = this.optionsFor(this.settings, this.deps.runs.estimateFolder);
+            writeByteTokenizer(options);
+            const e = await this.deps.runs.estimate(options);
             await this.kit.post({
               type: 'estimate',
               payload: { ...e, memoryBytes: e.memory.totalBytes, chinchillaTokensPerParameter: CHINCHILLA_TOKENS_PER_PARAMETER },
@@ -140,17 +145,17 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
     if (settings) this.settings = settings;
     const data = this.data();
     if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
-    const folder = this.deps.runs.newRunFolder(data.label);
-    const options = this.optionsFor(this.settings, folder);
+    const options = this.optionsFor(this.settings, this.deps.runs.nextRunFolder(data.label));
+    // Refused here, with the figures, before a folder or a process is made.
+    checkBeforeStart(options, os.totalmem());
+    writeByteTokenizer(options);
     this.deps.runs.start(options, data.label, this.deps.model.folder);
   }
 
-  private optionsFor(settings: TrainingSettings, outDir: string) {
+  private optionsFor(settings: TrainingSettings, outDir: string): TrainOptions {
     const data = this.data();
     if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
-    const byteTokenizerPath = byteTokenizerIn(outDir);
-    if (settings.tokenizer === 'bytes' && settings.model !== 'continue') writeJsonAtomic(byteTokenizerPath, byteTokenizerJson());
-    return trainOptionsFrom(settings, this.activeFacts(), { dataPath: data.path, outDir, byteTokenizerPath });
+    return trainOptionsFrom(settings, this.activeFacts(), { dataPath: data.path, outDir, byteTokenizerPath: byteTokenizerIn(outDir) });
   }
 
   private data(): DataSource | undefined {
@@ -225,4 +230,9 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
       await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(view.folder));
     }
   }
+}
+
+/** A run on bytes reads its 257-token tokenizer.json from the run folder: written before it starts. */
+function writeByteTokenizer(options: TrainOptions): void {
+  if (options.tokenizerPath === byteTokenizerIn(options.outDir)) writeJsonAtomic(options.tokenizerPath, byteTokenizerJson());
 }

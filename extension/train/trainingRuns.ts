@@ -4,7 +4,6 @@
 // last run back after a window reload, so a paused, stopped or crashed run resumes from its last
 // checkpoint. Closing the panel does not stop training; closing the window does, after a checkpoint.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveFolder } from '../engine/train/atomicFolder';
@@ -76,20 +75,22 @@ export class TrainingRuns implements vscode.Disposable {
     return this.record?.baseModel;
   }
 
-  /** A scratch folder for estimates, whose token cache later estimates reuse. */
+  /** Where estimates run: their token cache (and learned tokenizer) serves the next estimate. */
+  get estimateFolder(): string {
+    return path.join(this.runsRoot, '.estimate');
+  }
+
   estimate(options: TrainOptions): Promise<TrainingEstimate> {
-    return estimateInWorker({ ...options, outDir: path.join(this.runsRoot, '.estimate') }, { workerScript: this.workerScript });
+    return estimateInWorker(options, { workerScript: this.workerScript });
   }
 
   compare(request: CompareRequest): Promise<readonly ComparedText[]> {
     return compareInWorker(request, { workerScript: this.workerScript });
   }
 
-  /** A new run folder under runsRoot for data called `dataLabel`. */
-  newRunFolder(dataLabel: string): string {
-    const folder = path.join(this.runsRoot, runFolderName(dataLabel));
-    fs.mkdirSync(folder, { recursive: true });
-    return folder;
+  /** Where a run on data called `dataLabel` started now goes (created when it starts). */
+  nextRunFolder(dataLabel: string): string {
+    return path.join(this.runsRoot, runFolderName(dataLabel));
   }
 
   start(options: TrainOptions, dataLabel: string, baseModel: string | undefined): void {

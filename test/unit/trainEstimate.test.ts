@@ -9,7 +9,7 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { estimateTraining } from '../../extension/engine/train/estimate';
 import { estimateInWorker } from '../../extension/engine/train/host';
-import { checkFitsInMemory, trainingMemory } from '../../extension/engine/train/memoryEstimate';
+import { checkBeforeStart, checkFitsInMemory, trainingMemory } from '../../extension/engine/train/memoryEstimate';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { StartedEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { train } from '../../extension/engine/train/trainer';
@@ -92,6 +92,10 @@ describe('training estimate', () => {
     assert.ok(memory.parameterBytes > 43e9 && memory.parameterBytes < 44e9, `${memory.parameterBytes}`);
     assert.throws(() => checkFitsInMemory(memory, 24 * 2 ** 30), /needs about \d+\.\d GiB \(40\.\d for weights and optimizer state, \d+\.\d for activations\), more than 60% of the machine's 24\.0 GiB/);
     assert.doesNotThrow(() => checkFitsInMemory(trainingMemory(options.model, 4, 32, 'adamw'), 24 * 2 ** 30));
+    // Before a run starts: the same figures for a new model, and options that cannot work.
+    assert.throws(() => checkBeforeStart({ ...options, model: big, batchSize: 16, contextLength: 1024 }, 24 * 2 ** 30), /needs about/);
+    assert.throws(() => checkBeforeStart({ ...options, contextLength: 64 }, 24 * 2 ** 30), /context length 64 exceeds the model's n_positions 32/);
+    assert.doesNotThrow(() => checkBeforeStart(options, 24 * 2 ** 30));
   });
 
   it("gives the walkthrough's figures for the sample run: 370 k parameters, 26 k training tokens, 410 k seen, 15 epochs", async () => {

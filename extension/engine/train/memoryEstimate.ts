@@ -8,6 +8,7 @@
 
 import type { GPTConfig } from '../gpt/config';
 import { parameterCount } from '../gpt/sizes';
+import { checkTrainOptions, type TrainOptions } from './options';
 
 export interface MemoryEstimate {
   readonly parameterBytes: number;
@@ -40,4 +41,13 @@ export function checkFitsInMemory(estimate: MemoryEstimate, availableBytes: numb
     const gb = (n: number) => (n / 2 ** 30).toFixed(1);
     throw new Error(`this run needs about ${gb(estimate.totalBytes)} GiB (${gb(estimate.parameterBytes)} for weights and optimizer state, ${gb(estimate.activationBytes)} for activations), more than ${Math.round(MEMORY_SHARE * 100)}% of the machine's ${gb(availableBytes)} GiB; choose a smaller model, batch or context`);
   }
+}
+
+/**
+ * What can be refused before a run starts, without reading its data: options that cannot work,
+ * and a new model too large for `availableBytes` (a base model's size is known once it is read).
+ */
+export function checkBeforeStart(options: TrainOptions, availableBytes: number): void {
+  checkTrainOptions(options);
+  if (!options.baseModel) checkFitsInMemory(trainingMemory(options.model, options.batchSize, options.contextLength, options.optimizer.kind), availableBytes);
 }
