@@ -51,16 +51,17 @@ export class JsonFields {
     return value;
   }
 
-  /** A non-negative integer, or a positive one when `min` is 1. */
-  integer(field: string, min = 0): number | undefined {
+  /** A non-negative integer, or a positive one when `min` is 1; at most `max`, a size no real file needs. */
+  integer(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.number(field);
     if (value === undefined) return undefined;
     if (!Number.isSafeInteger(value) || value < min) this.fail(field, `is ${value}, not an integer ≥ ${min}`);
+    if (value > max) this.fail(field, `is ${value}, more than the ${max} this program accepts (no real model is this large)`);
     return value;
   }
 
-  requiredInteger(field: string, min = 0): number {
-    const value = this.integer(field, min);
+  requiredInteger(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.integer(field, min, max);
     if (value === undefined) this.fail(field, 'is missing');
     return value;
   }

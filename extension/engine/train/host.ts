@@ -56,7 +56,8 @@ export function startTrainingJob(options: TrainOptions, job: TrainingJobOptions)
   let send: (m: HostToWorker) => void;
   let pid: number | undefined;
   if ((job.isolation ?? 'process') === 'process') {
-    const child: ChildProcess = fork(job.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
+    const child: ChildProcess = fork(job.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
     pid = child.pid;
     child.on('message', onMessage);
     child.on('error', (error) => deliver({ type: 'error', message: `the training process failed: ${error.message}` }));
