@@ -12,7 +12,7 @@ const nodeEntries = {
   ...(existsSync('extension/engine/cli/main.ts') ? { cli: 'extension/engine/cli/main.ts' } : {}),
   ...(existsSync('extension/engine/train/worker.ts') ? { trainWorker: 'extension/engine/train/worker.ts' } : {}),
   ragWorker: 'extension/engine/rag/indexWorker.ts',
-  tokenizerWorker: 'extension/engine/tokenizer/builtinWorker.ts',
+  tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

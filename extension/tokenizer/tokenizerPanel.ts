@@ -118,13 +118,14 @@ export class TokenizerPanel implements vscode.Disposable {
         return;
       case 'bpe': {
         const id = this.deps.catalog.activeId;
-        const tokenizer = await this.deps.catalog.load(id);
-        await this.host.post({ type: 'bpe', payload: bpeTraceView(tokenizer, id, message.payload.word) });
+        await this.host.post({ type: 'bpe', payload: await bpeTraceView(this.deps.catalog, id, message.payload.word) });
         return;
       }
-      case 'chat':
-        await this.host.post({ type: 'chat', payload: renderChatView(await this.deps.catalog.active(), message.payload) });
+      case 'chat': {
+        const { catalog } = this.deps;
+        await this.host.post({ type: 'chat', payload: await renderChatView(catalog, catalog.activeId, message.payload) });
         return;
+      }
     }
   }
 
@@ -176,7 +177,7 @@ export class TokenizerPanel implements vscode.Disposable {
     const { catalog } = this.deps;
     const id = catalog.activeId;
     try {
-      const encode = async () => (await catalog.load(id)).encode(source.text);
+      const encode = () => catalog.encode(id, source.text);
       const spans =
         utf8Length(source.text) > PROGRESS_BYTES
           ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Tokenizing…') }, encode)
@@ -228,7 +229,7 @@ export class TokenizerPanel implements vscode.Disposable {
     for (const id of ids.filter((i) => known.has(i))) {
       const label = catalog.label(id);
       try {
-        const spans = (await catalog.load(id)).encode(source.text);
+        const spans = await catalog.encode(id, source.text);
         columns.push({
           tokenizer: id,
           label,
