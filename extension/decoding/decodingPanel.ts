@@ -23,6 +23,7 @@ import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
+import { restoredSource } from '../tokenizer/selectionText';
 import { compareDecoders, type Comparison } from './compareDecoders';
 import { insertAtCursor } from './insertText';
 import { modelTokenWriter } from './modelTokenWriter';
@@ -172,7 +173,7 @@ export class DecodingPanel implements vscode.Disposable {
       return;
     }
     this.controls = state.controls;
-    this.setPrompt({ text: state.prompt, label: '' }, state.chosen);
+    this.setPrompt(restoredSource(state.prompt), state.chosen);
   }
 
   /** Runs model work one task at a time; a failure is shown in the panel and logged. */

@@ -17,7 +17,7 @@ import { log } from '../log';
 import { bpeTraceView } from './bpeTraceView';
 import { chatTemplateOptions, renderChatView } from './chatTemplateView';
 import { openTokenizerFile } from './chooseTokenizer';
-import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, selectionSource, utf8Length, type SourceText } from './selectionText';
+import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, restoredSource, selectionSource, utf8Length, type SourceText } from './selectionText';
 import type { TokenizerCatalog } from './tokenizerCatalog';
 import type { TokenHighlight } from './tokenHighlight';
 import { countsOf, hexBytes, toChips } from './tokenViews';
@@ -138,7 +138,7 @@ export class TokenizerPanel implements vscode.Disposable {
     const { catalog } = this.deps;
     // With text in the host this is the same panel shown again: the host's text and tokenizer are newer.
     if (!this.source && state?.text) {
-      this.source = { text: state.text, label: '' };
+      this.source = restoredSource(state.text);
       if (state.tokenizer !== catalog.activeId && catalog.options().some((o) => o.id === state.tokenizer)) {
         await this.choose(state.tokenizer);
         if (catalog.activeId === state.tokenizer) return; // the change event has refreshed the panel
