@@ -9,6 +9,8 @@ export class UnreadableFileError extends Error {
   constructor(
     readonly file: string,
     readonly problem: string,
+    /** The system's error code (ENOENT...), or 'ESIZE' / 'ENOTFILE' for this module's own refusals. */
+    readonly code?: string,
   ) {
     super(`${file}: ${problem}`);
     this.name = 'UnreadableFileError';
@@ -39,22 +41,34 @@ export function megabytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`;
 }
 
-const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+/** Non-blocking, so that opening a FIFO put there after the check returns at once. */
+function openFlags(options: ReadOptions): number {
+  return fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (options.noFollow ? (fs.constants.O_NOFOLLOW ?? 0) : 0);
+}
 
 function checkStat(file: string, stat: fs.Stats, maxBytes: number): void {
-  if (!stat.isFile()) throw new UnreadableFileError(file, `is ${kindOf(stat)}, not a file`);
-  if (stat.size > maxBytes) throw new UnreadableFileError(file, `is ${megabytes(stat.size)}, more than the ${megabytes(maxBytes)} accepted for this kind of file`);
+  if (!stat.isFile()) throw new UnreadableFileError(file, `is ${kindOf(stat)}, not a file`, 'ENOTFILE');
+  if (stat.size > maxBytes) throw new UnreadableFileError(file, `is ${megabytes(stat.size)}, more than the ${megabytes(maxBytes)} accepted for this kind of file`, 'ESIZE');
+}
+
+function unreadable(file: string, error: unknown): UnreadableFileError {
+  if (error instanceof UnreadableFileError) return error;
+  return new UnreadableFileError(file, problemOf(error), (error as NodeJS.ErrnoException).code);
+}
+
+export interface ReadOptions {
+  /** Refuse a symbolic link at the last step of the path (and open with O_NOFOLLOW where there is one). */
+  readonly noFollow?: boolean;
 }
 
 /** The bytes of the regular file `file` (symbolic links followed), when it holds at most `maxBytes`. */
-export function readBoundedFileSync(file: string, maxBytes: number): Buffer {
+export function readBoundedFileSync(file: string, maxBytes: number, options: ReadOptions = {}): Buffer {
   let fd: number;
   try {
-    checkStat(file, fs.statSync(file), maxBytes);
-    fd = fs.openSync(file, OPEN_FLAGS);
+    checkStat(file, options.noFollow ? fs.lstatSync(file) : fs.statSync(file), maxBytes);
+    fd = fs.openSync(file, openFlags(options));
   } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError(file, problemOf(error));
+    throw unreadable(file, error);
   }
   try {
     // Checked again on what was opened: the path may have been swapped since.
@@ -69,22 +83,20 @@ export function readBoundedFileSync(file: string, maxBytes: number): Buffer {
     }
     return read === bytes.length ? bytes : bytes.subarray(0, read);
   } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError(file, problemOf(error));
+    throw unreadable(file, error);
   } finally {
     fs.closeSync(fd);
   }
 }
 
 /** readBoundedFileSync, off the caller's turn: for callers that must keep their event loop free. */
-export async function readBoundedFile(file: string, maxBytes: number): Promise<Buffer> {
+export async function readBoundedFile(file: string, maxBytes: number, options: ReadOptions = {}): Promise<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
-    checkStat(file, await fs.promises.stat(file), maxBytes);
-    handle = await fs.promises.open(file, OPEN_FLAGS);
+    checkStat(file, await (options.noFollow ? fs.promises.lstat(file) : fs.promises.stat(file)), maxBytes);
+    handle = await fs.promises.open(file, openFlags(options));
   } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError(file, problemOf(error));
+    throw unreadable(file, error);
   }
   try {
     const stat = await handle.stat();
@@ -98,8 +110,7 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<B
     }
     return read === bytes.length ? bytes : bytes.subarray(0, read);
   } catch (error) {
-    if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError(file, problemOf(error));
+    throw unreadable(file, error);
   } finally {
     await handle.close();
   }
