@@ -33,7 +33,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules.
-    external: ['vscode', 'onnxruntime-node'],
+    // tsx/cjs is only looked up when the engine runs from source (workers/workerScript.ts), never bundled.
+    external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
   },
   {
     ...common,
