@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
+import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { bundledModelFolder } from './bundledModel';
 import { chooseModelFolder } from './chooseModelFolder';
 import { LoadedModel } from './loadedModel';
@@ -72,6 +73,7 @@ export class ActiveModel implements vscode.Disposable {
    */
   async setFolder(dir: string | undefined): Promise<void> {
     const target = dir === undefined ? undefined : path.resolve(dir);
+    if (target !== undefined && target !== this.bundledFolder) requireTrustedLocation(target);
     const next = target === undefined ? undefined : LoadedModel.open(target);
     await this.context.globalState.update(CHOSEN_KEY, target);
     if (target) await this.context.globalState.update(RECENT_KEY, [target, ...this.recentFolders().filter((d) => d !== target)].slice(0, MAX_RECENT));
@@ -84,6 +86,14 @@ export class ActiveModel implements vscode.Disposable {
   load(): Promise<LoadedModel> {
     const dir = this.folder;
     if (!dir) return Promise.reject(new NoModelError());
+    // A folder chosen before may lie in the workspace now open, untrusted: it waits for trust.
+    if (dir !== this.bundledFolder) {
+      try {
+        requireTrustedLocation(dir);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     if (this.loaded?.dir !== dir) {
       void this.replace(undefined);
       const model = Promise.resolve().then(() => LoadedModel.open(dir));

@@ -9,7 +9,8 @@ import { applyFile, sameParts, type IndexReport } from '../engine/rag/indexer';
 import type { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../engine/rag/indexStore';
 import type { RagIndex } from '../engine/rag/ragIndex';
-import { isWalked, relativeInside } from '../engine/rag/walkFolder';
+import { relativeInside } from '../engine/files/insideFolder';
+import { isWalked } from '../engine/rag/walkFolder';
 import { log } from '../log';
 import type { RagPartsCache } from './ragParts';
 

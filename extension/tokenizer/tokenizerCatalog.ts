@@ -16,6 +16,7 @@ import type { TokenizerSource } from '../engine/tokenizer/tokenizerJobs';
 import { TokenizerWorkers, type ChatRenderFromFile } from '../engine/tokenizer/tokenizerWorkers';
 import type { TokenSpan } from '../engine/tokenizer/types';
 import { foldersHolding } from '../model/bundledModel';
+import { requireTrustedLocation, untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { TokenizerOption } from '../../webviews/tokenizer/protocol';
 
 const ACTIVE_KEY = 'llmPipeline.tokenizer.active';
@@ -165,8 +166,18 @@ export class TokenizerCatalog implements vscode.Disposable {
     return vscode.Uri.joinPath(this.context.globalStorageUri, 'tokenizers').fsPath;
   }
 
+  /** Why tokenizer `id` is not loaded now (a file in a folder of an untrusted workspace), or undefined. */
+  untrustedReason(id: string): string | undefined {
+    if (!id.startsWith('file:')) return undefined;
+    const file = id.slice('file:'.length);
+    const folder = untrustedFolderOf(file);
+    return folder === undefined ? undefined : untrustedReason(file, folder);
+  }
+
   private async loadNow(id: string): Promise<HfTextTokenizer> {
     const source = this.source(id);
+    // The extension's models and the built-ins are its own; a file the user opened may sit in an untrusted workspace.
+    if (source.kind === 'file' && id.startsWith('file:')) requireTrustedLocation(source.location);
     if (source.kind === 'builtin') return loadBuiltinTokenizer(source.name, { convert: this.workers.convert, cacheDir: source.cacheDir });
     return loadTokenizerFile(source.location);
   }

@@ -11,7 +11,8 @@ import type { Embedder } from './embedder';
 import { RagIndex, type IndexedChunk } from './ragIndex';
 import { fileKind } from './sections';
 import { kindOf, readBoundedFile, UnreadableFileError } from '../files/readBounded';
-import { reasonOf, relativeInside, walkFolder, type WalkSettings } from './walkFolder';
+import { relativeInside } from '../files/insideFolder';
+import { reasonOf, walkFolder, type WalkSettings } from './walkFolder';
 
 export interface IndexSettings {
   readonly walk: WalkSettings;

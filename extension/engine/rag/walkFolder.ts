@@ -18,15 +18,6 @@ function readGitignore(dir: string): Promise<string | undefined> {
   return readBoundedText(path.join(dir, '.gitignore'), MAX_GITIGNORE_BYTES).catch(() => undefined);
 }
 
-/**
- * `file` relative to `root` with '/' separators, or undefined when it is not inside `root`
- * ('..', '../x', another drive). A name that only starts with two dots ("..notes.md") is inside.
- */
-export function relativeInside(root: string, file: string): string | undefined {
-  const relative = path.relative(path.resolve(root), path.resolve(file));
-  if (!relative || path.isAbsolute(relative) || relative === '..' || relative.startsWith(`..${path.sep}`)) return undefined;
-  return toPosix(relative);
-}
 
 export interface WalkSettings {
   readonly include: readonly string[];
@@ -55,9 +46,6 @@ interface GitignoreScope {
   readonly rules: Ignore;
 }
 
-export function toPosix(relative: string): string {
-  return relative.split(path.sep).join('/');
-}
 
 export async function walkFolder(root: string, settings: WalkSettings, signal?: AbortSignal): Promise<WalkResult> {
   const exclude = ignore().add([...settings.exclude]);

@@ -12,7 +12,8 @@ import { buildIndex, readIndexableFile, updateFile, type IndexerParts } from '..
 import { loadIndex, saveIndex } from '../../../extension/engine/rag/indexStore';
 import { IndexWorkerHost } from '../../../extension/engine/rag/indexWorkerHost';
 import { openModelEmbedder } from '../../../extension/engine/rag/modelEmbedder';
-import { isWalked, relativeInside, walkFolder } from '../../../extension/engine/rag/walkFolder';
+import { relativeInside } from '../../../extension/engine/files/insideFolder';
+import { isWalked, walkFolder } from '../../../extension/engine/rag/walkFolder';
 import { HfTextTokenizer } from '../../../extension/engine/tokenizer/hfTokenizer';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from '../modelFolderFixtures';
 import { RAG_TEST_SETTINGS, writeRagTestModel } from '../ragFixture';
