@@ -8,6 +8,7 @@
 //               makes a million tokens of them, each with its bytes and offsets)
 //   converter   turning a built-in's rank file into tokenizer.json: a large heap, 2 minutes
 
+import { createHash } from 'node:crypto';
 import { LimitedWorker, LimitExceededError } from '../workers/limitedWorker';
 import type { BpeTrace } from './bpeSteps';
 import type { BuiltinConverter, BuiltinTokenizerName } from './builtins';
@@ -36,10 +37,26 @@ export interface ChatRenderFromFile extends ChatRenderRequest {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
+/** How long an input that hit a limit is answered from memory. */
+const REMEMBER_MS = 60_000;
+
+/** A short key for an input: its kind, where it came from and a hash of its text. */
+function keyOf(kind: string, from: string, text: string): string {
+  return `${kind}\0${from}\0${createHash('sha256').update(text).digest('hex')}`;
+}
+
 export class TokenizerWorkers {
   private readonly templates: LimitedWorker<TokenizerJob>;
   private readonly tokenizers: LimitedWorker<TokenizerJob>;
   private readonly converter: LimitedWorker<TokenizerJob>;
+  /**
+   * Inputs that hit a limit, remembered for a while: the panel asks for the same text several ways
+   * (tokens, count, BPE trace) and the same template again, and each would wait out its budget
+   * behind the others. A remembered input fails at once with the first message.
+   */
+  private readonly stopped = new Map<string, { readonly error: LimitExceededError; readonly until: number }>();
+  /** Inputs being worked on now: a second job on the same input waits for the first to learn whether it is hostile. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   /** `script`: dist/tokenizerWorker.js in the extension. */
   constructor(script: string, private readonly limits: typeof TOKENIZER_LIMITS = TOKENIZER_LIMITS) {
@@ -50,15 +67,15 @@ export class TokenizerWorkers {
   }
 
   encode(source: TokenizerSource, text: string): Promise<TokenSpan[]> {
-    return this.tokenizers.run({ type: 'encode', source, text }, this.encodeLimits(source, text.length));
+    return this.remembered(keyOf('text', sourceName(source), text), () => this.tokenizers.run({ type: 'encode', source, text }, this.encodeLimits(source, text.length)));
   }
 
   countTokens(source: TokenizerSource, text: string): Promise<number> {
-    return this.tokenizers.run({ type: 'count', source, text }, this.encodeLimits(source, text.length));
+    return this.remembered(keyOf('text', sourceName(source), text), () => this.tokenizers.run({ type: 'count', source, text }, this.encodeLimits(source, text.length)));
   }
 
   traceBpe(source: TokenizerSource, word: string): Promise<BpeTrace[]> {
-    return this.tokenizers.run({ type: 'traceBpe', source, word }, this.encodeLimits(source, word.length));
+    return this.remembered(keyOf('text', sourceName(source), word), () => this.tokenizers.run({ type: 'traceBpe', source, word }, this.encodeLimits(source, word.length)));
   }
 
   /** Renders in the template worker, then finds special tokens and mistakes in the tokenizer worker. A limit hit is a failed rendering naming the file. */
@@ -66,13 +83,12 @@ export class TokenizerWorkers {
     const { templateFile, variables, ...plain } = request;
     let rendered: RenderedTemplate;
     try {
-      rendered = await this.templates.run<RenderedTemplate>(
-        { type: 'renderTemplate', request: plain, variables },
-        {
+      rendered = await this.remembered(keyOf('template', templateFile, plain.template), () =>
+        this.templates.run<RenderedTemplate>({ type: 'renderTemplate', request: plain, variables }, {
           timeoutMs: this.limits.templateMs,
           onTimeout: (ms) => `${templateFile}: the chat template did not finish rendering within ${seconds(ms)} s and was stopped (a loop too large to be meant?)`,
           onOutOfMemory: (mb) => `${templateFile}: rendering the chat template needed more than ${mb} MB and was stopped (a loop or a string too large to be meant?)`,
-        },
+        }),
       );
     } catch (error) {
       const message = (error as Error).message;
@@ -89,6 +105,25 @@ export class TokenizerWorkers {
       .catch((error: Error) => {
         throw new Error(`converting ${name}: ${error.message}`);
       });
+
+  /** Runs `job` unless `key` hit a limit lately; a limit hit now is remembered for REMEMBER_MS. */
+  private async remembered<T>(key: string, job: () => Promise<T>): Promise<T> {
+    for (let earlier = this.inFlight.get(key); earlier; earlier = this.inFlight.get(key)) await earlier.catch(() => undefined);
+    const now = Date.now();
+    for (const [k, v] of this.stopped) if (v.until < now) this.stopped.delete(k);
+    const known = this.stopped.get(key);
+    if (known) throw known.error;
+    const running = job().catch((error: unknown) => {
+      if (error instanceof LimitExceededError && error.limit !== 'crash') this.stopped.set(key, { error, until: Date.now() + REMEMBER_MS });
+      throw error;
+    });
+    this.inFlight.set(key, running);
+    try {
+      return await running;
+    } finally {
+      if (this.inFlight.get(key) === running) this.inFlight.delete(key);
+    }
+  }
 
   dispose(): void {
     this.templates.dispose();
