@@ -12,6 +12,7 @@ const nodeEntries = {
   ...(existsSync('extension/engine/cli/main.ts') ? { cli: 'extension/engine/cli/main.ts' } : {}),
   ...(existsSync('extension/engine/train/worker.ts') ? { trainWorker: 'extension/engine/train/worker.ts' } : {}),
   ragWorker: 'extension/engine/rag/indexWorker.ts',
+  inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
 };
 

@@ -18,11 +18,10 @@ import {
 } from '../../webviews/decoding/protocol';
 import type { DecodingBoot } from '../../webviews/decoding/strings';
 import type { FinishReason } from '../engine/generate/decodeSession';
-import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
-import type { LoadedModel } from '../model/loadedModel';
+import type { LoadedModel, OpenLanguageModel } from '../model/loadedModel';
 import { restoredSource } from '../tokenizer/selectionText';
 import { compareDecoders, type Comparison } from './compareDecoders';
 import { insertAtCursor } from './insertText';
@@ -61,7 +60,7 @@ type Host = PanelHost<DecodingRequest, DecodingNotification>;
 
 interface Session {
   readonly loaded: LoadedModel;
-  readonly lm: OnnxCausalLM;
+  readonly lm: OpenLanguageModel;
   readonly tokenizer: HfTextTokenizer;
   readonly writer: TokenWriter;
   readonly prompt: readonly number[];
