@@ -42,8 +42,8 @@ export class ActiveModel implements vscode.Disposable {
   /** Fires after the active folder changes (the old model is already released). */
   readonly onDidChange = this.changed.event;
   private loaded: { dir: string; model: Promise<LoadedModel> } | undefined;
-  /** Runs every ONNX Runtime session of the model, so that a native crash never takes the host down. */
-  private readonly inference: InferenceHost;
+  /** Runs every ONNX Runtime session of the model (and of the RAG embedding model), so that a native crash never takes the host down. */
+  readonly inference: InferenceHost;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'));

@@ -8,7 +8,6 @@ import type { IndexerParts, IndexSettings } from '../engine/rag/indexer';
 import type { EmbedderSpec, IndexPartsSpec } from '../engine/rag/indexJobs';
 import { fittedIndexSettings } from '../engine/rag/indexSettings';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
-import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
@@ -49,7 +48,7 @@ export class RagPartsCache implements vscode.Disposable {
     if (dir) {
       if (this.sentence?.dir !== dir) {
         this.dispose();
-        const embedder = openSentenceEmbedder(dir);
+        const embedder = this.activeModel.inference.openSentenceEmbedder(dir);
         embedder.catch(() => this.sentence?.embedder === embedder && (this.sentence = undefined));
         this.sentence = { dir, embedder };
       }

@@ -9,10 +9,11 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
+import type { Embedder } from '../rag/embedder';
 import type { InspectionResult, Inspector } from '../runtime/inspection';
 import type { SequenceLogits } from '../runtime/onnxCausalLM';
 import type { SessionSettings } from '../runtime/ort';
-import { isInferenceReply, type InferenceReply, type InferenceRequest, type PartInfo } from './protocol';
+import { isInferenceReply, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';
 
 type Request = InferenceRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -61,6 +62,11 @@ export class InferenceHost {
 
   openLanguageModel(dir: string, settings: SessionSettings = {}): Promise<RemoteLanguageModel> {
     return RemoteLanguageModel.open(this, dir, settings);
+  }
+
+  /** A sentence-embedding model folder (rag/sentenceEmbedder.ts), run in the process. */
+  openSentenceEmbedder(dir: string, settings: SessionSettings = {}): Promise<Embedder> {
+    return RemoteEmbedder.open(this, dir, settings);
   }
 
   dispose(): void {
@@ -143,7 +149,7 @@ abstract class RemotePart {
 
   protected constructor(
     protected readonly host: InferenceHost,
-    private readonly kind: 'inspector' | 'languageModel',
+    private readonly kind: PartKind,
     private readonly dir: string,
     private readonly settings: SessionSettings,
     readonly info: PartInfo,
@@ -152,7 +158,7 @@ abstract class RemotePart {
     this.opened = Promise.resolve(opened);
   }
 
-  protected static async openIn(host: InferenceHost, kind: 'inspector' | 'languageModel', dir: string, settings: SessionSettings): Promise<{ info: PartInfo; opened: { generation: number; handle: number } }> {
+  protected static async openIn(host: InferenceHost, kind: PartKind, dir: string, settings: SessionSettings): Promise<{ info: PartInfo; opened: { generation: number; handle: number } }> {
     const opened = host.handle();
     const reply = await host.request({ type: 'open', handle: opened.handle, part: kind, dir, settings });
     if (reply.type !== 'opened') throw new Error(`the inference process answered "${reply.type}" to open`);
@@ -224,5 +230,32 @@ export class RemoteLanguageModel extends RemotePart implements LanguageModel {
     const next = new RemoteCache(reply.cache.id, reply.cache.length, reply.cache.bytes, generation, this, [...(past?.tokens ?? []), ...tokens]);
     this.host.trackCache(next, handle);
     return { logits: reply.logits, cache: next };
+  }
+}
+
+class RemoteEmbedder extends RemotePart implements Embedder {
+  readonly id: string;
+  readonly label: string;
+  readonly caveat: string;
+  readonly dimensions: number;
+  readonly maxTokens: number;
+
+  private constructor(host: InferenceHost, dir: string, settings: SessionSettings, info: PartInfo, opened: { generation: number; handle: number }) {
+    super(host, 'sentenceEmbedder', dir, settings, info, opened);
+    const embedder = info.embedder;
+    if (!embedder) throw new Error(`${dir}: the inference process did not describe the embedder`);
+    ({ id: this.id, label: this.label, caveat: this.caveat, dimensions: this.dimensions, maxTokens: this.maxTokens } = embedder);
+  }
+
+  static async open(host: InferenceHost, dir: string, settings: SessionSettings): Promise<RemoteEmbedder> {
+    const { info, opened } = await RemotePart.openIn(host, 'sentenceEmbedder', dir, settings);
+    return new RemoteEmbedder(host, dir, settings, info, opened);
+  }
+
+  async embed(text: string): Promise<Float32Array> {
+    const { handle } = await this.current();
+    const reply = await this.host.request({ type: 'embed', handle, text });
+    if (reply.type !== 'embedded') throw new Error(`the inference process answered "${reply.type}" to embed`);
+    return reply.vector;
   }
 }

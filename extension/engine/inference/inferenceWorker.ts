@@ -10,13 +10,18 @@ import type { KVCache } from '../model/languageModel';
 import { openGPT2Inspector, openInspector, type Inspector } from '../runtime/inspection';
 import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import { openLanguageModel } from '../runtime/openModelFolder';
+import type { Embedder } from '../rag/embedder';
+import { openSentenceEmbedder } from '../rag/sentenceEmbedder';
 import { openWorkerChannel } from '../workers/channel';
-import { isInferenceRequest, type InferenceReply, type InferenceRequest, type PartInfo } from './protocol';
+import { isInferenceRequest, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';
 
 /** Caches kept per decode graph: beam search holds one per beam, sampling only the last. */
 const MAX_CACHES = 64;
 
-type Part = { kind: 'inspector'; inspector: Inspector } | { kind: 'languageModel'; lm: OnnxCausalLM; caches: Map<number, KVCache> };
+type Part =
+  | { kind: 'inspector'; inspector: Inspector }
+  | { kind: 'languageModel'; lm: OnnxCausalLM; caches: Map<number, KVCache> }
+  | { kind: 'sentenceEmbedder'; embedder: Embedder };
 
 const channel = openWorkerChannel<InferenceReply>('inferenceWorker.js');
 const parts = new Map<number, Part>();
@@ -24,7 +29,8 @@ let nextCache = 1;
 let queue: Promise<void> = Promise.resolve();
 
 /** Opens a part as the extension did in its own thread (see extension/model/loadedModel.ts). */
-async function open(part: 'inspector' | 'languageModel', dir: string, settings: object): Promise<Part> {
+async function open(part: PartKind, dir: string, settings: object): Promise<Part> {
+  if (part === 'sentenceEmbedder') return { kind: 'sentenceEmbedder', embedder: await openSentenceEmbedder(dir, settings) };
   const folder = readModelFolder(dir);
   if (part === 'languageModel') return { kind: 'languageModel', lm: await openLanguageModel(folder, settings), caches: new Map() };
   if (folder.gpt2 && folder.safetensorsFile) {
@@ -32,6 +38,16 @@ async function open(part: 'inspector' | 'languageModel', dir: string, settings: 
     return { kind: 'inspector', inspector: await openGPT2Inspector(folder.gpt2.gpt, weights, { ...settings, logitLens: true }) };
   }
   return { kind: 'inspector', inspector: await openInspector(folder, settings) };
+}
+
+function infoOf(part: Part): PartInfo {
+  if (part.kind === 'sentenceEmbedder') {
+    const { id, label, caveat, dimensions, maxTokens } = part.embedder;
+    return { vocabSize: 0, contextLength: maxTokens, embedder: { id, label, caveat, dimensions, maxTokens } };
+  }
+  const model = part.kind === 'inspector' ? part.inspector : part.lm;
+  const unavailable = part.kind === 'inspector' ? part.inspector.attentionUnavailable : undefined;
+  return { vocabSize: model.vocabSize, contextLength: model.contextLength, ...(unavailable ? { attentionUnavailable: unavailable } : {}) };
 }
 
 function partOf<K extends Part['kind']>(handle: number, kind: K): Extract<Part, { kind: K }> {
@@ -45,10 +61,10 @@ async function run(request: Exclude<InferenceRequest, { type: 'dropCache' }>): P
     case 'open': {
       const part = await open(request.part, request.dir, request.settings);
       parts.set(request.handle, part);
-      const model = part.kind === 'inspector' ? part.inspector : part.lm;
-      const info: PartInfo = { vocabSize: model.vocabSize, contextLength: model.contextLength, ...(part.kind === 'inspector' && part.inspector.attentionUnavailable ? { attentionUnavailable: part.inspector.attentionUnavailable } : {}) };
-      return { type: 'opened', id: request.id, info };
+      return { type: 'opened', id: request.id, info: infoOf(part) };
     }
+    case 'embed':
+      return { type: 'embedded', id: request.id, vector: await partOf(request.handle, 'sentenceEmbedder').embedder.embed(request.text) };
     case 'inspect':
       return { type: 'inspected', id: request.id, result: await partOf(request.handle, 'inspector').inspector.run(request.tokens) };
     case 'forward': {
@@ -65,7 +81,7 @@ async function run(request: Exclude<InferenceRequest, { type: 'dropCache' }>): P
     case 'release': {
       const part = parts.get(request.handle);
       parts.delete(request.handle);
-      if (part) await (part.kind === 'inspector' ? part.inspector.release() : part.lm.release());
+      if (part) await (part.kind === 'inspector' ? part.inspector.release() : part.kind === 'languageModel' ? part.lm.release() : part.embedder.release());
       return { type: 'released', id: request.id };
     }
   }

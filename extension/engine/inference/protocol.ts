@@ -5,11 +5,15 @@
 import type { InspectionResult } from '../runtime/inspection';
 import type { SessionSettings } from '../runtime/ort';
 
+/** What the host learns of a part when it opens: the sizes of a model, or an embedder's description. */
 export interface PartInfo {
   readonly vocabSize: number;
   readonly contextLength: number;
   readonly attentionUnavailable?: string;
+  readonly embedder?: { readonly id: string; readonly label: string; readonly caveat: string; readonly dimensions: number; readonly maxTokens: number };
 }
+
+export type PartKind = 'inspector' | 'languageModel' | 'sentenceEmbedder';
 
 export interface CacheInfo {
   readonly id: number;
@@ -18,7 +22,8 @@ export interface CacheInfo {
 }
 
 export type InferenceRequest =
-  | { readonly type: 'open'; readonly id: number; readonly handle: number; readonly part: 'inspector' | 'languageModel'; readonly dir: string; readonly settings: SessionSettings }
+  | { readonly type: 'open'; readonly id: number; readonly handle: number; readonly part: PartKind; readonly dir: string; readonly settings: SessionSettings }
+  | { readonly type: 'embed'; readonly id: number; readonly handle: number; readonly text: string }
   | { readonly type: 'inspect'; readonly id: number; readonly handle: number; readonly tokens: readonly number[] }
   | { readonly type: 'forward'; readonly id: number; readonly handle: number; readonly tokens: readonly number[]; readonly cache?: number; readonly all: boolean }
   | { readonly type: 'dropCache'; readonly handle: number; readonly cache: number }
@@ -28,6 +33,7 @@ export type InferenceReply =
   | { readonly type: 'opened'; readonly id: number; readonly info: PartInfo }
   | { readonly type: 'inspected'; readonly id: number; readonly result: InspectionResult }
   | { readonly type: 'forwarded'; readonly id: number; readonly logits: Float32Array; readonly cache: CacheInfo }
+  | { readonly type: 'embedded'; readonly id: number; readonly vector: Float32Array }
   | { readonly type: 'released'; readonly id: number }
   | { readonly type: 'failed'; readonly id: number; readonly name: string; readonly message: string };
 
@@ -39,7 +45,9 @@ export function isInferenceRequest(value: unknown): value is InferenceRequest {
   if (!isRecord(value) || typeof value.handle !== 'number') return false;
   switch (value.type) {
     case 'open':
-      return typeof value.id === 'number' && (value.part === 'inspector' || value.part === 'languageModel') && typeof value.dir === 'string' && isRecord(value.settings);
+      return typeof value.id === 'number' && (value.part === 'inspector' || value.part === 'languageModel' || value.part === 'sentenceEmbedder') && typeof value.dir === 'string' && isRecord(value.settings);
+    case 'embed':
+      return typeof value.id === 'number' && typeof value.text === 'string';
     case 'inspect':
       return typeof value.id === 'number' && isTokens(value.tokens);
     case 'forward':
@@ -62,6 +70,8 @@ export function isInferenceReply(value: unknown): value is InferenceReply {
       return isRecord(value.result);
     case 'forwarded':
       return value.logits instanceof Float32Array && isRecord(value.cache);
+    case 'embedded':
+      return value.vector instanceof Float32Array;
     case 'released':
       return true;
     case 'failed':
