@@ -37,7 +37,7 @@ function problemOf(error: unknown): string {
 }
 
 /** "12.0 MB": for limits in messages. */
-export function megabytes(bytes: number): string {
+function megabytes(bytes: number): string {
   return `${(bytes / 1_048_576).toFixed(1)} MB`;
 }
 

@@ -94,7 +94,7 @@ function render(template: Template, request: ChatRenderRequest, variables: Json,
 }
 
 /** The longest rendered prompt accepted: far beyond any conversation a learner types. */
-export const MAX_RENDERED_CHARS = 1_000_000;
+const MAX_RENDERED_CHARS = 1_000_000;
 
 /** The template's output with and without the generation prompt (the same text when it was not asked for). */
 export interface RenderedTemplate {

@@ -23,7 +23,7 @@ import { fsyncDirectory } from '../modelFolder/atomicWrite';
 export const OWNER_MARKER = '.llm-pipeline-folder';
 
 /** Whether `folder` is a folder this program wrote (it holds the marker file, and is no link). */
-export function isOwnFolder(folder: string): boolean {
+function isOwnFolder(folder: string): boolean {
   const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
   return !!stat?.isDirectory() && fs.lstatSync(path.join(folder, OWNER_MARKER), { throwIfNoEntry: false })?.isFile() === true;
 }

@@ -80,11 +80,6 @@ export class LimitedWorker<Req> {
     });
   }
 
-  /** The child's process id while it runs (tests kill it to simulate a crash). */
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
   /** Ends the child; queued and running requests fail. */
   dispose(): void {
     const child = this.child;
