@@ -67,7 +67,10 @@ describe('inference process', function () {
     const first = await lm.forward([1, 2, 3]);
     const pid = host.pid;
     assert.ok(pid);
+    // Frozen first, so that the forward pass is surely in flight when the process dies.
+    process.kill(pid, 'SIGSTOP');
     const pending = lm.forward([4], first.cache);
+    await new Promise((resolve) => setTimeout(resolve, 100));
     process.kill(pid, 'SIGKILL');
     await assert.rejects(pending, /the inference process \(ONNX Runtime\) was killed by SIGKILL; the next request starts a new one/);
     // The cache lived in the dead process: the new one rebuilds it from its tokens.
