@@ -12,7 +12,8 @@ const nodeEntries = {
   ...(existsSync('extension/engine/cli/main.ts') ? { cli: 'extension/engine/cli/main.ts' } : {}),
   ...(existsSync('extension/engine/train/worker.ts') ? { trainWorker: 'extension/engine/train/worker.ts' } : {}),
   ragWorker: 'extension/engine/rag/indexWorker.ts',
-  tokenizerWorker: 'extension/engine/tokenizer/builtinWorker.ts',
+  inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
+  tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.
@@ -33,7 +34,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules.
-    external: ['vscode', 'onnxruntime-node'],
+    // tsx/cjs is only looked up when the engine runs from source (workers/workerScript.ts), never bundled.
+    external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
   },
   {
     ...common,

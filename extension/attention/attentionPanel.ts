@@ -20,7 +20,7 @@ import type { ActiveModel } from '../model/activeModel';
 import type { Inspector } from '../engine/runtime/inspection';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import type { LoadedModel } from '../model/loadedModel';
-import type { SourceText } from '../tokenizer/selectionText';
+import { restoredSource, type SourceText } from '../tokenizer/selectionText';
 import type { AttentionHighlight } from './attentionHighlight';
 import { embeddingView } from './embeddingProjection';
 import { attentionOf, headIn, inspectionView, lensView, normsView } from './inspectionViews';
@@ -140,7 +140,7 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
     }
     // A run in progress posts its results when it ends, to the webview that is ready by then.
     if (this.kit.tasks.busy) return;
-    if (!this.source && state?.text) this.source = { text: state.text, label: '' };
+    if (!this.source && state?.text) this.source = restoredSource(state.text);
     if (this.source) await this.inspect(this.source);
     else await this.postModelFacts();
   }

@@ -19,10 +19,10 @@ import {
 } from '../../webviews/decoding/protocol';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
-import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import type { ActiveModel } from '../model/activeModel';
-import type { LoadedModel } from '../model/loadedModel';
+import type { LoadedModel, OpenLanguageModel } from '../model/loadedModel';
+import { restoredSource } from '../tokenizer/selectionText';
 import { compareDecoders, type Comparison } from './compareDecoders';
 import { insertAtCursor } from './insertText';
 import { modelTokenWriter } from './modelTokenWriter';
@@ -57,7 +57,7 @@ const DEFAULT_PROMPT = 'Once upon a time,';
 
 interface Session {
   readonly loaded: LoadedModel;
-  readonly lm: OnnxCausalLM;
+  readonly lm: OpenLanguageModel;
   readonly tokenizer: HfTextTokenizer;
   readonly writer: TokenWriter;
   readonly prompt: readonly number[];
@@ -148,7 +148,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
       return;
     }
     this.controls = state.controls;
-    this.setPrompt({ text: state.prompt, label: '' }, state.chosen);
+    this.setPrompt(restoredSource(state.prompt), state.chosen);
   }
 
   /** Model work runs one task at a time, in the order asked; a failure is shown in the panel and logged. */

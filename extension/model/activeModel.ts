@@ -11,7 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { InferenceHost } from '../engine/inference/inferenceHost';
 import { log } from '../log';
+import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { bundledModelFolder } from './bundledModel';
 import { chooseModelFolder } from './chooseModelFolder';
 import { LoadedModel } from './loadedModel';
@@ -40,8 +42,12 @@ export class ActiveModel implements vscode.Disposable {
   /** Fires after the active folder changes (the old model is already released). */
   readonly onDidChange = this.changed.event;
   private loaded: { dir: string; model: Promise<LoadedModel> } | undefined;
+  /** Runs every ONNX Runtime session of the model (and of the RAG embedding model), so that a native crash never takes the host down. */
+  readonly inference: InferenceHost;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'));
+  }
 
   /** The bundled model's folder: the first under the extension's models/ with config.json and onnx/model.onnx. */
   get bundledFolder(): string | undefined {
@@ -72,7 +78,8 @@ export class ActiveModel implements vscode.Disposable {
    */
   async setFolder(dir: string | undefined): Promise<void> {
     const target = dir === undefined ? undefined : path.resolve(dir);
-    const next = target === undefined ? undefined : LoadedModel.open(target);
+    if (target !== undefined && target !== this.bundledFolder) requireTrustedLocation(target);
+    const next = target === undefined ? undefined : LoadedModel.open(target, {}, this.inference);
     await this.context.globalState.update(CHOSEN_KEY, target);
     if (target) await this.context.globalState.update(RECENT_KEY, [target, ...this.recentFolders().filter((d) => d !== target)].slice(0, MAX_RECENT));
     await this.replace(next);
@@ -84,9 +91,17 @@ export class ActiveModel implements vscode.Disposable {
   load(): Promise<LoadedModel> {
     const dir = this.folder;
     if (!dir) return Promise.reject(new NoModelError());
+    // A folder chosen before may lie in the workspace now open, untrusted: it waits for trust.
+    if (dir !== this.bundledFolder) {
+      try {
+        requireTrustedLocation(dir);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     if (this.loaded?.dir !== dir) {
       void this.replace(undefined);
-      const model = Promise.resolve().then(() => LoadedModel.open(dir));
+      const model = Promise.resolve().then(() => LoadedModel.open(dir, {}, this.inference));
       // A folder that fails to open is tried again next time.
       model.catch(() => this.loaded?.model === model && (this.loaded = undefined));
       this.loaded = { dir, model };
@@ -95,7 +110,7 @@ export class ActiveModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.replace(undefined);
+    void this.replace(undefined).finally(() => this.inference.dispose());
     this.changed.dispose();
   }
 

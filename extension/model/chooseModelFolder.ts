@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { ActiveModel } from './activeModel';
 
 interface FolderItem extends vscode.QuickPickItem {
@@ -67,6 +68,11 @@ function itemsFor(model: ActiveModel, workspaceFolders: readonly string[]): Fold
   const entry = (dir: string, extra: Partial<FolderItem> = {}): FolderItem[] => {
     if (seen.has(dir)) return [];
     seen.add(dir);
+    // The picker says why a folder of an untrusted workspace will not load, before it is picked.
+    const untrusted = extra.bundled ? undefined : untrustedFolderOf(dir);
+    if (untrusted !== undefined) {
+      return [{ label: path.basename(dir), description: vscode.l10n.t('$(shield) not loaded: untrusted workspace'), detail: untrustedReason(dir, untrusted), dir, ...extra }];
+    }
     return [{ label: path.basename(dir), description: describe(dir), detail: dir, dir, ...extra }];
   };
   const items: FolderItem[] = [];

@@ -2,17 +2,25 @@
 // once (a broken folder fails here, with the file and the problem), the tokenizer, weights and
 // ONNX sessions only on first use. Each part is opened once and shared; a part that fails to
 // open is not kept, so fixing the folder and asking again works.
+// Given an InferenceHost (the extension always gives one), the ONNX Runtime sessions run in the
+// inference process, behind the same Inspector and LanguageModel methods: a native crash there
+// fails the request with a message, never the extension host. Without one (tests, benches) they
+// run in this thread.
 import type { TensorMap } from '../engine/gpt/tensor';
+import type { InferenceHost } from '../engine/inference/inferenceHost';
+import type { LanguageModel } from '../engine/model/languageModel';
 import { readGPT2Weights } from '../engine/modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../engine/modelFolder/readModelFolder';
 import { openGPT2Inspector, openInspector, type Inspector } from '../engine/runtime/inspection';
-import type { OnnxCausalLM } from '../engine/runtime/onnxCausalLM';
 import { openLanguageModel } from '../engine/runtime/openModelFolder';
 import type { SessionSettings } from '../engine/runtime/ort';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
 
 export type ModelPart = 'tokenizer' | 'inspector' | 'languageModel';
+
+/** A decode graph the caller releases when done: in this thread or in the inference process. */
+export type OpenLanguageModel = LanguageModel & { release(): Promise<void> };
 
 export class LoadedModel {
   private readonly parts = new Map<string, Promise<unknown>>();
@@ -23,11 +31,12 @@ export class LoadedModel {
   private constructor(
     readonly folder: ModelFolder,
     private readonly settings: SessionSettings,
+    private readonly inference: InferenceHost | undefined,
   ) {}
 
   /** Reads and checks the folder's description (config.json, tokenizer.json, which graphs exist). */
-  static open(dir: string, settings: SessionSettings = {}): LoadedModel {
-    return new LoadedModel(readModelFolder(dir), settings);
+  static open(dir: string, settings: SessionSettings = {}, inference?: InferenceHost): LoadedModel {
+    return new LoadedModel(readModelFolder(dir), settings, inference);
   }
 
   get dir(): string {
@@ -45,6 +54,7 @@ export class LoadedModel {
    */
   inspector(): Promise<Inspector> {
     return this.part('inspector', async () => {
+      if (this.inference) return this.inference.openInspector(this.folder.dir, this.settings);
       const weights = this.gpt2Weights();
       if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, { ...this.settings, logitLens: true });
       return openInspector(this.folder, this.settings);
@@ -52,8 +62,8 @@ export class LoadedModel {
   }
 
   /** The decode graph with its KV cache, for generation. */
-  languageModel(): Promise<OnnxCausalLM> {
-    return this.part('languageModel', () => openLanguageModel(this.folder, this.settings));
+  languageModel(): Promise<OpenLanguageModel> {
+    return this.part<OpenLanguageModel>('languageModel', () => (this.inference ? this.inference.openLanguageModel(this.folder.dir, this.settings) : openLanguageModel(this.folder, this.settings)));
   }
 
   /** Our GPT-2's weights by Hugging Face name, read from model.safetensors once; undefined for a foreign model. */

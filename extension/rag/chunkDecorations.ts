@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IndexedChunk } from '../engine/rag/ragIndex';
-import { toPosix } from '../engine/rag/walkFolder';
+import { toPosix } from '../engine/files/insideFolder';
 import type { RagFolders } from './ragFolders';
 
 export async function openChunk(file: string, chunk: IndexedChunk, panelColumn: vscode.ViewColumn | undefined): Promise<void> {

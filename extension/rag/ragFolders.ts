@@ -9,7 +9,8 @@ import { applyFile, sameParts, type IndexReport } from '../engine/rag/indexer';
 import type { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../engine/rag/indexStore';
 import type { RagIndex } from '../engine/rag/ragIndex';
-import { isWalked, toPosix } from '../engine/rag/walkFolder';
+import { relativeInside } from '../engine/files/insideFolder';
+import { isWalked } from '../engine/rag/walkFolder';
 import { log } from '../log';
 import type { RagPartsCache } from './ragParts';
 
@@ -209,8 +210,8 @@ export class RagFolders implements vscode.Disposable {
   }
 
   private fileChanged(root: string, entry: Attached, uri: vscode.Uri): void {
-    const relative = toPosix(path.relative(root, uri.fsPath));
-    if (!relative || relative.startsWith('..')) return;
+    const relative = relativeInside(root, uri.fsPath);
+    if (relative === undefined) return;
     clearTimeout(entry.timers.get(relative));
     entry.timers.set(
       relative,
@@ -223,8 +224,9 @@ export class RagFolders implements vscode.Disposable {
 
   /** Re-indexes one changed path: a file, or every indexed file under a deleted folder. */
   private async update(root: string, entry: Attached, relative: string): Promise<void> {
-    if (!entry.index || this.attached.get(root) !== entry) return; // indexed from scratch when next used
-    const index = await entry.index;
+    const pending = entry.index;
+    if (!pending || this.attached.get(root) !== entry) return; // indexed from scratch when next used
+    const index = await pending;
     const parts = await this.parts.parts();
     if (!sameParts(index, parts)) {
       log().info(`rag: ${relative} changed; the index of ${root} was made with other settings and is rebuilt when next used`);
@@ -240,7 +242,8 @@ export class RagFolders implements vscode.Disposable {
       touched = true;
       log().info(`rag: ${file}: ${result.kind === 'indexed' ? `${result.chunks} chunks` : result.kind}`);
     }
-    if (!touched) return;
+    // Invalidated meanwhile (settings, model): the index worker writes the new index; this one is stale.
+    if (!touched || entry.index !== pending || this.attached.get(root) !== entry) return;
     saveIndex(this.storeFor(root), index);
     this.changed.fire({ root, kind: 'updated', file: relative });
   }

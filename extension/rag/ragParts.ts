@@ -3,20 +3,16 @@
 // llmPipeline.rag.embeddingModel names one, else the active model's pooled hidden states.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { fitChunkToWindow } from '../engine/rag/chunker';
 import type { Embedder } from '../engine/rag/embedder';
 import type { IndexerParts, IndexSettings } from '../engine/rag/indexer';
 import type { EmbedderSpec, IndexPartsSpec } from '../engine/rag/indexJobs';
+import { fittedIndexSettings } from '../engine/rag/indexSettings';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
-import { openSentenceEmbedder } from '../engine/rag/sentenceEmbedder';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
 
-/** Fused chunks that go into the prompt as sources. */
-export const PROMPT_SOURCES = 4;
-/** The answer's room in the context window, in tokens, unless the panel sets another. */
-export const DEFAULT_ANSWER_TOKENS = 64;
+export { DEFAULT_ANSWER_TOKENS, PROMPT_SOURCES } from '../engine/rag/indexSettings';
 
 export interface RagParts extends IndexerParts {
   readonly model: LoadedModel;
@@ -52,7 +48,7 @@ export class RagPartsCache implements vscode.Disposable {
     if (dir) {
       if (this.sentence?.dir !== dir) {
         this.dispose();
-        const embedder = openSentenceEmbedder(dir);
+        const embedder = this.activeModel.inference.openSentenceEmbedder(dir);
         embedder.catch(() => this.sentence?.embedder === embedder && (this.sentence = undefined));
         this.sentence = { dir, embedder };
       }
@@ -74,8 +70,5 @@ export class RagPartsCache implements vscode.Disposable {
 
 /** The settings, with chunks no larger than the active model's context window can hold as sources. */
 function fittedSettings(model: LoadedModel): IndexSettings {
-  const settings = ragIndexSettings();
-  const contextLength = model.folder.config.contextLength;
-  if (contextLength === undefined) return settings;
-  return { ...settings, chunk: fitChunkToWindow(settings.chunk, { contextLength, answerTokens: DEFAULT_ANSWER_TOKENS, sources: PROMPT_SOURCES }) };
+  return fittedIndexSettings(ragIndexSettings(), model.folder.config.contextLength);
 }

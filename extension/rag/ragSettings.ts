@@ -5,6 +5,8 @@ import { checkChunkSettings } from '../engine/rag/chunker';
 import type { IndexSettings } from '../engine/rag/indexer';
 
 export const RAG_SECTION = 'llmPipeline.rag';
+/** The largest llmPipeline.rag.maxFileBytes honoured (package.json declares the same maximum). */
+const MAX_FILE_BYTES = 64 * 1_048_576;
 
 export function ragIndexSettings(): IndexSettings {
   const config = vscode.workspace.getConfiguration(RAG_SECTION);
@@ -17,7 +19,7 @@ export function ragIndexSettings(): IndexSettings {
   return {
     walk: { include: config.get<string[]>('include', ['**/*']), exclude: config.get<string[]>('exclude', []) },
     chunk,
-    maxFileBytes: config.get<number>('maxFileBytes', 1_048_576),
+    maxFileBytes: Math.min(MAX_FILE_BYTES, Math.max(1024, config.get<number>('maxFileBytes', 1_048_576) || 1_048_576)),
   };
 }
 

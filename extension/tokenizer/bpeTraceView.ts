@@ -1,8 +1,8 @@
 // The engine's BPE trace of a word turned into what the panel's step view draws. A part that
 // holds only some bytes of a character (byte-level BPE splits "é" into C3 A9 before merging)
 // is shown as its hex bytes, since it has no text of its own.
-import { traceBpePieces, type BpePart, type BpeTrace as EngineTrace } from '../engine/tokenizer/bpeSteps';
-import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import type { BpePart, BpeTrace as EngineTrace } from '../engine/tokenizer/bpeSteps';
+import type { TokenizerCatalog } from './tokenizerCatalog';
 import type { BpePartView, BpePieceTrace, BpeTrace } from '../../webviews/tokenizer/protocol';
 import { hexBytes } from './tokenViews';
 
@@ -27,9 +27,10 @@ function pieceView(trace: EngineTrace): BpePieceTrace {
   };
 }
 
-export function bpeTraceView(tokenizer: HfTextTokenizer, tokenizerId: string, word: string): BpeTrace {
+/** The trace runs in the tokenizer worker: the word goes through the tokenizer's own pre-tokenizer patterns. */
+export async function bpeTraceView(catalog: TokenizerCatalog, tokenizerId: string, word: string): Promise<BpeTrace> {
   try {
-    return { word, tokenizer: tokenizerId, pieces: traceBpePieces(tokenizer, word.slice(0, MAX_WORD)).map(pieceView) };
+    return { word, tokenizer: tokenizerId, pieces: (await catalog.traceBpe(tokenizerId, word.slice(0, MAX_WORD))).map(pieceView) };
   } catch (error) {
     return { word, tokenizer: tokenizerId, pieces: [], error: (error as Error).message };
   }

@@ -24,7 +24,9 @@ export async function chooseTokenizer(catalog: TokenizerCatalog, file?: vscode.U
     if (!options.length) continue;
     items.push({ label: kinds[kind], kind: vscode.QuickPickItemKind.Separator });
     for (const o of options) {
-      items.push({ id: o.id, label: o.label, detail: o.detail, description: o.id === active ? vscode.l10n.t('active') : undefined, picked: o.id === active });
+      const untrusted = catalog.untrustedReason(o.id);
+      const description = untrusted ? vscode.l10n.t('$(shield) not loaded: untrusted workspace') : o.id === active ? vscode.l10n.t('active') : undefined;
+      items.push({ id: o.id, label: o.label, detail: untrusted ?? o.detail, description, picked: o.id === active });
     }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });

@@ -2,6 +2,7 @@
 // document (so token ranges map back to the file), and the checks made before tokenizing it:
 // the size limit and whether it looks like binary data rather than text.
 import * as vscode from 'vscode';
+import { clampSelectionBytes, SELECTION_BYTES_RANGE } from './selectionLimit';
 
 export interface SourceText {
   readonly text: string;
@@ -13,10 +14,19 @@ export interface SourceText {
   readonly cutFrom?: number;
 }
 
-/** The setting that caps what is tokenized at once, in bytes. */
+/** The setting that caps what is tokenized at once, in bytes, held to its range whatever settings.json says. */
 export function maxSelectionBytes(): number {
-  const value = vscode.workspace.getConfiguration('llmPipeline.tokenizer').get<number>('maxSelectionBytes', 1_048_576);
-  return Math.max(1024, value);
+  return clampSelectionBytes(vscode.workspace.getConfiguration('llmPipeline.tokenizer').get<unknown>('maxSelectionBytes', SELECTION_BYTES_RANGE.default));
+}
+
+/**
+ * Text a webview saved in its state and sends back after a reload. The webview's state is not
+ * trusted more than a selection: it is cut to the same limit.
+ */
+export function restoredSource(text: string): SourceText {
+  const source: SourceText = { text, label: '' };
+  const limit = maxSelectionBytes();
+  return utf8Length(text) > limit ? firstPart(source, limit) : source;
 }
 
 /** Editors worth following: real documents, not the Output panel or the debug console. */

@@ -65,7 +65,7 @@ export class TokenBoundaries implements vscode.Disposable {
     const text = utf8Prefix(document.getText(range), maxSelectionBytes());
     const base = document.offsetAt(range.start);
     try {
-      const spans = (await this.catalog.active()).encode(text).slice(0, MAX_DECORATED_TOKENS);
+      const spans = (await this.catalog.encode(this.catalog.activeId, text)).slice(0, MAX_DECORATED_TOKENS);
       if (generation !== this.generation || document.version !== version || !this.on) return;
       const even: vscode.Range[] = [];
       const odd: vscode.Range[] = [];

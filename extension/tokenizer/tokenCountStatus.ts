@@ -61,7 +61,7 @@ export class TokenCountStatus implements vscode.Disposable {
     }
     try {
       const id = this.catalog.activeId;
-      const count = this.last?.id === id && this.last.text === text ? this.last.count : (await this.catalog.load(id)).encodeIds(text).length;
+      const count = this.last?.id === id && this.last.text === text ? this.last.count : await this.catalog.countTokens(id, text);
       this.last = { id, text, count };
       if (generation !== this.generation) return;
       this.show(

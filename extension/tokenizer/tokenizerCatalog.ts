@@ -2,14 +2,21 @@
 // same engine code: the built-ins (GPT-2's r50k_base, cl100k_base, o200k_base), every folder
 // under models/ with a tokenizer.json (the bundled model's comes first and is the default once
 // it exists), and tokenizer.json files the user opened from disk (remembered across sessions).
-// Tokenizers load on first use and stay loaded.
+// Tokenizers load on first use and stay loaded. Running one over text (encoding, counting, BPE
+// traces, chat templates) happens in child processes with limits (tokenizerWorkers.ts): a
+// tokenizer.json or template from the internet may hold a pattern that backtracks for minutes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BUILTIN_TOKENIZERS, isBuiltinTokenizerName, loadBuiltinTokenizer } from '../engine/tokenizer/builtins';
-import { convertInWorkerThread } from '../engine/tokenizer/builtinWorkerHost';
+import type { BpeTrace } from '../engine/tokenizer/bpeSteps';
+import type { ChatRendering } from '../engine/tokenizer/chatTemplate';
 import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
+import type { TokenizerSource } from '../engine/tokenizer/tokenizerJobs';
+import { TokenizerWorkers, type ChatRenderFromFile } from '../engine/tokenizer/tokenizerWorkers';
+import type { TokenSpan } from '../engine/tokenizer/types';
 import { foldersHolding } from '../model/bundledModel';
+import { requireTrustedLocation, untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { TokenizerOption } from '../../webviews/tokenizer/protocol';
 
 const ACTIVE_KEY = 'llmPipeline.tokenizer.active';
@@ -31,8 +38,10 @@ export class TokenizerCatalog implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private models: string[] | undefined;
   private readonly watcher: vscode.FileSystemWatcher;
+  private readonly workers: TokenizerWorkers;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.workers = new TokenizerWorkers(context.asAbsolutePath('dist/tokenizerWorker.js'));
     // A model trained or copied into models/ while VS Code runs joins the list at once.
     this.watcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(vscode.Uri.joinPath(context.extensionUri, 'models'), '*/tokenizer.json'),
@@ -115,22 +124,62 @@ export class TokenizerCatalog implements vscode.Disposable {
     return tokenizer;
   }
 
+  /** The tokens of `text` under tokenizer `id`, found in the tokenizer worker. */
+  async encode(id: string, text: string): Promise<TokenSpan[]> {
+    await this.load(id);
+    return this.workers.encode(this.source(id), text);
+  }
+
+  /** How many tokens `text` has under tokenizer `id`, counted in the tokenizer worker. */
+  async countTokens(id: string, text: string): Promise<number> {
+    await this.load(id);
+    return this.workers.countTokens(this.source(id), text);
+  }
+
+  async traceBpe(id: string, word: string): Promise<BpeTrace[]> {
+    await this.load(id);
+    return this.workers.traceBpe(this.source(id), word);
+  }
+
+  /** Renders a chat template in the template worker and checks it under tokenizer `id`. */
+  async renderChat(id: string, request: ChatRenderFromFile): Promise<ChatRendering> {
+    await this.load(id);
+    return this.workers.renderChat(this.source(id), request);
+  }
+
   dispose(): void {
     this.watcher.dispose();
     this.changed.dispose();
+    this.workers.dispose();
+  }
+
+  /** Where the tokenizer workers find tokenizer `id`. */
+  private source(id: string): TokenizerSource {
+    const [kind, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
+    if (kind === 'builtin' && isBuiltinTokenizerName(rest)) return { kind: 'builtin', name: rest, cacheDir: this.cacheDir() };
+    if (kind === 'model') return { kind: 'file', location: path.join(this.modelsDir(), rest, 'tokenizer.json') };
+    if (kind === 'file') return { kind: 'file', location: rest };
+    throw new Error(vscode.l10n.t('Unknown tokenizer "{0}".', id));
+  }
+
+  private cacheDir(): string {
+    return vscode.Uri.joinPath(this.context.globalStorageUri, 'tokenizers').fsPath;
+  }
+
+  /** Why tokenizer `id` is not loaded now (a file in a folder of an untrusted workspace), or undefined. */
+  untrustedReason(id: string): string | undefined {
+    if (!id.startsWith('file:')) return undefined;
+    const file = id.slice('file:'.length);
+    const folder = untrustedFolderOf(file);
+    return folder === undefined ? undefined : untrustedReason(file, folder);
   }
 
   private async loadNow(id: string): Promise<HfTextTokenizer> {
-    const [kind, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
-    if (kind === 'builtin' && isBuiltinTokenizerName(rest)) {
-      return loadBuiltinTokenizer(rest, {
-        convert: convertInWorkerThread(this.context.asAbsolutePath('dist/tokenizerWorker.js')),
-        cacheDir: vscode.Uri.joinPath(this.context.globalStorageUri, 'tokenizers').fsPath,
-      });
-    }
-    if (kind === 'model') return loadTokenizerFile(path.join(this.modelsDir(), rest, 'tokenizer.json'));
-    if (kind === 'file') return loadTokenizerFile(rest);
-    throw new Error(vscode.l10n.t('Unknown tokenizer "{0}".', id));
+    const source = this.source(id);
+    // The extension's models and the built-ins are its own; a file the user opened may sit in an untrusted workspace.
+    if (source.kind === 'file' && id.startsWith('file:')) requireTrustedLocation(source.location);
+    if (source.kind === 'builtin') return loadBuiltinTokenizer(source.name, { convert: this.workers.convert, cacheDir: source.cacheDir });
+    return loadTokenizerFile(source.location);
   }
 
   private modelsDir(): string {

@@ -17,7 +17,7 @@ import type { OwnRequest } from '../../webviews/shared/protocol';
 import { bpeTraceView } from './bpeTraceView';
 import { chatTemplateOptions, renderChatView } from './chatTemplateView';
 import { openTokenizerFile } from './chooseTokenizer';
-import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, selectionSource, utf8Length, type SourceText } from './selectionText';
+import { isTextEditor, looksBinary, firstPart, formatBytes, maxSelectionBytes, restoredSource, selectionSource, utf8Length, type SourceText } from './selectionText';
 import type { TokenizerCatalog } from './tokenizerCatalog';
 import type { TokenHighlight } from './tokenHighlight';
 import { countsOf, hexBytes, toChips } from './tokenViews';
@@ -98,13 +98,14 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
         return;
       case 'bpe': {
         const id = this.deps.catalog.activeId;
-        const tokenizer = await this.deps.catalog.load(id);
-        await this.kit.post({ type: 'bpe', payload: bpeTraceView(tokenizer, id, message.payload.word) });
+        await this.kit.post({ type: 'bpe', payload: await bpeTraceView(this.deps.catalog, id, message.payload.word) });
         return;
       }
-      case 'chat':
-        await this.kit.post({ type: 'chat', payload: renderChatView(await this.deps.catalog.active(), message.payload) });
+      case 'chat': {
+        const { catalog } = this.deps;
+        await this.kit.post({ type: 'chat', payload: await renderChatView(catalog, catalog.activeId, message.payload) });
         return;
+      }
     }
   }
 
@@ -117,7 +118,7 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
     const { catalog } = this.deps;
     // With text in the host this is the same panel shown again: the host's text and tokenizer are newer.
     if (!this.source && state?.text) {
-      this.source = { text: state.text, label: '' };
+      this.source = restoredSource(state.text);
       if (state.tokenizer !== catalog.activeId && catalog.options().some((o) => o.id === state.tokenizer)) {
         await this.choose(state.tokenizer);
         if (catalog.activeId === state.tokenizer) return; // the change event has refreshed the panel
@@ -158,7 +159,7 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
   private async tokenize(source: SourceText, signal: AbortSignal): Promise<void> {
     const { catalog } = this.deps;
     const id = catalog.activeId;
-    const encode = async () => (await catalog.load(id)).encode(source.text);
+    const encode = () => catalog.encode(id, source.text);
     const spans =
       utf8Length(source.text) > PROGRESS_BYTES ? await this.kit.progress(vscode.l10n.t('Tokenizing…'), encode) : await encode();
     // A newer text or tokenizer replaced this one while it ran: its result would be stale.
@@ -205,7 +206,7 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
     for (const id of ids.filter((i) => known.has(i))) {
       const label = catalog.label(id);
       try {
-        const spans = (await catalog.load(id)).encode(source.text);
+        const spans = await catalog.encode(id, source.text);
         columns.push({
           tokenizer: id,
           label,

@@ -2,7 +2,8 @@
 // running the inspection graph, building the overview the panel draws first (every head's
 // thumbnail and the chosen head), and the views sent after it (logit lens, norms, embeddings).
 // The bundled model when there is one, else a random GPT-2 of the planned size. The end-to-end
-// figure, with the webview drawing, comes from test/integration/attentionTiming.test.ts.
+// figure, with the webview drawing, comes from test/integration/attentionTiming.test.ts. The
+// inspection also runs in the inference process the extension uses, for isolation's cost.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,8 @@ import { embeddingView } from '../../extension/attention/embeddingProjection';
 import { attentionOf, inspectionView, lensView, normsView } from '../../extension/attention/inspectionViews';
 import { inspectText } from '../../extension/attention/textInspection';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
+import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
+import { workerScript } from '../../extension/engine/workers/workerScript';
 import { LoadedModel } from '../../extension/model/loadedModel';
 import { makeTempDir, removeTempDir } from '../unit/modelFolderFixtures';
 import { STORY, writeTinyModel } from '../unit/attentionModelFixture';
@@ -30,6 +33,9 @@ export const bench: Bench = {
       console.log(`  model: ${path.relative(repo, dir) || dir}${bundled ? ' (bundled)' : ' (random weights)'}, ${fs.statSync(path.join(dir, 'model.safetensors')).size.toLocaleString()} bytes of weights`);
       const model = LoadedModel.open(dir);
       const [tokenizer, inspector] = [await model.tokenizer(), await model.inspector()];
+      const inference = new InferenceHost(workerScript('inferenceWorker', 'inference/inferenceWorker.ts'));
+      const isolated = LoadedModel.open(dir, {}, inference);
+      const isolatedInspector = await isolated.inspector();
       let text = STORY;
       while (tokenizer.encode(text).length < TOKENS) text += `\n${STORY}`;
       text = text.slice(0, tokenizer.encode(text)[TOKENS - 1].end);
@@ -39,6 +45,7 @@ export const bench: Bench = {
       const overview = () => inspectionView({ runId: 1, text, source: '', linked: true, notices: [], inspection, selected: { layer: 0, head: 0 } });
       const figures: Array<[string, () => unknown]> = [
         ['tokenize + inspection graph', () => inspectText(text, tokenizer, inspector)],
+        ['tokenize + inspection graph, in the inference process', () => inspectText(text, tokenizer, isolatedInspector)],
         ['overview (thumbnails + first head)', overview],
         ['another head, full size', () => attentionOf(inspection.result, 1, 1)],
         ['residual-stream norms', () => normsView(1, inspection.result)],
@@ -48,11 +55,13 @@ export const bench: Bench = {
       let hostTotal = 0;
       for (const [label, work] of figures) {
         const ms = median(await timeRepeats(async () => work(), REPEATS, 2));
-        if (label.startsWith('tokenize') || label.startsWith('overview')) hostTotal += ms;
+        if (label === 'tokenize + inspection graph' || label.startsWith('overview')) hostTotal += ms;
         report(label, ms, 'ms');
       }
       report('host time before the heatmap can draw', hostTotal, 'ms', 'the first two rows');
       await model.release();
+      await isolated.release();
+      inference.dispose();
     } finally {
       if (temp) removeTempDir(temp);
     }

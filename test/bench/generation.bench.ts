@@ -2,11 +2,16 @@
 // run: prefill (the prompt in one call) and decode (one token per call through the KV cache),
 // in tokens per second. The model has the size of the planned bundled model; its weights are
 // random, which does not change the speed. The two sides take turns, round after round, so that
-// both see the same load on a shared machine; the figures are medians over the rounds.
+// both see the same load on a shared machine; the figures are medians over the rounds. The same
+// decode loop also runs in the inference process the extension uses (engine/inference), to show
+// what isolating ONNX Runtime from the extension host costs per token.
 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generate } from '../../extension/engine/generate/generate';
+import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
+import type { LanguageModel } from '../../extension/engine/model/languageModel';
+import { workerScript } from '../../extension/engine/workers/workerScript';
 import { argmax } from '../../extension/engine/generate/probabilities';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
 import { randomWeights } from '../../extension/engine/gpt/randomWeights';
@@ -46,6 +51,8 @@ export const bench: Bench = {
       const prompt = seededPrompt(PROMPT_TOKENS, BENCH_CONFIG.vocab_size);
 
       const { model } = await openModelFolder(path.join(parent, FOLDER), { threads });
+      const inference = new InferenceHost(workerScript('inferenceWorker', 'inference/inferenceWorker.ts'));
+      const isolated = await inference.openLanguageModel(path.join(parent, FOLDER), { threads });
       const tf = await import('@huggingface/transformers');
       tf.env.allowRemoteModels = false;
       tf.env.localModelPath = `${parent}${path.sep}`;
@@ -57,19 +64,20 @@ export const bench: Bench = {
       const ids = () => new tf.Tensor('int64', BigInt64Array.from(prompt, (t) => BigInt(t)), [1, prompt.length]);
       const mask = () => new tf.Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
 
-      const rounds = { oursPrefill: [] as number[], oursDecode: [] as number[], oursGenerate: [] as number[], theirsPrefill: [] as number[], theirsGenerate: [] as number[] };
+      const rounds = { oursPrefill: [] as number[], oursDecode: [] as number[], isolatedDecode: [] as number[], oursGenerate: [] as number[], theirsPrefill: [] as number[], theirsGenerate: [] as number[] };
       // Ours, decode alone: the runtime's greedy loop of single-token calls after a prefill.
-      const oursDecodeLoop = async (): Promise<number> => {
-        let step = await model.forward(prompt);
+      const decodeLoop = async (lm: LanguageModel): Promise<number> => {
+        let step = await lm.forward(prompt);
         const start = performance.now();
-        for (let i = 1; i < NEW_TOKENS; i++) step = await model.forward([argmax(step.logits)], step.cache);
+        for (let i = 1; i < NEW_TOKENS; i++) step = await lm.forward([argmax(step.logits)], step.cache);
         return performance.now() - start;
       };
       for (let round = 0; round <= ROUNDS; round++) {
         const times = {
           oursPrefill: await elapsed(() => model.forward(prompt)),
           theirsPrefill: await elapsed(() => theirs({ input_ids: ids(), attention_mask: mask() })),
-          oursDecode: await oursDecodeLoop(),
+          oursDecode: await decodeLoop(model),
+          isolatedDecode: await decodeLoop(isolated),
           theirsGenerate: await elapsed(() => theirs.generate({ inputs: ids(), max_new_tokens: NEW_TOKENS, min_new_tokens: NEW_TOKENS, do_sample: false })),
           oursGenerate: await elapsed(() => generate(model, prompt, { sampler: { temperature: 0 }, maxNewTokens: NEW_TOKENS })),
         };
@@ -77,6 +85,8 @@ export const bench: Bench = {
         if (round > 0) for (const [key, ms] of Object.entries(times)) rounds[key as keyof typeof rounds].push(ms);
       }
       await model.release();
+      await isolated.release();
+      inference.dispose();
       await theirs.dispose();
 
       const m = Object.fromEntries(Object.entries(rounds).map(([key, values]) => [key, median(values)])) as Record<keyof typeof rounds, number>;
@@ -91,6 +101,8 @@ export const bench: Bench = {
       report('prefill, transformers.js', PROMPT_TOKENS / (m.theirsPrefill / 1000), 'tokens/s', `${m.theirsPrefill.toFixed(2)} ms per prompt`);
       report('prefill ratio, ours / transformers.js', m.theirsPrefill / m.oursPrefill, '×');
       report('decode, ours (runtime, greedy loop)', rate(oursDecode), 'tokens/s', `${perToken(oursDecode).toFixed(3)} ms per token`);
+      report('decode, ours in the inference process', rate(m.isolatedDecode), 'tokens/s', `${perToken(m.isolatedDecode).toFixed(3)} ms per token, as the extension runs it`);
+      report('isolation cost per decoded token', perToken(m.isolatedDecode) - perToken(oursDecode), 'ms', 'inference process minus this thread');
       report('decode, ours (generate(), greedy)', rate(oursGenerateDecode), 'tokens/s', `${perToken(oursGenerateDecode).toFixed(3)} ms per token, sampling pipeline and trace included`);
       report('decode, transformers.js (generate(), greedy)', rate(theirsDecode), 'tokens/s', `${perToken(theirsDecode).toFixed(3)} ms per token`);
       report('decode ratio, ours runtime / transformers.js', theirsDecode / oursDecode, '×', 'goal ≥ 1.5');

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { convertBuiltin } from '../../extension/engine/tokenizer/builtinConversion';
 import type { BuiltinTokenizerName } from '../../extension/engine/tokenizer/builtins';
-import { convertInWorkerThread } from '../../extension/engine/tokenizer/builtinWorkerHost';
 import { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
+import { TokenizerWorkers } from '../../extension/engine/tokenizer/tokenizerWorkers';
 import { tsxWorkerScript } from '../unit/workerShim';
 import { longestStall, median, report, timeRepeats, type Bench } from './bench';
 
@@ -22,7 +22,8 @@ export const bench: Bench = {
   description: 'built-in tokenizers: conversion in this thread vs a worker thread, encoding vs js-tiktoken',
   async run() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenizer-bench-'));
-    const inWorker = convertInWorkerThread(tsxWorkerScript(dir, 'tokenizerWorker', 'extension/engine/tokenizer/builtinWorker.ts'));
+    const threads = new TokenizerWorkers(tsxWorkerScript(dir, 'tokenizerWorker', 'extension/engine/tokenizer/tokenizerWorker.ts'));
+    const inWorker = threads.convert;
     const text = fs.existsSync(CORPUS) ? fs.readFileSync(CORPUS, 'utf8').slice(0, TEXT_BYTES) : 'Once upon a time, there was a little robot. '.repeat(TEXT_BYTES / 44);
     try {
       for (const name of NAMES) {
@@ -40,6 +41,7 @@ export const bench: Bench = {
         report(`${name}: encode (js-tiktoken, ids only)`, mb / (peerMs / 1000), 'MB/s', `ratio ours/js-tiktoken ${(peerMs / oursMs).toFixed(2)}`);
       }
     } finally {
+      threads.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   },

@@ -4,13 +4,14 @@
 // seeded "Next" appends stepOnce's token, the comparison is beamSearch's, and "Insert at cursor"
 // edits the document the prompt came from.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { samplerSettings } from '../../extension/decoding/stepHistory';
 import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { nextTokenDistribution, startDecoding, stepOnce, type DecodeState } from '../../extension/engine/generate/decodeSession';
-import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
-import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import { InferenceHost, type RemoteLanguageModel } from '../../extension/engine/inference/inferenceHost';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
@@ -53,7 +54,10 @@ function fromWebview(message: DecodingRequest | unknown): Promise<number> {
 }
 
 suite('Decoding Playground (Step 3)', () => {
-  let model: OnnxCausalLM;
+  // The engine's reference runs ONNX Runtime in an inference process of its own, as the panel's
+  // model does: the host process's floating-point state is not the one the panel computes in.
+  let inference: InferenceHost;
+  let model: RemoteLanguageModel;
   let tokenizer: HfTextTokenizer;
   let editor: vscode.TextEditor;
   let engine: DecodeState;
@@ -65,14 +69,15 @@ suite('Decoding Playground (Step 3)', () => {
     api = await extension.activate();
     const folder = bundledModelFolder(extension.extensionPath);
     assert.ok(folder, 'a model is bundled under models/');
-    const opened = await openModelFolder(folder);
-    model = opened.model;
-    eos = opened.folder.generation.eosTokenIds;
+    inference = new InferenceHost(path.join(extension.extensionPath, 'dist', 'inferenceWorker.js'));
+    model = await inference.openLanguageModel(folder);
+    eos = readModelFolder(folder).generation.eosTokenIds;
     tokenizer = await loadTokenizerFile(folder);
   });
 
   suiteTeardown(async () => {
     await model?.release();
+    inference?.dispose();
     // The inserted text left the untitled document dirty: revert it so closing asks nothing.
     if (editor) {
       await vscode.window.showTextDocument(editor.document);

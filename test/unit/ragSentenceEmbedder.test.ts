@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { l2Normalize } from '../../extension/engine/rag/dense';
 import { openSentenceEmbedder } from '../../extension/engine/rag/sentenceEmbedder';
 import { attr, GraphBuilder } from '../../extension/engine/onnx';
+import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { tsxWorkerScript } from './workerShim';
 
 const WORDS = ['[CLS]', '[SEP]', '[UNK]', 'the', 'lamp', 'is', 'lit', 'at', 'sunset', 'tide'];
 const WIDTH = 6;
@@ -78,6 +80,18 @@ describe('sentence-embedding model folder', () => {
       assert.ok(close(await embedder.embed('the lamp is lit at sunset'), expected([0, 3, 4, 5, 1])));
     } finally {
       await embedder.release();
+    }
+  });
+
+  it('run in the inference process, as the extension embeds questions, it gives the same vectors', async () => {
+    const host = new InferenceHost(tsxWorkerScript(dir, 'inferenceWorker', 'extension/engine/inference/inferenceWorker.ts'));
+    const [here, there] = [await openSentenceEmbedder(dir, { threads: 1 }), await host.openSentenceEmbedder(dir, { threads: 1 })];
+    try {
+      assert.deepEqual([there.id, there.dimensions, there.maxTokens, there.label], [here.id, here.dimensions, here.maxTokens, here.label]);
+      assert.deepEqual(await there.embed('the lamp is lit'), await here.embed('the lamp is lit'));
+    } finally {
+      await Promise.all([here.release(), there.release()]);
+      host.dispose();
     }
   });
 

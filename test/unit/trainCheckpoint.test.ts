@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomWeights } from '../../extension/engine/gpt/randomWeights';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
-import { replaceFolderAtomically, resolveFolder } from '../../extension/engine/train/atomicFolder';
+import { OWNER_MARKER, replaceFolderAtomically, resolveFolder } from '../../extension/engine/train/atomicFolder';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../extension/engine/train/checkpoint';
 import { Mulberry32 } from '../../extension/engine/generate/random';
@@ -83,7 +83,7 @@ describe('checkpoint writes are crash-safe', () => {
   it('an error between writing the new folder and the swap keeps the previous checkpoint', async () => {
     const target = path.join(dir, 'last');
     await saveCheckpoint(target, checkpointAt(3), dims);
-    await assert.rejects(replaceFolderAtomically(target, (temp) => {
+    await assert.rejects(replaceFolderAtomically(target, () => false, (temp) => {
       fs.writeFileSync(path.join(temp, 'config.json'), '{}');
       throw new Error('disk full');
     }), /disk full/);
@@ -96,6 +96,7 @@ describe('checkpoint writes are crash-safe', () => {
     await saveCheckpoint(target, checkpointAt(4), dims);
     fs.renameSync(target, `${target}.old-999-x`);
     fs.mkdirSync(`${target}.tmp-999-y`);
+    fs.writeFileSync(path.join(`${target}.tmp-999-y`, OWNER_MARKER), ''); // the crashed writer had begun filling it
     assert.equal(resolveFolder(target), `${target}.old-999-x`);
     assert.equal(loadCheckpoint(target).state.step, 4);
     assert.ok(fs.existsSync(`${target}.tmp-999-y`), 'reading changes nothing on disk');

@@ -3,6 +3,7 @@
 // num_attention_heads), so each quantity is looked up under every name in use.
 
 import { JsonFields, type JsonObject } from './jsonFile';
+import { SIZE_LIMITS } from './sizeLimits';
 
 export interface CausalLMConfig {
   readonly modelType: string;
@@ -19,6 +20,17 @@ export interface CausalLMConfig {
   readonly eosTokenIds: readonly number[];
 }
 
+/** The largest value each quantity may take (see sizeLimits.ts). */
+const MAX: Record<keyof typeof NAMES, number> = {
+  vocabSize: SIZE_LIMITS.vocabulary,
+  contextLength: SIZE_LIMITS.context,
+  numLayers: SIZE_LIMITS.layers,
+  numHeads: SIZE_LIMITS.heads,
+  numKeyValueHeads: SIZE_LIMITS.heads,
+  headDim: SIZE_LIMITS.width,
+  hiddenSize: SIZE_LIMITS.width,
+};
+
 const NAMES = {
   vocabSize: ['vocab_size', 'padded_vocab_size'],
   contextLength: ['max_position_embeddings', 'n_positions', 'max_sequence_length', 'seq_length', 'n_ctx'],
@@ -32,24 +44,27 @@ const NAMES = {
 export function parseCausalLMConfig(json: JsonObject, shownAs = 'config.json'): CausalLMConfig {
   const fields = new JsonFields(json, shownAs);
   const modelType = fields.string('model_type') ?? fields.fail('model_type', 'is missing');
-  const first = (names: readonly string[]): number | undefined => {
-    for (const name of names) {
-      const value = fields.integer(name, 1);
+  const first = (quantity: keyof typeof NAMES): number | undefined => {
+    for (const name of NAMES[quantity]) {
+      const value = fields.integer(name, 1, MAX[quantity]);
       if (value !== undefined) return value;
     }
     return undefined;
   };
-  const numHeads = first(NAMES.numHeads);
-  const hiddenSize = first(NAMES.hiddenSize);
+  const numHeads = first('numHeads');
+  const hiddenSize = first('hiddenSize');
   const multiQuery = fields.boolean('multi_query') === true;
-  const numKeyValueHeads = first(NAMES.numKeyValueHeads) ?? (multiQuery ? 1 : numHeads);
-  const headDim = first(NAMES.headDim) ?? (numHeads && hiddenSize && hiddenSize % numHeads === 0 ? hiddenSize / numHeads : undefined);
+  const numKeyValueHeads = first('numKeyValueHeads') ?? (multiQuery ? 1 : numHeads);
+  const headDim = first('headDim') ?? (numHeads && hiddenSize && hiddenSize % numHeads === 0 ? hiddenSize / numHeads : undefined);
   const bos = fields.tokenIds('bos_token_id');
+  // When several names give the context length (max_position_embeddings and n_positions), the
+  // smallest is the one every part of the model supports.
+  const lengths = NAMES.contextLength.map((name) => fields.integer(name, 1, MAX.contextLength)).filter((n) => n !== undefined);
   return {
     modelType,
-    vocabSize: first(NAMES.vocabSize),
-    contextLength: first(NAMES.contextLength),
-    numLayers: first(NAMES.numLayers),
+    vocabSize: first('vocabSize'),
+    contextLength: lengths.length > 0 ? Math.min(...lengths) : undefined,
+    numLayers: first('numLayers'),
     numHeads,
     numKeyValueHeads,
     headDim,

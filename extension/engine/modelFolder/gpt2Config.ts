@@ -3,6 +3,7 @@
 
 import type { GPTConfig } from '../gpt/config';
 import { JsonFields, type JsonObject } from './jsonFile';
+import { SIZE_LIMITS } from './sizeLimits';
 
 /** The architecture's sizes plus the special tokens the folder declares. */
 export interface GPT2FolderConfig {
@@ -40,11 +41,11 @@ export function parseGPT2Config(json: JsonObject, shownAs = 'config.json'): GPT2
   const modelType = fields.string('model_type');
   if (modelType !== 'gpt2') fields.fail('model_type', `is ${JSON.stringify(modelType ?? null)}, not "gpt2"`);
 
-  const n_layer = fields.requiredInteger('n_layer', 1);
-  const n_head = fields.requiredInteger('n_head', 1);
-  const n_embd = fields.requiredInteger('n_embd', 1);
-  const n_positions = fields.requiredInteger('n_positions', 1);
-  const vocab_size = fields.requiredInteger('vocab_size', 1);
+  const n_layer = fields.requiredInteger('n_layer', 1, SIZE_LIMITS.layers);
+  const n_head = fields.requiredInteger('n_head', 1, SIZE_LIMITS.heads);
+  const n_embd = fields.requiredInteger('n_embd', 1, SIZE_LIMITS.width);
+  const n_positions = fields.requiredInteger('n_positions', 1, SIZE_LIMITS.context);
+  const vocab_size = fields.requiredInteger('vocab_size', 1, SIZE_LIMITS.vocabulary);
   if (n_embd % n_head !== 0) fields.fail('n_embd', `(${n_embd}) is not divisible by n_head (${n_head})`);
   const n_ctx = fields.integer('n_ctx', 1);
   if (n_ctx !== undefined && n_ctx > n_positions) fields.fail('n_ctx', `(${n_ctx}) exceeds n_positions (${n_positions})`);

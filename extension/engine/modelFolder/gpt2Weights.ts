@@ -35,7 +35,23 @@ export function readGPT2Weights(file: string, config: GPTConfig, shownAs = 'mode
   return weights;
 }
 
+/** How many blocks (transformer.h.<i>.*) the stored tensors hold: the largest index + 1. */
+function storedLayers(stored: ReadonlyMap<string, readonly number[]>): number {
+  let layers = 0;
+  for (const name of stored.keys()) {
+    const match = /^transformer\.h\.(\d+)\./.exec(name);
+    if (match) layers = Math.max(layers, Number(match[1]) + 1);
+  }
+  return layers;
+}
+
 function checkShapes(stored: ReadonlyMap<string, readonly number[]>, config: GPTConfig, shownAs: string): void {
+  // Compared before the expected list is built: that list grows with n_layer, which the file claims.
+  const layers = storedLayers(stored);
+  if (layers !== config.n_layer) {
+    const held = layers === 0 ? 'holds no layers (no transformer.h.0.*)' : `holds ${layers} layers (transformer.h.0 to transformer.h.${layers - 1})`;
+    throw new ModelFolderError(shownAs, `${held} but config.json has n_layer ${config.n_layer}`);
+  }
   const expected = new Map(gpt2Parameters(config).map((spec) => [spec.name, spec.dims]));
   for (const [name, shape] of expected) {
     const actual = stored.get(name);

@@ -1,16 +1,26 @@
 // Reading the JSON files of a model folder, and checking their fields, with messages that name
 // the file and the field.
 
-import * as fs from 'node:fs';
+import { readBoundedFileSync, UnreadableFileError } from '../files/readBounded';
 import { ModelFolderError, requireFile } from './folderError';
 
 export type JsonObject = Record<string, unknown>;
 
+/** The largest JSON file of a model folder accepted: tokenizer.json files reach about 35 MB. */
+export const MAX_JSON_BYTES = 128 * 1_048_576;
+
 export function readJsonObject(file: string, shownAs: string): JsonObject {
   requireFile(file, shownAs);
+  let text: string;
+  try {
+    text = readBoundedFileSync(file, MAX_JSON_BYTES).toString('utf8');
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw new ModelFolderError(shownAs, error.problem);
+    throw error;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new ModelFolderError(shownAs, `is not valid JSON (${(error as Error).message})`);
   }
@@ -51,16 +61,17 @@ export class JsonFields {
     return value;
   }
 
-  /** A non-negative integer, or a positive one when `min` is 1. */
-  integer(field: string, min = 0): number | undefined {
+  /** A non-negative integer, or a positive one when `min` is 1; at most `max`, a size no real file needs. */
+  integer(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.number(field);
     if (value === undefined) return undefined;
     if (!Number.isSafeInteger(value) || value < min) this.fail(field, `is ${value}, not an integer ≥ ${min}`);
+    if (value > max) this.fail(field, `is ${value}, more than the ${max} this program accepts (no real model is this large)`);
     return value;
   }
 
-  requiredInteger(field: string, min = 0): number {
-    const value = this.integer(field, min);
+  requiredInteger(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.integer(field, min, max);
     if (value === undefined) this.fail(field, 'is missing');
     return value;
   }

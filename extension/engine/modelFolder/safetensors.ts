@@ -20,6 +20,10 @@ const OTHER_DTYPE_BYTES: Record<string, number> = {
 };
 /** The reference implementation refuses headers above 100 MB; so do we, before parsing them. */
 const MAX_HEADER_BYTES = 100_000_000;
+/** More tensors than any model has (a 405B Llama has about 1,100); a header claiming more is not believed. */
+const MAX_TENSORS = 1_000_000;
+/** Dimensions per tensor: weights have 1 to 4; 8 leaves room and stops a shape of a million ones. */
+const MAX_RANK = 8;
 
 export interface SafetensorsEntry {
   readonly name: string;
@@ -66,7 +70,9 @@ export function parseSafetensorsHeader(prefix: Uint8Array, fileSize: number, sho
 
   const metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
-  for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
+  const named = Object.entries(json as Record<string, unknown>);
+  if (named.length > MAX_TENSORS) throw new ModelFolderError(shownAs, `header lists ${named.length} tensors, more than the ${MAX_TENSORS} this reader accepts`);
+  for (const [name, value] of named) {
     if (name === '__metadata__') {
       for (const [key, text] of Object.entries((value ?? {}) as Record<string, unknown>)) {
         if (typeof text !== 'string') throw new ModelFolderError(shownAs, `__metadata__.${key} is not a string`);
@@ -90,12 +96,14 @@ function parseEntry(name: string, value: unknown, shownAs: string): SafetensorsE
   const itemBytes = FLOAT_DTYPE_BYTES[dtype] ?? OTHER_DTYPE_BYTES[dtype];
   if (itemBytes === undefined) return fail(`unknown dtype ${dtype}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return fail('shape is not a list of non-negative integers');
+  if (shape.length > MAX_RANK) return fail(`shape has ${shape.length} dimensions, more than ${MAX_RANK}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
     return fail('data_offsets is not [begin, end]');
   }
   const [begin, end] = offsets as number[];
   const expected = numel(shape as number[]) * itemBytes;
-  if (end - begin !== expected) {
+  if (!Number.isSafeInteger(expected)) return fail(`shape ${JSON.stringify(shape)} claims more bytes than any file can hold`);
+  if (end < begin || end - begin !== expected) {
     return fail(`data_offsets [${begin}, ${end}] hold ${end - begin} bytes but ${dtype} ${JSON.stringify(shape)} needs ${expected}`);
   }
   return { name, dtype, shape: shape as number[], begin, end };
@@ -139,8 +147,10 @@ export function decodeSafetensors(bytes: Uint8Array, shownAs: string): Safetenso
   const tensors: TensorMap = new Map();
   for (const entry of header.entries) {
     const start = header.dataStart + entry.begin;
-    // Copy the bytes so the typed array is aligned; the platforms Node runs on are little-endian like the format.
-    const raw = bytes.slice(start, header.dataStart + entry.end);
+    // Copy the bytes into a fresh buffer so the typed array is aligned: writers need not pad the
+    // header, so a tensor may start at any byte, and a Buffer's slice() is a view, not a copy.
+    // The platforms Node runs on are little-endian like the format.
+    const raw = Uint8Array.prototype.slice.call(bytes, start, header.dataStart + entry.end);
     tensors.set(entry.name, { dims: [...entry.shape], data: toFloat32(entry, raw, shownAs) });
   }
   return { tensors, metadata: header.metadata };

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readBoundedFileSync, UnreadableFileError } from '../files/readBounded';
 import { ModelFolderError } from './folderError';
 import type { JsonObject } from './jsonFile';
 
@@ -88,6 +89,9 @@ export function gpt2TokenizerConfig(
  * The chat template: tokenizer_config.json's chat_template (a string, or a list of named
  * templates of which "default" is used), else the chat_template.jinja file newer folders carry.
  */
+/** Chat templates are a few kilobytes; a megabyte is far beyond any. */
+const MAX_TEMPLATE_BYTES = 1_048_576;
+
 export function readChatTemplate(dir: string, tokenizerConfig: JsonObject): string | undefined {
   const template = tokenizerConfig.chat_template;
   if (typeof template === 'string') return template;
@@ -96,5 +100,11 @@ export function readChatTemplate(dir: string, tokenizerConfig: JsonObject): stri
     return (named.find((t) => t.name === 'default') ?? named[0])?.template;
   }
   const jinja = path.join(dir, 'chat_template.jinja');
-  return fs.existsSync(jinja) ? fs.readFileSync(jinja, 'utf8') : undefined;
+  if (!fs.existsSync(jinja)) return undefined;
+  try {
+    return readBoundedFileSync(jinja, MAX_TEMPLATE_BYTES).toString('utf8');
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw new ModelFolderError('chat_template.jinja', error.problem);
+    throw error;
+  }
 }

@@ -1,7 +1,9 @@
 // The index on disk, one folder per indexed root: index.json (identity, files, chunks) and
 // vectors.bin (the chunks' vectors as little-endian float32, in index.json's chunk order). Both are
-// written atomically, vectors first: index.json names how many vectors it expects, so a crash
-// between the two writes is seen on load as a mismatch and the index is rebuilt, never misread.
+// written atomically, vectors first, and index.json holds the SHA-256 of the vectors.bin it was
+// written with: a crash between the two writes, or two writers (the extension and its index
+// worker) interleaving theirs, is seen on load as a mismatch and the index is rebuilt, never
+// misread. A count alone would accept another index's vectors of the same length.
 // The BM25 postings are not stored: they are rebuilt from the chunk texts on load, in slices that
 // give the event loop a turn (a 10,000-chunk index takes about a third of a second in all).
 
@@ -11,12 +13,14 @@ import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { RagIndex, type IndexedChunk, type IndexedFile, type IndexIdentity } from './ragIndex';
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Loading yields to the event loop after this much work, so the editor stays responsive. */
 const SLICE_MS = 15;
 
 interface StoredIndex {
   readonly format: number;
+  /** SHA-256 (hex) of vectors.bin as written together with this file. */
+  readonly vectorsSha256: string;
   readonly identity: IndexIdentity;
   readonly files: Record<string, Omit<IndexedFile, 'chunkIds'>>;
   readonly chunks: IndexedChunk[];
@@ -33,8 +37,9 @@ export function saveIndex(dir: string, index: RagIndex): void {
   const vectors = new Float32Array(chunks.length * index.identity.dimensions);
   chunks.forEach((chunk, i) => vectors.set(index.vectorOf(chunk.id) ?? [], i * index.identity.dimensions));
   const files = Object.fromEntries([...index.files].map(([file, f]) => [file, { mtimeMs: f.mtimeMs, size: f.size }]));
-  const stored: StoredIndex = { format: FORMAT, identity: index.identity, files, chunks };
-  writeFileAtomic(path.join(dir, 'vectors.bin'), new Uint8Array(vectors.buffer));
+  const bytes = new Uint8Array(vectors.buffer);
+  const stored: StoredIndex = { format: FORMAT, vectorsSha256: sha256(bytes), identity: index.identity, files, chunks };
+  writeFileAtomic(path.join(dir, 'vectors.bin'), bytes);
   writeJsonAtomic(path.join(dir, 'index.json'), stored);
 }
 
@@ -54,6 +59,9 @@ export async function loadIndex(dir: string): Promise<RagIndex | undefined> {
   const bytes = fs.existsSync(vectorFile) ? fs.readFileSync(vectorFile) : Buffer.alloc(0);
   if (bytes.length !== stored.chunks.length * dimensions * 4) {
     throw new Error(`${vectorFile}: holds ${bytes.length / 4 / dimensions} vectors, index.json has ${stored.chunks.length} chunks`);
+  }
+  if (sha256(bytes) !== stored.vectorsSha256) {
+    throw new Error(`${vectorFile}: is not the file index.json was written with (its SHA-256 differs); another writer or a crash mixed two indexes`);
   }
   // Copied into a fresh, aligned buffer: a Buffer from readFileSync may sit at any byte offset.
   const vectors = new Float32Array(new Uint8Array(bytes).buffer);
@@ -75,6 +83,10 @@ export async function loadIndex(dir: string): Promise<RagIndex | undefined> {
     }
   }
   return index;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function deleteIndex(dir: string): void {

@@ -1,7 +1,9 @@
 // Runs index jobs in a child process (ragWorker.js, see indexWorker.ts), so that a long indexing
 // run never stalls the caller's thread and a native crash in ONNX Runtime ends only that process.
 // The process starts with the first job and stays for the next; after a crash, the jobs it held
-// fail with a message and the next job starts a fresh process.
+// fail with a message and the next job starts a fresh process. A job that shows no sign of life
+// for its time limit (a read stuck on a network drive, say) gets the process killed, so one stuck
+// file cannot hold RAG up for the rest of the session.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { IndexedFileText, IndexProgress } from './indexer';
@@ -11,7 +13,17 @@ interface Pending {
   resolve(reply: IndexReply): void;
   reject(error: Error): void;
   onProgress?: (progress: IndexProgress) => void;
+  /** Restarts the job's clock: progress is a sign of life. */
+  alive(): void;
 }
+
+/** How long a job may go without finishing (one file) or without progress (a build) before the worker is killed. */
+export interface IndexTimeLimits {
+  readonly fileMs: number;
+  readonly silentBuildMs: number;
+}
+
+export const INDEX_TIME_LIMITS: IndexTimeLimits = { fileMs: 60_000, silentBuildMs: 120_000 };
 
 function abortError(): Error {
   return Object.assign(new Error('indexing was cancelled'), { name: 'AbortError' });
@@ -22,19 +34,26 @@ export class IndexWorkerHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  /** Why the worker is being killed, for the jobs that fail with it. */
+  private killedBecause: string | undefined;
+
   /** `workerScript`: dist/ragWorker.js in the extension. */
-  constructor(private readonly workerScript: string) {}
+  constructor(
+    private readonly workerScript: string,
+    private readonly limits: IndexTimeLimits = INDEX_TIME_LIMITS,
+  ) {}
 
   /** Brings the index stored in `store` up to date with the folder `root` (see IndexJobs.build). */
   async build(root: string, store: string, parts: IndexPartsSpec, options: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void } = {}): Promise<BuiltIndex> {
-    const reply = await this.request((id) => ({ type: 'build', id, root, store, parts }), options.signal, options.onProgress);
+    const what = `indexing ${root}`;
+    const reply = await this.request((id) => ({ type: 'build', id, root, store, parts }), this.limits.silentBuildMs, what, options.signal, options.onProgress);
     if (reply.type !== 'built') throw new Error(`the RAG index worker answered "${reply.type}" to a build`);
     return reply.built;
   }
 
   /** Reads, chunks and embeds one file of `root` for an incremental update. */
   async indexFile(root: string, file: string, parts: IndexPartsSpec, signal?: AbortSignal): Promise<IndexedFileText> {
-    const reply = await this.request((id) => ({ type: 'indexFile', id, root, file, parts }), signal);
+    const reply = await this.request((id) => ({ type: 'indexFile', id, root, file, parts }), this.limits.fileMs, `indexing ${root}/${file}`, signal);
     if (reply.type !== 'file') throw new Error(`the RAG index worker answered "${reply.type}" to a file`);
     return reply.result;
   }
@@ -52,18 +71,34 @@ export class IndexWorkerHost {
     child?.kill();
   }
 
-  private request(make: (id: number) => IndexRequest, signal?: AbortSignal, onProgress?: (p: IndexProgress) => void): Promise<IndexReply> {
+  private request(make: (id: number) => IndexRequest, limitMs: number, what: string, signal?: AbortSignal, onProgress?: (p: IndexProgress) => void): Promise<IndexReply> {
     if (signal?.aborted) return Promise.reject(abortError());
     const id = this.nextId++;
     const child = this.started();
     return new Promise<IndexReply>((resolve, reject) => {
       const cancel = () => child.connected && child.send({ type: 'cancel', id } satisfies IndexRequest);
       signal?.addEventListener('abort', cancel, { once: true });
-      const done = () => signal?.removeEventListener('abort', cancel);
+      let lastFile = '';
+      const stuck = () => {
+        const at = lastFile ? ` (at ${lastFile})` : '';
+        this.kill(child, `${what} showed no progress for ${Math.round(limitMs / 1000)} s${at}; the RAG index worker was stopped and starts afresh with the next job`);
+      };
+      let timer = setTimeout(stuck, limitMs);
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', cancel);
+      };
       this.pending.set(id, {
         resolve: (reply) => (done(), resolve(reply)),
         reject: (error) => (done(), reject(error)),
-        onProgress,
+        onProgress: (progress) => {
+          lastFile = progress.file;
+          onProgress?.(progress);
+        },
+        alive: () => {
+          clearTimeout(timer);
+          timer = setTimeout(stuck, limitMs);
+        },
       });
       child.send(make(id));
     });
@@ -79,7 +114,8 @@ export class IndexWorkerHost {
       if (this.child !== child) return;
       this.child = undefined;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      this.failAll(new Error(`the RAG index worker ${how} before finishing`));
+      this.failAll(new Error(this.killedBecause ?? `the RAG index worker ${how} before finishing`));
+      this.killedBecause = undefined;
     });
     this.child = child;
     return child;
@@ -90,12 +126,20 @@ export class IndexWorkerHost {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === 'progress') {
+      pending.alive();
       pending.onProgress?.(message.progress);
       return;
     }
     this.pending.delete(message.id);
     if (message.type === 'failed') pending.reject(Object.assign(new Error(message.message), { name: message.name }));
     else pending.resolve(message);
+  }
+
+  /** Stops a stuck worker; its jobs fail with `reason`, and the next job starts a fresh one. */
+  private kill(child: ChildProcess, reason: string): void {
+    if (this.child !== child) return;
+    this.killedBecause = reason;
+    child.kill('SIGKILL');
   }
 
   private failAll(error: Error): void {

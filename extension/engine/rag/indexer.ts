@@ -10,6 +10,8 @@ import { chunkText, type ChunkSettings, type TextChunk } from './chunker';
 import type { Embedder } from './embedder';
 import { RagIndex, type IndexedChunk } from './ragIndex';
 import { fileKind } from './sections';
+import { kindOf, readBoundedFile, UnreadableFileError } from '../files/readBounded';
+import { relativeInside } from '../files/insideFolder';
 import { reasonOf, walkFolder, type WalkSettings } from './walkFolder';
 
 export interface IndexSettings {
@@ -67,13 +69,27 @@ export class FolderGoneError extends Error {
 
 type FileText = { text: string; mtimeMs: number; size: number } | SkippedFile;
 
-/** Reads a file as UTF-8 text, or says why it is skipped. */
+/** Whether `full`, with every link on its way resolved, still lies inside `root` (a linked folder can lead out). */
+async function staysInside(root: string, full: string): Promise<boolean> {
+  const [realRoot, realFile] = await Promise.all([fs.realpath(root), fs.realpath(full)]);
+  return relativeInside(realRoot, realFile) !== undefined;
+}
+
+/**
+ * Reads a file as UTF-8 text, or says why it is skipped. Only a regular file inside `root` is read:
+ * a symbolic link (to ../secret.txt, say), a FIFO or a device is skipped, as is a file reached
+ * through a linked folder; the read cannot block (readBounded.ts).
+ */
 export async function readIndexableFile(root: string, file: string, maxFileBytes: number): Promise<FileText> {
   const full = path.join(root, file);
+  if (relativeInside(root, full) !== file) return { file, reason: 'unreadable', detail: 'is not inside the folder' };
   try {
-    const stat = await fs.stat(full);
+    const stat = await fs.lstat(full);
+    if (stat.isSymbolicLink()) return { file, reason: 'unreadable', detail: 'is a symbolic link; links are not followed' };
+    if (!stat.isFile()) return { file, reason: 'unreadable', detail: `is ${kindOf(stat)}, not a file` };
     if (stat.size > maxFileBytes) return { file, reason: 'too-large', detail: `${stat.size} bytes, over the limit of ${maxFileBytes}` };
-    const bytes = await fs.readFile(full);
+    if (!(await staysInside(root, full))) return { file, reason: 'unreadable', detail: 'lies outside the folder, through a linked folder' };
+    const bytes = await readBoundedFile(full, maxFileBytes, { noFollow: true });
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { file, reason: 'binary', detail: 'holds NUL bytes' };
     let text: string;
     try {
@@ -83,6 +99,11 @@ export async function readIndexableFile(root: string, file: string, maxFileBytes
     }
     return { text, mtimeMs: stat.mtimeMs, size: stat.size };
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    // readdir gives names that are not valid UTF-8 with U+FFFD in place of the bytes: no file has that name.
+    if (code === 'ENOENT' && file.includes('\uFFFD')) return { file, reason: 'unreadable', detail: 'its name is not valid UTF-8, so it cannot be opened by name' };
+    if (code === 'ESIZE') return { file, reason: 'too-large', detail: `grew over the limit of ${maxFileBytes} bytes while being read` };
+    if (error instanceof UnreadableFileError && code !== 'ENOENT') return { file, reason: 'unreadable', detail: error.problem };
     return { file, reason: 'unreadable', detail: reasonOf(error) };
   }
 }

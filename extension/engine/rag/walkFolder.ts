@@ -2,10 +2,22 @@
 // (at any level, with git's rules, via the `ignore` package) or the exclude globs leave out, and
 // only those the include globs name. Globs use gitignore syntax ("**/*.md", "dist/"). Folders are
 // read one at a time, so a folder deleted while it is walked ends as a count, not a crash.
+// Symbolic links are never followed (a link to ../secret.txt or a loop of links stays out), and
+// only regular files are listed: a FIFO, socket or device would block or never end.
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readBoundedText } from '../files/readBounded';
+
+/** A .gitignore longer than this is not one a person wrote; it is treated as absent. */
+const MAX_GITIGNORE_BYTES = 1_048_576;
+
+/** The rules of a folder's .gitignore, or undefined when it has none (or none that is a readable regular file). */
+function readGitignore(dir: string): Promise<string | undefined> {
+  return readBoundedText(path.join(dir, '.gitignore'), MAX_GITIGNORE_BYTES).catch(() => undefined);
+}
+
 
 export interface WalkSettings {
   readonly include: readonly string[];
@@ -34,9 +46,6 @@ interface GitignoreScope {
   readonly rules: Ignore;
 }
 
-export function toPosix(relative: string): string {
-  return relative.split(path.sep).join('/');
-}
 
 export async function walkFolder(root: string, settings: WalkSettings, signal?: AbortSignal): Promise<WalkResult> {
   const exclude = ignore().add([...settings.exclude]);
@@ -53,7 +62,7 @@ export async function walkFolder(root: string, settings: WalkSettings, signal?: 
       result.unreadableFolders.push({ path: relativeDir || '.', reason: reasonOf(error) });
       return;
     }
-    const gitignore = await fs.readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => undefined);
+    const gitignore = await readGitignore(dir);
     const here = gitignore === undefined ? scopes : [...scopes, { base: relativeDir, rules: ignore().add(gitignore) }];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
@@ -91,7 +100,7 @@ export async function isWalked(root: string, relative: string, settings: WalkSet
   for (let depth = 0; depth < parts.length; depth++) {
     const base = parts.slice(0, depth).join('/');
     const below = parts.slice(depth).join('/');
-    const gitignore = await fs.readFile(path.join(root, base, '.gitignore'), 'utf8').catch(() => undefined);
+    const gitignore = await readGitignore(path.join(root, base));
     if (gitignore !== undefined && ignore().add(gitignore).ignores(below)) return false;
   }
   return ignore().add([...settings.include]).ignores(relative);

@@ -8,16 +8,26 @@ type IdArray = BigInt64Array | Int32Array;
 
 export class DecodeFeeder {
   private readonly ort = loadOrt();
-  /** 1, 1, 1, ... and 0, 1, 2, ..., made once and sliced per call without copying. */
-  private readonly ones: IdArray;
-  private readonly positions: IdArray;
+  /**
+   * 1, 1, 1, ... and 0, 1, 2, ..., sliced per call without copying. They grow (doubling) to the
+   * longest sequence fed so far, never to the context length config.json claims up front.
+   */
+  private ones: IdArray;
+  private positions: IdArray;
 
   constructor(
     private readonly signature: DecodeSignature,
     readonly contextLength: number,
   ) {
-    this.ones = idArray(signature.attentionMask ?? 'int64', contextLength, () => 1);
-    this.positions = idArray(signature.positionIds ?? 'int64', contextLength, (i) => i);
+    this.ones = idArray(signature.attentionMask ?? 'int64', 0, () => 1);
+    this.positions = idArray(signature.positionIds ?? 'int64', 0, (i) => i);
+  }
+
+  private reserve(total: number): void {
+    if (total <= this.ones.length) return;
+    const length = Math.min(Math.max(total, 2 * this.ones.length, 256), Math.max(total, this.contextLength));
+    this.ones = idArray(this.signature.attentionMask ?? 'int64', length, () => 1);
+    this.positions = idArray(this.signature.positionIds ?? 'int64', length, (i) => i);
   }
 
   /** `past` tokens are already in `cache` (graph input name → tensor); none when it is undefined. */
@@ -25,6 +35,7 @@ export class DecodeFeeder {
     const { Tensor } = this.ort;
     const { signature } = this;
     const total = past + tokens.length;
+    this.reserve(total);
     const feeds: Record<string, OrtTensor> = {
       input_ids: new Tensor(signature.idType, idArray(signature.idType, tokens.length, (i) => tokens[i]), [1, tokens.length]),
     };

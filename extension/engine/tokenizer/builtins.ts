@@ -4,7 +4,7 @@
 // the same @huggingface/tokenizers code as any model folder, and js-tiktoken stays an independent
 // check in the tests. The conversion takes seconds (o200k_base the most), so the converted JSON is
 // kept in a cache folder, and the caller says where it runs: in this thread
-// (builtinConversion.ts, for the CLI and tests) or in a worker thread (builtinWorkerHost.ts, for
+// (builtinConversion.ts, for the CLI and tests) or in a worker process (tokenizerWorkers.ts, for
 // the extension, whose thread every other extension shares). The rank files stay out of the
 // extension's own bundle that way: only the worker's holds them.
 

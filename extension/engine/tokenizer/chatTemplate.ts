@@ -79,10 +79,10 @@ export function chatTemplateOf(config: Json): string | undefined {
   return undefined;
 }
 
-/** The variables transformers passes to a chat template: every *_token setting, e.g. bos_token. */
-function templateVariables(tokenizer: HfTextTokenizer): Json {
-  const variables: Json = {};
-  for (const [key, value] of Object.entries(tokenizer.config)) {
+/** The variables transformers passes to a chat template: every *_token setting of tokenizer_config.json, e.g. bos_token. */
+export function templateVariables(config: Json): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
     const token = key.endsWith('_token') ? tokenSetting(value) : undefined;
     if (token !== undefined) variables[key] = token;
   }
@@ -93,7 +93,40 @@ function render(template: Template, request: ChatRenderRequest, variables: Json,
   return template.render({ ...variables, messages: request.messages.map((m) => ({ ...m })), add_generation_prompt: addGenerationPrompt });
 }
 
-const failed = (message: string): ChatRendering => ({
+/** The longest rendered prompt accepted: far beyond any conversation a learner types. */
+const MAX_RENDERED_CHARS = 1_000_000;
+
+/** The template's output with and without the generation prompt (the same text when it was not asked for). */
+export interface RenderedTemplate {
+  readonly text: string;
+  readonly withoutPrompt: string;
+}
+
+/**
+ * Renders the template alone, no tokenizer needed: this is the part a hostile template can make
+ * loop or allocate without end, so the extension runs it in a thread with limits. Throws with the
+ * reason when the template cannot be parsed or rendered, or renders to more than MAX_RENDERED_CHARS.
+ */
+export function renderTemplate(request: ChatRenderRequest, variables: Json): RenderedTemplate {
+  let template: Template;
+  try {
+    template = new Template(request.template);
+  } catch (error) {
+    throw new Error(`The chat template cannot be parsed: ${(error as Error).message}`);
+  }
+  let text: string;
+  let withoutPrompt: string;
+  try {
+    text = render(template, request, variables, request.addGenerationPrompt);
+    withoutPrompt = request.addGenerationPrompt ? render(template, request, variables, false) : text;
+  } catch (error) {
+    throw new Error(`The chat template failed to render: ${(error as Error).message}`);
+  }
+  if (text.length > MAX_RENDERED_CHARS) throw new Error(`The chat template rendered ${text.length.toLocaleString('en')} characters, more than the ${MAX_RENDERED_CHARS.toLocaleString('en')} accepted.`);
+  return { text, withoutPrompt };
+}
+
+export const failedRendering = (message: string): ChatRendering => ({
   text: '',
   specialTokens: [],
   segments: [],
@@ -117,24 +150,20 @@ function locateMessages(text: string, messages: readonly ChatMessage[]): Array<{
   });
 }
 
-/** Renders `request` and checks the result against the tokenizer's special tokens. */
+/** Renders `request` and checks the result against the tokenizer's special tokens, in this thread. */
 export function renderChat(tokenizer: HfTextTokenizer, request: ChatRenderRequest): ChatRendering {
-  let template: Template;
+  let rendered: RenderedTemplate;
   try {
-    template = new Template(request.template);
+    rendered = renderTemplate(request, templateVariables(tokenizer.config));
   } catch (error) {
-    return failed(`The chat template cannot be parsed: ${(error as Error).message}`);
+    return failedRendering((error as Error).message);
   }
-  const variables = templateVariables(tokenizer);
-  let text: string;
-  let withoutPrompt: string;
-  try {
-    text = render(template, request, variables, request.addGenerationPrompt);
-    withoutPrompt = request.addGenerationPrompt ? render(template, request, variables, false) : text;
-  } catch (error) {
-    return failed(`The chat template failed to render: ${(error as Error).message}`);
-  }
+  return checkRendering(tokenizer, request, rendered);
+}
 
+/** Finds the special tokens in a rendered prompt and the common mistakes around them. */
+export function checkRendering(tokenizer: HfTextTokenizer, request: ChatRenderRequest, rendered: RenderedTemplate): ChatRendering {
+  const { text, withoutPrompt } = rendered;
   const spans = tokenizer.encode(text);
   const specialTokens: SpecialTokenHit[] = spans.filter((s) => s.special).map((s) => ({ start: s.start, end: s.end, content: s.text, id: s.id }));
   const problems: ChatProblem[] = [];

@@ -39,11 +39,13 @@ export class HfTextTokenizer implements TextTokenizer {
   /**
    * @param tokenizerJson parsed tokenizer.json
    * @param config parsed tokenizer_config.json ({} when there is none)
+   * @param files where they were read from, for messages (none for a built-in)
    */
   constructor(
     readonly name: string,
     readonly tokenizerJson: Record<string, unknown>,
     readonly config: Record<string, unknown> = {},
+    readonly files: { readonly tokenizerJson?: string; readonly chatTemplate?: string } = {},
   ) {
     this.hf = new Tokenizer(tokenizerJson, config);
     const model = tokenizerJson.model as Record<string, unknown>;

@@ -4,7 +4,14 @@
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readBoundedText, UnreadableFileError } from '../files/readBounded';
 import { HfTextTokenizer } from './hfTokenizer';
+
+/**
+ * The largest files accepted. The biggest tokenizer.json on the Hub are about 35 MB (Gemma 3's
+ * 262,144 tokens); configs and templates are kilobytes.
+ */
+export const TOKENIZER_FILE_LIMITS = { tokenizerJson: 128 * 1_048_576, config: 16 * 1_048_576, template: 1_048_576 } as const;
 
 export class TokenizerFileError extends Error {
   constructor(
@@ -20,14 +27,17 @@ const SUPPORTED_MODELS = ['BPE', 'WordPiece', 'Unigram'];
 
 type Json = Record<string, unknown>;
 
-async function readJsonObject(file: string, what: string): Promise<Json> {
-  let text: string;
+async function readText(file: string, maxBytes: number): Promise<string> {
   try {
-    text = await fs.readFile(file, 'utf8');
+    return await readBoundedText(file, maxBytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TokenizerFileError(file, code === 'ENOENT' ? 'no such file' : `cannot be read (${(error as Error).message})`);
+    if (error instanceof UnreadableFileError) throw new TokenizerFileError(file, error.problem);
+    throw error;
   }
+}
+
+async function readJsonObject(file: string, what: string, maxBytes: number): Promise<Json> {
+  const text = await readText(file, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -71,16 +81,20 @@ export async function loadTokenizerFile(location: string): Promise<HfTextTokeniz
   if (!stat) throw new TokenizerFileError(location, 'no such file or folder');
   const file = stat.isDirectory() ? path.join(location, 'tokenizer.json') : location;
   const dir = path.dirname(file);
-  const json = checkTokenizerJson(file, await readJsonObject(file, 'tokenizer.json'));
+  const json = checkTokenizerJson(file, await readJsonObject(file, 'tokenizer.json', TOKENIZER_FILE_LIMITS.tokenizerJson));
 
   const configFile = path.join(dir, 'tokenizer_config.json');
-  const config = (await exists(configFile)) ? await readJsonObject(configFile, 'tokenizer_config.json') : {};
+  const config = (await exists(configFile)) ? await readJsonObject(configFile, 'tokenizer_config.json', TOKENIZER_FILE_LIMITS.config) : {};
   const jinjaFile = path.join(dir, 'chat_template.jinja');
-  if (config.chat_template === undefined && (await exists(jinjaFile))) config.chat_template = await fs.readFile(jinjaFile, 'utf8');
+  let templateFile = config.chat_template === undefined ? undefined : configFile;
+  if (config.chat_template === undefined && (await exists(jinjaFile))) {
+    config.chat_template = await readText(jinjaFile, TOKENIZER_FILE_LIMITS.template);
+    templateFile = jinjaFile;
+  }
 
   const name = path.basename(file) === 'tokenizer.json' ? path.basename(dir) : path.basename(file);
   try {
-    return new HfTextTokenizer(name, json, config);
+    return new HfTextTokenizer(name, json, config, { tokenizerJson: file, chatTemplate: templateFile });
   } catch (error) {
     throw new TokenizerFileError(file, `@huggingface/tokenizers cannot load it: ${(error as Error).message}`);
   }

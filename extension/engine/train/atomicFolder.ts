@@ -10,35 +10,59 @@
 // which readers fall back to (resolveFolder) and the next write moves back; after 3 the new folder
 // is complete. Readers never rename or delete anything, so reading a checkpoint while the
 // training job writes one is safe.
+// Every folder this writes carries a marker file (OWNER_MARKER). Only folders with the marker are
+// ever renamed aside, recovered or deleted: a user's own "last.old-backup" beside a checkpoint, or
+// a folder named like the target that this program did not write, is never touched.
 
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fsyncDirectory } from '../modelFolder/atomicWrite';
 
+/** The file inside every folder replaceFolderAtomically writes: proof that it may replace or delete the folder. */
+export const OWNER_MARKER = '.llm-pipeline-folder';
+
+/** Whether `folder` is a folder this program wrote (it holds the marker file, and is no link). */
+function isOwnFolder(folder: string): boolean {
+  const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
+  return !!stat?.isDirectory() && fs.lstatSync(path.join(folder, OWNER_MARKER), { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** `<name>.<marker>-<pid>-<random>` folders beside `target` that this program wrote. */
 function siblings(target: string, marker: string): string[] {
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) return [];
-  const prefix = `${path.basename(target)}.${marker}-`;
-  return fs.readdirSync(dir).filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n));
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(target))}\\.${marker}-\\d+-[0-9a-z]+$`);
+  return fs
+    .readdirSync(dir)
+    .filter((n) => pattern.test(n))
+    .map((n) => path.join(dir, n))
+    .filter(isOwnFolder);
 }
 
-function fsyncDirectory(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some platforms (Windows) cannot open a directory for fsync; the rename is still atomic there.
-  }
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Writes a whole folder with `fill(tempDir)` and puts it in place of `target` in one rename. */
-export async function replaceFolderAtomically(target: string, fill: (tempDir: string) => Promise<void> | void): Promise<void> {
+/**
+ * Writes a whole folder with `fill(tempDir)` and puts it in place of `target` in one rename.
+ * An existing `target` is replaced only when this program wrote it (the marker, or `recognise`
+ * says so for folders written before the marker existed); otherwise this throws, naming it.
+ */
+export async function replaceFolderAtomically(
+  target: string,
+  recognise: (folder: string) => boolean,
+  fill: (tempDir: string) => Promise<void> | void,
+): Promise<void> {
   recoverFolder(target);
-  const temp = `${target}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const stat = fs.lstatSync(target, { throwIfNoEntry: false });
+  if (stat && (!stat.isDirectory() || (!isOwnFolder(target) && !recognise(target)))) {
+    throw new Error(`${target}: exists and was not written by LLM Pipeline Lab (no ${OWNER_MARKER} in it); it is left as it is. Choose another folder, or move it away.`);
+  }
+  const suffix = () => `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const temp = `${target}.tmp-${suffix()}`;
   fs.mkdirSync(temp, { recursive: true });
+  fs.writeFileSync(path.join(temp, OWNER_MARKER), 'Written by LLM Pipeline Lab: this folder is replaced as a whole when it is saved again.\n');
   try {
     await fill(temp);
   } catch (error) {
@@ -46,7 +70,7 @@ export async function replaceFolderAtomically(target: string, fill: (tempDir: st
     throw error;
   }
   fsyncDirectory(temp);
-  const old = `${target}.old-${process.pid}-${Date.now().toString(36)}`;
+  const old = `${target}.old-${suffix()}`;
   if (fs.existsSync(target)) fs.renameSync(target, old);
   fs.renameSync(temp, target);
   fsyncDirectory(path.dirname(target));
@@ -61,11 +85,12 @@ const newest = (folders: string[]): string => folders.sort((a, b) => fs.statSync
  */
 export function resolveFolder(target: string): string | undefined {
   if (fs.existsSync(target)) return target;
+  // Only a folder this program moved aside stands in for the target.
   const olds = siblings(target, 'old');
   return olds.length > 0 ? newest(olds) : undefined;
 }
 
-/** The writer's side: moves an interrupted swap's `.old-*` folder back and deletes stale `.tmp-*` ones. */
+/** The writer's side: moves an interrupted swap's `.old-*` folder back and deletes stale `.tmp-*` ones (its own only). */
 function recoverFolder(target: string): void {
   const olds = siblings(target, 'old');
   if (!fs.existsSync(target) && olds.length > 0) fs.renameSync(newest(olds), target);

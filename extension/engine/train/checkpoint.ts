@@ -63,12 +63,22 @@ const asTensors = (values: ReadonlyMap<string, Float32Array>, dims: (name: strin
 
 /** Writes `checkpoint` as the folder `dir`, atomically. */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: (name: string) => readonly number[]): Promise<void> {
-  await replaceFolderAtomically(dir, (temp) => {
+  await replaceFolderAtomically(dir, isCheckpointFolder, (temp) => {
     writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
     if (checkpoint.adapters) writeSafetensors(path.join(temp, ADAPTERS_FILE), asTensors(checkpoint.adapters, dims));
     writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });
   });
+}
+
+/** A checkpoint folder of this program (also one written before folders carried the owner marker). */
+export function isCheckpointFolder(dir: string): boolean {
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, TRAINING_STATE_FILE), 'utf8')) as { format?: unknown };
+    return json.format === FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 function readFloats(file: string): Map<string, Float32Array> {

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { toPosix } from '../rag/walkFolder';
+import { toPosix } from '../files/insideFolder';
 import type { TextTokenizer } from '../tokenizer/types';
 import { mixSeed, Mulberry32, shuffledIndices } from '../generate/random';
 

@@ -37,6 +37,16 @@ export interface Start {
   readonly state?: TrainingState;
 }
 
+/** A fresh run never replaces the checkpoints of an earlier one: the user resumes it or picks another folder. */
+export function refuseToOverwrite(options: TrainOptions): void {
+  if (options.resume) return;
+  for (const folder of [lastFolder(options.outDir), bestFolder(options.outDir)]) {
+    if (resolveFolder(folder)) {
+      throw new Error(`${folder}: holds a checkpoint of an earlier run, which a new run would replace. Resume that run (--resume), or choose an empty output folder.`);
+    }
+  }
+}
+
 /** Where the run starts: a checkpoint (resume), a base model (fine-tune, LoRA) or random weights. */
 function startingPoint(options: TrainOptions): Start {
   if (options.resume && resolveFolder(lastFolder(options.outDir))) {

@@ -19,7 +19,7 @@ import { measureMatMulFlops } from './matmulPeak';
 import { checkFitsInMemory } from './memoryEstimate';
 import type { TrainOptions } from './options';
 import type { DoneEvent, TrainEvent } from './protocol';
-import { bestFolder, createStepRunner, lastFolder, prepareRun } from './runSetup';
+import { bestFolder, createStepRunner, lastFolder, prepareRun, refuseToOverwrite } from './runSetup';
 import { sampleTokens } from './sampleText';
 import { learningRateAt } from './schedule';
 
@@ -32,6 +32,7 @@ export interface TrainHooks {
 const PROGRESS_INTERVAL_MS = 200;
 
 export async function train(options: TrainOptions, hooks: TrainHooks = {}): Promise<DoneEvent> {
+  refuseToOverwrite(options);
   const emit = (event: TrainEvent) => hooks.onEvent?.(event);
   const run = await prepareRun(options);
   const { tokenizer, start, config, lora, T, B, split, sampler, validation, totalSteps, trainableCount } = run;

@@ -1,0 +1,261 @@
+// The extension's side of the inference process (inferenceWorker.ts): one long-lived child
+// process runs every ONNX Runtime session of a model the user chose, so that a native crash or a
+// graph that exhausts memory ends that process and never the extension host. The parts it hands
+// out (an Inspector, a LanguageModel) have the same methods as the ones opened in this thread, so
+// the panels do not know the difference. When the process dies, the requests it held fail with a
+// message that says so, and the next request starts a fresh process and opens its parts again.
+// A KV cache remembers the tokens it holds, so a generation that continues from a cache of the
+// dead process has it rebuilt in the new one (one forward pass over those tokens) and goes on.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
+import type { Embedder } from '../rag/embedder';
+import type { InspectionResult, Inspector } from '../runtime/inspection';
+import type { SequenceLogits } from '../runtime/onnxCausalLM';
+import type { SessionSettings } from '../runtime/ort';
+import { isInferenceReply, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';
+
+type Request = InferenceRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve(reply: InferenceReply): void;
+  reject(error: Error): void;
+}
+
+/** A KV cache held in the inference process. */
+class RemoteCache implements KVCache {
+  constructor(
+    readonly id: number,
+    readonly length: number,
+    readonly bytes: number,
+    /** Which process holds it (InferenceHost's generation). */
+    readonly generation: number,
+    readonly owner: RemoteLanguageModel,
+    /** The tokens it holds, to rebuild it after a restart. */
+    readonly tokens: readonly number[],
+  ) {}
+}
+
+export class InferenceHost {
+  private child: ChildProcess | undefined;
+  /** Counts processes started: parts and caches know which one holds them. */
+  private generation = 0;
+  private nextId = 1;
+  private nextHandle = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Caches the host no longer holds are dropped in the process. */
+  private readonly caches = new FinalizationRegistry<{ generation: number; handle: number; cache: number }>((held) => {
+    if (held.generation === this.generation && this.child?.connected) this.child.send({ ...held, type: 'dropCache' } satisfies InferenceRequest);
+  });
+
+  /** `workerScript`: dist/inferenceWorker.js in the extension. */
+  constructor(private readonly workerScript: string) {}
+
+  /** The process id while it runs (tests kill it, as a native crash would). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  openInspector(dir: string, settings: SessionSettings = {}): Promise<Inspector> {
+    return RemoteInspector.open(this, dir, settings);
+  }
+
+  openLanguageModel(dir: string, settings: SessionSettings = {}): Promise<RemoteLanguageModel> {
+    return RemoteLanguageModel.open(this, dir, settings);
+  }
+
+  /** A sentence-embedding model folder (rag/sentenceEmbedder.ts), run in the process. */
+  openSentenceEmbedder(dir: string, settings: SessionSettings = {}): Promise<Embedder> {
+    return RemoteEmbedder.open(this, dir, settings);
+  }
+
+  dispose(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.failAll(new Error('the inference process was stopped'));
+    child?.kill();
+  }
+
+  /** @internal Sends a request to the process (started if needed) and waits for its reply. */
+  request(make: Request): Promise<InferenceReply> {
+    const id = this.nextId++;
+    const child = this.started();
+    return new Promise<InferenceReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ ...make, id } as InferenceRequest);
+    }).then((reply) => {
+      if (reply.type === 'failed') throw Object.assign(new Error(reply.message), { name: reply.name });
+      return reply;
+    });
+  }
+
+  /** @internal The current process's generation, and a new handle in it. */
+  handle(): { generation: number; handle: number } {
+    this.started();
+    return { generation: this.generation, handle: this.nextHandle++ };
+  }
+
+  /** @internal */
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** @internal */
+  trackCache(cache: RemoteCache, handle: number): void {
+    this.caches.register(cache, { generation: cache.generation, handle, cache: cache.id });
+  }
+
+  private started(): ChildProcess {
+    if (this.child?.connected) return this.child;
+    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
+    const child = fork(this.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    this.generation++;
+    child.on('message', (message) => this.received(message));
+    child.on('error', (error) => this.child === child && this.failAll(new Error(`the inference process failed: ${error.message}`)));
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      // What the dead process held is gone: parts open again, caches are refused.
+      this.generation++;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.failAll(new Error(`the inference process (ONNX Runtime) ${how}; the next request starts a new one`));
+    });
+    this.child = child;
+    return child;
+  }
+
+  private received(message: unknown): void {
+    if (!isInferenceReply(message)) return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    pending.resolve(message);
+  }
+
+  private failAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+}
+
+/**
+ * A part opened in the process. After a restart it is opened again in the new process before
+ * its next request.
+ */
+abstract class RemotePart {
+  private opened: Promise<{ generation: number; handle: number }> | undefined;
+  private released = false;
+
+  protected constructor(
+    protected readonly host: InferenceHost,
+    private readonly kind: PartKind,
+    private readonly dir: string,
+    private readonly settings: SessionSettings,
+    readonly info: PartInfo,
+    opened: { generation: number; handle: number },
+  ) {
+    this.opened = Promise.resolve(opened);
+  }
+
+  protected static async openIn(host: InferenceHost, kind: PartKind, dir: string, settings: SessionSettings): Promise<{ info: PartInfo; opened: { generation: number; handle: number } }> {
+    const opened = host.handle();
+    const reply = await host.request({ type: 'open', handle: opened.handle, part: kind, dir, settings });
+    if (reply.type !== 'opened') throw new Error(`the inference process answered "${reply.type}" to open`);
+    return { info: reply.info, opened };
+  }
+
+  /** The handle in the current process, opening the part there again after a restart. */
+  protected async current(): Promise<{ generation: number; handle: number }> {
+    if (this.released) throw new Error(`${this.dir}: this model part was released`);
+    const opened = await this.opened;
+    if (opened && opened.generation === this.host.currentGeneration()) return opened;
+    const reopening = RemotePart.openIn(this.host, this.kind, this.dir, this.settings).then((r) => r.opened);
+    this.opened = reopening;
+    reopening.catch(() => this.opened === reopening && (this.opened = undefined));
+    return reopening;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const opened = await this.opened?.catch(() => undefined);
+    if (opened && opened.generation === this.host.currentGeneration()) await this.host.request({ type: 'release', handle: opened.handle }).catch(() => undefined);
+  }
+}
+
+class RemoteInspector extends RemotePart implements Inspector {
+  readonly vocabSize = this.info.vocabSize;
+  readonly contextLength = this.info.contextLength;
+  readonly attentionUnavailable = this.info.attentionUnavailable;
+
+  static async open(host: InferenceHost, dir: string, settings: SessionSettings): Promise<RemoteInspector> {
+    const { info, opened } = await RemotePart.openIn(host, 'inspector', dir, settings);
+    return new RemoteInspector(host, 'inspector', dir, settings, info, opened);
+  }
+
+  async run(tokens: readonly number[]): Promise<InspectionResult> {
+    const { handle } = await this.current();
+    const reply = await this.host.request({ type: 'inspect', handle, tokens: [...tokens] });
+    if (reply.type !== 'inspected') throw new Error(`the inference process answered "${reply.type}" to inspect`);
+    return reply.result;
+  }
+}
+
+export class RemoteLanguageModel extends RemotePart implements LanguageModel {
+  readonly vocabSize = this.info.vocabSize;
+  readonly contextLength = this.info.contextLength;
+
+  static async open(host: InferenceHost, dir: string, settings: SessionSettings): Promise<RemoteLanguageModel> {
+    const { info, opened } = await RemotePart.openIn(host, 'languageModel', dir, settings);
+    return new RemoteLanguageModel(host, 'languageModel', dir, settings, info, opened);
+  }
+
+  forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
+    return this.send(tokens, cache, false);
+  }
+
+  /** Like forward(), with the logits of every new token. */
+  forwardAll(tokens: readonly number[], cache?: KVCache): Promise<SequenceLogits> {
+    return this.send(tokens, cache, true);
+  }
+
+  private async send(tokens: readonly number[], cache: KVCache | undefined, all: boolean): Promise<SequenceLogits> {
+    if (cache !== undefined && (!(cache instanceof RemoteCache) || cache.owner !== this)) throw new Error('the cache passed to forward() was made by another model');
+    const { generation, handle } = await this.current();
+    // A cache of a process that died: the same tokens run again in this one rebuild it.
+    const past = cache && cache.generation !== generation ? ((await this.send(cache.tokens, undefined, false)).cache as RemoteCache) : cache;
+    const reply = await this.host.request({ type: 'forward', handle, tokens: [...tokens], cache: past?.id, all });
+    if (reply.type !== 'forwarded') throw new Error(`the inference process answered "${reply.type}" to forward`);
+    const next = new RemoteCache(reply.cache.id, reply.cache.length, reply.cache.bytes, generation, this, [...(past?.tokens ?? []), ...tokens]);
+    this.host.trackCache(next, handle);
+    return { logits: reply.logits, cache: next };
+  }
+}
+
+class RemoteEmbedder extends RemotePart implements Embedder {
+  readonly id: string;
+  readonly label: string;
+  readonly caveat: string;
+  readonly dimensions: number;
+  readonly maxTokens: number;
+
+  private constructor(host: InferenceHost, dir: string, settings: SessionSettings, info: PartInfo, opened: { generation: number; handle: number }) {
+    super(host, 'sentenceEmbedder', dir, settings, info, opened);
+    const embedder = info.embedder;
+    if (!embedder) throw new Error(`${dir}: the inference process did not describe the embedder`);
+    ({ id: this.id, label: this.label, caveat: this.caveat, dimensions: this.dimensions, maxTokens: this.maxTokens } = embedder);
+  }
+
+  static async open(host: InferenceHost, dir: string, settings: SessionSettings): Promise<RemoteEmbedder> {
+    const { info, opened } = await RemotePart.openIn(host, 'sentenceEmbedder', dir, settings);
+    return new RemoteEmbedder(host, dir, settings, info, opened);
+  }
+
+  async embed(text: string): Promise<Float32Array> {
+    const { handle } = await this.current();
+    const reply = await this.host.request({ type: 'embed', handle, text });
+    if (reply.type !== 'embedded') throw new Error(`the inference process answered "${reply.type}" to embed`);
+    return reply.vector;
+  }
+}

@@ -1,0 +1,105 @@
+// The inference process's entry point, bundled to dist/inferenceWorker.js and started by
+// inferenceHost.ts: every ONNX Runtime session of a model the user chose runs here, so a native
+// crash (or a graph that exhausts memory) ends this process, never the extension host. Requests
+// run one at a time, in order. KV caches stay here, named by number; the host drops those it no
+// longer holds, and each decode graph keeps at most MAX_CACHES (a generation needs the latest).
+
+import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readModelFolder } from '../modelFolder/readModelFolder';
+import type { KVCache } from '../model/languageModel';
+import { openGPT2Inspector, openInspector, type Inspector } from '../runtime/inspection';
+import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
+import { openLanguageModel } from '../runtime/openModelFolder';
+import type { Embedder } from '../rag/embedder';
+import { openSentenceEmbedder } from '../rag/sentenceEmbedder';
+import { openWorkerChannel } from '../workers/channel';
+import { isInferenceRequest, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';
+
+/** Caches kept per decode graph: beam search holds one per beam, sampling only the last. */
+const MAX_CACHES = 64;
+
+type Part =
+  | { kind: 'inspector'; inspector: Inspector }
+  | { kind: 'languageModel'; lm: OnnxCausalLM; caches: Map<number, KVCache> }
+  | { kind: 'sentenceEmbedder'; embedder: Embedder };
+
+const channel = openWorkerChannel<InferenceReply>('inferenceWorker.js');
+const parts = new Map<number, Part>();
+let nextCache = 1;
+let queue: Promise<void> = Promise.resolve();
+
+/** Opens a part as the extension did in its own thread (see extension/model/loadedModel.ts). */
+async function open(part: PartKind, dir: string, settings: object): Promise<Part> {
+  if (part === 'sentenceEmbedder') return { kind: 'sentenceEmbedder', embedder: await openSentenceEmbedder(dir, settings) };
+  const folder = readModelFolder(dir);
+  if (part === 'languageModel') return { kind: 'languageModel', lm: await openLanguageModel(folder, settings), caches: new Map() };
+  if (folder.gpt2 && folder.safetensorsFile) {
+    const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
+    return { kind: 'inspector', inspector: await openGPT2Inspector(folder.gpt2.gpt, weights, { ...settings, logitLens: true }) };
+  }
+  return { kind: 'inspector', inspector: await openInspector(folder, settings) };
+}
+
+function infoOf(part: Part): PartInfo {
+  if (part.kind === 'sentenceEmbedder') {
+    const { id, label, caveat, dimensions, maxTokens } = part.embedder;
+    return { vocabSize: 0, contextLength: maxTokens, embedder: { id, label, caveat, dimensions, maxTokens } };
+  }
+  const model = part.kind === 'inspector' ? part.inspector : part.lm;
+  const unavailable = part.kind === 'inspector' ? part.inspector.attentionUnavailable : undefined;
+  return { vocabSize: model.vocabSize, contextLength: model.contextLength, ...(unavailable ? { attentionUnavailable: unavailable } : {}) };
+}
+
+function partOf<K extends Part['kind']>(handle: number, kind: K): Extract<Part, { kind: K }> {
+  const part = parts.get(handle);
+  if (!part || part.kind !== kind) throw new Error(`the inference process has no open ${kind} ${handle} (it was released or the process restarted)`);
+  return part as Extract<Part, { kind: K }>;
+}
+
+async function run(request: Exclude<InferenceRequest, { type: 'dropCache' }>): Promise<InferenceReply> {
+  switch (request.type) {
+    case 'open': {
+      const part = await open(request.part, request.dir, request.settings);
+      parts.set(request.handle, part);
+      return { type: 'opened', id: request.id, info: infoOf(part) };
+    }
+    case 'embed':
+      return { type: 'embedded', id: request.id, vector: await partOf(request.handle, 'sentenceEmbedder').embedder.embed(request.text) };
+    case 'inspect':
+      return { type: 'inspected', id: request.id, result: await partOf(request.handle, 'inspector').inspector.run(request.tokens) };
+    case 'forward': {
+      const part = partOf(request.handle, 'languageModel');
+      const cache = request.cache === undefined ? undefined : part.caches.get(request.cache);
+      if (request.cache !== undefined && !cache) throw new Error(`KV cache ${request.cache} is no longer held; start the generation again`);
+      const result = request.all ? await part.lm.forwardAll(request.tokens, cache) : await part.lm.forward(request.tokens, cache);
+      const id = nextCache++;
+      part.caches.set(id, result.cache);
+      // The oldest caches go first (Map keeps insertion order).
+      while (part.caches.size > MAX_CACHES) part.caches.delete(part.caches.keys().next().value as number);
+      return { type: 'forwarded', id: request.id, logits: result.logits, cache: { id, length: result.cache.length, bytes: result.cache.bytes } };
+    }
+    case 'release': {
+      const part = parts.get(request.handle);
+      parts.delete(request.handle);
+      if (part) await (part.kind === 'inspector' ? part.inspector.release() : part.kind === 'languageModel' ? part.lm.release() : part.embedder.release());
+      return { type: 'released', id: request.id };
+    }
+  }
+}
+
+channel.onMessage((message) => {
+  if (!isInferenceRequest(message)) return;
+  if (message.type === 'dropCache') {
+    const part = parts.get(message.handle);
+    if (part?.kind === 'languageModel') part.caches.delete(message.cache);
+    return;
+  }
+  queue = queue.then(async () => {
+    try {
+      channel.send(await run(message));
+    } catch (error) {
+      const { name, message: text } = error as Error;
+      channel.send({ type: 'failed', id: message.id, name, message: text });
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// Hostile tokenizer files opened in the tokenizer panel of a real extension host (issue 17): a
+// Split pattern that backtracks for seconds and a chat template that loops over range(10**9).
+// Both are answered with a message naming the file within 5 s, and the host's event loop keeps
+// turning meanwhile (the longest stall of a 20 ms timer is measured).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { bytesToVocabString } from '../../extension/engine/tokenizer/byteLevel';
+import type { ExtensionTestApi } from '../../extension/extension';
+import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
+
+const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
+/** The issue's bound for any hostile input. */
+const BOUND_MS = 5_000;
+/** A stall longer than this would be felt as a frozen editor. */
+const STALL_LIMIT_MS = 1_000;
+
+type Payloads = { [M in TokenizerNotification as M['type']]: M['payload'] };
+let api: ExtensionTestApi;
+
+function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean, timeoutMs = 60_000): Promise<Payloads[T]> {
+  return new Promise<Payloads[T]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`no '${type}' message was posted to the tokenizer panel within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+      const payload = message.payload as Payloads[T];
+      if (viewType !== TOKENIZER_VIEW_TYPE || message.type !== type || !accept(payload)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(payload);
+    });
+  });
+}
+
+function fromWebview(message: TokenizerRequest): Promise<number> {
+  return api.panels.sendFromWebview(TOKENIZER_VIEW_TYPE, message);
+}
+
+/** Measures the longest delay of a 20 ms timer on this thread (the extension host's) until stopped. */
+function stallProbe(): { stop(): number } {
+  const period = 20;
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - period);
+    last = now;
+  }, period);
+  return { stop: () => (clearInterval(timer), longest) };
+}
+
+/** A byte-level tokenizer whose pre-tokenizer is the backtracking pattern, with a looping chat template. */
+function writeHostileTokenizer(dir: string): string {
+  const vocab: Record<string, number> = {};
+  for (let b = 0; b < 256; b++) vocab[bytesToVocabString([b])] = b;
+  vocab['<|endoftext|>'] = 256;
+  fs.writeFileSync(
+    path.join(dir, 'tokenizer.json'),
+    JSON.stringify({
+      added_tokens: [{ id: 256, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }],
+      pre_tokenizer: { type: 'Split', pattern: { Regex: '(a+)+$' }, behavior: 'Isolated', invert: false },
+      model: { type: 'BPE', vocab, merges: [] },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'tokenizer_config.json'),
+    JSON.stringify({ bos_token: '<|endoftext|>', eos_token: '<|endoftext|>', chat_template: '{% for i in range(10**9) %}{{ i }}{% endfor %}' }),
+  );
+  return path.join(dir, 'tokenizer.json');
+}
+
+suite('Hostile tokenizer files in the panel', () => {
+  let dir: string;
+  let before: string;
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID)!.activate();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-hostile-'));
+    before = api.tokenizer.activeTokenizer();
+  });
+  suiteTeardown(async () => {
+    // The tokenizer active before, so that the other suites find the default they expect.
+    await fromWebview({ type: 'chooseTokenizer', payload: { id: before } }).catch(() => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a backtracking Split pattern and a range(10**9) template are stopped, naming their files, while the host keeps turning', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: 'hello', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 0, 5);
+    const opened = nextPosted('tokens', (p) => p.text === 'hello');
+    await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+    await opened;
+    const file = writeHostileTokenizer(dir);
+    const id = `file:${file}`;
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseTokenizer', vscode.Uri.file(file)), id);
+    // The tokenizer worker started and holding this tokenizer: what is measured is the attack alone.
+    const warm = nextPosted('tokens', (p) => p.text === 'warm' && p.tokenizer === id);
+    await fromWebview({ type: 'tokenize', payload: { text: 'warm' } });
+    await warm;
+
+    const probe = stallProbe();
+    let started = performance.now();
+    const refused = nextPosted('error', (p) => p.message.includes(file));
+    await fromWebview({ type: 'tokenize', payload: { text: `${'a'.repeat(26)}b` } });
+    const error = await refused;
+    const tokenizeMs = performance.now() - started;
+    assert.match(error.message, /tokenizing 27 characters took longer than 2\.0 s and was stopped/);
+
+    started = performance.now();
+    const rendered = nextPosted('chat', (p) => p.template === 'tokenizer');
+    await fromWebview({ type: 'chat', payload: { messages: [{ role: 'user', content: 'hi' }], template: 'tokenizer', addGenerationPrompt: true } });
+    const chat = await rendered;
+    const chatMs = performance.now() - started;
+    const stall = probe.stop();
+
+    assert.equal(chat.problems[0]?.severity, 'error');
+    assert.match(chat.problems[0].message, /tokenizer_config\.json: (rendering the chat template needed more than \d+ MB|the chat template did not finish rendering within 2\.0 s)/);
+    assert.ok(tokenizeMs < BOUND_MS, `the tokenizer was stopped after ${Math.round(tokenizeMs)} ms`);
+    assert.ok(chatMs < BOUND_MS, `the template was stopped after ${Math.round(chatMs)} ms`);
+    assert.ok(stall < STALL_LIMIT_MS, `the extension host's event loop stalled for ${Math.round(stall)} ms`);
+    console.log(`hostile tokenizer stopped in ${Math.round(tokenizeMs)} ms, hostile template in ${Math.round(chatMs)} ms; longest event-loop stall ${Math.round(stall)} ms`);
+  });
+});
