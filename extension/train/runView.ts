@@ -72,6 +72,8 @@ export class RunViewBuilder {
         this.samples = [...this.samples, { step: event.step, prompt: event.prompt, text: event.text }].slice(-MAX_SAMPLES);
         return;
       case 'checkpoint':
+        // A run stopped between progress reports saves the step it reached: the view shows it too.
+        this.step = Math.max(this.step, event.step);
         this.noteCheckpoint(event.best ? 'best' : 'last', event.folder, event.step, event.validationLoss);
         return;
       default:
