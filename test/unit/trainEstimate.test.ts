@@ -83,6 +83,12 @@ describe('training estimate', () => {
     assert.ok(tokenizer.vocabSize <= 300 && tokenizer.vocabSize > 257, `vocabulary ${tokenizer.vocabSize}`);
     assert.ok(estimate.trainTokens + estimate.validationTokens < Buffer.byteLength(STORY) * 30, 'merges make fewer tokens than bytes');
     assert.equal(estimate.parameters, parameterCount({ ...options.model, vocab_size: tokenizer.vocabSize }).total);
+    // The same folder asked for another size learns again; asked for the same, it keeps what it learned.
+    const smaller = await estimateTraining({ ...options, outDir: out, trainTokenizer: { vocabSize: 270 } });
+    assert.ok(smaller.vocabSize <= 270 && smaller.vocabSize < estimate.vocabSize, `vocabulary ${smaller.vocabSize}`);
+    const before = fs.statSync(path.join(out, 'tokenizer', 'tokenizer.json')).mtimeMs;
+    await estimateTraining({ ...options, outDir: out, trainTokenizer: { vocabSize: 270 } });
+    assert.equal(fs.statSync(path.join(out, 'tokenizer', 'tokenizer.json')).mtimeMs, before);
   });
 
   it('refuses a run larger than the machine, with the figures', () => {

@@ -11,6 +11,7 @@ import { parameterCount } from '../gpt/sizes';
 import type { TensorMap } from '../gpt/tensor';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readModelFolder } from '../modelFolder/readModelFolder';
+import { writeFileAtomic } from '../modelFolder/atomicWrite';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
@@ -21,7 +22,7 @@ import { initAdapters, loraOverlay } from './lora';
 import { trainingMemory, type MemoryEstimate } from './memoryEstimate';
 import { checkTrainOptions, type LoraSettings, type TrainOptions } from './options';
 import { StepRunner } from './stepRunner';
-import { loadTokenStreamCached } from './tokenCache';
+import { loadTokenStreamCached, tokenCacheKey } from './tokenCache';
 
 export const lastFolder = (outDir: string): string => path.join(outDir, 'last');
 export const bestFolder = (outDir: string): string => path.join(outDir, 'best');
@@ -67,13 +68,22 @@ function startingPoint(options: TrainOptions): Start {
   return { config: options.model, weights: randomWeights(options.model, options.seed) };
 }
 
-/** <outDir>/tokenizer/tokenizer.json, learned from the training data the first time (a resumed run keeps it). */
+/**
+ * <outDir>/tokenizer/tokenizer.json, learned from the training data. It is learned again only when
+ * the data or the vocabulary size changed (learned-from.txt keeps the key), so a resumed run keeps
+ * its tokenizer and a folder reused for estimates never serves another data set's.
+ */
 function trainedTokenizer(options: TrainOptions): string {
+  const vocabSize = options.trainTokenizer?.vocabSize ?? 0;
   const dir = path.join(options.outDir, 'tokenizer');
   const file = path.join(dir, 'tokenizer.json');
-  if (fs.existsSync(file)) return file;
-  const { bpe } = trainBpeOnCorpus(options.dataPath, { vocabSize: options.trainTokenizer?.vocabSize ?? 0, specialTokens: ['<|endoftext|>'] });
-  return writeTrainedTokenizer(dir, bpe).tokenizerJson;
+  const stamp = path.join(dir, 'learned-from.txt');
+  const key = tokenCacheKey(options.dataPath, { bpeVocabSize: vocabSize });
+  if (fs.existsSync(file) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === key) return file;
+  const { bpe } = trainBpeOnCorpus(options.dataPath, { vocabSize, specialTokens: ['<|endoftext|>'] });
+  const written = writeTrainedTokenizer(dir, bpe).tokenizerJson;
+  writeFileAtomic(stamp, key);
+  return written;
 }
 
 export interface PreparedRun {
