@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveFolder } from '../engine/train/atomicFolder';
-import { loadCheckpoint } from '../engine/train/checkpoint';
+import { readTrainingState } from '../engine/train/checkpoint';
 import { compareInWorker, estimateInWorker, startTrainingJob, type TrainingJob } from '../engine/train/host';
 import type { CompareRequest, ComparedText } from '../engine/train/compareModels';
 import type { TrainingEstimate } from '../engine/train/estimate';
@@ -207,7 +207,7 @@ export class TrainingRuns implements vscode.Disposable {
       for (const which of ['last', 'best'] as const) {
         const checkpoint = this.checkpointFolder(which);
         if (!checkpoint) continue;
-        const saved = loadCheckpoint(checkpoint).state;
+        const saved = readTrainingState(checkpoint).state;
         if (which === 'last') this.builder.restoreHistory(saved.history, saved.totalSteps);
         this.builder.noteCheckpoint(which, checkpoint, saved.step, which === 'best' ? saved.bestValidationLoss : undefined);
       }

@@ -85,8 +85,8 @@ function readFloats(file: string): Map<string, Float32Array> {
   return new Map([...readSafetensors(file).tensors].map(([name, t]) => [name, t.data]));
 }
 
-/** Reads a checkpoint folder (or, after an interrupted swap, the folder it moved aside; see resolveFolder). */
-export function loadCheckpoint(dir: string): Checkpoint {
+/** The folder holding the checkpoint `dir` (see resolveFolder) and its training state, without the tensors. */
+export function readTrainingState(dir: string): { folder: string; state: TrainingState } {
   const folder = resolveFolder(dir);
   if (!folder) throw new Error(`${dir}: no checkpoint here to resume from`);
   const stateFile = path.join(folder, TRAINING_STATE_FILE);
@@ -94,13 +94,19 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const json = readJsonObject(stateFile, TRAINING_STATE_FILE);
   if (json.format !== FORMAT || json.version !== 1) throw new Error(`${stateFile}: not a training state of this version (format ${String(json.format)}, version ${String(json.version)})`);
   const { format: _format, version: _version, ...state } = json;
+  return { folder, state: state as unknown as TrainingState };
+}
+
+/** Reads a checkpoint folder (or, after an interrupted swap, the folder it moved aside; see resolveFolder). */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const { folder, state } = readTrainingState(dir);
   const config = parseGPT2Config(readJsonObject(path.join(folder, 'config.json'), 'config.json')).gpt;
   const adaptersFile = path.join(folder, ADAPTERS_FILE);
   return {
     config,
     weights: readGPT2Weights(path.join(folder, 'model.safetensors'), config),
     tokenizerJson: readJsonObject(path.join(folder, 'tokenizer.json'), 'tokenizer.json'),
-    state: state as unknown as TrainingState,
+    state,
     optimizerState: readFloats(path.join(folder, OPTIMIZER_FILE)),
     adapters: fs.existsSync(adaptersFile) ? readFloats(adaptersFile) : undefined,
   };

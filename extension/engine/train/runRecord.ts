@@ -8,8 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { parameterCount } from '../gpt/sizes';
+import { parseGPT2Config } from '../modelFolder/gpt2Config';
+import { readJsonObject } from '../modelFolder/jsonFile';
 import { resolveFolder } from './atomicFolder';
-import { loadCheckpoint, type HistoryPoint } from './checkpoint';
+import { readTrainingState, type HistoryPoint } from './checkpoint';
 import { lossCurveSvg } from './lossCurveSvg';
 import type { TrainOptions } from './options';
 import { bestFolder, lastFolder } from './runSetup';
@@ -63,14 +65,15 @@ const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(4));
 export function writeRunCard(runFolder: string, record: RunRecord): void {
   const last = resolveFolder(lastFolder(runFolder));
   if (!last) return;
-  const checkpoint = loadCheckpoint(last);
+  // Only the JSON files: the card is written on the extension host, which never reads tensors.
+  const checkpoint = readTrainingState(last);
+  const c = parseGPT2Config(readJsonObject(path.join(checkpoint.folder, 'config.json'), 'config.json')).gpt;
   const history: readonly HistoryPoint[] = checkpoint.state.history;
   if (history.length === 0) return;
   const best = resolveFolder(bestFolder(runFolder));
-  const bestStep = best ? loadCheckpoint(best).state.step : undefined;
+  const bestStep = best ? readTrainingState(best).state.step : undefined;
   writeFileAtomic(path.join(runFolder, 'loss.svg'), lossCurveSvg(history, { title: `${record.dataLabel}: loss by step`, markStep: bestStep, smoothing: Math.max(1, Math.round(history.length / 50)) }));
   const o = record.options;
-  const c = checkpoint.config;
   const lastValidation = [...history].reverse().find((h) => h.validationLoss !== undefined)?.validationLoss;
   const card = [
     `# ${path.basename(runFolder)}`,
