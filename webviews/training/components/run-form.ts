@@ -3,12 +3,31 @@
 // what it does. It only edits a TrainingSettings and says what the user asked for (events).
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+// live(): a field shows the kept value even when a clamped entry leaves the setting as it was.
+import { live } from 'lit/directives/live.js';
 import { baseStyles } from '../../shared/theme.css';
 import type { EstimateView, SetupView, TrainingSettings } from '../protocol';
 import { t, type TrainingStringKey } from '../strings';
 import { bytes, count, duration } from '../format';
 
 type NumberKey = { [K in keyof TrainingSettings]: TrainingSettings[K] extends number ? K : never }[keyof TrainingSettings];
+
+/**
+ * What each number may be (the protocol's bounds): a typed value is clamped into its range and
+ * integers are rounded, so the form never sends what the host's guard would drop.
+ */
+const BOUNDS: Record<NumberKey, readonly [number, number, 'int' | 'real']> = {
+  nLayer: [1, 48, 'int'], nHead: [1, 64, 'int'], nEmbd: [8, 4096, 'int'], nPositions: [8, 8192, 'int'], bpeVocab: [258, 65_536, 'int'],
+  learningRate: [1e-6, 1, 'real'], warmupSteps: [0, 1_000_000, 'int'], batchSize: [1, 1024, 'int'], contextLength: [8, 8192, 'int'],
+  steps: [1, 10_000_000, 'int'], epochs: [0.01, 10_000, 'real'], weightDecay: [0, 1, 'real'], maxGradNorm: [0, 1000, 'real'],
+  seed: [0, 2 ** 31 - 1, 'int'], validationFraction: [0, 0.5, 'real'], evalEvery: [0, 1_000_000, 'int'], sampleEvery: [0, 1_000_000, 'int'],
+};
+
+function clamped(key: NumberKey, value: number): number {
+  const [min, max, kind] = BOUNDS[key];
+  const inRange = Math.min(max, Math.max(min, value));
+  return kind === 'int' ? Math.round(inRange) : inRange;
+}
 
 /** A numeric setting, its label and its one-line help. */
 const FIELDS: readonly (readonly [NumberKey, TrainingStringKey, TrainingStringKey, number])[] = [
@@ -50,7 +69,8 @@ export class RunForm extends LitElement {
   @property({ type: Boolean }) busy = false;
 
   private change<K extends keyof TrainingSettings>(key: K, value: TrainingSettings[K]): void {
-    this.dispatchEvent(new CustomEvent('settings-change', { detail: { ...this.settings, [key]: value } }));
+    const checked = key in BOUNDS ? clamped(key as NumberKey, Number.isFinite(value) ? (value as number) : BOUNDS[key as NumberKey][0]) : value;
+    this.dispatchEvent(new CustomEvent('settings-change', { detail: { ...this.settings, [key]: checked } }));
   }
 
   private ask(name: string, detail?: unknown): void {
@@ -60,8 +80,8 @@ export class RunForm extends LitElement {
   private numberField([key, labelKey, helpKey, step]: (typeof FIELDS)[number]) {
     const id = `f-${key}`;
     return html`<label for=${id}>${t(labelKey)}</label>
-      <input id=${id} type="number" step=${step} min="0" .value=${String(this.settings[key])} aria-describedby="${id}-help"
-        @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); if (Number.isFinite(v)) this.change(key, v); }} />
+      <input id=${id} type="number" step=${step} min="0" .value=${live(String(this.settings[key]))} aria-describedby="${id}-help"
+        @change=${(e: Event) => this.change(key, Number((e.target as HTMLInputElement).value))} />
       <span id="${id}-help" class="muted">${t(helpKey)}</span>`;
   }
 
@@ -84,11 +104,11 @@ export class RunForm extends LitElement {
       </table>` : nothing}
       ${s.model === 'custom' ? html`<div class="row">
         ${(['nLayer', 'nHead', 'nEmbd', 'nPositions'] as const).map((key, i) => html`<label>${t((['layers', 'heads', 'width', 'positions'] as const)[i])}
-          <input type="number" min="1" .value=${String(s[key])} @change=${(e: Event) => this.change(key, Number((e.target as HTMLInputElement).value))} /></label>`)}
+          <input type="number" min="1" .value=${live(String(s[key]))} @change=${(e: Event) => this.change(key, Number((e.target as HTMLInputElement).value))} /></label>`)}
       </div>` : nothing}
       ${s.model === 'continue' ? html`<p class="muted">${t('continueNote', setup?.activeModel.label ?? '')}</p>` : html`<div class="row">${t('tokenizer')}
         ${this.select('tokenizer', t('tokenizer'), [['active', t('tokenizerActive', setup?.activeModel.vocabSize ?? 0)], ['bytes', t('tokenizerBytes')], ['bpe', t('tokenizerBpe')]])}
-        ${s.tokenizer === 'bpe' ? html`<label>${t('bpeVocab')} <input type="number" min="258" .value=${String(s.bpeVocab)} @change=${(e: Event) => this.change('bpeVocab', Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
+        ${s.tokenizer === 'bpe' ? html`<label>${t('bpeVocab')} <input type="number" min="258" .value=${live(String(s.bpeVocab))} @change=${(e: Event) => this.change('bpeVocab', Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
       </div>`}
     </fieldset>`;
   }
@@ -97,7 +117,7 @@ export class RunForm extends LitElement {
     const s = this.settings;
     return html`<fieldset><legend>${t('settings')}</legend><div class="grid">
       <label>${t('length')}</label>
-      <span class="row"><input type="number" min="0" aria-label=${t('length')} .value=${String(s.lengthUnit === 'steps' ? s.steps : s.epochs)}
+      <span class="row"><input type="number" min="0" aria-label=${t('length')} .value=${live(String(s.lengthUnit === 'steps' ? s.steps : s.epochs))}
         @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.change(s.lengthUnit === 'steps' ? 'steps' : 'epochs', v); }} />
         ${this.select('lengthUnit', t('length'), [['steps', t('unitSteps')], ['epochs', t('unitEpochs')]])}</span>
       <span class="muted">${t('lengthHelp')}</span>
