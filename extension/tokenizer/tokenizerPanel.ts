@@ -82,6 +82,8 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
   async handle(message: OwnRequest<TokenizerRequest>): Promise<void> {
     switch (message.type) {
       case 'tokenize':
+        // What was typed wins over a selection made just before, whose follow-up is still pending.
+        clearTimeout(this.followTimer);
         this.showSource(this.typedSource(message.payload.text));
         return;
       case 'chooseTokenizer':

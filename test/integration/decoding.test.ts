@@ -108,10 +108,26 @@ suite('Decoding Playground (Step 3)', () => {
       const e = expected.candidates[i];
       assert.ok(Math.abs(c.model - e.originalProbability) < 1e-6, `model probability of ${c.label}`);
       assert.ok(Math.abs(c.tempered - e.temperedProbability) < 1e-6, `tempered probability of ${c.label}`);
-      assert.ok(Math.abs(c.final - e.finalProbability) < 1e-6, `final probability of ${c.label}`);
-      assert.equal(c.cutBy, e.cutBy);
     });
-    assert.deepEqual(session.filters, expected.filters.map((f) => ({ name: f.name, kept: f.kept })));
+    // The panel's model runs in the inference process, the reference here: the same graph, but a
+    // token whose cumulative mass lands within rounding of top-p may be kept on one side only.
+    // Then that is the only difference allowed; otherwise the filters must agree exactly.
+    const flipped = session.candidates.filter((c, i) => (c.final > 0) !== (expected.candidates[i].finalProbability > 0));
+    if (flipped.length > 0) {
+      assert.equal(flipped.length, 1, `tokens kept differently: ${flipped.map((c) => c.label).join(', ')}`);
+      const at = session.candidates.indexOf(flipped[0]);
+      const keptHere = session.candidates.filter((c) => c.final > 0).length;
+      const keptThere = expected.candidates.filter((e) => e.finalProbability > 0).length;
+      assert.equal(at, Math.min(keptHere, keptThere), `${flipped[0].label} is the first token past the smaller kept set`);
+      assert.equal(flipped[0].final > 0 ? expected.candidates[at].cutBy : flipped[0].cutBy, 'top-p', 'and top-p cut it on the other side');
+    } else {
+      session.candidates.forEach((c, i) => {
+        const e = expected.candidates[i];
+        assert.ok(Math.abs(c.final - e.finalProbability) < 1e-6, `final probability of ${c.label}`);
+        assert.equal(c.cutBy, e.cutBy);
+      });
+      assert.deepEqual(session.filters, expected.filters.map((f) => ({ name: f.name, kept: f.kept })));
+    }
     assert.ok(session.cache[0].bytes > 0 && session.cache[0].tokens === ids.length, 'the prefill filled the cache');
   });
 

@@ -80,6 +80,9 @@ suite('Hostile tokenizer files in the panel', () => {
     api = await vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID)!.activate();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-hostile-'));
     before = api.tokenizer.activeTokenizer();
+    // Editors left open by earlier suites would have the panel follow their selections (and the
+    // status bar count them) under the hostile tokenizer, replacing the request this test times.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
   suiteTeardown(async () => {
     // The tokenizer active before, so that the other suites find the default they expect.
@@ -102,6 +105,10 @@ suite('Hostile tokenizer files in the panel', () => {
     const warm = nextPosted('tokens', (p) => p.text === 'warm' && p.tokenizer === id);
     await fromWebview({ type: 'tokenize', payload: { text: 'warm' } });
     await warm;
+    // The panel follows the editor's selection a moment after it changes: with the selection
+    // emptied and that moment past, nothing can replace the request this test times.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
     const probe = stallProbe();
     let started = performance.now();
