@@ -39,6 +39,16 @@ export class LayerHeatmap extends LitElement {
       counts[column]++;
       p.layerGradNorms?.forEach((n, layer) => (sums[layer][column] += n));
     }
+    // Progress comes every 200 ms, not every step: a stretch with no report between two that have
+    // one takes the earlier one's norms, so the map has no holes.
+    let last = -1;
+    for (let c = 0; c < COLUMNS; c++) {
+      if (counts[c]) last = c;
+      else if (last >= 0 && counts.subarray(c + 1).some((n) => n > 0)) {
+        sums.forEach((row) => (row[c] = row[last] / counts[last]));
+        counts[c] = 1;
+      }
+    }
     const logs = sums.flatMap((row) => [...row].map((s, c) => (counts[c] ? Math.log10(Math.max(1e-12, s / counts[c])) : NaN))).filter(Number.isFinite);
     const lo = Math.min(...logs);
     const hi = Math.max(...logs);
