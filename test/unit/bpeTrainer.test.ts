@@ -173,6 +173,7 @@ describe('BPE trainer', function () {
     let hf: HfTextTokenizer;
     let files: { tokenizerJson: string; tokenizerConfig: string };
     before(async function () {
+      // The corpus lies beside the repository (as in CI), not in a user's clone: without it there is nothing to train on.
       if (!fs.existsSync(TINYSTORIES)) this.skip();
       const part = path.join(dir, 'tinystories-500k.txt');
       fs.writeFileSync(part, fs.readFileSync(TINYSTORIES).subarray(0, 500_000));

@@ -3,7 +3,7 @@
 //   perplexity  e^loss: the number of equally likely tokens the model is as unsure as
 //   bits/byte   Σ −ln p / ln 2 / UTF-8 bytes: comparable across tokenizers, unlike the two above
 // Long texts are scored in windows of the context length that start every `stride` tokens.
-//   npm run cli -- eval --model models/tiny --file ../shared/corpus/tinystories/valid.txt
+//   npm run cli -- eval --model models/tiny --file walkthroughs/training-sample/stories.txt
 
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // `train`: trains a GPT on a text file or folder and writes checkpoints as model folders.
-//   npm run cli -- train --data ../shared/corpus/tinyshakespeare/input.txt --preset tiny --steps 500 --out runs/shakespeare
+//   npm run cli -- train --data walkthroughs/training-sample/stories.txt --preset tiny --steps 500 --out runs/stories
 // Ctrl+C stops after the current step and saves <out>/last, which --resume continues from.
 
 import * as fs from 'node:fs';

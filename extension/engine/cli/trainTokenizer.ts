@@ -1,6 +1,6 @@
 // `train-tokenizer`: learn a byte-level BPE vocabulary from a text file or folder and write
 // tokenizer.json and tokenizer_config.json.
-//   npm run cli -- train-tokenizer --input ../shared/corpus/tinystories/train.txt --vocab-size 4096 --special "<|endoftext|>" --out models/tiny
+//   npm run cli -- train-tokenizer --input walkthroughs/training-sample/stories.txt --vocab-size 1024 --special "<|endoftext|>" --out models/tiny
 
 import { parseArgs } from 'node:util';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
