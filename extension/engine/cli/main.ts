@@ -9,6 +9,7 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
+  'export-pytorch': async () => (require('./exportPyTorch') as typeof import('./exportPyTorch')).exportPyTorchCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
