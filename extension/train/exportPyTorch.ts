@@ -42,7 +42,9 @@ export async function exportTrainingRun(runs: TrainingRuns, runFolder?: string):
   log().info(`training: exported ${options.outDir} to ${result.dir} (${result.totalSteps} steps); run: ${result.command}`);
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(path.join(result.dir, 'README.md')));
   const copy = vscode.l10n.t('Copy torchrun Command');
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}: {1} steps, to run with torchrun in that folder.', result.dir, result.totalSteps), copy);
-  if (choice === copy) await vscode.env.clipboard.writeText(`cd "${result.dir}" && ${result.command}`);
+  // Not awaited: the command is done when the folder is written, not when the message is dismissed.
+  void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}: {1} steps, to run with torchrun in that folder.', result.dir, result.totalSteps), copy).then((choice) => {
+    if (choice === copy) void vscode.env.clipboard.writeText(`cd "${result.dir}" && ${result.command}`);
+  });
   return result.dir;
 }
