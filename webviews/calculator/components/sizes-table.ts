@@ -4,7 +4,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from '../../shared/theme.css';
-import { bytes, count, flops } from '../format';
+import { bytes, count, flops } from '../../shared/sizeFormat';
 import type { SizesView } from '../protocol';
 import { t } from '../strings';
 
