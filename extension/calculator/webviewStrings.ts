@@ -45,7 +45,7 @@ export function calculatorWebviewStrings(): CalculatorStrings {
     compute: l10n.t('training compute C'),
     computeHelp: l10n.t('for D = {0} tokens'),
     trainMemory: l10n.t('Memory to train (AdamW)'),
-    trainMemoryHelp: l10n.t('16 bytes per parameter in fp32 or mixed precision (ZeRO, Rajbhandari et al.), plus activations for a batch of {0} × {1} tokens (Korthikanti et al. 2022, eq. 1: an estimate)'),
+    trainMemoryHelp: l10n.t('16 bytes per parameter in fp32 or mixed precision (ZeRO, Rajbhandari et al.), plus activations for a batch of {0} × {1} tokens (Korthikanti et al. 2022, eq. 1, which keeps every attention matrix: no recomputation, no FlashAttention; an estimate)'),
     dtype: l10n.t('dtype'),
     weights: l10n.t('weights'),
     gradients: l10n.t('gradients'),

@@ -15,7 +15,8 @@ export class SizesTable extends LitElement {
     css`
       table { border-collapse: collapse; margin: 4px 0 12px; }
       th, td { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
-      td.n { text-align: right; font-variant-numeric: tabular-nums; }
+      td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+      th { white-space: nowrap; }
       h3 { margin: 12px 0 2px; }
     `,
   ];
