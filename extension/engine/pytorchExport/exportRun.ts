@@ -89,6 +89,7 @@ order of \`data/batches.bin\`. On one machine with two processes (CPU: gloo; GPU
 On several machines, run torchrun on each with \`--nnodes\`, \`--node_rank\` and
 \`--rdzv_endpoint\` instead of \`--standalone\`. The batch is split evenly over the processes, so
 their number must divide ${batch}. \`trained/\` is a model folder: open it in LLM Pipeline Lab with
-"LLM Pipeline: Choose Model Folder".
+"LLM Pipeline: Choose Model Folder". With Debian's PyTorch 1.13 on Python 3.11, torchrun also
+needs \`--redirects 1 --tee 1\` (its default value fails to parse there).
 `;
 }
