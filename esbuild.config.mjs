@@ -1,7 +1,7 @@
 // Bundles the extension host code (Node, CommonJS) and each webview (browser, ESM).
 // usage: node esbuild.config.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -46,6 +46,10 @@ const builds = [
     target: 'es2022',
   },
 ];
+
+// The PyTorch training script that "Export Training Run to PyTorch" writes is read beside the bundle.
+mkdirSync('dist', { recursive: true });
+copyFileSync('extension/engine/pytorchExport/train_gpt2.py', 'dist/train_gpt2.py');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

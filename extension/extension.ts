@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
+import { registerCalculator } from './calculator/registerCalculator';
 import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerDecoding(context);
   registerRag(context);
   const training = registerTraining(context);
+  registerCalculator(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training };
 }

@@ -1,19 +1,23 @@
 // The numbers the Model tab lists. Our GPT-2's come from its config and the parameter count of
 // the architecture (gpt/sizes.ts); a foreign model's from its config.json and the weights its ONNX
 // graph stores (skipped for very large graphs, which would be read a second time just to count).
+// Either way the Model Size Calculator's figures come from config.json when it names a known
+// architecture (engine/scaling/).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { headDim } from '../engine/gpt/config';
 import { parameterCount } from '../engine/gpt/sizes';
 import type { ModelFolder } from '../engine/modelFolder/readModelFolder';
 import { OnnxModel, summarizeGraph } from '../engine/onnx';
-import type { ModelFacts } from '../../webviews/attention/protocol';
+import { modelSizes } from '../engine/scaling/modelSizes';
+import { folderArchitecture } from '../calculator/sizesView';
+import type { ModelFacts, ModelSizeFacts } from '../../webviews/attention/protocol';
 
 /** Foreign graphs up to this size are read to count their weights. */
 const COUNTED_GRAPH_BYTES = 256 * 1024 * 1024;
 
 export async function modelFacts(folder: ModelFolder, bundled: boolean): Promise<ModelFacts> {
-  const base = { name: folder.name, dir: folder.dir, kind: folder.kind, bundled, modelType: folder.config.modelType };
+  const base = { name: folder.name, dir: folder.dir, kind: folder.kind, bundled, modelType: folder.config.modelType, sizes: sizeFacts(folder.dir) };
   if (folder.gpt2) {
     const { gpt } = folder.gpt2;
     const count = parameterCount(gpt);
@@ -53,5 +57,23 @@ async function storedWeights(file: string): Promise<number | undefined> {
     return summarizeGraph(await OnnxModel.load(file)).weightElements;
   } catch {
     return undefined;
+  }
+}
+
+/** The calculator's figures for the folder's config.json, at its full context; or why there are none (an unknown model_type). */
+function sizeFacts(dir: string): ModelSizeFacts | { unavailable: string } {
+  try {
+    const s = modelSizes(folderArchitecture(dir, '').architecture);
+    return {
+      nonEmbeddingParameters: s.parameters.nonEmbedding,
+      context: s.context,
+      forwardFlopsPerToken: s.forward.total,
+      trainingFlopsPerToken: s.trainingFlopsPerToken,
+      kvCacheBytesPerToken: s.kvCacheBytesPerToken,
+      trainingBytes: s.trainingMemory.bf16.total,
+      servingBytes: s.serving.total,
+    };
+  } catch (error) {
+    return { unavailable: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -77,5 +77,12 @@ export function attentionWebviewStrings(): AttentionStrings {
     factContext: l10n.t('Context length (tokens)'),
     factVocabulary: l10n.t('Vocabulary'),
     factUnknown: l10n.t('not stated'),
+    factNonEmbedding: l10n.t('Non-embedding parameters (N)'),
+    factFlops: l10n.t('FLOPs per token at the full context'),
+    factFlopsValue: l10n.t('{0} inference, {1} training (6N plus attention)'),
+    factKvCache: l10n.t('KV cache per token (fp16)'),
+    factTrainMemory: l10n.t('Memory to train one sequence (AdamW, bf16)'),
+    factServeMemory: l10n.t('Memory to serve one full context (fp16)'),
+    factSizesUnavailable: l10n.t('Sizes'),
   };
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { activeModel } from '../model/activeModel';
 import { log } from '../log';
 import { pathSource, sampleSource, selectionSource } from './dataSource';
+import { exportTrainingRun } from './exportPyTorch';
 import { trainingPanels, type TrainingPanels } from './trainingPanel';
 import { TrainingRuns } from './trainingRuns';
 import { TrainingStatusBar } from './trainingStatusBar';
@@ -30,6 +31,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingTest
     trainingRuns.onDidChange((run) => statusBar.showRun(run)),
     vscode.commands.registerCommand('llmPipeline.trainModel', (arg?: TrainModelArgument) => guarded(() => trainModel(context.extensionUri, panels, trainingRuns, arg))),
     vscode.commands.registerCommand('llmPipeline.trainOnThis', (target?: vscode.Uri) => guarded(() => trainOnThis(panels, target))),
+    vscode.commands.registerCommand('llmPipeline.exportTrainingRunToPyTorch', (runFolder?: string) => guardedResult(() => exportTrainingRun(trainingRuns, typeof runFolder === 'string' ? runFolder : undefined))),
   );
   return { runs: trainingRuns };
 }
@@ -47,6 +49,15 @@ async function guarded(work: () => Promise<void>): Promise<void> {
     log().error(`training: ${message}`);
     void vscode.window.showErrorMessage(message);
   }
+}
+
+/** As guarded, and hands the result to the caller (tests read where the export went). */
+async function guardedResult<T>(work: () => Promise<T>): Promise<T | undefined> {
+  let result: T | undefined;
+  await guarded(async () => {
+    result = await work();
+  });
+  return result;
 }
 
 /** What code (the walkthrough, tests) may pass: train on the shipped sample, and start at once. */

@@ -137,6 +137,9 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         return;
       case 'openRunFolder':
         return this.openModelCard();
+      case 'exportPyTorch':
+        await vscode.commands.executeCommand('llmPipeline.exportTrainingRunToPyTorch', this.deps.runs.view?.folder);
+        return;
     }
   }
 

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveFolder } from '../engine/train/atomicFolder';
 import { readTrainingState } from '../engine/train/checkpoint';
-import { compareInWorker, estimateInWorker, startTrainingJob, type TrainingJob } from '../engine/train/host';
+import { compareInWorker, estimateInWorker, exportPyTorchInWorker, startTrainingJob, type TrainingJob } from '../engine/train/host';
+import type { PyTorchExport } from '../engine/pytorchExport/exportRun';
 import type { CompareRequest, ComparedText } from '../engine/train/compareModels';
 import type { TrainingEstimate } from '../engine/train/estimate';
 import type { TrainOptions } from '../engine/train/options';
@@ -86,6 +87,16 @@ export class TrainingRuns implements vscode.Disposable {
 
   compare(request: CompareRequest): Promise<readonly ComparedText[]> {
     return compareInWorker(request, { workerScript: this.workerScript });
+  }
+
+  /** The settings of the current (or last restored) run. */
+  get options(): TrainOptions | undefined {
+    return this.record?.options;
+  }
+
+  /** Writes the run `options` describes as a PyTorch script folder `dir`, in the worker. */
+  exportToPyTorch(options: TrainOptions, dir: string): Promise<PyTorchExport> {
+    return exportPyTorchInWorker(options, dir, { workerScript: this.workerScript });
   }
 
   /** Where a run on data called `dataLabel` started now goes (created when it starts). */

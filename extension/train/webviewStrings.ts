@@ -102,6 +102,7 @@ export function trainingWebviewStrings(): TrainingStrings {
     useInInspectors: l10n.t('Use in Inspectors'),
     compareWithBase: l10n.t('Compare with Base'),
     modelCard: l10n.t('Open Model Card'),
+    exportPyTorch: l10n.t('Export to PyTorch…'),
     comparison: l10n.t('Same prompt, same seed ({0})'),
     nextRun: l10n.t('Settings of the next run'),
     inUse: l10n.t('✓ in use by the inspectors'),

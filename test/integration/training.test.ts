@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { generate } from '../../extension/engine/generate/generate';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
@@ -151,6 +152,26 @@ suite('Training panel (Step 4)', () => {
     assert.equal(c.columns.length, 2);
     assert.match(c.columns[0].label, /base: the bundled model/);
     assert.notEqual(c.columns[0].text, c.columns[1].text);
+  });
+
+  test('Export to PyTorch (a run action) writes the script, the batch order and the starting weights beside the run', async function () {
+    this.timeout(120_000);
+    const run = api.training.runs.view;
+    assert.ok(run, 'a finished run');
+    const dir: string | undefined = await vscode.commands.executeCommand('llmPipeline.exportTrainingRunToPyTorch', run.folder);
+    assert.equal(dir, path.join(run.folder, 'pytorch'));
+    const settings = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    assert.equal(settings.total_steps, SETTINGS.steps);
+    assert.equal(settings.batch_size, SETTINGS.batchSize);
+    assert.equal(fs.statSync(path.join(dir, 'data', 'batches.bin')).size, SETTINGS.steps * SETTINGS.batchSize * 4);
+    assert.match(fs.readFileSync(path.join(dir, 'train_gpt2.py'), 'utf8'), /DistributedDataParallel/);
+    assert.match(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'), /torchrun --standalone --nproc_per_node 2 train_gpt2\.py/);
+    assert.equal(readModelFolder(path.join(dir, 'init')).kind, 'gpt2');
+    // The panel's button asks for the same command; exporting again replaces the folder it wrote.
+    fs.rmSync(path.join(dir, 'README.md'));
+    await send({ type: 'exportPyTorch', payload: {} });
+    for (let i = 0; i < 600 && !fs.existsSync(path.join(dir, 'README.md')); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(fs.existsSync(path.join(dir, 'README.md')), 'the run action exported the run again');
   });
 
   test('Stop ends a run after its current step with a checkpoint there, and the run can be resumed', async function () {

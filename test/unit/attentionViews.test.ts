@@ -168,5 +168,12 @@ describe('attention panel: views of a real run', () => {
     assert.equal(facts.vocabSize, tiny.config.vocab_size);
     const stored = [...tiny.weights.values()].reduce((s, t) => s + t.data.length, 0);
     assert.equal(facts.parameters, stored);
+    // The calculator's figures: N leaves out wte and wpe; the KV cache is 2·L·d·2 bytes in fp16.
+    const sizes = facts.sizes;
+    assert.ok(sizes && !('unavailable' in sizes), JSON.stringify(sizes));
+    const embeddings = (tiny.weights.get('transformer.wte.weight')?.data.length ?? 0) + (tiny.weights.get('transformer.wpe.weight')?.data.length ?? 0);
+    assert.equal(sizes.nonEmbeddingParameters, stored - embeddings);
+    assert.equal(sizes.kvCacheBytesPerToken, 2 * 2 * 32 * 2);
+    assert.equal(sizes.context, 32);
   });
 });

@@ -147,6 +147,7 @@ const verifiedArxiv = new Map<string, string>([
   ['1608.05859', 'Using the Output Embedding to Improve Language Models'],
   ['1609.08144', 'Google\'s Neural Machine Translation System: Bridging the Gap between Human and Machine Translation'],
   ['1612.00796', 'Overcoming catastrophic forgetting in neural networks'],
+  ['2010.11929', 'An Image is Worth 16x16 Words'],
   ['1706.03741', 'Deep Reinforcement Learning from Human Preferences'],
   ['1706.03762', 'Attention Is All You Need'],
   ['1707.06347', 'Proximal Policy Optimization Algorithms'],

@@ -38,6 +38,21 @@ export interface ModelFacts {
   readonly embeddingDim?: number;
   readonly contextLength?: number;
   readonly vocabSize?: number;
+  /** The Model Size Calculator's figures from config.json (engine/scaling/), or why there are none. */
+  readonly sizes?: ModelSizeFacts | { readonly unavailable: string };
+}
+
+export interface ModelSizeFacts {
+  readonly nonEmbeddingParameters: number;
+  /** Tokens of the sequence the FLOPs and memory are for: the model's context length. */
+  readonly context: number;
+  readonly forwardFlopsPerToken: number;
+  readonly trainingFlopsPerToken: number;
+  readonly kvCacheBytesPerToken: number;
+  /** AdamW in mixed precision (bf16) for one sequence of `context` tokens. */
+  readonly trainingBytes: number;
+  /** fp16 weights and the KV cache of one full-context sequence. */
+  readonly servingBytes: number;
 }
 
 /** One token of the inspected text. `start`/`end` are UTF-16 offsets into the text. */

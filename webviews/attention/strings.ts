@@ -76,6 +76,13 @@ export const ATTENTION_STRING_KEYS = [
   'factContext',
   'factVocabulary',
   'factUnknown',
+  'factNonEmbedding',
+  'factFlops',
+  'factFlopsValue',
+  'factKvCache',
+  'factTrainMemory',
+  'factServeMemory',
+  'factSizesUnavailable',
 ] as const;
 
 export type AttentionStringKey = (typeof ATTENTION_STRING_KEYS)[number];

@@ -54,6 +54,7 @@ const trainingRequests = panelRequests(panelState, [
   message('useCheckpoint', v.strictObject({ which: oneOf(['last', 'best'] as const) })),
   message('compareWithBase', v.strictObject({ which: oneOf(['last', 'best'] as const) })),
   message('openRunFolder', empty),
+  message('exportPyTorch', empty),
 ]);
 export type TrainingRequest = v.InferOutput<typeof trainingRequests>;
 

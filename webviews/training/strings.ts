@@ -18,7 +18,7 @@ export type TrainingStringKey =
   | 'pause' | 'resume' | 'stop' | 'stepLine' | 'speedLine' | 'epochLine'
   | 'lossChart' | 'lossSummary' | 'trainingLoss' | 'validationLoss' | 'logScale' | 'lrChart' | 'lrSummary' | 'gradChart' | 'gradSummary' | 'heatmap' | 'heatmapSummary'
   | 'exportSvg' | 'exportPng'
-  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'comparison' | 'nextRun' | 'inUse' | 'parametersColumn' | 'flopsColumn' | 'memoryColumn';
+  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'exportPyTorch' | 'comparison' | 'nextRun' | 'inUse' | 'parametersColumn' | 'flopsColumn' | 'memoryColumn';
 
 export type TrainingStrings = Readonly<Record<TrainingStringKey, string>>;
 

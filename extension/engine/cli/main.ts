@@ -9,9 +9,11 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
+  'export-pytorch': async () => (require('./exportPyTorch') as typeof import('./exportPyTorch')).exportPyTorchCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
+  sizes: async () => (require('./sizes') as typeof import('./sizes')).sizesCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
   train: async () => (require('./train') as typeof import('./train')).trainCommand,
   'train-base': async () => (require('./trainBase') as typeof import('./trainBase')).trainBaseCommand,

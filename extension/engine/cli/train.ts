@@ -43,7 +43,7 @@ output
   --estimate             print what the run would be (tokens, parameters, memory, a measured step) and stop
   --json                 one JSON object per line: each event, or the estimate`;
 
-const OPTIONS = {
+export const OPTIONS = {
   data: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },

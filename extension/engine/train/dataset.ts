@@ -173,9 +173,14 @@ export class BatchSampler {
 
   /** The batch for `step`: sequences step·B … step·B + B − 1 of the endless shuffled sequence. */
   batchAt(step: number): Batch {
+    return batchFromStarts(this.stream, this.startsAt(step), this.contextLength);
+  }
+
+  /** Where each window of `step`'s batch starts in the training stream. */
+  startsAt(step: number): number[] {
     const starts: number[] = [];
     for (let i = 0; i < this.batchSize; i++) starts.push(this.windowStart(step * this.batchSize + i));
-    return batchFromStarts(this.stream, starts, this.contextLength);
+    return starts;
   }
 
   private windowStart(sequence: number): number {

@@ -11,8 +11,7 @@ import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
 import { createStepRunner, prepareRun } from './runSetup';
 
-/** Training tokens per parameter of a compute-optimal run (Hoffmann et al. 2022, Table 3). */
-export const CHINCHILLA_TOKENS_PER_PARAMETER = 20;
+export { CHINCHILLA_TOKENS_PER_PARAMETER } from '../scaling/chinchilla';
 
 export interface TrainingEstimate {
   readonly files: number;

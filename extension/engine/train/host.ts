@@ -7,6 +7,7 @@
 
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
@@ -94,4 +95,10 @@ export async function compareInWorker(request: CompareRequest, job: TrainingJobO
 export async function estimateInWorker(options: TrainOptions, job: TrainingJobOptions): Promise<TrainingEstimate> {
   const { finished } = runJob({ type: 'estimate', options }, job, (e): e is Extract<TrainEvent, { type: 'estimate' }> => e.type === 'estimate');
   return (await finished).estimate;
+}
+
+/** Writes the run `options` describes as a PyTorch script folder `dir`, in the worker (it tokenizes the data). */
+export async function exportPyTorchInWorker(options: TrainOptions, dir: string, job: TrainingJobOptions): Promise<PyTorchExport> {
+  const { finished } = runJob({ type: 'exportPyTorch', options, dir }, job, (e): e is Extract<TrainEvent, { type: 'exported' }> => e.type === 'exported');
+  return (await finished).result;
 }

@@ -8,6 +8,7 @@
 
 import type { GPTConfig } from '../gpt/config';
 import { parameterCount } from '../gpt/sizes';
+import { activationBytesPerBlock } from '../scaling/memory';
 import { checkTrainOptions, type TrainOptions } from './options';
 
 export interface MemoryEstimate {
@@ -21,12 +22,8 @@ export function trainingMemory(config: GPTConfig, batchSize: number, contextLeng
   const trainable = trainableParameters ?? total;
   const perTrainable = optimizer === 'adamw' ? 6 : 4;
   const parameterBytes = 4 * (total + perTrainable * trainable);
-  const s = contextLength;
-  const b = batchSize;
-  const h = config.n_embd;
-  const a = config.n_head;
-  const perBlock = 2 * s * b * h * (34 + (5 * a * s) / h);
-  const logits = 3 * 4 * b * s * config.vocab_size;
+  const perBlock = activationBytesPerBlock(contextLength, batchSize, config.n_embd, config.n_head, 4);
+  const logits = 3 * 4 * batchSize * contextLength * config.vocab_size;
   const activationBytes = config.n_layer * perBlock + logits;
   return { parameterBytes, activationBytes, totalBytes: parameterBytes + activationBytes };
 }

@@ -4,6 +4,7 @@
 // worker answers with one `estimate` (or `comparison`) or `error`. Both sides import this file, so a change of shape is a
 // type error on both sides at once.
 
+import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
@@ -12,6 +13,7 @@ export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
   | { readonly type: 'estimate'; readonly options: TrainOptions }
   | { readonly type: 'compare'; readonly request: CompareRequest }
+  | { readonly type: 'exportPyTorch'; readonly options: TrainOptions; readonly dir: string }
   | { readonly type: 'cancel' };
 
 /** Sent once, when the graphs are built and before the first step: what the run is. */
@@ -97,25 +99,31 @@ export interface ComparisonEvent {
   readonly columns: readonly ComparedText[];
 }
 
+export interface ExportedEvent {
+  readonly type: 'exported';
+  readonly result: PyTorchExport;
+}
+
 export interface ErrorEvent {
   readonly type: 'error';
   readonly message: string;
 }
 
-export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ErrorEvent;
+export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
 export function isTrainEvent(value: unknown): value is TrainEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'error';
+  return type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'error';
 }
 
 export function isHostToWorker(value: unknown): value is HostToWorker {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { type?: unknown; options?: unknown; request?: unknown };
+  const message = value as { type?: unknown; options?: unknown; request?: unknown; dir?: unknown };
   const isObject = (v: unknown) => typeof v === 'object' && v !== null;
   if (message.type === 'cancel') return true;
   if (message.type === 'compare') return isObject(message.request);
+  if (message.type === 'exportPyTorch') return isObject(message.options) && typeof message.dir === 'string';
   return (message.type === 'start' || message.type === 'estimate') && isObject(message.options);
 }

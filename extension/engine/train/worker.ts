@@ -2,9 +2,10 @@
 // (worker_threads) or in a child process (child_process.fork), whichever the host chose, and
 // speaks the same messages (protocol.ts) over either channel: `start` runs train(), `estimate`
 // measures a run before it starts, `compare` continues a prompt with several model folders,
-// `cancel` aborts a run, and every event goes back to the host.
+// `exportPyTorch` writes a run as a PyTorch script (pytorchExport/), `cancel` aborts a run, and every event goes back to the host.
 
 import { openWorkerChannel } from '../workers/channel';
+import { exportToPyTorch } from '../pytorchExport/exportRun';
 import { continueWithEach } from './compareModels';
 import { estimateTraining } from './estimate';
 import { isHostToWorker, type TrainEvent } from './protocol';
@@ -25,6 +26,7 @@ channel.onMessage((message) => {
   const job =
     message.type === 'estimate' ? estimateTraining(message.options).then((estimate) => channel.send({ type: 'estimate', estimate }))
     : message.type === 'compare' ? continueWithEach(message.request).then((columns) => channel.send({ type: 'comparison', columns }))
+    : message.type === 'exportPyTorch' ? exportToPyTorch(message.options, message.dir).then((result) => channel.send({ type: 'exported', result }))
     : train(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
   job
     .catch((error: Error) => channel.send({ type: 'error', message: error.message }))

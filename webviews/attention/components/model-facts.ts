@@ -1,6 +1,7 @@
 // The model's sizes, as a definition list: what the other views' shapes come from.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { bytes, flops } from '../../shared/sizeFormat';
 import { baseStyles } from '../../shared/theme.css';
 import type { ModelFacts as Facts } from '../protocol';
 import { t, type AttentionStringKey } from '../strings';
@@ -45,9 +46,24 @@ export class ModelFacts extends LitElement {
       ['factEmbeddingDim', count(f.embeddingDim)],
       ['factContext', count(f.contextLength)],
       ['factVocabulary', count(f.vocabSize)],
+      ...sizeRowsOf(f, count),
     ];
     return html`<dl>${rows.map(([key, value]) => html`<dt>${t(key)}</dt><dd data-fact=${key}>${value}</dd>`)}</dl>`;
   }
+}
+
+/** The calculator's figures (extension/engine/scaling/), when config.json names an architecture it knows. */
+function sizeRowsOf(f: Facts, count: (n: number) => string): [AttentionStringKey, string][] {
+  const s = f.sizes;
+  if (!s) return [];
+  if ('unavailable' in s) return [['factSizesUnavailable', s.unavailable]];
+  return [
+    ['factNonEmbedding', count(s.nonEmbeddingParameters)],
+    ['factFlops', t('factFlopsValue', flops(s.forwardFlopsPerToken), flops(s.trainingFlopsPerToken))],
+    ['factKvCache', bytes(s.kvCacheBytesPerToken)],
+    ['factTrainMemory', bytes(s.trainingBytes)],
+    ['factServeMemory', bytes(s.servingBytes)],
+  ];
 }
 
 declare global {

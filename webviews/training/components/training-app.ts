@@ -83,6 +83,7 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
         @use-checkpoint=${(e: CustomEvent<'last' | 'best'>) => this.request({ type: 'useCheckpoint', payload: { which: e.detail } })}
         @compare=${(e: CustomEvent<'last' | 'best'>) => this.request({ type: 'compareWithBase', payload: { which: e.detail } })}
         @open-card=${() => this.request({ type: 'openRunFolder', payload: {} })}
+        @export-pytorch=${() => this.request({ type: 'exportPyTorch', payload: {} })}
         @log-scale=${(e: CustomEvent<boolean>) => { this.logScale = e.detail; this.save(); }}
         @export=${(e: CustomEvent<ImageFormat>) => void this.exportLoss(e.detail)}></run-monitor>
         <details ?open=${!training}><summary>${t('nextRun')}</summary>${form}</details>` : form}
