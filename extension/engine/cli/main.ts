@@ -12,6 +12,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
+  surprise: async () => (require('./surprise') as typeof import('./surprise')).surpriseCommand,
+  test: async () => (require('./test') as typeof import('./test')).testCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
   train: async () => (require('./train') as typeof import('./train')).trainCommand,
   'train-base': async () => (require('./trainBase') as typeof import('./trainBase')).trainBaseCommand,
