@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
+  'make-choice-suite': async () => (require('./makeChoiceSuite') as typeof import('./makeChoiceSuite')).makeChoiceSuiteCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   surprise: async () => (require('./surprise') as typeof import('./surprise')).surpriseCommand,
   test: async () => (require('./test') as typeof import('./test')).testCommand,

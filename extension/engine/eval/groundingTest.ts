@@ -1,39 +1,27 @@
 // `grounding`: a question answered through the RAG pipeline, then checked against its sources.
-// The suite's source files are chunked as the RAG index chunks them (rag/chunker.ts), ranked for
-// the question by BM25 (rag/bm25.ts), and the best topK chunks are assembled into the prompt
-// (rag/promptAssembly.ts); greedy decoding writes the answer, which ends at a blank line. The
+// The suite's source files are chunked and ranked for the question as the RAG index does it
+// (retrieve.ts), and the best topK chunks are assembled into the prompt (rag/promptAssembly.ts); greedy decoding writes the answer, which ends at a blank line. The
 // answer's words are then checked against the retrieved chunks (groundingCheck.ts, which states
 // the method and its limits); the test fails when the unsupported rate is above the bound.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../generate/generate';
-import { Bm25Index } from '../rag/bm25';
-import { chunkText } from '../rag/chunker';
 import { assemblePrompt, DEFAULT_INSTRUCTION } from '../rag/promptAssembly';
-import { fileKind } from '../rag/sections';
 import { contextTokens } from './continuation';
 import type { EvalModel } from './evalModel';
 import { checkGrounding } from './groundingCheck';
 import { type SuitePlace, suiteFilePath } from './injectionTest';
 import { verdict, type TestOutcome } from './outcome';
+import { retrieveChunks } from './retrieve';
 import type { TestOf } from './suiteFile';
 
-const CHUNK = { size: 64, overlap: 8 };
-
 export async function runGrounding(lm: EvalModel, test: TestOf<'grounding'>, place: SuitePlace): Promise<TestOutcome> {
-  const index = new Bm25Index();
-  const chunks = new Map<string, { label: string; text: string }>();
-  for (const name of test.sources) {
+  const sources = test.sources.map((name) => {
     const file = suiteFilePath(place, name);
-    chunkText(fs.readFileSync(file, 'utf8'), fileKind(path.extname(file)), lm.tokenizer, CHUNK).forEach((chunk, i) => {
-      const id = `${name}#${i}`;
-      chunks.set(id, { label: name, text: chunk.text });
-      index.add(id, chunk.text);
-    });
-  }
-  const retrieved = index.search(test.question, test.topK).map((hit) => chunks.get(hit.id) as { label: string; text: string });
-  if (retrieved.length === 0) throw new Error(`no source chunk shares a word with the question ${JSON.stringify(test.question)}`);
+    return { label: name, text: fs.readFileSync(file, 'utf8'), extension: path.extname(file) };
+  });
+  const retrieved = retrieveChunks(lm.tokenizer, sources, test.question, test.topK);
   const prompt = contextTokens(lm, assemblePrompt(DEFAULT_INSTRUCTION, retrieved, test.question).map((s) => s.text).join(''));
   const room = lm.model.contextLength - prompt.length;
   if (room < 1) throw new Error(`the assembled prompt takes ${prompt.length} tokens, the model's whole context of ${lm.model.contextLength}`);

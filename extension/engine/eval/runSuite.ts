@@ -36,7 +36,16 @@ export interface RunOptions {
   readonly onResult?: (result: TestResult) => void;
 }
 
+/** One test's outcome; a test that throws is errored, with the reason as its message. */
 export async function runTest(lm: EvalModel, test: SuiteTest, place: SuitePlace): Promise<TestOutcome> {
+  try {
+    return await scoreTest(lm, test, place);
+  } catch (error) {
+    return { status: 'errored', message: (error as Error).message, figures: {} };
+  }
+}
+
+function scoreTest(lm: EvalModel, test: SuiteTest, place: SuitePlace): Promise<TestOutcome> {
   switch (test.kind) {
     case 'expect':
       return runExpect(lm, test);
@@ -58,12 +67,7 @@ export async function runSuite(lm: EvalModel, suite: Suite, place: SuitePlace, o
     options.signal?.throwIfAborted();
     options.onStart?.(test);
     const began = performance.now();
-    let outcome: TestOutcome;
-    try {
-      outcome = await runTest(lm, test, place);
-    } catch (error) {
-      outcome = { status: 'errored', message: (error as Error).message, figures: {} };
-    }
+    const outcome = await runTest(lm, test, place);
     const result: TestResult = { name: test.name, kind: test.kind, durationMs: performance.now() - began, ...outcome };
     results.push(result);
     options.onResult?.(result);
