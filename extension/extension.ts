@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
 import { registerDecoding } from './decoding/registerDecoding';
+import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerRag } from './rag/registerRag';
@@ -14,6 +15,7 @@ export interface ExtensionTestApi {
   readonly tokenizer: TokenizerTestApi;
   readonly attention: AttentionTestApi;
   readonly training: TrainingTestApi;
+  readonly eval: EvalTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -26,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerDecoding(context);
   registerRag(context);
   const training = registerTraining(context);
+  const evaluation = registerEval(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */

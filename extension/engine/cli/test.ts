@@ -3,7 +3,6 @@
 // writes JUnit XML. Exit code 1 when a test failed or errored, 2 when the suite file is invalid.
 //   npm run cli -- test walkthroughs/eval-suites/tinystories-expect.llmeval.json --model models/tinystories-1m --junit out.xml
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAtOrInside } from '../files/insideFolder';

@@ -51,3 +51,15 @@ export function readSuiteFile(file: string): ReadSuite {
   if (size > MAX_SUITE_BYTES) throw new Error(`${file}: ${size} bytes, larger than a suite file may be (${MAX_SUITE_BYTES})`);
   return checkSuiteText(fs.readFileSync(file, 'utf8'));
 }
+
+/** Where each test's object is in a suite's text, by test name (for Test Explorer items' ranges). */
+export function testOffsets(source: string): Map<string, { offset: number; length: number }> {
+  const tree = parseTree(source, [], { disallowComments: true });
+  const tests = tree ? findNodeAtLocation(tree, ['tests']) : undefined;
+  const offsets = new Map<string, { offset: number; length: number }>();
+  for (const node of tests?.children ?? []) {
+    const name = findNodeAtLocation(node, ['name'])?.value;
+    if (typeof name === 'string') offsets.set(name, { offset: node.offset, length: node.length });
+  }
+  return offsets;
+}
