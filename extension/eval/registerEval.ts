@@ -92,7 +92,7 @@ async function showSurprise(worker: EvalWorkerHost, modelDir: string | undefined
         return;
       }
       view.show(document, base, report, modelName);
-      log().info(`surprise of ${document.fileName}: ${report.tokens.length} tokens, loss ${report.evaluation.loss.toFixed(4)} under ${modelName}`);
+      log().info(`surprise of ${document.fileName}: ${report.length} tokens, loss ${report.packed.evaluation.loss.toFixed(4)} under ${modelName}`);
     } catch (error) {
       if ((error as Error).name === 'AbortError') return;
       log().error(`surprise of ${document.fileName}: ${(error as Error).message}`);

@@ -5,7 +5,8 @@
 // the status bar. An edit to the file clears its shading: the offsets no longer hold.
 
 import * as vscode from 'vscode';
-import type { SurpriseReport, SurpriseToken } from '../engine/eval/surprise';
+import type { SurpriseToken } from '../engine/eval/surprise';
+import type { SurpriseColumns } from '../engine/eval/surpriseColumns';
 
 /** Lower bounds in nats of levels 1..5: e^−1 ≈ 0.37, e^−2.5 ≈ 0.08, e^−4 ≈ 0.018, e^−6, e^−8. */
 export const SURPRISE_LEVELS = [1, 2.5, 4, 6, 8] as const;
@@ -20,7 +21,9 @@ export function surpriseLevel(nats: number): number {
 }
 
 interface Shown {
-  readonly report: SurpriseReport;
+  readonly report: SurpriseColumns;
+  /** Each token's level, 0 (unshaded) to 5. */
+  readonly levels: Uint8Array;
   readonly modelName: string;
   /** Offset of the scored text in the document (a selection's start). */
   readonly base: number;
@@ -29,7 +32,7 @@ interface Shown {
 
 export class SurpriseView implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('llmPipeline.surprise');
-  private readonly levels = SURPRISE_LEVELS.map((_, i) =>
+  private readonly shades = SURPRISE_LEVELS.map((_, i) =>
     vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`llmPipeline.surprise.level${i + 1}`), rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed }),
   );
   private readonly status = vscode.window.createStatusBarItem('llmPipeline.surprise', vscode.StatusBarAlignment.Right, 90);
@@ -41,7 +44,7 @@ export class SurpriseView implements vscode.Disposable {
     this.subscriptions = [
       this.diagnostics,
       this.status,
-      ...this.levels,
+      ...this.shades,
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (d, p) => this.hover(d, p) }),
       vscode.languages.registerHoverProvider({ scheme: 'untitled' }, { provideHover: (d, p) => this.hover(d, p) }),
       vscode.languages.registerCodeActionsProvider({ pattern: '**' }, { provideCodeActions: (d, _r, c) => this.actions(d, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
@@ -51,12 +54,13 @@ export class SurpriseView implements vscode.Disposable {
     ];
   }
 
-  show(document: vscode.TextDocument, base: number, report: SurpriseReport, modelName: string): void {
-    this.shown.set(document.uri.toString(), { report, modelName, base, version: document.version });
-    const ranked = [...report.tokens].filter((t) => t.end > t.start).sort((a, b) => b.nats - a.nats).slice(0, MOST_SURPRISING);
+  show(document: vscode.TextDocument, base: number, report: SurpriseColumns, modelName: string): void {
+    const levels = Uint8Array.from(report.packed.nats, (nats) => surpriseLevel(nats));
+    this.shown.set(document.uri.toString(), { report, levels, modelName, base, version: document.version });
     this.diagnostics.set(
       document.uri,
-      ranked.map((t) => {
+      report.mostSurprising(MOST_SURPRISING).map((i) => {
+        const t = report.token(i);
         const d = new vscode.Diagnostic(this.range(document, base, t), this.describe(t), vscode.DiagnosticSeverity.Information);
         d.source = vscode.l10n.t('LLM surprise');
         d.code = 'surprise';
@@ -76,8 +80,8 @@ export class SurpriseView implements vscode.Disposable {
   state(uri: vscode.Uri): { tokens: number; shaded: number[]; diagnostics: number; status: string } | undefined {
     const shown = this.shown.get(uri.toString());
     if (!shown) return undefined;
-    const shaded = SURPRISE_LEVELS.map((_, i) => shown.report.tokens.filter((t) => surpriseLevel(t.nats) === i + 1).length);
-    return { tokens: shown.report.tokens.length, shaded, diagnostics: this.diagnostics.get(uri)?.length ?? 0, status: this.status.text };
+    const shaded = SURPRISE_LEVELS.map((_, i) => shown.levels.filter((level) => level === i + 1).length);
+    return { tokens: shown.report.length, shaded, diagnostics: this.diagnostics.get(uri)?.length ?? 0, status: this.status.text };
   }
 
   dispose(): void {
@@ -89,30 +93,34 @@ export class SurpriseView implements vscode.Disposable {
     const shown = editor && this.shown.get(editor.document.uri.toString());
     for (const visible of vscode.window.visibleTextEditors) {
       const here = this.shown.get(visible.document.uri.toString());
-      this.levels.forEach((type, i) => {
-        const tokens = here ? here.report.tokens.filter((t) => surpriseLevel(t.nats) === i + 1 && t.end > t.start) : [];
-        visible.setDecorations(type, tokens.map((t) => this.range(visible.document, here?.base ?? 0, t)));
-      });
+      const ranges: vscode.Range[][] = this.shades.map(() => []);
+      if (here) {
+        const { starts, ends } = here.report.packed;
+        here.levels.forEach((level, i) => {
+          if (level > 0 && ends[i] > starts[i]) ranges[level - 1].push(this.range(visible.document, here.base, { start: starts[i], end: ends[i] }));
+        });
+      }
+      this.shades.forEach((type, i) => visible.setDecorations(type, ranges[i]));
     }
     if (!shown) {
       this.status.hide();
       return;
     }
-    const e = shown.report.evaluation;
-    const c = shown.report.calibration;
+    const e = shown.report.packed.evaluation;
+    const c = shown.report.packed.calibration;
     this.status.text = `$(pulse) ${vscode.l10n.t('PPL {0} · {1} bits/byte', e.perplexity.toFixed(2), e.bitsPerByte.toFixed(3))}`;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(
       `**${vscode.l10n.t('Surprise under {0}', shown.modelName)}**\n\n` +
         `${vscode.l10n.t('loss {0} nats per token over {1} tokens; perplexity {2} = e^loss; {3} bits per UTF-8 byte', e.loss.toFixed(4), e.scoredTokens, e.perplexity.toFixed(3), e.bitsPerByte.toFixed(4))}\n\n` +
-        `${vscode.l10n.t('windows of {0} tokens starting every {1}', shown.report.window, shown.report.stride)}\n\n` +
+        `${vscode.l10n.t('windows of {0} tokens starting every {1}', shown.report.packed.window, shown.report.packed.stride)}\n\n` +
         `${vscode.l10n.t('first choice right {0}% of the time; expected calibration error {1}', (c.accuracy * 100).toFixed(1), c.ece.toFixed(4))}`,
     );
     this.status.tooltip = tooltip;
     this.status.show();
   }
 
-  private range(document: vscode.TextDocument, base: number, t: SurpriseToken): vscode.Range {
+  private range(document: vscode.TextDocument, base: number, t: { start: number; end: number }): vscode.Range {
     return new vscode.Range(document.positionAt(base + t.start), document.positionAt(base + t.end));
   }
 
@@ -124,9 +132,9 @@ export class SurpriseView implements vscode.Disposable {
   private hover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const shown = this.shown.get(document.uri.toString());
     if (!shown) return undefined;
-    const offset = document.offsetAt(position) - shown.base;
-    const t = shown.report.tokens.find((token) => token.start <= offset && offset < token.end);
-    if (!t) return undefined;
+    const index = shown.report.at(document.offsetAt(position) - shown.base);
+    if (index === undefined) return undefined;
+    const t = shown.report.token(index);
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${vscode.l10n.t('Token {0} (id {1})', JSON.stringify(t.text).replace(/[`*_[\]|]/g, '\\$&'), t.id)}**\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('surprise −ln p = {0} nats ({1} bits), p = {2}, rank {3}', t.nats.toFixed(3), (t.nats / Math.LN2).toFixed(2), t.probability.toPrecision(3), t.rank)}\n\n`);

@@ -35,13 +35,22 @@ describe('eval: the eval process and results files', function () {
     const lm = await openEvalModel(model.dir, { threads: 1 });
     try {
       const here = await scoreSurprise(lm, text, { stride: 64 });
-      assert.equal(report.tokens.length, here.tokens.length);
-      report.tokens.forEach((t, i) => assert.ok(Math.abs(t.nats - here.tokens[i].nats) < 1e-4));
-      assert.ok(Math.abs(report.evaluation.loss - here.evaluation.loss) < 1e-5);
+      assert.equal(report.length, here.tokens.length);
+      here.tokens.forEach((t, i) => {
+        const there = report.token(i);
+        assert.ok(Math.abs(t.nats - there.nats) < 1e-4);
+        assert.deepEqual([there.id, there.text, there.start, there.end, there.rank], [t.id, t.text, t.start, t.end, t.rank]);
+        assert.deepEqual(there.top.map((a) => [a.id, a.text]), t.top.map((a) => [a.id, a.text]));
+        const at = report.at(t.start);
+        assert.ok(at !== undefined && report.token(at).start <= t.start && t.start < report.token(at).end);
+      });
+      assert.ok(Math.abs(report.packed.evaluation.loss - here.evaluation.loss) < 1e-5);
+      const worst = [...here.tokens].sort((a, b) => b.nats - a.nats)[0];
+      assert.equal(report.token(report.mostSurprising(1)[0]).start, worst.start);
     } finally {
       await lm.release();
     }
-    assert.ok(progress.length >= 2 && progress[progress.length - 1] === report.tokens.length, `progress ${progress.join(',')}`);
+    assert.ok(progress.length >= 2 && progress[progress.length - 1] === report.length, `progress ${progress.join(',')}`);
   });
 
   it('runs a suite, reporting each test as it starts and ends, with the model hash', async () => {
@@ -61,7 +70,7 @@ describe('eval: the eval process and results files', function () {
     await assert.rejects(job, { name: 'AbortError' });
     // The next job still runs.
     const { report } = await host.surprise(model.dir, 'Hello there.');
-    assert.equal(report.tokens.length, 12);
+    assert.equal(report.length, 12);
   });
 
   it('writes a run as JSONL with its header, finds the last two and compares them', () => {

@@ -3,7 +3,7 @@
 // messages of the same id before the final answer.
 
 import type { TestResult } from './runSuite';
-import type { SurpriseReport } from './surprise';
+import type { PackedSurprise } from './surpriseColumns';
 
 export type EvalRequest =
   | { readonly type: 'surprise'; readonly id: number; readonly model: string; readonly text: string; readonly window?: number; readonly stride?: number }
@@ -14,7 +14,7 @@ export type EvalReply =
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
   | { readonly type: 'testStarted'; readonly id: number; readonly name: string }
   | { readonly type: 'testResult'; readonly id: number; readonly result: TestResult }
-  | { readonly type: 'surprised'; readonly id: number; readonly report: SurpriseReport; readonly modelName: string }
+  | { readonly type: 'surprised'; readonly id: number; readonly report: PackedSurprise; readonly modelName: string }
   | { readonly type: 'suiteDone'; readonly id: number; readonly modelName: string; readonly modelHash: string }
   | { readonly type: 'failed'; readonly id: number; readonly name: string; readonly message: string };
 
@@ -46,7 +46,7 @@ export function isEvalReply(value: unknown): value is EvalReply {
     case 'testResult':
       return isRecord(value.result);
     case 'surprised':
-      return isRecord(value.report) && typeof value.modelName === 'string';
+      return isRecord(value.report) && value.report.nats instanceof Float64Array && typeof value.modelName === 'string';
     case 'suiteDone':
       return typeof value.modelName === 'string' && typeof value.modelHash === 'string';
     case 'failed':

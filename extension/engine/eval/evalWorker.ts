@@ -11,6 +11,7 @@ import { modelHash } from './modelHash';
 import { runSuite } from './runSuite';
 import { parseSuite } from './suiteFile';
 import { scoreSurprise } from './surprise';
+import { packSurprise } from './surpriseColumns';
 
 const channel = openWorkerChannel<EvalReply>('evalWorker.js');
 const controllers = new Map<number, AbortController>();
@@ -35,7 +36,7 @@ async function run(request: Exclude<EvalRequest, { type: 'cancel' }>, signal: Ab
   if (request.type === 'surprise') {
     const onProgress = (done: number, total: number) => channel.send({ type: 'progress', id: request.id, done, total });
     const report = await scoreSurprise(lm, request.text, { window: request.window, stride: request.stride, signal, onProgress });
-    return { type: 'surprised', id: request.id, report, modelName: lm.folder.name };
+    return { type: 'surprised', id: request.id, report: packSurprise(report), modelName: lm.folder.name };
   }
   const parsed = parseSuite(request.suiteText);
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));

@@ -7,7 +7,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { type EvalReply, type EvalRequest, isEvalReply } from './evalJobs';
 import type { TestResult } from './runSuite';
-import type { SurpriseReport } from './surprise';
+import { SurpriseColumns } from './surpriseColumns';
 
 /** How long a cancelled job may take to stop before its process is killed. */
 const CANCEL_GRACE_MS = 1000;
@@ -34,12 +34,12 @@ export class EvalWorkerHost {
   /** `workerScript`: dist/evalWorker.js in the extension. */
   constructor(private readonly workerScript: string) {}
 
-  async surprise(model: string, text: string, options: JobOptions & { window?: number; stride?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ report: SurpriseReport; modelName: string }> {
+  async surprise(model: string, text: string, options: JobOptions & { window?: number; stride?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<{ report: SurpriseColumns; modelName: string }> {
     const reply = await this.request((id) => ({ type: 'surprise', id, model, text, window: options.window, stride: options.stride }), options.signal, (event) => {
       if (event.type === 'progress') options.onProgress?.(event.done, event.total);
     });
     if (reply.type !== 'surprised') throw new Error(`the eval process answered "${reply.type}" to surprise`);
-    return { report: reply.report, modelName: reply.modelName };
+    return { report: new SurpriseColumns(reply.report), modelName: reply.modelName };
   }
 
   async runSuite(
