@@ -4,6 +4,7 @@
 // process. The last model opened stays open for the next job. Jobs run one at a time; `cancel`
 // aborts one between windows or tests.
 
+import * as os from 'node:os';
 import { openWorkerChannel } from '../workers/channel';
 import { type EvalReply, type EvalRequest, isEvalRequest } from './evalJobs';
 import { type EvalModel, openEvalModel } from './evalModel';
@@ -14,6 +15,12 @@ import { scoreSurprise } from './surprise';
 import { packSurprise } from './surpriseColumns';
 
 const channel = openWorkerChannel<EvalReply>('evalWorker.js');
+// A background job: at a lower priority (nice 10) the extension host gets the cores first when both
+// want them, so scoring a long file does not make the editor stall. Where the system refuses, it
+// runs at normal priority.
+try {
+  os.setPriority(10);
+} catch {}
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 let open: { dir: string; lm: Promise<EvalModel> } | undefined;
