@@ -14,6 +14,8 @@ import { OPEN_DECODING_AT, SurpriseView } from './surpriseView';
 
 /** Larger texts are refused: scoring is linear in length, but a 100 MB log is not a story. */
 const MAX_SURPRISE_BYTES = 4 << 20;
+/** The suites shipped with the walkthrough, relative to the extension root. */
+const SHIPPED_SUITES = ['walkthroughs', 'eval'] as const;
 /** Characters of the file before a position that the Decoding Playground gets as its prompt. */
 const PLAYGROUND_PROMPT_CHARS = 2000;
 
@@ -28,7 +30,7 @@ export function registerEval(context: vscode.ExtensionContext): EvalTestApi {
   const model = activeModel(context);
   const worker = new EvalWorkerHost(context.asAbsolutePath('dist/evalWorker.js'));
   const diagnostics = new SuiteDiagnostics();
-  const suites = new SuiteTests(worker, model, diagnostics, context.workspaceState);
+  const suites = new SuiteTests(worker, model, diagnostics, context.workspaceState, context.extensionUri.fsPath, path.join(context.globalStorageUri.fsPath, 'eval-results'));
   const surprise = new SurpriseView();
   context.subscriptions.push(
     { dispose: () => worker.dispose() },
@@ -38,6 +40,7 @@ export function registerEval(context: vscode.ExtensionContext): EvalTestApi {
     vscode.commands.registerCommand('llmPipeline.showSurprise', () => showSurprise(worker, model.folder, surprise)),
     vscode.commands.registerCommand(OPEN_DECODING_AT, (uri: vscode.Uri, offset: number) => openDecodingAt(uri, offset)),
     vscode.commands.registerCommand('llmPipeline.compareEvalRuns', (uri?: vscode.Uri) => compareLastRuns(uri)),
+    vscode.commands.registerCommand('llmPipeline.walkthrough.tryEvalSuites', () => runShippedSuites(context.extensionUri, suites)),
   );
   return {
     suites,
@@ -101,6 +104,21 @@ async function showSurprise(worker: EvalWorkerHost, modelDir: string | undefined
       cancel.dispose();
     }
   });
+}
+
+/** Opens the reading-comprehension suite shipped with the walkthrough and runs every shipped suite in the Test Explorer. */
+async function runShippedSuites(extensionUri: vscode.Uri, suites: SuiteTests): Promise<void> {
+  const folder = vscode.Uri.joinPath(extensionUri, ...SHIPPED_SUITES);
+  const files = (await vscode.workspace.fs.readDirectory(folder)).filter(([name]) => name.endsWith('.llmeval.json')).map(([name]) => vscode.Uri.joinPath(folder, name));
+  const items = (await Promise.all(files.map((uri) => suites.refresh(uri)))).filter((item): item is vscode.TestItem => item !== undefined);
+  await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'tinystories-reading.llmeval.json'), { preview: false });
+  await vscode.commands.executeCommand('workbench.view.testing.focus');
+  const tokens = new vscode.CancellationTokenSource();
+  try {
+    await suites.run(new vscode.TestRunRequest(items), tokens.token);
+  } finally {
+    tokens.dispose();
+  }
 }
 
 /** Selects the text before `offset` (up to PLAYGROUND_PROMPT_CHARS) and opens the Decoding Playground on it. */

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalWorkerHost } from '../engine/eval/evalWorkerHost';
+import { isAtOrInside } from '../engine/files/insideFolder';
 import { writeRun } from '../engine/eval/resultsFile';
 import { choiceAccuracy, type TestResult } from '../engine/eval/runSuite';
 import { parseSuite } from '../engine/eval/suiteFile';
@@ -34,6 +35,10 @@ export class SuiteTests implements vscode.Disposable {
     private readonly model: ActiveModel,
     private readonly diagnostics: SuiteDiagnostics,
     private readonly state: vscode.Memento,
+    /** The shipped suites read the walkthrough's samples: files inside the extension are theirs to read. */
+    private readonly extensionRoot: string,
+    /** Where runs of a suite outside any workspace folder are recorded (the extension's global storage). */
+    private readonly fallbackResults: string,
   ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
@@ -128,6 +133,8 @@ export class SuiteTests implements vscode.Disposable {
 
     const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const dir = path.dirname(uri.fsPath);
+    const shipped = isAtOrInside(this.extensionRoot, uri.fsPath);
+    const root = workspace ?? (shipped ? this.extensionRoot : dir);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     const results: TestResult[] = [];
@@ -135,7 +142,7 @@ export class SuiteTests implements vscode.Disposable {
     try {
       const done = await this.worker.runSuite(
         modelDir,
-        { text, dir, root: workspace ?? dir, only: tests.map((t) => t.label) },
+        { text, dir, root, only: tests.map((t) => t.label) },
         {
           signal: controller.signal,
           onStarted: (name) => byName.get(name) && run.started(byName.get(name) as vscode.TestItem),
@@ -156,7 +163,7 @@ export class SuiteTests implements vscode.Disposable {
         const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
         run.appendOutput(`${vscode.l10n.t('choice accuracy {0}/{1} = {2} (95% interval {3}–{4}), chance {5}', accuracy.correct, accuracy.total, pct(accuracy.accuracy), pct(accuracy.interval.low), pct(accuracy.interval.high), pct(accuracy.chance))}\r\n`);
       }
-      const folder = path.join(workspace ?? dir, ...RESULTS_FOLDER);
+      const folder = workspace ? path.join(workspace, ...RESULTS_FOLDER) : shipped ? this.fallbackResults : path.join(dir, ...RESULTS_FOLDER);
       const header = { suite: suite.suite.name ?? path.basename(uri.fsPath), suiteFile: uri.fsPath, model: done.modelName, modelDir, modelHash: done.modelHash, startedAt };
       const resultsFile = writeRun(folder, header, results);
       log().info(`eval suite ${uri.fsPath} on ${modelDir}: ${results.filter((r) => r.status === 'passed').length}/${results.length} passed; results in ${resultsFile}`);
