@@ -104,7 +104,7 @@ export class SuiteTests implements vscode.Disposable {
     try {
       for (const [file, tests] of this.requested(request)) {
         if (token.isCancellationRequested) break;
-        summaries.push(await this.runFile(run, file, tests, modelDir, token));
+        summaries.push(await this.runFile(run, file, tests, modelDir, which, token));
       }
     } finally {
       run.end();
@@ -116,7 +116,7 @@ export class SuiteTests implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async runFile(run: vscode.TestRun, file: vscode.TestItem, tests: vscode.TestItem[], modelDir: string | undefined, token: vscode.CancellationToken): Promise<SuiteRunSummary> {
+  private async runFile(run: vscode.TestRun, file: vscode.TestItem, tests: vscode.TestItem[], modelDir: string | undefined, which: 'active' | 'other', token: vscode.CancellationToken): Promise<SuiteRunSummary> {
     const uri = file.uri as vscode.Uri;
     const byName = new Map(tests.map((t) => [t.label, t]));
     for (const t of tests) run.enqueued(t);
@@ -124,7 +124,13 @@ export class SuiteTests implements vscode.Disposable {
       for (const t of tests) run.errored(t, new vscode.TestMessage(message));
       return { results: [] };
     };
-    if (!modelDir) return failAll(vscode.l10n.t('No model folder is chosen and none is bundled. Run "LLM Pipeline: Choose Model Folder…".'));
+    if (!modelDir) {
+      return failAll(
+        which === 'other'
+          ? vscode.l10n.t('No second model folder was chosen: choose one in the settings of the "Run on another model…" profile.')
+          : vscode.l10n.t('No model folder is chosen and none is bundled. Run "LLM Pipeline: Choose Model Folder…".'),
+      );
+    }
     const text = await this.readSuite(uri).catch((error: Error) => error);
     if (text instanceof Error) return failAll(text.message);
     if (!this.diagnostics.show(uri, text)) return failAll(vscode.l10n.t('This suite has problems (see the Problems panel); nothing in it runs until they are fixed.'));

@@ -69,6 +69,16 @@ suite('Eval: suites in the Test Explorer and Show Surprise', () => {
     assert.match(lines[0].modelHash, /^[0-9a-f]{64}$/);
     assert.equal(lines[0].suite, 'fixture');
     assert.deepEqual(lines.slice(1).map((l) => l.status), ['passed', 'failed', 'errored']);
+
+    // A second run, then the two compared side by side.
+    const [again] = await api.eval.runSuiteFile(uri);
+    assert.notEqual(again.resultsFile, summary.resultsFile);
+    await vscode.commands.executeCommand('llmPipeline.compareEvalRuns', uri);
+    const comparison = await until('the comparison document', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document?.languageId === 'markdown' && document.getText().startsWith('# fixture: the last two runs') ? document.getText() : undefined;
+    });
+    assert.match(comparison, /\| passes \| passed \| passed \| logProb -?[0-9.]+ → -?[0-9.]+/);
   });
 
   test('shows a schema error on a broken suite and runs nothing in it', async () => {
