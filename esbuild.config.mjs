@@ -14,6 +14,7 @@ const nodeEntries = {
   ragWorker: 'extension/engine/rag/indexWorker.ts',
   inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
+  evalWorker: 'extension/engine/eval/evalWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.
@@ -36,6 +37,8 @@ const builds = [
     // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules.
     // tsx/cjs is only looked up when the engine runs from source (workers/workerScript.ts), never bundled.
     external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
+    // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build bundles.
+    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   },
   {
     ...common,

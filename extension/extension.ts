@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerAttention, type AttentionTestApi } from './attention/registerAttention';
 import { registerCalculator } from './calculator/registerCalculator';
 import { registerDecoding } from './decoding/registerDecoding';
+import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerRag } from './rag/registerRag';
@@ -15,6 +16,7 @@ export interface ExtensionTestApi {
   readonly tokenizer: TokenizerTestApi;
   readonly attention: AttentionTestApi;
   readonly training: TrainingTestApi;
+  readonly eval: EvalTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -28,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerRag(context);
   const training = registerTraining(context);
   registerCalculator(context);
+  const evaluation = registerEval(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */

@@ -62,6 +62,12 @@ export const tryItSteps: readonly TryItStep[] = [
     question: 'Where did Mia find the pebble?',
   },
   {
+    command: 'llmPipeline.walkthrough.trySurprise',
+    inspector: 'llmPipeline.showSurprise',
+    // A paragraph with a rare name and a quote: the name is shaded darkest, the common words light.
+    passage: 'One sunny day, Mia found a shiny blue pebble by the river and named it Bartholomew. She held it up to the light. "You are the best pebble in the whole world," she said. Pip wagged his tail and barked three times.',
+  },
+  {
     command: 'llmPipeline.walkthrough.tryTraining',
     inspector: 'llmPipeline.trainModel',
     // 150 TinyStories stories (walkthroughs/training-sample): a tiny GPT over-fits them in a minute.

@@ -138,6 +138,10 @@ describe('walkthrough diagrams', () => {
  * goes here only once it has been checked the same way.
  */
 const verifiedArxiv = new Map<string, string>([
+  // Step 7's evaluation additions, checked against paper pages and the CBT dataset card's citation.
+  ['1511.02301', "The Goldilocks Principle: Reading Children's Books with Explicit Memory Representations"],
+  ['1706.04599', 'On Calibration of Modern Neural Networks'],
+  ['2306.05685', 'Judging LLM-as-a-Judge with MT-Bench and Chatbot Arena'],
   ['1409.0473', 'Neural Machine Translation by Jointly Learning to Align and Translate'],
   ['1412.6980', 'Adam: A Method for Stochastic Optimization'],
   ['1508.07909', 'Neural Machine Translation of Rare Words with Subword Units'],

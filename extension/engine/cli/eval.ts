@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openModelFolder } from '../runtime/openModelFolder';
 import { scoreTokens, scoringWindows } from '../runtime/scoreTokens';
+import { summarize } from '../eval/textMetrics';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import type { CliCommand } from './main';
 
@@ -17,16 +18,6 @@ const USAGE = `usage: npm run cli -- eval --model <folder> --file <text file> [o
   --stride S     tokens between window starts (default: window / 2; = window for disjoint windows)
   --no-bos       do not put the start token before the text (its first token is then not scored)
   --threads N    ONNX Runtime threads (default: every core)`;
-
-export interface TextEvaluation {
-  readonly tokens: number;
-  readonly scoredTokens: number;
-  readonly scoredBytes: number;
-  readonly totalNats: number;
-  readonly loss: number;
-  readonly perplexity: number;
-  readonly bitsPerByte: number;
-}
 
 export const evalCommand: CliCommand = {
   summary: 'loss, perplexity and bits per byte of a text file under a model folder',
@@ -92,14 +83,7 @@ export const evalCommand: CliCommand = {
   },
 };
 
-/** Every token after the first is scored: N = tokens − 1. */
-export function summarize(tokens: number, totalNats: number, scoredBytes: number): TextEvaluation {
-  const scoredTokens = tokens - 1;
-  const loss = totalNats / scoredTokens;
-  return { tokens, scoredTokens, scoredBytes, totalNats, loss, perplexity: Math.exp(loss), bitsPerByte: totalNats / Math.LN2 / scoredBytes };
-}
-
-function readText(file: string): string {
+export function readText(file: string): string {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
   const bytes = fs.readFileSync(file);
   if (bytes.includes(0)) throw new Error(`${file}: is a binary file, not text`);

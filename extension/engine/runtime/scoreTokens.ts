@@ -16,6 +16,10 @@ export interface ScoreOptions {
   readonly rowsPerCall?: number;
   /** Called after each window with the tokens scored so far and the number to score. */
   readonly onProgress?: (scored: number, total: number) => void;
+  /** Called with each scored position t and the logits row that predicts tokens[t] (valid only during the call). */
+  readonly onRow?: (t: number, row: Float32Array) => void;
+  /** Checked before each window: once aborted, scoring stops with an AbortError. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TokenScores {
@@ -46,6 +50,7 @@ export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[]
   let totalNats = 0;
   let scoredUpTo = 1; // tokens[1..scoredUpTo) have been scored
   for (let begin = 0; scoredUpTo < tokens.length; begin += stride) {
+    options.signal?.throwIfAborted();
     const end = Math.min(begin + window, tokens.length);
     let cache: KVCache | undefined;
     for (let start = begin; start < end; start += chunk) {
@@ -57,6 +62,7 @@ export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[]
         const row = result.logits.subarray((t - 1 - start) * vocab, (t - start) * vocab);
         nats[t - 1] = logSumExp(row) - row[tokens[t]];
         totalNats += nats[t - 1];
+        options.onRow?.(t, row);
       }
     }
     scoredUpTo = end;
@@ -66,7 +72,7 @@ export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[]
 }
 
 /** ln Σ exp(x), shifted by the maximum so no term overflows. */
-function logSumExp(row: Float32Array): number {
+export function logSumExp(row: Float32Array): number {
   let max = -Infinity;
   for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
   let sum = 0;

@@ -1,0 +1,53 @@
+// Step 7 in the real workbench: Show Surprise on a story (shading, the status bar's perplexity, a
+// hover with the model's alternatives) and an eval suite run from the Test Explorer, one test
+// passing and one failing. Screenshots go to test-results/screenshots/.
+import * as assert from 'node:assert/strict';
+import { e2e } from './framework';
+
+const STORY = 'Once upon a time, there was a little girl named Lily. She loved to play with her red ball in the park. One day, the ball rolled into a purple volcano.\n';
+const SUITE = JSON.stringify(
+  {
+    name: 'story checks',
+    tests: [
+      { kind: 'expect', name: 'once upon a time', prompt: 'Once upon a', expected: ' time' },
+      { kind: 'expect', name: 'the sky is likely', prompt: 'She looked up at the big blue', expected: ' sky', mode: 'logprob', minLogProb: -0.5 },
+    ],
+  },
+  null,
+  2,
+);
+
+e2e('Show Surprise shades a story with a hover; an eval suite runs in the Test Explorer', async (vs) => {
+  await vs.openWorkspace({ 'story.txt': STORY, 'story.llmeval.json': SUITE });
+  await vs.openFile('story.txt');
+  const status = vs.page.locator('.statusbar-item', { hasText: /PPL [0-9.]+ · [0-9.]+ bits\/byte/ });
+  await vs.runCommandUntil('LLM Pipeline: Show Surprise', status);
+
+  // The cursor on "volcano", then the hover.
+  await vs.page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await vs.page.keyboard.press('Control+G');
+  const input = vs.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  await input.fill(`:1:${STORY.indexOf('volcano') + 3}`);
+  await vs.page.keyboard.press('Enter');
+  await vs.page.locator('#status\\.editor\\.selection', { hasText: `Col ${STORY.indexOf('volcano') + 3}` }).waitFor({ timeout: vs.timeoutMs });
+  const hover = vs.page.locator('.monaco-hover', { hasText: 'surprise −ln p' });
+  await vs.runCommandUntil('Show or Focus Hover', hover);
+  assert.match((await hover.textContent()) ?? '', /rank \d+/);
+  assert.match((await hover.textContent()) ?? '', /the model expected/);
+  await vs.screenshot('eval-1-surprise-hover');
+  await vs.page.keyboard.press('Escape');
+
+  // The suite in the Test Explorer, run from it.
+  await vs.runCommand('Testing: Focus on Test Explorer View');
+  const explorer = vs.page.locator('.test-explorer');
+  await explorer.locator('.monaco-list-row', { hasText: 'story checks' }).waitFor({ timeout: vs.timeoutMs });
+  await vs.runCommand('Test: Run All Tests');
+  await explorer.locator('.monaco-list-row', { hasText: 'story checks' }).click();
+  await vs.page.keyboard.press('ArrowRight');
+  const passed = explorer.locator('.monaco-list-row', { hasText: 'once upon a time' }).locator('.codicon-testing-passed-icon');
+  const failed = explorer.locator('.monaco-list-row', { hasText: 'the sky is likely' }).locator('.codicon-testing-failed-icon');
+  await passed.waitFor({ timeout: vs.timeoutMs });
+  await failed.waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('eval-2-test-explorer');
+});

@@ -1,0 +1,131 @@
+// Step 7 in a real extension host: a fixture suite in the workspace discovered by the Test
+// Explorer's controller, run on the bundled model with tests that pass, fail and error as their
+// figures say they should (checked against the engine run in this process), its results file
+// written; a schema error shown on a broken suite; Show Surprise's decorations, diagnostics, hover,
+// quick fix and status bar on a story.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openEvalModel } from '../../extension/engine/eval/evalModel';
+import { scoreContinuation } from '../../extension/engine/eval/continuation';
+import { scoreSurprise } from '../../extension/engine/eval/surprise';
+import type { ExtensionTestApi } from '../../extension/extension';
+
+const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
+
+let api: ExtensionTestApi;
+let workspace: string;
+let bundled: string;
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const began = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - began > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+suite('Eval: suites in the Test Explorer and Show Surprise', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    assert.ok(workspace, 'the integration workspace is open');
+    bundled = path.join(extension.extensionPath, 'models', 'tinystories-1m');
+  });
+
+  test('discovers a suite file, runs it: pass, fail and error as expected, results written with the model hash', async () => {
+    const lm = await openEvalModel(bundled, { threads: 1 });
+    const time = await scoreContinuation(lm, 'Once upon a', ' time').finally(() => lm.release());
+    const suiteFile = path.join(workspace, 'fixture.llmeval.json');
+    fs.writeFileSync(
+      suiteFile,
+      JSON.stringify({
+        name: 'fixture',
+        tests: [
+          { kind: 'expect', name: 'passes', prompt: 'Once upon a', expected: ' time', mode: 'logprob', minLogProb: time.logProb - 0.01 },
+          { kind: 'expect', name: 'fails', prompt: 'Once upon a', expected: ' time', mode: 'logprob', minLogProb: time.logProb + 0.01 },
+          { kind: 'expect', name: 'errors', prompt: 'word '.repeat(400), expected: ' time' },
+        ],
+      }, null, 2),
+    );
+    const uri = vscode.Uri.file(suiteFile);
+    await api.eval.suites.discover();
+    const item = await until('the suite item', () => api.eval.suites.controller.items.get(uri.toString()));
+    assert.deepEqual([...item.children].map(([, c]) => c.label), ['passes', 'fails', 'errors']);
+    assert.equal([...item.children].find(([, c]) => c.label === 'fails')?.[1].range?.start.line, 11);
+
+    const [summary] = await api.eval.runSuiteFile(uri);
+    assert.deepEqual(summary.results.map((r) => [r.name, r.status]), [['passes', 'passed'], ['fails', 'failed'], ['errors', 'errored']]);
+    assert.match(summary.results[2].message, /more than the model's context of 256/);
+    assert.ok(summary.resultsFile && fs.existsSync(summary.resultsFile));
+    assert.equal(path.dirname(summary.resultsFile), path.join(workspace, '.llm-pipeline', 'results'));
+    const lines = fs.readFileSync(summary.resultsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.match(lines[0].modelHash, /^[0-9a-f]{64}$/);
+    assert.equal(lines[0].suite, 'fixture');
+    assert.deepEqual(lines.slice(1).map((l) => l.status), ['passed', 'failed', 'errored']);
+
+    // A second run, then the two compared side by side.
+    const [again] = await api.eval.runSuiteFile(uri);
+    assert.notEqual(again.resultsFile, summary.resultsFile);
+    await vscode.commands.executeCommand('llmPipeline.compareEvalRuns', uri);
+    const comparison = await until('the comparison document', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document?.languageId === 'markdown' && document.getText().startsWith('# fixture: the last two runs') ? document.getText() : undefined;
+    });
+    assert.match(comparison, /\| passes \| passed \| passed \| logProb -?[0-9.]+ → -?[0-9.]+/);
+  });
+
+  test('shows a schema error on a broken suite and runs nothing in it', async () => {
+    const file = path.join(workspace, 'broken.llmeval.json');
+    fs.writeFileSync(file, '{\n  "tests": [\n    {"kind": "choice", "name": "one choice", "context": "c", "choices": [" a"], "answer": 0}\n  ]\n}\n');
+    const uri = vscode.Uri.file(file);
+    await vscode.window.showTextDocument(uri);
+    const diagnostics = await until('the suite diagnostic', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LLM eval suite');
+      return found.length ? found : undefined;
+    });
+    assert.match(diagnostics[0].message, /needs at least two choices/);
+    assert.equal(diagnostics[0].range.start.line, 2);
+    const item = await api.eval.suites.refresh(uri);
+    assert.ok(item?.error);
+    assert.equal(item?.children.size, 0);
+  });
+
+  test('Show Surprise shades the tokens, lists the most surprising, hovers with alternatives, and shows perplexity', async () => {
+    const story = path.join(workspace, 'story.txt');
+    const text = 'Once upon a time, there was a little girl named Lily. She loved to play with her red ball in the park. One day, the ball rolled into a purple volcano.';
+    fs.writeFileSync(story, text);
+    const uri = vscode.Uri.file(story);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('llmPipeline.showSurprise');
+    const state = await until('the surprise shading', () => api.eval.surprise.state(uri));
+
+    const lm = await openEvalModel(bundled, { threads: 1 });
+    const reference = await scoreSurprise(lm, text).finally(() => lm.release());
+    assert.equal(state.tokens, reference.tokens.length);
+    assert.ok(state.shaded.reduce((a, b) => a + b, 0) > 0);
+    assert.equal(state.diagnostics, 10);
+    assert.match(state.status, new RegExp(`PPL ${reference.evaluation.perplexity.toFixed(2)} · ${reference.evaluation.bitsPerByte.toFixed(3)} bits/byte`));
+
+    const worst = [...reference.tokens].sort((a, b) => b.nats - a.nats)[0];
+    const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LLM surprise');
+    assert.equal(problems.length, 10);
+    assert.ok(problems.some((d) => d.severity === vscode.DiagnosticSeverity.Information && document.offsetAt(d.range.start) === worst.start));
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, document.positionAt(worst.start));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(hoverText, new RegExp(`rank ${worst.rank}`));
+    assert.ok(hoverText.includes(worst.top[0].probability.toFixed(4)), hoverText);
+
+    const at = problems.find((d) => document.offsetAt(d.range.start) === worst.start) as vscode.Diagnostic;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, at.range);
+    assert.ok(actions.some((a) => a.title === 'Open in Decoding Playground at this position'));
+  });
+});
