@@ -19,7 +19,7 @@ import {
 } from '../../webviews/decoding/protocol';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
-import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import type { ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel, OpenLanguageModel } from '../model/loadedModel';
 import { restoredSource } from '../tokenizer/selectionText';
@@ -58,7 +58,7 @@ const DEFAULT_PROMPT = 'Once upon a time,';
 interface Session {
   readonly loaded: LoadedModel;
   readonly lm: OpenLanguageModel;
-  readonly tokenizer: HfTextTokenizer;
+  readonly tokenizer: ModelTokenizer;
   readonly writer: TokenWriter;
   readonly prompt: readonly number[];
   readonly notices: readonly string[];
@@ -164,7 +164,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
       const loaded = await this.deps.model.load();
       const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
       const writer = modelTokenWriter(tokenizer);
-      const ids = tokenizer.encodeIds(this.source.text);
+      const ids = await tokenizer.encodeIds(this.source.text);
       if (ids.length === 0) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
       const fitted = fitPrompt(ids, lm.contextLength);
       const notices: string[] = [];

@@ -8,7 +8,7 @@ import { generateStream } from '../engine/generate/generate';
 import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
 import type { IndexedChunk } from '../engine/rag/ragIndex';
-import type { TextTokenizer } from '../engine/tokenizer/types';
+import type { TokenDecoder } from '../engine/tokenizer/types';
 import type { LoadedModel } from '../model/loadedModel';
 import { PanelController, type PanelContent } from '../panels/panelController';
 import type { PanelKit } from '../panels/panelKit';
@@ -190,7 +190,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
     }
     const segments = assemblePrompt(sources.length ? DEFAULT_INSTRUCTION : '', sources.map((c) => ({ label: chunkLocation(c), text: c.text })), question);
     const room = Math.min(answerTokens, contextLength - 1);
-    const budget = contextBudget(tokenizer, segments, contextLength, room, policy);
+    const budget = await contextBudget(tokenizer, segments, contextLength, room, policy);
     const chunkIds = segments.map((s) => (s.source ? sources[s.source - 1].id : undefined));
     await this.show({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
     if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept), signal);
@@ -199,7 +199,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
 
   private async generate(
     model: LoadedModel,
-    tokenizer: TextTokenizer,
+    tokenizer: TokenDecoder,
     prompt: readonly number[],
     maxNewTokens: number,
     sources: readonly IndexedChunk[],
