@@ -24,6 +24,7 @@ import {
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import { openChunk } from './chunkDecorations';
 import type { RagFolders } from './ragFolders';
+import { restoredSource } from '../tokenizer/selectionText';
 import { PROMPT_SOURCES, type RagPartsCache } from './ragParts';
 import { budgetView, chunkLocation, folderView, retrievalView } from './ragViews';
 import { ragWebviewStrings } from './webviewStrings';
@@ -118,8 +119,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
   async ready(saved: RagPanelState | undefined, revived: boolean): Promise<void> {
     await this.postState();
     // After a reload, retrieval runs again for the saved question (it is quick); no answer is generated.
+    // The saved question is no more trusted than a selection: it is cut to the same limit.
     if (revived && this.shown.size === 0 && saved?.question) {
-      await this.ask({ question: saved.question, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
+      await this.ask({ question: restoredSource(saved.question).text, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
       return;
     }
     for (const message of this.shown.values()) await this.kit.post(message);
