@@ -164,7 +164,7 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
     // A run of a loaded model is short: the status bar shows it, not a notification.
     await this.kit.progress(title, async () => {
       const runStarted = performance.now();
-      const inspection = await inspectText(source.text, tokenizer, inspector);
+      const inspection = await inspectText(source.text, tokenizer, inspector, signal);
       const runMilliseconds = performance.now() - runStarted;
       if (signal.aborted) return;
       this.deps.highlight.clear();

@@ -22,13 +22,14 @@ export interface TextInspection {
   readonly result: InspectionResult;
 }
 
-export async function inspectText(text: string, tokenizer: SpanEncoder, inspector: Inspector): Promise<TextInspection> {
+/** `signal` cancels the inspector's run (a newer inspection replaced this one). */
+export async function inspectText(text: string, tokenizer: SpanEncoder, inspector: Inspector, signal?: AbortSignal): Promise<TextInspection> {
   const context = inspector.contextLength;
   const longest = context * MAX_CHARS_PER_POSITION;
   const spans = await tokenizer.encode(text.length > longest ? text.slice(0, longest) : text);
   if (spans.length === 0) throw new Error('the text has no tokens to inspect');
   const kept = spans.slice(0, context);
   const cut = spans.length > context ? { tokens: spans.length, atLeast: text.length > longest, contextLength: context } : undefined;
-  const result = await inspector.run(kept.map((s) => s.id));
+  const result = await inspector.run(kept.map((s) => s.id), signal);
   return { spans: kept, cut, result };
 }

@@ -117,9 +117,9 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
           await this.postSession();
         });
       case 'next':
-        return this.enqueue(() => this.step('sample'));
+        return this.enqueue((signal) => this.step('sample', signal));
       case 'pick':
-        return this.enqueue(() => this.step({ token: message.payload.token }));
+        return this.enqueue((signal) => this.step({ token: message.payload.token }, signal));
       case 'back':
         return this.enqueue(async () => {
           if (this.session?.history.back()) await this.postSession();
@@ -189,10 +189,10 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     await this.postSession();
   }
 
-  private async step(choice: 'sample' | { readonly token: number }): Promise<void> {
+  private async step(choice: 'sample' | { readonly token: number }, signal: AbortSignal): Promise<void> {
     const history = this.session?.history;
     if (!history || history.finishReason) return;
-    await history.step(choice);
+    await history.step(choice, signal);
     await this.postSession();
   }
 
@@ -205,7 +205,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
         vscode.l10n.t('Generating {0} tokens', count),
         async (report) => {
           for (let done = 0; done < count && !history.finishReason && !signal.aborted; done++) {
-            await history.step('sample');
+            await history.step('sample', signal);
             report(done + 1, count);
             await this.kit.busy({ task: 'generate', done: done + 1, total: count });
             await this.postSession();

@@ -88,9 +88,9 @@ export class StepHistory {
     this.entries[this.entries.length - 1] = { ...this.entries[this.entries.length - 1], state: next };
   }
 
-  /** Draws the next token ('sample') or takes the given one; returns the step taken. */
-  async step(choice: 'sample' | { readonly token: number }): Promise<GenerationStep> {
-    const { state, step } = await stepOnce(this.current, choice);
+  /** Draws the next token ('sample') or takes the given one; returns the step taken. `signal` cancels the model's run (the history is unchanged). */
+  async step(choice: 'sample' | { readonly token: number }, signal?: AbortSignal): Promise<GenerationStep> {
+    const { state, step } = await stepOnce(this.current, choice, signal);
     this.entries.push({ state, step });
     return step;
   }

@@ -183,7 +183,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
     if (root && question.trim()) {
       const index = await this.deps.folders.index(root);
       const started = performance.now();
-      const vector = await embedder.embed(question);
+      const vector = await embedder.embed(question, signal);
       const embedded = performance.now();
       const result = index.search(question, vector, SHOWN);
       retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks: index.chunks.size });

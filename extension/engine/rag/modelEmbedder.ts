@@ -22,10 +22,10 @@ export function hiddenStateEmbedder(name: string, id: string, tokenizer: SpanEnc
     caveat: MODEL_EMBEDDER_CAVEAT,
     dimensions,
     maxTokens: inspector.contextLength,
-    async embed(text) {
+    async embed(text, signal) {
       const tokens = (await tokenizer.encode(text)).map((s) => s.id).slice(0, inspector.contextLength);
       if (tokens.length === 0) return new Float32Array(dimensions);
-      const { hiddenStates } = await inspector.run(tokens);
+      const { hiddenStates } = await inspector.run(tokens, signal);
       return meanPool(hiddenStates[hiddenStates.length - 1], dimensions);
     },
     release: () => inspector.release(),
