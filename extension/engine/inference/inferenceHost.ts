@@ -11,7 +11,8 @@
 // running when it was cancelled has a grace period to end; past it the process is restarted, so
 // that a long run nobody waits for does not hold up the requests behind it.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkWorker } from '../workers/forkWorker';
 import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
 import type { Embedder } from '../rag/embedder';
 import type { InspectionResult, Inspector } from '../runtime/inspection';
@@ -130,8 +131,7 @@ export class InferenceHost {
 
   private started(): ChildProcess {
     if (this.child?.connected) return this.child;
-    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
-    const child = fork(this.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    const child = forkWorker(this.workerScript);
     this.generation++;
     child.on('message', (message) => this.received(message));
     child.on('error', (error) => this.child === child && this.failAll(new Error(`the inference process failed: ${error.message}`)));
