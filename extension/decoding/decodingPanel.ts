@@ -255,6 +255,9 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     const session = this.session;
     if (!session) return;
     const { history, lm, loaded } = session;
+    // Controls set while other work ran apply now, so that the bars always match the controls
+    // shown (their own task would apply them a moment later; applying twice changes nothing).
+    if (history.controls !== this.controls) history.setControls(this.controls);
     const { candidates, filters } = history.candidates();
     const view: SessionView = {
       model: { name: loaded.folder.name, folder: loaded.dir, contextLength: lm.contextLength, vocabSize: lm.vocabSize },
