@@ -7,6 +7,11 @@
 // lookup: the text is what the tokens' bytes spell,
 //   decode(ids) = UTF-8(bytes(ids[0]) ‖ bytes(ids[1]) ‖ …)
 // which is what a byte-level decoder does, and never runs the file's decoders.
+// Why the tokenizer worker and not the inference process, beside the model's run: stopping a
+// regular expression means killing its process, and killing the inference process would throw
+// away every panel's open ONNX Runtime sessions and KV caches; the tokenizer worker holds nothing
+// but parsed tokenizers, already has the time and memory limits and their messages, and is shared
+// with the tokenizer panel and the status-bar count.
 // Tests, benches and the CLI run the same interface in their own thread (tokenizerInThread).
 
 import type { AddedTokenInfo, HfTextTokenizer } from './hfTokenizer';
