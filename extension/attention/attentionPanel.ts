@@ -18,7 +18,7 @@ import type { OwnRequest } from '../../webviews/shared/protocol';
 import { log } from '../log';
 import type { ActiveModel } from '../model/activeModel';
 import type { Inspector } from '../engine/runtime/inspection';
-import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import type { ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
 import type { LoadedModel } from '../model/loadedModel';
 import { restoredSource, type SourceText } from '../tokenizer/selectionText';
 import type { AttentionHighlight } from './attentionHighlight';
@@ -164,7 +164,7 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
     // A run of a loaded model is short: the status bar shows it, not a notification.
     await this.kit.progress(title, async () => {
       const runStarted = performance.now();
-      const inspection = await inspectText(source.text, tokenizer, inspector);
+      const inspection = await inspectText(source.text, tokenizer, inspector, signal);
       const runMilliseconds = performance.now() - runStarted;
       if (signal.aborted) return;
       this.deps.highlight.clear();
@@ -200,7 +200,7 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
    * The tokenizer and inspection runner, opened under a cancellable notification the first time
    * (ONNX Runtime and the graph take seconds to load); at once when they are open already.
    */
-  private async openParts(model: LoadedModel): Promise<[HfTextTokenizer, Inspector]> {
+  private async openParts(model: LoadedModel): Promise<[ModelTokenizer, Inspector]> {
     const open = () => Promise.all([model.tokenizer(), model.inspector()]);
     if (model.isOpen('tokenizer') && model.isOpen('inspector')) return open();
     const cancel = () => {
@@ -254,7 +254,7 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
   }
 
   /** The views that take longer or are not always there: logit lens, norms, embeddings. */
-  private async postFollowUps(run: Run, tokenizer: HfTextTokenizer, vocabSize: number): Promise<void> {
+  private async postFollowUps(run: Run, tokenizer: ModelTokenizer, vocabSize: number): Promise<void> {
     const foreign = vscode.l10n.t('{0} is not one of our GPT-2 folders (config.json and model.safetensors), so only its attention can be read.', run.model.folder.name);
     const send = async (message: AttentionNotification) => {
       if (this.run !== run) return;

@@ -7,7 +7,7 @@
 // single bytes are left out: many never occur in training, so their rows stay where
 // initialisation and weight decay left them, a clump that would take over the first component.
 import type { Tensor } from '../engine/gpt/tensor';
-import type { TextTokenizer } from '../engine/tokenizer/types';
+import type { TokenDecoder } from '../engine/tokenizer/types';
 import type { EmbeddingView } from '../../webviews/attention/protocol';
 import { tokenText } from './inspectionViews';
 import { principalComponents, project, type PrincipalComponents } from './pca';
@@ -16,7 +16,7 @@ import { principalComponents, project, type PrincipalComponents } from './pca';
 export const BASIS_ROWS = 1024;
 
 /** What a tokenizer needs to tell single-byte tokens apart. */
-export interface ByteAwareTokenizer extends TextTokenizer {
+export interface ByteAwareTokenizer extends TokenDecoder {
   tokenBytes(id: number): Uint8Array;
 }
 

@@ -2,7 +2,7 @@
 // thumbnail first (enough to draw), the chosen head full size, then the logit lens and the
 // residual-stream norms. Every array is a fresh copy sized to what it holds.
 import type { InspectionResult } from '../engine/runtime/inspection';
-import type { TextTokenizer } from '../engine/tokenizer/types';
+import type { TokenDecoder } from '../engine/tokenizer/types';
 import { MEAN_HEAD, type HeadMatrix, type InspectionView, type LensView, type NormsView, type TokenView } from '../../webviews/attention/protocol';
 import { headMatrix, meanOverHeads, thumbnails, thumbnailSide } from './attentionMatrices';
 import { residualNorms } from './residualNorms';
@@ -66,7 +66,7 @@ export function attentionOf(result: InspectionResult, layer: number, head: numbe
 }
 
 /** The logit lens of every residual stream at every position, cut to its top tokens; undefined for a foreign model. */
-export function lensView(runId: number, result: InspectionResult, tokenizer: TextTokenizer, vocabSize: number): LensView | undefined {
+export function lensView(runId: number, result: InspectionResult, tokenizer: TokenDecoder, vocabSize: number): LensView | undefined {
   if (result.logitLens.length === 0) return undefined;
   const T = result.tokens.length;
   const parts = result.logitLens.map((logits) => topTokens(logits, T, vocabSize, LENS_TOP_K));
@@ -89,13 +89,13 @@ export function normsView(runId: number, result: InspectionResult): NormsView | 
   return { runId, streams: result.hiddenStates.length, norms: residualNorms(result.hiddenStates, T, width) };
 }
 
-const spellings = new WeakMap<TextTokenizer, Map<number, string>>();
+const spellings = new WeakMap<TokenDecoder, Map<number, string>>();
 
 /**
  * The text of one token id, remembered per tokenizer (the lens and the embeddings ask for the same
  * ids run after run); ids the tokenizer lacks (a vocabulary padded past it) show as ⟨id⟩.
  */
-export function tokenText(tokenizer: TextTokenizer, id: number): string {
+export function tokenText(tokenizer: TokenDecoder, id: number): string {
   let known = spellings.get(tokenizer);
   if (!known) spellings.set(tokenizer, (known = new Map()));
   let text = known.get(id);

@@ -1,7 +1,7 @@
 // The text an inspector runs: tokenized by the model's own tokenizer and cut to the model's
 // context, then run once through the inspection runner.
 import type { InspectionResult, Inspector } from '../engine/runtime/inspection';
-import type { TextTokenizer, TokenSpan } from '../engine/tokenizer/types';
+import type { SpanEncoder, TokenSpan } from '../engine/tokenizer/types';
 
 /**
  * Text beyond this many characters per context position is not tokenized: even a tokenizer whose
@@ -22,13 +22,14 @@ export interface TextInspection {
   readonly result: InspectionResult;
 }
 
-export async function inspectText(text: string, tokenizer: TextTokenizer, inspector: Inspector): Promise<TextInspection> {
+/** `signal` cancels the inspector's run (a newer inspection replaced this one). */
+export async function inspectText(text: string, tokenizer: SpanEncoder, inspector: Inspector, signal?: AbortSignal): Promise<TextInspection> {
   const context = inspector.contextLength;
   const longest = context * MAX_CHARS_PER_POSITION;
-  const spans = tokenizer.encode(text.length > longest ? text.slice(0, longest) : text);
+  const spans = await tokenizer.encode(text.length > longest ? text.slice(0, longest) : text);
   if (spans.length === 0) throw new Error('the text has no tokens to inspect');
   const kept = spans.slice(0, context);
   const cut = spans.length > context ? { tokens: spans.length, atLeast: text.length > longest, contextLength: context } : undefined;
-  const result = await inspector.run(kept.map((s) => s.id));
+  const result = await inspector.run(kept.map((s) => s.id), signal);
   return { spans: kept, cut, result };
 }

@@ -38,11 +38,11 @@ async function decodeScored(
   seed: number,
   input: CompareInput,
 ): Promise<{ tokens: number[]; logprob: number }> {
-  let state = await startDecoding(model, prompt, { sampler, seed, maxNewTokens: input.beam.maxNewTokens, stopTokenIds: input.stopTokenIds });
+  let state = await startDecoding(model, prompt, { sampler, seed, maxNewTokens: input.beam.maxNewTokens, stopTokenIds: input.stopTokenIds }, input.signal);
   let logprob = 0;
   while (!state.finishReason && !input.signal?.aborted) {
     const logprobs = logSoftmax(state.nextLogits);
-    const next = await stepOnce(state);
+    const next = await stepOnce(state, 'sample', input.signal);
     logprob += logprobs[next.step.token];
     state = next.state;
   }

@@ -19,7 +19,7 @@ import {
 } from '../../webviews/decoding/protocol';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
-import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
+import type { ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel, OpenLanguageModel } from '../model/loadedModel';
 import { restoredSource } from '../tokenizer/selectionText';
@@ -58,7 +58,7 @@ const DEFAULT_PROMPT = 'Once upon a time,';
 interface Session {
   readonly loaded: LoadedModel;
   readonly lm: OpenLanguageModel;
-  readonly tokenizer: HfTextTokenizer;
+  readonly tokenizer: ModelTokenizer;
   readonly writer: TokenWriter;
   readonly prompt: readonly number[];
   readonly notices: readonly string[];
@@ -117,9 +117,9 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
           await this.postSession();
         });
       case 'next':
-        return this.enqueue(() => this.step('sample'));
+        return this.enqueue((signal) => this.step('sample', signal));
       case 'pick':
-        return this.enqueue(() => this.step({ token: message.payload.token }));
+        return this.enqueue((signal) => this.step({ token: message.payload.token }, signal));
       case 'back':
         return this.enqueue(async () => {
           if (this.session?.history.back()) await this.postSession();
@@ -164,7 +164,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
       const loaded = await this.deps.model.load();
       const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
       const writer = modelTokenWriter(tokenizer);
-      const ids = tokenizer.encodeIds(this.source.text);
+      const ids = await tokenizer.encodeIds(this.source.text);
       if (ids.length === 0) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
       const fitted = fitPrompt(ids, lm.contextLength);
       const notices: string[] = [];
@@ -189,10 +189,10 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     await this.postSession();
   }
 
-  private async step(choice: 'sample' | { readonly token: number }): Promise<void> {
+  private async step(choice: 'sample' | { readonly token: number }, signal: AbortSignal): Promise<void> {
     const history = this.session?.history;
     if (!history || history.finishReason) return;
-    await history.step(choice);
+    await history.step(choice, signal);
     await this.postSession();
   }
 
@@ -205,7 +205,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
         vscode.l10n.t('Generating {0} tokens', count),
         async (report) => {
           for (let done = 0; done < count && !history.finishReason && !signal.aborted; done++) {
-            await history.step('sample');
+            await history.step('sample', signal);
             report(done + 1, count);
             await this.kit.busy({ task: 'generate', done: done + 1, total: count });
             await this.postSession();
@@ -255,6 +255,9 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     const session = this.session;
     if (!session) return;
     const { history, lm, loaded } = session;
+    // Controls set while other work ran apply now, so that the bars always match the controls
+    // shown (their own task would apply them a moment later; applying twice changes nothing).
+    if (history.controls !== this.controls) history.setControls(this.controls);
     const { candidates, filters } = history.candidates();
     const view: SessionView = {
       model: { name: loaded.folder.name, folder: loaded.dir, contextLength: lm.contextLength, vocabSize: lm.vocabSize },

@@ -33,6 +33,8 @@ export class StepHistory {
   private constructor(
     first: DecodeState,
     private readonly writer: TokenWriter,
+    /** The controls the current state samples with (the panel's may be newer, waiting for their turn). */
+    private controlsInUse: SamplerControls,
   ) {
     this.entries = [{ state: first }];
   }
@@ -53,7 +55,7 @@ export class StepHistory {
       decode: (ids) => writer.decode(ids),
       topN: CANDIDATE_COUNT,
     });
-    return new StepHistory(state, writer);
+    return new StepHistory(state, writer, controls);
   }
 
   get current(): DecodeState {
@@ -73,11 +75,16 @@ export class StepHistory {
     return this.entries.length > 1;
   }
 
+  get controls(): SamplerControls {
+    return this.controlsInUse;
+  }
+
   /**
    * New sampler settings for the next step. The random sequence restarts from the new seed only
    * when the seed changes, so moving a slider does not change which random number comes next.
    */
   setControls(controls: SamplerControls): void {
+    this.controlsInUse = controls;
     const state = this.current;
     const seedChanged = controls.seed !== (state.options.seed ?? 0);
     const next: DecodeState = {
@@ -88,9 +95,9 @@ export class StepHistory {
     this.entries[this.entries.length - 1] = { ...this.entries[this.entries.length - 1], state: next };
   }
 
-  /** Draws the next token ('sample') or takes the given one; returns the step taken. */
-  async step(choice: 'sample' | { readonly token: number }): Promise<GenerationStep> {
-    const { state, step } = await stepOnce(this.current, choice);
+  /** Draws the next token ('sample') or takes the given one; returns the step taken. `signal` cancels the model's run (the history is unchanged). */
+  async step(choice: 'sample' | { readonly token: number }, signal?: AbortSignal): Promise<GenerationStep> {
+    const { state, step } = await stepOnce(this.current, choice, signal);
     this.entries.push({ state, step });
     return step;
   }

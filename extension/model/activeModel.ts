@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InferenceHost } from '../engine/inference/inferenceHost';
+import { TokenizerWorkers } from '../engine/tokenizer/tokenizerWorkers';
 import { log } from '../log';
 import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { bundledModelFolder } from './bundledModel';
@@ -44,9 +45,12 @@ export class ActiveModel implements vscode.Disposable {
   private loaded: { dir: string; model: Promise<LoadedModel> } | undefined;
   /** Runs every ONNX Runtime session of the model (and of the RAG embedding model), so that a native crash never takes the host down. */
   readonly inference: InferenceHost;
+  /** Encodes with the model's tokenizer.json under limits, so that a hostile pattern in it never stalls the host. */
+  private readonly tokenizers: TokenizerWorkers;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'));
+    this.tokenizers = new TokenizerWorkers(context.asAbsolutePath('dist/tokenizerWorker.js'));
   }
 
   /** The bundled model's folder: the first under the extension's models/ with config.json and onnx/model.onnx. */
@@ -79,7 +83,7 @@ export class ActiveModel implements vscode.Disposable {
   async setFolder(dir: string | undefined): Promise<void> {
     const target = dir === undefined ? undefined : path.resolve(dir);
     if (target !== undefined && target !== this.bundledFolder) requireTrustedLocation(target);
-    const next = target === undefined ? undefined : LoadedModel.open(target, {}, this.inference);
+    const next = target === undefined ? undefined : LoadedModel.open(target, {}, this.inference, this.tokenizers);
     await this.context.globalState.update(CHOSEN_KEY, target);
     if (target) await this.context.globalState.update(RECENT_KEY, [target, ...this.recentFolders().filter((d) => d !== target)].slice(0, MAX_RECENT));
     await this.replace(next);
@@ -101,7 +105,7 @@ export class ActiveModel implements vscode.Disposable {
     }
     if (this.loaded?.dir !== dir) {
       void this.replace(undefined);
-      const model = Promise.resolve().then(() => LoadedModel.open(dir, {}, this.inference));
+      const model = Promise.resolve().then(() => LoadedModel.open(dir, {}, this.inference, this.tokenizers));
       // A folder that fails to open is tried again next time.
       model.catch(() => this.loaded?.model === model && (this.loaded = undefined));
       this.loaded = { dir, model };
@@ -110,7 +114,10 @@ export class ActiveModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.replace(undefined).finally(() => this.inference.dispose());
+    void this.replace(undefined).finally(() => {
+      this.inference.dispose();
+      this.tokenizers.dispose();
+    });
     this.changed.dispose();
   }
 

@@ -5,7 +5,8 @@
 // Given an InferenceHost (the extension always gives one), the ONNX Runtime sessions run in the
 // inference process, behind the same Inspector and LanguageModel methods: a native crash there
 // fails the request with a message, never the extension host. Without one (tests, benches) they
-// run in this thread.
+// run in this thread. Likewise, given TokenizerWorkers, the folder's tokenizer.json encodes in the
+// limited tokenizer worker and only its tables stay here (engine/tokenizer/modelTokenizer.ts).
 import type { TensorMap } from '../engine/gpt/tensor';
 import type { InferenceHost } from '../engine/inference/inferenceHost';
 import type { LanguageModel } from '../engine/model/languageModel';
@@ -14,8 +15,9 @@ import { readModelFolder, type ModelFolder } from '../engine/modelFolder/readMod
 import { openGPT2Inspector, openInspector, type Inspector } from '../engine/runtime/inspection';
 import { openLanguageModel } from '../engine/runtime/openModelFolder';
 import type { SessionSettings } from '../engine/runtime/ort';
-import type { HfTextTokenizer } from '../engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
+import { openModelTokenizer, tokenizerInThread, type ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
+import type { TokenizerWorkers } from '../engine/tokenizer/tokenizerWorkers';
 
 export type ModelPart = 'tokenizer' | 'inspector' | 'languageModel';
 
@@ -32,11 +34,12 @@ export class LoadedModel {
     readonly folder: ModelFolder,
     private readonly settings: SessionSettings,
     private readonly inference: InferenceHost | undefined,
+    private readonly tokenizers: TokenizerWorkers | undefined,
   ) {}
 
   /** Reads and checks the folder's description (config.json, tokenizer.json, which graphs exist). */
-  static open(dir: string, settings: SessionSettings = {}, inference?: InferenceHost): LoadedModel {
-    return new LoadedModel(readModelFolder(dir), settings, inference);
+  static open(dir: string, settings: SessionSettings = {}, inference?: InferenceHost, tokenizers?: TokenizerWorkers): LoadedModel {
+    return new LoadedModel(readModelFolder(dir), settings, inference, tokenizers);
   }
 
   get dir(): string {
@@ -44,8 +47,9 @@ export class LoadedModel {
   }
 
   /** The folder's tokenizer.json (with tokenizer_config.json beside it). */
-  tokenizer(): Promise<HfTextTokenizer> {
-    return this.part('tokenizer', () => loadTokenizerFile(this.folder.dir));
+  tokenizer(): Promise<ModelTokenizer> {
+    const { dir } = this.folder;
+    return this.part('tokenizer', async () => (this.tokenizers ? openModelTokenizer(this.tokenizers, dir) : tokenizerInThread(await loadTokenizerFile(dir))));
   }
 
   /**

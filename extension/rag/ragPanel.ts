@@ -8,7 +8,7 @@ import { generateStream } from '../engine/generate/generate';
 import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
 import type { IndexedChunk } from '../engine/rag/ragIndex';
-import type { TextTokenizer } from '../engine/tokenizer/types';
+import type { TokenDecoder } from '../engine/tokenizer/types';
 import type { LoadedModel } from '../model/loadedModel';
 import { PanelController, type PanelContent } from '../panels/panelController';
 import type { PanelKit } from '../panels/panelKit';
@@ -24,6 +24,7 @@ import {
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import { openChunk } from './chunkDecorations';
 import type { RagFolders } from './ragFolders';
+import { restoredSource } from '../tokenizer/selectionText';
 import { PROMPT_SOURCES, type RagPartsCache } from './ragParts';
 import { budgetView, chunkLocation, folderView, retrievalView } from './ragViews';
 import { ragWebviewStrings } from './webviewStrings';
@@ -118,8 +119,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
   async ready(saved: RagPanelState | undefined, revived: boolean): Promise<void> {
     await this.postState();
     // After a reload, retrieval runs again for the saved question (it is quick); no answer is generated.
+    // The saved question is no more trusted than a selection: it is cut to the same limit.
     if (revived && this.shown.size === 0 && saved?.question) {
-      await this.ask({ question: saved.question, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
+      await this.ask({ question: restoredSource(saved.question).text, policy: saved.policy, answerTokens: saved.answerTokens, generate: false });
       return;
     }
     for (const message of this.shown.values()) await this.kit.post(message);
@@ -181,7 +183,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
     if (root && question.trim()) {
       const index = await this.deps.folders.index(root);
       const started = performance.now();
-      const vector = await embedder.embed(question);
+      const vector = await embedder.embed(question, signal);
       const embedded = performance.now();
       const result = index.search(question, vector, SHOWN);
       retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks: index.chunks.size });
@@ -190,7 +192,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
     }
     const segments = assemblePrompt(sources.length ? DEFAULT_INSTRUCTION : '', sources.map((c) => ({ label: chunkLocation(c), text: c.text })), question);
     const room = Math.min(answerTokens, contextLength - 1);
-    const budget = contextBudget(tokenizer, segments, contextLength, room, policy);
+    const budget = await contextBudget(tokenizer, segments, contextLength, room, policy);
     const chunkIds = segments.map((s) => (s.source ? sources[s.source - 1].id : undefined));
     await this.show({ type: 'budget', payload: budgetView(budget, chunkIds, tokenizer.decode([...budget.keptIds])) });
     if (generate && budget.keptIds.length > 0) await this.generate(parts.model, tokenizer, budget.keptIds, room, sources, budget.segments.map((s) => s.kept), signal);
@@ -199,7 +201,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
 
   private async generate(
     model: LoadedModel,
-    tokenizer: TextTokenizer,
+    tokenizer: TokenDecoder,
     prompt: readonly number[],
     maxNewTokens: number,
     sources: readonly IndexedChunk[],

@@ -8,13 +8,16 @@ import type { IndexerParts, IndexSettings } from '../engine/rag/indexer';
 import type { EmbedderSpec, IndexPartsSpec } from '../engine/rag/indexJobs';
 import { fittedIndexSettings } from '../engine/rag/indexSettings';
 import { hiddenStateEmbedder } from '../engine/rag/modelEmbedder';
+import type { ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
 import type { ActiveModel } from '../model/activeModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { embeddingModelSetting, ragIndexSettings } from './ragSettings';
 
 export { DEFAULT_ANSWER_TOKENS, PROMPT_SOURCES } from '../engine/rag/indexSettings';
 
-export interface RagParts extends IndexerParts {
+export interface RagParts extends Omit<IndexerParts, 'tokenizer'> {
+  /** Encodes in the limited tokenizer worker (the model's tokenizer.json is untrusted). */
+  readonly tokenizer: ModelTokenizer;
   readonly model: LoadedModel;
   /** The same embedder as a folder, for the index worker to open in its own process. */
   readonly embedderSpec: EmbedderSpec;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { IndexReport } from '../engine/rag/indexer';
 import { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
 import { activeModel } from '../model/activeModel';
+import { selectionSource, withinSelectionLimit } from '../tokenizer/selectionText';
 import type { RetrievalView } from '../../webviews/rag/protocol';
 import { ChunkDecorations } from './chunkDecorations';
 import { RagFolders, untrustedMessage } from './ragFolders';
@@ -40,9 +41,11 @@ export function registerRag(context: vscode.ExtensionContext): void {
   );
 }
 
+/** The selection, cut to llmPipeline.tokenizer.maxSelectionBytes as the tokenizer panel cuts it. */
 function selectedText(): string {
   const editor = vscode.window.activeTextEditor;
-  return editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  const source = editor && selectionSource(editor);
+  return source ? withinSelectionLimit(source).text : '';
 }
 
 /** Opens the panel on the selection: its tokens laid out in the window, with retrieved sources when a folder is attached. */

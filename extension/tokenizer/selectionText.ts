@@ -24,9 +24,13 @@ export function maxSelectionBytes(): number {
  * trusted more than a selection: it is cut to the same limit.
  */
 export function restoredSource(text: string): SourceText {
-  const source: SourceText = { text, label: '' };
+  return withinSelectionLimit({ text, label: '' });
+}
+
+/** `source` cut to llmPipeline.tokenizer.maxSelectionBytes (its first part) when longer. */
+export function withinSelectionLimit(source: SourceText): SourceText {
   const limit = maxSelectionBytes();
-  return utf8Length(text) > limit ? firstPart(source, limit) : source;
+  return utf8Length(source.text) > limit ? firstPart(source, limit) : source;
 }
 
 /** Editors worth following: real documents, not the Output panel or the debug console. */

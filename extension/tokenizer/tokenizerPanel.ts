@@ -243,6 +243,8 @@ export class TokenizerPanel implements PanelContent<TokenizerRequest>, vscode.Di
     if (!isTextEditor(editor) || editor.selection.isEmpty) return;
     clearTimeout(this.followTimer);
     this.followTimer = setTimeout(() => {
+      // An editor closed meanwhile is not followed: its selection is no longer on screen.
+      if (!vscode.window.visibleTextEditors.includes(editor)) return;
       const source = selectionSource(editor);
       if (!source) return;
       const limit = maxSelectionBytes();

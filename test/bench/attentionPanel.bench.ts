@@ -37,8 +37,8 @@ export const bench: Bench = {
       const isolated = LoadedModel.open(dir, {}, inference);
       const isolatedInspector = await isolated.inspector();
       let text = STORY;
-      while (tokenizer.encode(text).length < TOKENS) text += `\n${STORY}`;
-      text = text.slice(0, tokenizer.encode(text)[TOKENS - 1].end);
+      while ((await tokenizer.encode(text)).length < TOKENS) text += `\n${STORY}`;
+      text = text.slice(0, (await tokenizer.encode(text))[TOKENS - 1].end);
       const wte = model.gpt2Weights()?.get('transformer.wte.weight');
 
       const inspection = await inspectText(text, tokenizer, inspector);

@@ -1,7 +1,8 @@
 // Hostile tokenizer files opened in the tokenizer panel of a real extension host (issue 17): a
 // Split pattern that backtracks for seconds and a chat template that loops over range(10**9).
 // Both are answered with a message naming the file within 5 s, and the host's event loop keeps
-// turning meanwhile (the longest stall of a 20 ms timer is measured).
+// turning meanwhile (the longest stall of a 20 ms timer is measured). The same attack in a model
+// folder, opened in the attention and decoding panels, is hostileModelFolder.test.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { bytesToVocabString } from '../../extension/engine/tokenizer/byteLevel';
 import type { ExtensionTestApi } from '../../extension/extension';
+import { stallProbe } from './stallProbe';
 import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
@@ -38,19 +40,6 @@ function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) 
 
 function fromWebview(message: TokenizerRequest): Promise<number> {
   return api.panels.sendFromWebview(TOKENIZER_VIEW_TYPE, message);
-}
-
-/** Measures the longest delay of a 20 ms timer on this thread (the extension host's) until stopped. */
-function stallProbe(): { stop(): number } {
-  const period = 20;
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last - period);
-    last = now;
-  }, period);
-  return { stop: () => (clearInterval(timer), longest) };
 }
 
 /** A byte-level tokenizer whose pre-tokenizer is the backtracking pattern, with a looping chat template. */
@@ -92,23 +81,25 @@ suite('Hostile tokenizer files in the panel', () => {
   });
 
   test('a backtracking Split pattern and a range(10**9) template are stopped, naming their files, while the host keeps turning', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: 'hello', language: 'plaintext' });
-    const editor = await vscode.window.showTextDocument(document);
-    editor.selection = new vscode.Selection(0, 0, 0, 5);
-    const opened = nextPosted('tokens', (p) => p.text === 'hello');
+    // The panel opens with no editor at all: it follows editors' selections, and a selection's
+    // follow-up (or one still queued from an earlier suite) would replace the request timed here.
+    // Every text it tokenizes is typed.
+    assert.equal(vscode.window.visibleTextEditors.length, 0, 'no editor is open');
     await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+    const opened = nextPosted('tokens', (p) => p.text === 'hello');
+    await fromWebview({ type: 'tokenize', payload: { text: 'hello' } });
     await opened;
     const file = writeHostileTokenizer(dir);
     const id = `file:${file}`;
+    // Choosing a tokenizer tokenizes the panel's text again: that is waited for, so it cannot
+    // land after the request timed below.
+    const chosen = nextPosted('tokens', (p) => p.text === 'hello' && p.tokenizer === id);
     assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseTokenizer', vscode.Uri.file(file)), id);
+    await chosen;
     // The tokenizer worker started and holding this tokenizer: what is measured is the attack alone.
     const warm = nextPosted('tokens', (p) => p.text === 'warm' && p.tokenizer === id);
     await fromWebview({ type: 'tokenize', payload: { text: 'warm' } });
     await warm;
-    // The panel follows the editor's selection a moment after it changes: with the selection
-    // emptied and that moment past, nothing can replace the request this test times.
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
 
     const probe = stallProbe();
     let started = performance.now();

@@ -137,7 +137,7 @@ describe('attention panel: views of a real run', () => {
     const wte = model.gpt2Weights()?.get('transformer.wte.weight');
     assert.ok(wte);
     const tokenizer = await model.tokenizer();
-    const ids = tokenizer.encode('the fox').map((s) => s.id);
+    const ids = (await tokenizer.encode('the fox')).map((s) => s.id);
     const view = embeddingView(1, wte, ids, tokenizer);
     // The axes come from every token but the 256 single bytes: the merges and <|endoftext|>.
     assert.equal(view.basisRows, tiny.config.vocab_size - 256);

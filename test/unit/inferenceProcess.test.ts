@@ -2,9 +2,12 @@
 // a child process answer exactly as the same parts opened in this thread; a process killed in the
 // middle of a forward pass (as a native crash in ONNX Runtime would) fails that request with a
 // message, and the next request starts a fresh process, opens the part there again and rebuilds
-// the generation's KV cache, so the generation goes on with the same logits.
+// the generation's KV cache, so the generation goes on with the same logits. Every request can be
+// cancelled: one waiting its turn is skipped, one still running after a grace period gets the
+// process restarted.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { generateStream } from '../../extension/engine/generate/generate';
 import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
 import type { KVCache } from '../../extension/engine/model/languageModel';
 import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
@@ -14,6 +17,9 @@ import { openLanguageModel } from '../../extension/engine/runtime/openModelFolde
 import { writeTinyModel } from './attentionModelFixture';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 import { tsxWorkerScript } from './workerShim';
+
+/** Lets forward() calls made just now send their requests (they first await their part's handle). */
+const sent = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('inference process', function () {
   this.timeout(120_000);
@@ -79,5 +85,75 @@ describe('inference process', function () {
     assert.deepEqual(continued.logits, expected.logits);
     assert.equal(continued.cache.length, 4);
     await Promise.all([lm.release(), local.release()]);
+  });
+
+  it('a request cancelled before its turn fails at once with an AbortError and is skipped: the requests around it answer, the process stays', async () => {
+    const lm = await host.openLanguageModel(model);
+    const first = await lm.forward([1, 2, 3]);
+    const pid = host.pid;
+    assert.ok(pid);
+    // Frozen, so that both requests wait in the process's queue when one is cancelled.
+    process.kill(pid, 'SIGSTOP');
+    const before = lm.forward([4], first.cache);
+    const cancel = new AbortController();
+    const cancelled = lm.forward([5], first.cache, cancel.signal);
+    await sent();
+    cancel.abort();
+    await assert.rejects(cancelled, (error: Error) => error.name === 'AbortError' && /cancelled/.test(error.message));
+    process.kill(pid, 'SIGCONT');
+    const answered = await before;
+    const after = await lm.forward([6], first.cache);
+    assert.equal(host.pid, pid, 'the process was not restarted');
+    // Every forward pass run makes the next cache number: the skipped one made none.
+    assert.equal((after.cache as unknown as { id: number }).id, (answered.cache as unknown as { id: number }).id + 1);
+    await lm.release();
+  });
+
+  it('a cancelled request still running after the grace period gets the process restarted; the next request works', async () => {
+    const quick = new InferenceHost(tsxWorkerScript(dir, 'inferenceWorker', 'extension/engine/inference/inferenceWorker.ts'), 300);
+    try {
+      const local = await openLanguageModel(readModelFolder(model));
+      const expected = await local.forward([1, 2, 3]);
+      const lm = await quick.openLanguageModel(model);
+      await lm.forward([9]);
+      const pid = quick.pid;
+      assert.ok(pid);
+      // A run that does not end (the process frozen inside it, as a long ONNX Runtime run would be).
+      process.kill(pid, 'SIGSTOP');
+      const cancel = new AbortController();
+      const stuck = lm.forward([1, 2, 3], undefined, cancel.signal);
+      const behind = lm.forward([7]);
+      await sent();
+      cancel.abort();
+      await assert.rejects(stuck, { name: 'AbortError' });
+      await assert.rejects(behind, /the inference process \(ONNX Runtime\) was restarted: a cancelled request was still running after 0\.3 s/);
+      const again = await lm.forward([1, 2, 3]);
+      assert.notEqual(quick.pid, pid);
+      assert.deepEqual(again.logits, expected.logits);
+      await Promise.all([lm.release(), local.release()]);
+    } finally {
+      quick.dispose();
+    }
+  });
+
+  it('a generation stopped while its step runs in the process ends at once as aborted, with the tokens generated so far', async () => {
+    const lm = await host.openLanguageModel(model);
+    const stop = new AbortController();
+    const stream = generateStream(lm, [1, 2, 3], { sampler: { temperature: 0 }, maxNewTokens: 50, signal: stop.signal });
+    const firstStep = await stream.next();
+    assert.equal(firstStep.done, false);
+    const pid = host.pid;
+    assert.ok(pid);
+    // The next step's forward pass waits in a frozen process: stopping must not wait for it.
+    process.kill(pid, 'SIGSTOP');
+    const next = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stop.abort();
+    const end = await next;
+    process.kill(pid, 'SIGCONT');
+    assert.equal(end.done, true);
+    assert.equal(end.value.finishReason, 'aborted');
+    assert.equal(end.value.tokens.length, 1);
+    await lm.release();
   });
 });

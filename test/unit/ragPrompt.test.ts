@@ -24,8 +24,8 @@ describe('RAG prompt and context window', () => {
     assert.ok(DEFAULT_INSTRUCTION.includes('[1]'));
   });
 
-  it('counts each segment and leaves the rest of the window free when it fits', () => {
-    const budget = contextBudget(bytes, segments, 256, 64, 'drop-sources');
+  it('counts each segment and leaves the rest of the window free when it fits', async () => {
+    const budget = await contextBudget(bytes, segments, 256, 64, 'drop-sources');
     assert.deepEqual(budget.segments.map((s) => s.tokens), [17, 45, 45, 22]);
     assert.equal(budget.promptTokens, 129);
     assert.equal(budget.overflow, 0);
@@ -33,24 +33,24 @@ describe('RAG prompt and context window', () => {
     assert.deepEqual(budget.keptIds, [...Buffer.from(segments.map((s) => s.text).join(''))]);
   });
 
-  it('drop-sources removes whole sources, lowest-ranked first, and cuts text only when none is left', () => {
+  it('drop-sources removes whole sources, lowest-ranked first, and cuts text only when none is left', async () => {
     // Room 100 - 10 = 90: 129 is 39 over; dropping [2] (45) is enough.
-    const one = contextBudget(bytes, segments, 100, 10, 'drop-sources');
+    const one = await contextBudget(bytes, segments, 100, 10, 'drop-sources');
     assert.equal(one.overflow, 39);
     assert.deepEqual(one.segments.map((s) => s.kept), [17, 45, 0, 22]);
     assert.equal(one.segments[2].cutText, segments[2].text);
     assert.equal(one.free, 90 - 84);
     // Room 38: both sources go (129 - 90 = 39 left), then 1 token from the instruction's start.
-    const all = contextBudget(bytes, segments, 48, 10, 'drop-sources');
+    const all = await contextBudget(bytes, segments, 48, 10, 'drop-sources');
     assert.deepEqual(all.segments.map((s) => s.kept), [16, 0, 0, 22]);
     assert.equal(all.segments[0].cutText, 'U');
     assert.equal(all.keptIds.length, 38);
     assert.equal(all.free, 0);
   });
 
-  it('truncate-end keeps only the first tokens: the question is cut first, then the last source', () => {
+  it('truncate-end keeps only the first tokens: the question is cut first, then the last source', async () => {
     // Room 100 - 20 = 80: 49 tokens go from the end: the whole question (22) and 27 of source [2].
-    const budget = contextBudget(bytes, segments, 100, 20, 'truncate-end');
+    const budget = await contextBudget(bytes, segments, 100, 20, 'truncate-end');
     assert.deepEqual(budget.segments.map((s) => s.kept), [17, 45, 18, 0]);
     assert.equal(budget.segments[2].cutText, segments[2].text.slice(18));
     assert.equal(budget.segments[3].cutText, segments[3].text);
@@ -58,13 +58,13 @@ describe('RAG prompt and context window', () => {
     assert.equal(budget.free, 0);
   });
 
-  it('truncate-start keeps only the last tokens, like a sliding window', () => {
-    const budget = contextBudget(bytes, segments, 100, 20, 'truncate-start');
+  it('truncate-start keeps only the last tokens, like a sliding window', async () => {
+    const budget = await contextBudget(bytes, segments, 100, 20, 'truncate-start');
     // 49 tokens go from the front: the whole instruction (17) and 32 of source [1].
     assert.deepEqual(budget.segments.map((s) => s.kept), [0, 13, 45, 22]);
     assert.equal(budget.segments[1].cutText, segments[1].text.slice(0, 32));
     assert.equal(Buffer.from(budget.keptIds).toString(), segments.map((s) => s.text).join('').slice(49));
-    assert.throws(() => contextBudget(bytes, segments, 64, 64, 'truncate-start'), /answer room/);
+    await assert.rejects(contextBudget(bytes, segments, 64, 64, 'truncate-start'), /answer room/);
   });
 
   it('lists the sources an answer cites, once, and ignores numbers it was not given', () => {

@@ -91,7 +91,7 @@ export async function beamSearch(model: LanguageModel, prompt: readonly number[]
   const proposalsPerBeam = Math.min(width + eos.size, model.vocabSize);
 
   const started = performance.now();
-  const prefill = await model.forward(prompt);
+  const prefill = await model.forward(prompt, undefined, options.signal);
   const prefillMs = performance.now() - started;
 
   const nodes: MutableNode[] = [];
@@ -156,7 +156,7 @@ export async function beamSearch(model: LanguageModel, prompt: readonly number[]
     }
     live = [];
     for (const { node, from } of survivors) {
-      const { logits, cache } = await model.forward([node.token], from.cache);
+      const { logits, cache } = await model.forward([node.token], from.cache, options.signal);
       live.push({ node, cache, logits });
     }
   }

@@ -91,8 +91,8 @@ export interface GenerationStep {
   readonly finishReason: FinishReason | null;
 }
 
-/** Checks the options, then runs the prompt through the model once (the prefill). */
-export async function startDecoding(model: LanguageModel, prompt: readonly number[], options: DecodeOptions): Promise<DecodeState> {
+/** Checks the options, then runs the prompt through the model once (the prefill); `signal` cancels the model's run. */
+export async function startDecoding(model: LanguageModel, prompt: readonly number[], options: DecodeOptions, signal?: AbortSignal): Promise<DecodeState> {
   validateOptions(model, prompt, options);
   let window = prompt;
   if (prompt.length > model.contextLength) {
@@ -105,7 +105,7 @@ export async function startDecoding(model: LanguageModel, prompt: readonly numbe
     window = recentHalf(prompt, model.contextLength);
   }
   const started = performance.now();
-  const { logits, cache } = await model.forward(window);
+  const { logits, cache } = await model.forward(window, undefined, signal);
   return {
     model,
     options,
@@ -126,8 +126,8 @@ export function nextTokenDistribution(state: DecodeState): SamplingDistribution 
   return samplingDistribution(state.nextLogits, state.options.sampler, [...state.prompt, ...state.generated], state.options.topN ?? 20);
 }
 
-/** Chooses one token (sampled, or the caller's), checks the stop conditions, and feeds it to the model. */
-export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample'): Promise<{ state: DecodeState; step: GenerationStep }> {
+/** Chooses one token (sampled, or the caller's), checks the stop conditions, and feeds it to the model; `signal` cancels the model's run. */
+export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample', signal?: AbortSignal): Promise<{ state: DecodeState; step: GenerationStep }> {
   if (state.finishReason) throw new Error(`generation has already finished (${state.finishReason})`);
   const { model, options } = state;
   const started = performance.now();
@@ -158,12 +158,12 @@ export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample'
   let droppedTokens = 0;
   if (!finishReason) {
     if (cache.length + 1 <= model.contextLength) {
-      ({ logits: nextLogits, cache } = await model.forward([picked.token], cache));
+      ({ logits: nextLogits, cache } = await model.forward([picked.token], cache, signal));
       window = [...window, picked.token];
     } else if ((options.contextOverflow ?? 'stop') === 'slide') {
       const kept = recentHalf([...window, picked.token], model.contextLength);
       droppedTokens = window.length + 1 - kept.length;
-      ({ logits: nextLogits, cache } = await model.forward(kept));
+      ({ logits: nextLogits, cache } = await model.forward(kept, undefined, signal));
       window = kept;
     } else {
       finishReason = 'context-full';

@@ -5,7 +5,10 @@ import type { LanguageModel } from '../model/languageModel';
 import { startDecoding, stepOnce, type DecodeOptions, type FinishReason, type GenerationStep } from './decodeSession';
 
 export interface GenerateOptions extends DecodeOptions {
-  /** Checked before every step: once aborted, generation ends with reason 'aborted'. */
+  /**
+   * Checked before every step: once aborted, generation ends with reason 'aborted'. A model run in
+   * another process also drops the step in flight (the prefill then throws an AbortError).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -25,14 +28,15 @@ export interface GenerationResult {
 
 /**
  * Yields one step per generated token as soon as it is chosen; the generator's return value is the
- * whole result. An abort ends it after the step in progress, keeping everything generated so far.
+ * whole result. An abort ends it before the next step, or during one run in another process,
+ * keeping everything generated so far.
  */
 export async function* generateStream(
   model: LanguageModel,
   prompt: readonly number[],
   options: GenerateOptions,
 ): AsyncGenerator<GenerationStep, GenerationResult, void> {
-  let state = await startDecoding(model, prompt, options);
+  let state = await startDecoding(model, prompt, options, options.signal);
   const steps: GenerationStep[] = [];
   const finish = (finishReason: GenerationEnd): GenerationResult => ({
     tokens: state.generated,
@@ -44,7 +48,13 @@ export async function* generateStream(
   });
   while (!state.finishReason) {
     if (options.signal?.aborted) return finish('aborted');
-    const next = await stepOnce(state);
+    let next: Awaited<ReturnType<typeof stepOnce>>;
+    try {
+      next = await stepOnce(state, 'sample', options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) return finish('aborted');
+      throw error;
+    }
     state = next.state;
     steps.push(next.step);
     yield next.step;

@@ -6,8 +6,13 @@
 // message that says so, and the next request starts a fresh process and opens its parts again.
 // A KV cache remembers the tokens it holds, so a generation that continues from a cache of the
 // dead process has it rebuilt in the new one (one forward pass over those tokens) and goes on.
+// Every request can be cancelled (an AbortSignal): it fails at once with an AbortError and the
+// process is told to skip it. One ONNX Runtime run cannot be interrupted, so a request already
+// running when it was cancelled has a grace period to end; past it the process is restarted, so
+// that a long run nobody waits for does not hold up the requests behind it.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkWorker } from '../workers/forkWorker';
 import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
 import type { Embedder } from '../rag/embedder';
 import type { InspectionResult, Inspector } from '../runtime/inspection';
@@ -20,6 +25,15 @@ type Request = InferenceRequest extends infer R ? (R extends { id: number } ? Om
 interface Pending {
   resolve(reply: InferenceReply): void;
   reject(error: Error): void;
+  /** Stops listening to the request's signal. */
+  settled(): void;
+}
+
+/** How long a cancelled request may go on running before the process is restarted. */
+const CANCEL_GRACE_MS = 3_000;
+
+function abortError(): Error {
+  return Object.assign(new Error('the request to the inference process was cancelled'), { name: 'AbortError' });
 }
 
 /** A KV cache held in the inference process. */
@@ -43,13 +57,20 @@ export class InferenceHost {
   private nextId = 1;
   private nextHandle = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Cancelled requests the process may still be running, each with its grace period. */
+  private readonly cancelling = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Why the process was ended on purpose, for the message of the requests it held. */
+  private readonly endedBecause = new WeakMap<ChildProcess, string>();
   /** Caches the host no longer holds are dropped in the process. */
   private readonly caches = new FinalizationRegistry<{ generation: number; handle: number; cache: number }>((held) => {
     if (held.generation === this.generation && this.child?.connected) this.child.send({ ...held, type: 'dropCache' } satisfies InferenceRequest);
   });
 
   /** `workerScript`: dist/inferenceWorker.js in the extension. */
-  constructor(private readonly workerScript: string) {}
+  constructor(
+    private readonly workerScript: string,
+    private readonly cancelGraceMs = CANCEL_GRACE_MS,
+  ) {}
 
   /** The process id while it runs (tests kill it, as a native crash would). */
   get pid(): number | undefined {
@@ -76,12 +97,15 @@ export class InferenceHost {
     child?.kill();
   }
 
-  /** @internal Sends a request to the process (started if needed) and waits for its reply. */
-  request(make: Request): Promise<InferenceReply> {
+  /** @internal Sends a request to the process (started if needed) and waits for its reply; `signal` cancels it. */
+  request(make: Request, signal?: AbortSignal): Promise<InferenceReply> {
+    if (signal?.aborted) return Promise.reject(abortError());
     const id = this.nextId++;
     const child = this.started();
     return new Promise<InferenceReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const onAbort = () => this.cancel(id, child);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, { resolve, reject, settled: () => signal?.removeEventListener('abort', onAbort) });
       child.send({ ...make, id } as InferenceRequest);
     }).then((reply) => {
       if (reply.type === 'failed') throw Object.assign(new Error(reply.message), { name: reply.name });
@@ -107,8 +131,7 @@ export class InferenceHost {
 
   private started(): ChildProcess {
     if (this.child?.connected) return this.child;
-    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
-    const child = fork(this.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    const child = forkWorker(this.workerScript);
     this.generation++;
     child.on('message', (message) => this.received(message));
     child.on('error', (error) => this.child === child && this.failAll(new Error(`the inference process failed: ${error.message}`)));
@@ -117,7 +140,7 @@ export class InferenceHost {
       this.child = undefined;
       // What the dead process held is gone: parts open again, caches are refused.
       this.generation++;
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const how = this.endedBecause.get(child) ?? (signal ? `was killed by ${signal}` : `exited with code ${code}`);
       this.failAll(new Error(`the inference process (ONNX Runtime) ${how}; the next request starts a new one`));
     });
     this.child = child;
@@ -126,16 +149,44 @@ export class InferenceHost {
 
   private received(message: unknown): void {
     if (!isInferenceReply(message)) return;
+    // A cancelled request ended (or was skipped) within its grace period.
+    clearTimeout(this.cancelling.get(message.id));
+    this.cancelling.delete(message.id);
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
+    pending.settled();
     pending.resolve(message);
   }
 
+  /** Fails request `id` now, tells the process to skip it, and restarts the process if it is still running it after the grace period. */
+  private cancel(id: number, child: ChildProcess): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.settled();
+    pending.reject(abortError());
+    if (this.child !== child || !child.connected) return;
+    child.send({ type: 'cancel', id } satisfies InferenceRequest);
+    const grace = setTimeout(() => {
+      this.cancelling.delete(id);
+      if (this.child !== child) return;
+      this.endedBecause.set(child, `was restarted: a cancelled request was still running after ${this.cancelGraceMs / 1000} s`);
+      child.kill('SIGKILL');
+    }, this.cancelGraceMs);
+    grace.unref();
+    this.cancelling.set(id, grace);
+  }
+
   private failAll(error: Error): void {
+    for (const timer of this.cancelling.values()) clearTimeout(timer);
+    this.cancelling.clear();
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(error);
+    for (const p of pending) {
+      p.settled();
+      p.reject(error);
+    }
   }
 }
 
@@ -194,9 +245,9 @@ class RemoteInspector extends RemotePart implements Inspector {
     return new RemoteInspector(host, 'inspector', dir, settings, info, opened);
   }
 
-  async run(tokens: readonly number[]): Promise<InspectionResult> {
+  async run(tokens: readonly number[], signal?: AbortSignal): Promise<InspectionResult> {
     const { handle } = await this.current();
-    const reply = await this.host.request({ type: 'inspect', handle, tokens: [...tokens] });
+    const reply = await this.host.request({ type: 'inspect', handle, tokens: [...tokens] }, signal);
     if (reply.type !== 'inspected') throw new Error(`the inference process answered "${reply.type}" to inspect`);
     return reply.result;
   }
@@ -211,21 +262,21 @@ export class RemoteLanguageModel extends RemotePart implements LanguageModel {
     return new RemoteLanguageModel(host, 'languageModel', dir, settings, info, opened);
   }
 
-  forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
-    return this.send(tokens, cache, false);
+  forward(tokens: readonly number[], cache?: KVCache, signal?: AbortSignal): Promise<ForwardResult> {
+    return this.send(tokens, cache, false, signal);
   }
 
   /** Like forward(), with the logits of every new token. */
-  forwardAll(tokens: readonly number[], cache?: KVCache): Promise<SequenceLogits> {
-    return this.send(tokens, cache, true);
+  forwardAll(tokens: readonly number[], cache?: KVCache, signal?: AbortSignal): Promise<SequenceLogits> {
+    return this.send(tokens, cache, true, signal);
   }
 
-  private async send(tokens: readonly number[], cache: KVCache | undefined, all: boolean): Promise<SequenceLogits> {
+  private async send(tokens: readonly number[], cache: KVCache | undefined, all: boolean, signal?: AbortSignal): Promise<SequenceLogits> {
     if (cache !== undefined && (!(cache instanceof RemoteCache) || cache.owner !== this)) throw new Error('the cache passed to forward() was made by another model');
     const { generation, handle } = await this.current();
     // A cache of a process that died: the same tokens run again in this one rebuild it.
-    const past = cache && cache.generation !== generation ? ((await this.send(cache.tokens, undefined, false)).cache as RemoteCache) : cache;
-    const reply = await this.host.request({ type: 'forward', handle, tokens: [...tokens], cache: past?.id, all });
+    const past = cache && cache.generation !== generation ? ((await this.send(cache.tokens, undefined, false, signal)).cache as RemoteCache) : cache;
+    const reply = await this.host.request({ type: 'forward', handle, tokens: [...tokens], cache: past?.id, all }, signal);
     if (reply.type !== 'forwarded') throw new Error(`the inference process answered "${reply.type}" to forward`);
     const next = new RemoteCache(reply.cache.id, reply.cache.length, reply.cache.bytes, generation, this, [...(past?.tokens ?? []), ...tokens]);
     this.host.trackCache(next, handle);
@@ -252,9 +303,9 @@ class RemoteEmbedder extends RemotePart implements Embedder {
     return new RemoteEmbedder(host, dir, settings, info, opened);
   }
 
-  async embed(text: string): Promise<Float32Array> {
+  async embed(text: string, signal?: AbortSignal): Promise<Float32Array> {
     const { handle } = await this.current();
-    const reply = await this.host.request({ type: 'embed', handle, text });
+    const reply = await this.host.request({ type: 'embed', handle, text }, signal);
     if (reply.type !== 'embedded') throw new Error(`the inference process answered "${reply.type}" to embed`);
     return reply.vector;
   }

@@ -1,7 +1,9 @@
 // The inference process's entry point, bundled to dist/inferenceWorker.js and started by
 // inferenceHost.ts: every ONNX Runtime session of a model the user chose runs here, so a native
 // crash (or a graph that exhausts memory) ends this process, never the extension host. Requests
-// run one at a time, in order. KV caches stay here, named by number; the host drops those it no
+// run one at a time, in order; a request cancelled before its turn is answered with an AbortError
+// and not run (one already running cannot be stopped: the host restarts this process if it has
+// to). KV caches stay here, named by number; the host drops those it no
 // longer holds, and each decode graph keeps at most MAX_CACHES (a generation needs the latest).
 
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
@@ -27,6 +29,10 @@ const channel = openWorkerChannel<InferenceReply>('inferenceWorker.js');
 const parts = new Map<number, Part>();
 let nextCache = 1;
 let queue: Promise<void> = Promise.resolve();
+/** Requests the host cancelled before their turn came. */
+const cancelled = new Set<number>();
+/** The latest request taken from the queue: a cancel for it, or an earlier one, comes too late. */
+let lastStarted = 0;
 
 /** Opens a part as the extension did in its own thread (see extension/model/loadedModel.ts). */
 async function open(part: PartKind, dir: string, settings: object): Promise<Part> {
@@ -56,7 +62,7 @@ function partOf<K extends Part['kind']>(handle: number, kind: K): Extract<Part, 
   return part as Extract<Part, { kind: K }>;
 }
 
-async function run(request: Exclude<InferenceRequest, { type: 'dropCache' }>): Promise<InferenceReply> {
+async function run(request: Exclude<InferenceRequest, { type: 'dropCache' | 'cancel' }>): Promise<InferenceReply> {
   switch (request.type) {
     case 'open': {
       const part = await open(request.part, request.dir, request.settings);
@@ -89,12 +95,21 @@ async function run(request: Exclude<InferenceRequest, { type: 'dropCache' }>): P
 
 channel.onMessage((message) => {
   if (!isInferenceRequest(message)) return;
+  if (message.type === 'cancel') {
+    if (message.id > lastStarted) cancelled.add(message.id);
+    return;
+  }
   if (message.type === 'dropCache') {
     const part = parts.get(message.handle);
     if (part?.kind === 'languageModel') part.caches.delete(message.cache);
     return;
   }
   queue = queue.then(async () => {
+    lastStarted = message.id;
+    if (cancelled.delete(message.id)) {
+      channel.send({ type: 'failed', id: message.id, name: 'AbortError', message: 'the request was cancelled before it ran' });
+      return;
+    }
     try {
       channel.send(await run(message));
     } catch (error) {

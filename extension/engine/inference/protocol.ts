@@ -1,6 +1,7 @@
 // The messages between the extension and its inference process (inferenceWorker.ts), declared
 // once for both sides. A model part (an inspector, a decode graph) is opened in the process under
-// a handle the host chose; a KV cache stays in the process and is named by a number.
+// a handle the host chose; a KV cache stays in the process and is named by a number. A request
+// the host no longer wants is named in a `cancel`: the process skips it if it has not started.
 
 import type { InspectionResult } from '../runtime/inspection';
 import type { SessionSettings } from '../runtime/ort';
@@ -27,7 +28,8 @@ export type InferenceRequest =
   | { readonly type: 'inspect'; readonly id: number; readonly handle: number; readonly tokens: readonly number[] }
   | { readonly type: 'forward'; readonly id: number; readonly handle: number; readonly tokens: readonly number[]; readonly cache?: number; readonly all: boolean }
   | { readonly type: 'dropCache'; readonly handle: number; readonly cache: number }
-  | { readonly type: 'release'; readonly id: number; readonly handle: number };
+  | { readonly type: 'release'; readonly id: number; readonly handle: number }
+  | { readonly type: 'cancel'; readonly id: number };
 
 export type InferenceReply =
   | { readonly type: 'opened'; readonly id: number; readonly info: PartInfo }
@@ -42,7 +44,9 @@ const isTokens = (value: unknown): value is number[] => Array.isArray(value) && 
 
 /** Requests arrive as structured clones: checked before the worker acts on them. */
 export function isInferenceRequest(value: unknown): value is InferenceRequest {
-  if (!isRecord(value) || typeof value.handle !== 'number') return false;
+  if (!isRecord(value)) return false;
+  if (value.type === 'cancel') return typeof value.id === 'number';
+  if (typeof value.handle !== 'number') return false;
   switch (value.type) {
     case 'open':
       return typeof value.id === 'number' && (value.part === 'inspector' || value.part === 'languageModel' || value.part === 'sentenceEmbedder') && typeof value.dir === 'string' && isRecord(value.settings);

@@ -20,6 +20,9 @@ export interface LanguageModel {
   readonly vocabSize: number;
   /** Longest sequence the model accepts (n_positions). */
   readonly contextLength: number;
-  /** Runs `tokens` after the tokens already in `cache` (none when undefined). */
-  forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult>;
+  /**
+   * Runs `tokens` after the tokens already in `cache` (none when undefined). A model run in
+   * another process drops the request when `signal` aborts (it rejects with an AbortError).
+   */
+  forward(tokens: readonly number[], cache?: KVCache, signal?: AbortSignal): Promise<ForwardResult>;
 }

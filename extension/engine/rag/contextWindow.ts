@@ -10,7 +10,7 @@
 //                     first, and with it the question the model was meant to answer.
 // The result lists every segment with the tokens kept and the text cut, to be drawn, not told.
 
-import type { TextTokenizer } from '../tokenizer/types';
+import type { SpanEncoder } from '../tokenizer/types';
 import type { PromptSegment } from './promptAssembly';
 
 export type OverflowPolicy = 'drop-sources' | 'truncate-start' | 'truncate-end';
@@ -41,15 +41,15 @@ export interface ContextBudget {
   readonly free: number;
 }
 
-export function contextBudget(
-  tokenizer: TextTokenizer,
+export async function contextBudget(
+  tokenizer: SpanEncoder,
   segments: readonly PromptSegment[],
   contextLength: number,
   answerTokens: number,
   policy: OverflowPolicy,
-): ContextBudget {
+): Promise<ContextBudget> {
   if (answerTokens >= contextLength) throw new Error(`the answer room (${answerTokens} tokens) must be smaller than the context window (${contextLength})`);
-  const encoded = segments.map((s) => tokenizer.encode(s.text));
+  const encoded = await Promise.all(segments.map((s) => tokenizer.encode(s.text)));
   const promptTokens = encoded.reduce((sum, e) => sum + e.length, 0);
   const room = contextLength - answerTokens;
   // Each segment keeps its tokens [from, to); cutting moves `from` forward or `to` back.

@@ -14,7 +14,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** Tokens it reads at most; longer texts are embedded from their first part. */
   readonly maxTokens: number;
-  embed(text: string): Promise<Float32Array>;
+  /** `signal`: as LanguageModel.forward's. */
+  embed(text: string, signal?: AbortSignal): Promise<Float32Array>;
   release(): Promise<void>;
 }
 

@@ -5,7 +5,8 @@
 // for its time limit (a read stuck on a network drive, say) gets the process killed, so one stuck
 // file cannot hold RAG up for the rest of the session.
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkWorker } from '../workers/forkWorker';
 import type { IndexedFileText, IndexProgress } from './indexer';
 import { isIndexReply, type BuiltIndex, type IndexPartsSpec, type IndexReply, type IndexRequest } from './indexJobs';
 
@@ -106,8 +107,7 @@ export class IndexWorkerHost {
 
   private started(): ChildProcess {
     if (this.child?.connected) return this.child;
-    // execArgv is emptied so that the host's own flags (an inspector port, say) are not inherited.
-    const child = fork(this.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    const child = forkWorker(this.workerScript);
     child.on('message', (message) => this.received(message));
     child.on('error', (error) => this.child === child && this.failAll(new Error(`the RAG index worker failed: ${error.message}`)));
     child.on('exit', (code, signal) => {

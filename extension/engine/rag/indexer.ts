@@ -150,7 +150,7 @@ export function newIndex(root: string, parts: IndexerParts): RagIndex {
 }
 
 /** True when `index` was built with these parts, so its chunks and vectors can be reused. */
-export function sameParts(index: RagIndex, parts: IndexerParts): boolean {
+export function sameParts(index: RagIndex, parts: Omit<IndexerParts, 'tokenizer'> & { readonly tokenizer: { readonly name: string } }): boolean {
   const id = index.identity;
   return (
     id.embedder === parts.embedder.id &&

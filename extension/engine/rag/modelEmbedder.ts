@@ -8,24 +8,24 @@ import { readModelFolder } from '../modelFolder/readModelFolder';
 import { openInspector, type Inspector } from '../runtime/inspection';
 import type { SessionSettings } from '../runtime/ort';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
-import type { TextTokenizer } from '../tokenizer/types';
+import type { SpanEncoder } from '../tokenizer/types';
 import { meanPool, type Embedder } from './embedder';
 
 export const MODEL_EMBEDDER_CAVEAT =
   'pooled hidden states of a next-token model: weak for meaning (they follow shared words and style); point llmPipeline.rag.embeddingModel at a sentence-embedding model for real semantic search';
 
 /** An embedder over an inspector that outputs hidden states (our GPT-2's inspection graph). */
-export function hiddenStateEmbedder(name: string, id: string, tokenizer: TextTokenizer, inspector: Inspector, dimensions: number): Embedder {
+export function hiddenStateEmbedder(name: string, id: string, tokenizer: SpanEncoder, inspector: Inspector, dimensions: number): Embedder {
   return {
     id,
     label: `${name} (pooled hidden states)`,
     caveat: MODEL_EMBEDDER_CAVEAT,
     dimensions,
     maxTokens: inspector.contextLength,
-    async embed(text) {
-      const tokens = tokenizer.encode(text).map((s) => s.id).slice(0, inspector.contextLength);
+    async embed(text, signal) {
+      const tokens = (await tokenizer.encode(text)).map((s) => s.id).slice(0, inspector.contextLength);
       if (tokens.length === 0) return new Float32Array(dimensions);
-      const { hiddenStates } = await inspector.run(tokens);
+      const { hiddenStates } = await inspector.run(tokens, signal);
       return meanPool(hiddenStates[hiddenStates.length - 1], dimensions);
     },
     release: () => inspector.release(),

@@ -44,7 +44,8 @@ export interface Inspector {
   readonly contextLength: number;
   /** Why this model's attention cannot be shown; undefined when it can. */
   readonly attentionUnavailable?: string;
-  run(tokens: readonly number[]): Promise<InspectionResult>;
+  /** `signal`: as LanguageModel.forward's. */
+  run(tokens: readonly number[], signal?: AbortSignal): Promise<InspectionResult>;
   release(): Promise<void>;
 }
 

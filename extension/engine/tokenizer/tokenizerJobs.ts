@@ -9,8 +9,9 @@ import { traceBpePieces, type BpeTrace } from './bpeSteps';
 import { convertBuiltin } from './builtinConversion';
 import { isBuiltinTokenizerName, loadBuiltinTokenizer, type BuiltinTokenizerName } from './builtins';
 import { checkRendering, renderTemplate, type ChatRenderRequest, type ChatRendering, type RenderedTemplate } from './chatTemplate';
-import type { HfTextTokenizer } from './hfTokenizer';
+import type { AddedTokenInfo, HfTextTokenizer } from './hfTokenizer';
 import { loadTokenizerFile } from './loadTokenizerFile';
+import type { TokenSpelling } from './tokenBytes';
 import type { TokenSpan } from './types';
 
 /** Where a tokenizer comes from: a tokenizer.json (or its folder) on disk, or a built-in name. */
@@ -21,6 +22,8 @@ export type TokenizerSource =
 export type TokenizerJob =
   | { readonly type: 'encode'; readonly source: TokenizerSource; readonly text: string }
   | { readonly type: 'count'; readonly source: TokenizerSource; readonly text: string }
+  | { readonly type: 'encodeIds'; readonly source: TokenizerSource; readonly text: string }
+  | { readonly type: 'describe'; readonly source: TokenizerSource }
   | { readonly type: 'traceBpe'; readonly source: TokenizerSource; readonly word: string }
   | { readonly type: 'renderTemplate'; readonly request: ChatRenderRequest; readonly variables: Record<string, string> }
   | { readonly type: 'checkRendering'; readonly source: TokenizerSource; readonly request: ChatRenderRequest; readonly rendered: RenderedTemplate }
@@ -30,10 +33,26 @@ export type TokenizerJob =
 export interface TokenizerJobResults {
   encode: TokenSpan[];
   count: number;
+  encodeIds: number[];
+  describe: TokenizerTables;
   traceBpe: BpeTrace[];
   renderTemplate: RenderedTemplate;
   checkRendering: ChatRendering;
   convert: string;
+}
+
+/**
+ * What the extension host keeps of a tokenizer so that it never runs the file's parts itself: the
+ * id -> vocabulary entry table, the added tokens and how entries spell bytes. Looking a token up
+ * and writing tokens down as their bytes are table lookups; encoding stays in the worker.
+ */
+export interface TokenizerTables {
+  readonly name: string;
+  readonly vocabSize: number;
+  /** The vocabulary entry of each id (undefined where an id is not used). */
+  readonly vocab: readonly (string | undefined)[];
+  readonly added: readonly AddedTokenInfo[];
+  readonly spelling: TokenSpelling;
 }
 
 /** How the source is named in messages: the tokenizer.json's path or the built-in's name. */
@@ -63,6 +82,8 @@ export class TokenizerJobs {
         begin();
         if (job.type === 'encode') return tokenizer.encode(job.text);
         if (job.type === 'count') return tokenizer.encodeIds(job.text).length;
+        if (job.type === 'encodeIds') return tokenizer.encodeIds(job.text);
+        if (job.type === 'describe') return tablesOf(tokenizer);
         if (job.type === 'traceBpe') return traceBpePieces(tokenizer, job.word);
         return checkRendering(tokenizer, job.request, job.rendered);
       }
@@ -85,6 +106,11 @@ export class TokenizerJobs {
     while (this.open.size > KEPT) this.open.delete(this.open.keys().next().value as string);
     return tokenizer;
   }
+}
+
+function tablesOf(tokenizer: HfTextTokenizer): TokenizerTables {
+  const vocab = Array.from({ length: tokenizer.vocabSize }, (_, id) => tokenizer.idToToken(id));
+  return { name: tokenizer.name, vocabSize: tokenizer.vocabSize, vocab, added: [...tokenizer.addedTokens.values()], spelling: tokenizer.spelling };
 }
 
 /** Size and modification time of a tokenizer.json (or of the folder's), so an edited file is read again. */

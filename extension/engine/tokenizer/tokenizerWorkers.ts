@@ -13,7 +13,7 @@ import { LimitedWorker, LimitExceededError } from '../workers/limitedWorker';
 import type { BpeTrace } from './bpeSteps';
 import type { BuiltinConverter, BuiltinTokenizerName } from './builtins';
 import { failedRendering, type ChatRenderRequest, type ChatRendering, type RenderedTemplate } from './chatTemplate';
-import { sourceName, type TokenizerJob, type TokenizerSource } from './tokenizerJobs';
+import { sourceName, type TokenizerJob, type TokenizerSource, type TokenizerTables } from './tokenizerJobs';
 import type { TokenSpan } from './types';
 
 /** The limits, in one place, so the tests and the CLI use the extension's. */
@@ -23,6 +23,7 @@ export const TOKENIZER_LIMITS = {
   tokenizerHeapMb: 1_024,
   encodeBaseMs: 2_000,
   encodeMsPerMillionChars: 30_000,
+  describeMs: 10_000,
   converterHeapMb: 2_048,
   convertMs: 120_000,
   startupMs: 60_000,
@@ -72,6 +73,20 @@ export class TokenizerWorkers {
 
   countTokens(source: TokenizerSource, text: string): Promise<number> {
     return this.remembered(keyOf('text', sourceName(source), text), () => this.tokenizers.run({ type: 'count', source, text }, this.encodeLimits(source, text.length)));
+  }
+
+  encodeIds(source: TokenizerSource, text: string): Promise<number[]> {
+    return this.remembered(keyOf('text', sourceName(source), text), () => this.tokenizers.run({ type: 'encodeIds', source, text }, this.encodeLimits(source, text.length)));
+  }
+
+  /** The tables the host keeps of a tokenizer (tokenizerJobs.ts's TokenizerTables). */
+  describe(source: TokenizerSource): Promise<TokenizerTables> {
+    const name = sourceName(source);
+    return this.tokenizers.run({ type: 'describe', source }, {
+      timeoutMs: this.limits.describeMs,
+      onTimeout: (ms) => `${name}: listing the vocabulary took longer than ${seconds(ms)} s and was stopped`,
+      onOutOfMemory: (mb) => `${name}: the tokenizer needed more than ${mb} MB and was stopped`,
+    });
   }
 
   traceBpe(source: TokenizerSource, word: string): Promise<BpeTrace[]> {

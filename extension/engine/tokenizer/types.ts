@@ -25,3 +25,13 @@ export interface TextTokenizer {
   encode(text: string): TokenSpan[];
   decode(ids: readonly number[]): string;
 }
+
+/** What code that only writes tokens down needs. */
+export interface TokenDecoder {
+  decode(ids: readonly number[]): string;
+}
+
+/** What code that only encodes needs: a tokenizer in this thread or one run in a worker. */
+export interface SpanEncoder {
+  encode(text: string): TokenSpan[] | Promise<TokenSpan[]>;
+}

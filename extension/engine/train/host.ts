@@ -5,11 +5,11 @@
 // Either way the host sees started, progress, sample, checkpoint, then exactly one done or error.
 // An estimate or compare job answers with one estimate or comparison, or an error.
 
-import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
+import { forkWorker } from '../workers/forkWorker';
 import type { TrainOptions } from './options';
 import { isTrainEvent, type DoneEvent, type HostToWorker, type TrainEvent } from './protocol';
 
@@ -45,8 +45,7 @@ function spawnWorker(job: TrainingJobOptions, deliver: (event: TrainEvent) => vo
     deliver({ type: 'error', message: `the training process ${how} before finishing` });
   };
   if ((job.isolation ?? 'process') === 'process') {
-    // execArgv: [] so that a host started with --inspect does not hand its debug port to the child.
-    const child = fork(job.workerScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', execArgv: [] });
+    const child = forkWorker(job.workerScript);
     child.on('message', onMessage);
     child.on('error', (error) => deliver({ type: 'error', message: `the training process failed: ${error.message}` }));
     child.on('exit', onExit);

@@ -13,7 +13,8 @@
 // was checked), `timeoutMs` the untrusted part, from the moment the child says it begins
 // (requestServer.ts's `begin()`).
 
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkWorker } from './forkWorker';
 import type { WorkerReply, WorkerRequest } from './requestServer';
 
 export interface WorkerLimits {
@@ -105,12 +106,7 @@ export class LimitedWorker<Req> {
 
   private started(): ChildProcess {
     if (this.child?.connected) return this.child;
-    // The host's own Node flags (an inspector port) are not passed on; the heap cap is the child's own.
-    const child = fork(this.script, [], {
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      serialization: 'advanced',
-      execArgv: [`--max-old-space-size=${this.limits.heapMb}`],
-    });
+    const child = forkWorker(this.script, { heapMb: this.limits.heapMb, stderr: 'pipe' });
     this.stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString('utf8')).slice(-STDERR_KEPT)));
     child.on('message', (message: WorkerReply) => this.received(child, message));

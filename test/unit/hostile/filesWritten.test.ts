@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InferenceHost } from '../../../extension/engine/inference/inferenceHost';
 import { writeFileAtomic } from '../../../extension/engine/modelFolder/atomicWrite';
 import { OWNER_MARKER, replaceFolderAtomically, resolveFolder } from '../../../extension/engine/train/atomicFolder';
 import { startTrainingJob } from '../../../extension/engine/train/host';
@@ -99,6 +100,21 @@ describe('hostile surroundings of the files this program writes', function () {
       const flags = await job.finished.then(() => 'done', (error: Error) => error.message);
       assert.deepEqual(JSON.parse(flags), []);
     } finally {
+      process.execArgv.splice(0, process.execArgv.length, ...saved);
+    }
+  });
+
+  it('the inference process does not inherit them either (every host starts its children through workers/forkWorker.ts)', async () => {
+    const script = path.join(dir, 'answerFlags.js');
+    fs.writeFileSync(script, `process.on('message', (m) => process.send({ type: 'failed', id: m.id, name: 'Error', message: JSON.stringify(process.execArgv) }));\n`);
+    const saved = [...process.execArgv];
+    process.execArgv.push('--no-deprecation', '--stack-size=900');
+    const host = new InferenceHost(script);
+    try {
+      const flags = await host.openInspector(dir).then(() => 'opened', (error: Error) => error.message);
+      assert.deepEqual(JSON.parse(flags), []);
+    } finally {
+      host.dispose();
       process.execArgv.splice(0, process.execArgv.length, ...saved);
     }
   });

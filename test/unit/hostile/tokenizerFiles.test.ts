@@ -8,8 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { templateVariables } from '../../../extension/engine/tokenizer/chatTemplate';
 import { loadTokenizerFile } from '../../../extension/engine/tokenizer/loadTokenizerFile';
+import { openModelTokenizer } from '../../../extension/engine/tokenizer/modelTokenizer';
 import type { TokenizerSource } from '../../../extension/engine/tokenizer/tokenizerJobs';
 import { TokenizerWorkers } from '../../../extension/engine/tokenizer/tokenizerWorkers';
+import { bundledModelFolder } from '../../../extension/model/bundledModel';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from '../modelFolderFixtures';
 import { tsxWorkerScript } from '../workerShim';
 import { failsWithin, succeedsWithin } from './bounded';
@@ -106,6 +108,36 @@ describe('hostile tokenizer files and chat templates', function () {
       assert.ok(Date.now() - again < 500, `${Date.now() - again} ms`);
       // The worker was replaced: a sane tokenizer answers right after.
       assert.equal(await workers.countTokens(sane, 'still here'), 10);
+    });
+
+    it('a model folder\'s tokenizer, as the attention, decoding and RAG panels open it, encodes in the worker: the attack is stopped, naming tokenizer.json', async () => {
+      const folder = writeTokenizer(path.join(dir, 'model-redos'), backtracking);
+      const tokenizer = await succeedsWithin(() => openModelTokenizer(workers, folder));
+      const attack = `${'a'.repeat(26)}b`;
+      await failsWithin(() => tokenizer.encode(attack), /model-redos[/\\]tokenizer\.json: tokenizing 27 characters took longer than 2\.0 s and was stopped/);
+      await failsWithin(() => tokenizer.encodeIds(`${attack}!`), /model-redos[/\\]tokenizer\.json: tokenizing 28 characters took longer than 2\.0 s/);
+      // What the host does itself are table lookups: they answer at once, whatever the patterns.
+      assert.equal(tokenizer.decode([104, 105, 256]), 'hi<|endoftext|>');
+      assert.equal(await workers.countTokens(sane, 'still here'), 10);
+    });
+
+    it('a model folder\'s tokenizer run in the worker gives the ids, bytes and text of the tokenizer opened in this thread', async () => {
+      const folder = bundledModelFolder(path.resolve(__dirname, '../../..'));
+      assert.ok(folder, 'the bundled model');
+      const inWorker = await openModelTokenizer(workers, folder);
+      const here = await loadTokenizerFile(folder);
+      const text = 'Once upon a time, a café owner said: "don\'t" — 中文 <|endoftext|>\ttabs';
+      const ids = here.encodeIds(text);
+      assert.deepEqual(await inWorker.encodeIds(text), ids);
+      assert.deepEqual((await inWorker.encode(text)).map((s) => [s.id, s.start, s.end]), here.encode(text).map((s) => [s.id, s.start, s.end]));
+      assert.equal(inWorker.vocabSize, here.vocabSize);
+      // The host writes tokens from their bytes; @huggingface/tokenizers runs the file's decoder.
+      assert.equal(inWorker.decode(ids), here.decode(ids));
+      for (const id of [0, 32, 300, here.vocabSize - 1]) {
+        assert.deepEqual(inWorker.tokenBytes(id), here.tokenBytes(id));
+        assert.equal(inWorker.idToToken(id), here.idToToken(id));
+      }
+      assert.throws(() => inWorker.decode([here.vocabSize + 5]), /is not in the vocabulary/);
     });
 
     it('a long text is encoded in the worker, and matches the count', async () => {
