@@ -17,34 +17,18 @@ import type { Message } from '../../webviews/shared/protocol';
 import { STORY, writeTinyModel } from '../unit/attentionModelFixture';
 import { byteLevelTokenizerJson } from '../unit/modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyWeights } from '../unit/runtimeToyGraphs';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const CONTEXT = 64;
 
-type Payload<T extends AttentionNotification['type']> = Extract<AttentionNotification, { type: T }>['payload'];
 
 let api: ExtensionTestApi;
 let dir: string;
 let modelDir: string;
 let expected: { result: InspectionResult; text: string } | undefined;
 
-/** Resolves with the first message of `type` the attention panel's host posts that passes `accept`. */
-function nextPosted<T extends AttentionNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise<Payload<T>>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the attention panel within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as AttentionNotification;
-      if (viewType !== ATTENTION_VIEW_TYPE || m.type !== type || !accept(m.payload as Payload<T>)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      // A conditional payload type is never narrowed by the check above: the cast is the check.
-      (resolve as (value: unknown) => void)(m.payload);
-    });
-  });
-}
+const nextPosted = panelMessages<AttentionNotification>(() => api, ATTENTION_VIEW_TYPE, 'the attention panel');
 
 function recordPosts(): { readonly messages: Message[]; dispose(): void } {
   const messages: Message[] = [];

@@ -16,38 +16,16 @@ import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokeniz
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { DECODING_VIEW_TYPE, type DecodingNotification, type DecodingRequest, type SamplerControls } from '../../webviews/decoding/protocol';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const PROMPT = 'Once upon a time, there was a little dog named Max. He liked to';
 const CONTROLS: SamplerControls = { temperature: 0.8, topK: 40, topP: 0.9, minP: 0.01, seed: 7 };
 
-type Payload<T extends DecodingNotification['type']> = Extract<DecodingNotification, { type: T }>['payload'];
 
 let api: ExtensionTestApi;
 
-/** Resolves with the first message of `type` the playground's host posts that passes `accept`. */
-function nextPosted<T extends DecodingNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the Decoding Playground within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as DecodingNotification;
-      if (viewType !== DECODING_VIEW_TYPE) return;
-      if (m.type === 'error') {
-        clearTimeout(timer);
-        listener.dispose();
-        reject(new Error(`the playground posted an error: ${m.payload.message}`));
-        return;
-      }
-      if (m.type !== type || !accept(m.payload as Payload<T>)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      (resolve as (value: unknown) => void)(m.payload);
-    });
-  });
-}
+const nextPosted = panelMessages<DecodingNotification>(() => api, DECODING_VIEW_TYPE, 'the Decoding Playground', { failOnError: true });
 
 function fromWebview(message: DecodingRequest | unknown): Promise<number> {
   return api.panels.sendFromWebview(DECODING_VIEW_TYPE, message);

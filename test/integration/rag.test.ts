@@ -16,31 +16,16 @@ import type { IndexReport } from '../../extension/engine/rag/indexer';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { RAG_VIEW_TYPE, type RagNotification, type RetrievalView } from '../../webviews/rag/protocol';
 import { byteLevelTokenizerJson } from '../unit/modelFolderFixtures';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const CONFIG: GPTConfig = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 512, vocab_size: 257, layer_norm_epsilon: 1e-5 };
 
-type Payloads = { [M in RagNotification as M['type']]: M['payload'] };
 
 let api: ExtensionTestApi;
 let attachedChunks = 0;
 
-/** Resolves with the first message of `type` the RAG panel's host posts that passes `accept`. */
-function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean = () => true, timeoutMs = 60_000): Promise<Payloads[T]> {
-  return new Promise<Payloads[T]>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the RAG panel within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const payload = message.payload as Payloads[T];
-      if (viewType !== RAG_VIEW_TYPE || message.type !== type || !accept(payload)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve(payload);
-    });
-  });
-}
+const nextPosted = panelMessages<RagNotification>(() => api, RAG_VIEW_TYPE, 'the RAG panel');
 
 function ask(question: string, generate = false): Thenable<RetrievalView | undefined> {
   return vscode.commands.executeCommand<RetrievalView | undefined>('llmPipeline.askRagFolder', { question, generate });
