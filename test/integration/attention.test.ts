@@ -154,9 +154,25 @@ suite('Attention panel (Step 2)', () => {
     console.log(`attention: first heatmap drawn ${timing.milliseconds.toFixed(0)} ms after the command (model loaded on the way)`);
   });
 
+  /**
+   * The inspection of STORY's first line on the tiny model and the runner's result for it: the one
+   * the test above made, or made here, so that each test after it also runs alone (--grep).
+   */
+  async function inspected(): Promise<{ result: InspectionResult; text: string }> {
+    if (expected) return expected;
+    if (api.attention.model.folder !== modelDir) await api.attention.model.setFolder(modelDir);
+    const text = STORY.split('\n')[0];
+    const editor = await editorWith(`Title\n${text}\nThe end.`);
+    editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, text.length));
+    const posted = nextPosted('inspection', (p) => p.text === text);
+    await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+    await posted;
+    expected = { result: await engineRun(modelDir, text), text };
+    return expected;
+  }
+
   test('the logit lens and residual-stream norms equal the runner\'s; embeddings come for every token', async () => {
-    assert.ok(expected, 'the previous test ran');
-    const { result } = expected;
+    const { result } = await inspected();
     const T = result.tokens.length;
     const lens = nextPosted('lens');
     const norms = nextPosted('norms');
@@ -185,8 +201,7 @@ suite('Attention panel (Step 2)', () => {
   });
 
   test('choosing a token highlights what it attends to in the file, strongest where the weight is largest', async () => {
-    assert.ok(expected);
-    const { result, text } = expected;
+    const { result, text } = await inspected();
     const T = result.tokens.length;
     const inspection = nextPosted('inspection', (p) => p.text === text);
     await fromWebview({ type: 'ready', payload: {} });
