@@ -130,23 +130,28 @@ suite('RAG and context window (Step 5)', () => {
     }
   });
 
-  test('Stop ends the answer being written: no last part comes, and the panel answers the next question', async () => {
+  test('Stop ends the answer being written, marked as stopped, and the panel answers the next question', async () => {
     const posts = recordPosts();
     const firstPart = nextPosted('answer', (a) => !a.done);
     try {
-      // 400 tokens of answer room: far more than is written before Stop arrives.
-      await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: { question: 'Where are the spare flares kept?', policy: 'drop-sources', answerTokens: 400, generate: true } });
+      // 400 tokens of answer room: far more than is written before Stop arrives. The hook resolves
+      // once the host has handled the message (the whole answer); a webview does not wait for that,
+      // so neither does the test before it sends Stop.
+      const asked = api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: { question: 'Where are the spare flares kept?', policy: 'drop-sources', answerTokens: 400, generate: true } });
       await firstPart;
       const atStop = posts.messages.length;
       await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'stop', payload: {} });
+      await asked;
       // The next question runs after the stopped one has ended.
       assert.equal((await ask('When does the paraffin for the lamp arrive by boat?'))?.bm25[0].chunk.file, 'docs/supplies.md');
       const answers = posts.messages.filter((m) => m.type === 'answer').map((m) => m.payload as AnswerView);
-      assert.deepEqual(answers.filter((a) => a.done), [], 'a stopped answer was finished');
-      assert.ok(answers.at(-1)!.tokens < 400, `the answer ran on to ${answers.at(-1)!.tokens} tokens`);
-      // At most the part already on its way when Stop arrived.
-      const afterStop = posts.messages.slice(atStop).filter((m) => m.type === 'answer');
-      assert.ok(afterStop.length <= 1, `${afterStop.length} answer parts were posted after Stop`);
+      const last = answers.at(-1);
+      assert.deepEqual(answers.filter((a) => a.done), [last], 'one last message ends the answer');
+      assert.equal(last?.finishReason, 'aborted');
+      assert.ok(last.tokens < 400, `the answer ran on to ${last.tokens} tokens`);
+      // After Stop: at most the part already on its way, then the last message.
+      const partsAfterStop = posts.messages.slice(atStop).filter((m) => m.type === 'answer' && !(m.payload as AnswerView).done);
+      assert.ok(partsAfterStop.length <= 1, `${partsAfterStop.length} answer parts were posted after Stop`);
     } finally {
       posts.dispose();
     }
@@ -171,6 +176,7 @@ suite('RAG and context window (Step 5)', () => {
       ]) {
         await api.panels.sendFromWebview(RAG_VIEW_TYPE, bad);
       }
+      assert.deepEqual(posts.messages.map((m) => m.type), [], 'a message that fails the guard was handled');
       // A valid request after them: its answer is the first thing posted.
       const laidOut = nextPosted('budget');
       await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: ok });
