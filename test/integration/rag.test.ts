@@ -117,11 +117,12 @@ suite('RAG and context window (Step 5)', () => {
       const answer = await done;
       const parts = posts.messages.filter((m) => m.type === 'answer').map((m) => m.payload as AnswerView);
       const partial = parts.filter((a) => !a.done);
-      assert.ok(partial.length >= 2, `${partial.length} partial answer messages before the last`);
-      // Each part extends the one before it, and the last is the whole answer.
+      assert.ok(new Set(partial.map((p) => p.tokens)).size >= 2, `partial answers at ${partial.map((p) => p.tokens)} tokens before the last`);
+      // Each part extends the one before it (a part may come twice, once to each open RAG panel),
+      // and the last is the whole answer.
       for (const [i, part] of partial.entries()) {
         assert.ok(answer.text.startsWith(part.text), `part ${i} ${JSON.stringify(part.text)} is not the start of ${JSON.stringify(answer.text)}`);
-        if (i > 0) assert.ok(part.tokens > partial[i - 1].tokens);
+        if (i > 0) assert.ok(part.tokens >= partial[i - 1].tokens, `parts at ${partial.map((p) => p.tokens)} tokens`);
       }
       assert.ok(answer.tokens >= partial.at(-1)!.tokens);
       assert.ok(answer.sources.length >= 1 && answer.sources.every((s, i) => s.n === i + 1 && s.location.includes(':')));
