@@ -28,7 +28,7 @@ import { embeddingModelDir, hasEmbeddingModel } from '../harness/embeddingModel'
 import { tsxWorkerScript } from '../unit/workerShim';
 import { longestStall, median, report, timeRepeats, type Bench } from './bench';
 
-const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus', 'tinystories', 'valid.txt');
+const CORPUS = path.join(__dirname, '..', '..', 'corpus', 'tinystories', 'valid.txt');
 const FILES = 1200;
 const QUERY_CHUNKS = 10_000;
 const QUESTIONS = ['Why was the little dog sad?', 'What did Lily find in the park?', 'Who helped Tom fix the red car?', 'Where did the bird build its nest?'];
@@ -132,10 +132,6 @@ export const bench: Bench = {
   name: 'rag',
   description: 'RAG indexing throughput (1,200 files) and query latency (10,000 chunks), default embedder and all-MiniLM-L6-v2',
   async run() {
-    if (!fs.existsSync(CORPUS)) {
-      console.log(`  skipped: ${CORPUS} is absent`);
-      return;
-    }
     const modelDir = bundledModelFolder(path.join(__dirname, '..', '..'));
     if (!modelDir) {
       console.log('  skipped: no bundled model under models/ (config.json and onnx/model.onnx)');

@@ -13,7 +13,7 @@ import { TokenizerWorkers } from '../../extension/engine/tokenizer/tokenizerWork
 import { tsxWorkerScript } from '../unit/workerShim';
 import { longestStall, median, report, timeRepeats, type Bench } from './bench';
 
-const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus', 'tinystories', 'valid.txt');
+const CORPUS = path.join(__dirname, '..', '..', 'corpus', 'tinystories', 'valid.txt');
 const NAMES: readonly BuiltinTokenizerName[] = ['cl100k_base', 'o200k_base'];
 const TEXT_BYTES = 200_000;
 
@@ -24,7 +24,7 @@ export const bench: Bench = {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenizer-bench-'));
     const threads = new TokenizerWorkers(tsxWorkerScript(dir, 'tokenizerWorker', 'extension/engine/tokenizer/tokenizerWorker.ts'));
     const inWorker = threads.convert;
-    const text = fs.existsSync(CORPUS) ? fs.readFileSync(CORPUS, 'utf8').slice(0, TEXT_BYTES) : 'Once upon a time, there was a little robot. '.repeat(TEXT_BYTES / 44);
+    const text = fs.readFileSync(CORPUS, 'utf8').slice(0, TEXT_BYTES);
     try {
       for (const name of NAMES) {
         const here = await longestStall(() => convertBuiltin(name));

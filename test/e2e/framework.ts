@@ -24,14 +24,15 @@
  *   openFile(path, select?)     opens a workspace file (Quick Open) and, optionally, selects the first
  *                               occurrence of a string, or { start: [line, column], end: [line, column] }
  *                               (1-based, as the status bar counts); waits until the selection is made
- *   runCommand(title)           runs a command from the palette by its full title ("Category: Title");
- *                               reopens the palette until the command is listed (it does not refresh)
+ *   runCommand(title)           runs a command from the palette by its full title ("Category: Title"),
+ *                               once; reopens the palette until the command is listed (it does not
+ *                               refresh) or when it closed before the click (then nothing ran)
  *   waitForCommand(title)       waits until the palette lists the command, without running it
- *   runCommandAndPick(title, label, filter?)  runs a command and chooses an item in the quick pick it
- *                               opens (typing `filter` first, for long lists); runs it again when the
- *                               pick closes first (something took the focus)
- *   runCommandUntil(title, shown)  runs a command again until the Locator `shown` appears (a focus
- *                               change can close the palette under the click, and nothing runs)
+ *   runCommandAndPick(title, label, filter?)  runs a command once and chooses an item in the quick
+ *                               pick it opens (typing `filter` first, for long lists)
+ *   runCommandUntil(title, shown)  runs a command once and waits (as long as a slow workbench needs)
+ *                               for the Locator `shown`; a command that shows nothing fails the test,
+ *                               it is never run a second time
  *   reload()                    reloads the page: a new extension host starts and panels come back
  *                               through their serializers (wait on them with RELOAD_TIMEOUT_MS)
  *   webview()                   FrameLocator of the visible webview's content (iframe.webview ->
@@ -196,8 +197,16 @@ export class Workbench implements E2E {
   }
 
   async runCommand(title: string): Promise<void> {
-    const row = await this.findCommand(title);
-    await row.click();
+    // A click that times out was never made (the palette closed under it: a focus change), so
+    // opening the palette again runs the command once, not twice.
+    await retrying(
+      this.timeoutMs,
+      async () => (await this.findCommand(title)).click({ timeout: 10_000 }),
+      async () => {
+        await this.page.keyboard.press('Escape');
+        console.log(`    (the palette closed before "${title}" was clicked: nothing ran, opening it again)`);
+      },
+    );
   }
 
   async waitForCommand(title: string): Promise<void> {
@@ -205,31 +214,20 @@ export class Workbench implements E2E {
     await this.page.keyboard.press('Escape');
   }
 
-  /** Runs a command until `shown` appears: a focus change can close the palette under the click. */
+  /** Runs a command once and waits for `shown`: a command that shows nothing fails, however slowly. */
   async runCommandUntil(title: string, shown: Locator): Promise<void> {
-    await retrying(
-      this.timeoutMs,
-      async () => {
-        await this.runCommand(title);
-        await shown.waitFor({ timeout: 10_000 });
-      },
-      async () => console.log(`    (ran "${title}" again: what it shows did not appear within 10 s)`),
-    );
+    await this.runCommand(title);
+    await shown.waitFor({ timeout: this.timeoutMs }).catch((error: Error) => {
+      throw new Error(`"${title}" ran once and what it shows never appeared: ${error.message}`);
+    });
   }
 
   async runCommandAndPick(title: string, label: string | RegExp, filter?: string): Promise<void> {
-    await retrying(
-      this.timeoutMs,
-      async () => {
-        await this.runCommand(title);
-        if (filter !== undefined) await this.page.locator(QUICK_INPUT_BOX).fill(filter, { timeout: 10_000 });
-        await this.quickRow(label).click({ timeout: 10_000 });
-      },
-      async () => {
-        await this.page.keyboard.press('Escape');
-        console.log(`    (ran "${title}" again: its quick pick closed before the choice)`);
-      },
-    );
+    await this.runCommand(title);
+    if (filter !== undefined) await this.page.locator(QUICK_INPUT_BOX).fill(filter, { timeout: this.timeoutMs });
+    await this.quickRow(label).click({ timeout: this.timeoutMs }).catch((error: Error) => {
+      throw new Error(`"${title}" ran once and its quick pick never offered ${String(label)}: ${error.message}`);
+    });
   }
 
   async reload(): Promise<void> {

@@ -29,10 +29,17 @@ async function showStep(vs: E2E, step: Step): Promise<FrameLocator> {
   return page;
 }
 
-async function setTheme(vs: E2E, theme: string): Promise<void> {
+/** The class the workbench element carries for each kind of theme. */
+const THEME_CLASS = { light: 'vs', dark: 'vs-dark', 'hc-dark': 'hc-black', 'hc-light': 'hc-light' } as const;
+
+async function setTheme(vs: E2E, theme: string, kind: keyof typeof THEME_CLASS): Promise<void> {
   await vs.runCommandAndPick('Preferences: Color Theme', theme, theme);
-  await vs.page.locator(`.monaco-workbench`).waitFor();
-  await vs.page.waitForTimeout(1000);
+  // The theme is switched when the workbench carries its kind's class (and the picker has closed).
+  await vs.page.locator(`.monaco-workbench.${THEME_CLASS[kind]}`).waitFor({ timeout: vs.timeoutMs });
+  for (const other of Object.values(THEME_CLASS).filter((c) => c !== THEME_CLASS[kind])) {
+    assert.equal(await vs.page.locator(`.monaco-workbench.${other}`).count(), 0, `${theme}: the workbench still has the ${other} class`);
+  }
+  await vs.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: vs.timeoutMs });
 }
 
 e2e('the 8-step walkthrough shows each page and diagram on light, dark and high-contrast themes', async (vs) => {
@@ -41,7 +48,7 @@ e2e('the 8-step walkthrough shows each page and diagram on light, dark and high-
   assert.equal(await vs.page.locator('.getting-started-step').count(), walkthrough.steps.length, 'every step is listed');
 
   for (const [theme, name] of [['Light 2026', 'light'], ['Dark 2026', 'dark'], ['Dark High Contrast', 'hc-dark'], ['Light High Contrast', 'hc-light']] as const) {
-    await setTheme(vs, theme);
+    await setTheme(vs, theme, name);
     for (const [index, step] of walkthrough.steps.entries()) {
       const page = await showStep(vs, step);
       if (name === 'light') {

@@ -34,15 +34,17 @@ export async function openWalkthrough(vs: E2E): Promise<void> {
  */
 export async function expandStep(vs: E2E, step: WalkthroughStep): Promise<void> {
   const expanded = vs.page.locator(`.getting-started-step.expanded[data-step-id$="#${step.id}"]`);
+  // Only a click that could not be made is tried again (the page was replaced under it); a step
+  // that was clicked must expand, however slowly, or the test fails.
   await retrying(
     vs.timeoutMs,
+    () => stepTitle(vs, step).click({ timeout: 10_000 }),
     async () => {
-      await stepTitle(vs, step).click({ timeout: 10_000 });
-      await expanded.waitFor({ timeout: 10_000 });
-    },
-    async () => {
-      console.log(`    (step "${step.title}" could not be selected: opening the walkthrough again)`);
+      console.log(`    (step "${step.title}" could not be clicked: opening the walkthrough again)`);
       await vs.runCommand(OPEN);
     },
   );
+  await expanded.waitFor({ timeout: vs.timeoutMs }).catch((error: Error) => {
+    throw new Error(`step "${step.title}" was clicked once and never expanded: ${error.message}`);
+  });
 }

@@ -56,7 +56,8 @@ runMain(async () => {
   const folders = freshRunFolders('integration');
   const workspace = path.join(folders.root, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
-  const server = await startCodeServer({ folders, env: grep ? { LLM_LAB_TEST_GREP: grep } : {} });
+  // The tests find the extension's global storage (where a RAG index is kept) under the user data folder.
+  const server = await startCodeServer({ folders, env: { LLM_LAB_TEST_USER_DATA: folders.userData, ...(grep ? { LLM_LAB_TEST_GREP: grep } : {}) } });
   let passed = false;
   atExit(() => server.stop(passed && !process.env.KEEP_RUN));
   const browser = await launchBrowser();

@@ -17,34 +17,18 @@ import type { Message } from '../../webviews/shared/protocol';
 import { STORY, writeTinyModel } from '../unit/attentionModelFixture';
 import { byteLevelTokenizerJson } from '../unit/modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyWeights } from '../unit/runtimeToyGraphs';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const CONTEXT = 64;
 
-type Payload<T extends AttentionNotification['type']> = Extract<AttentionNotification, { type: T }>['payload'];
 
 let api: ExtensionTestApi;
 let dir: string;
 let modelDir: string;
 let expected: { result: InspectionResult; text: string } | undefined;
 
-/** Resolves with the first message of `type` the attention panel's host posts that passes `accept`. */
-function nextPosted<T extends AttentionNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise<Payload<T>>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the attention panel within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as AttentionNotification;
-      if (viewType !== ATTENTION_VIEW_TYPE || m.type !== type || !accept(m.payload as Payload<T>)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      // A conditional payload type is never narrowed by the check above: the cast is the check.
-      (resolve as (value: unknown) => void)(m.payload);
-    });
-  });
-}
+const nextPosted = panelMessages<AttentionNotification>(() => api, ATTENTION_VIEW_TYPE, 'the attention panel');
 
 function recordPosts(): { readonly messages: Message[]; dispose(): void } {
   const messages: Message[] = [];
@@ -170,9 +154,25 @@ suite('Attention panel (Step 2)', () => {
     console.log(`attention: first heatmap drawn ${timing.milliseconds.toFixed(0)} ms after the command (model loaded on the way)`);
   });
 
+  /**
+   * The inspection of STORY's first line on the tiny model and the runner's result for it: the one
+   * the test above made, or made here, so that each test after it also runs alone (--grep).
+   */
+  async function inspected(): Promise<{ result: InspectionResult; text: string }> {
+    if (expected) return expected;
+    if (api.attention.model.folder !== modelDir) await api.attention.model.setFolder(modelDir);
+    const text = STORY.split('\n')[0];
+    const editor = await editorWith(`Title\n${text}\nThe end.`);
+    editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, text.length));
+    const posted = nextPosted('inspection', (p) => p.text === text);
+    await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+    await posted;
+    expected = { result: await engineRun(modelDir, text), text };
+    return expected;
+  }
+
   test('the logit lens and residual-stream norms equal the runner\'s; embeddings come for every token', async () => {
-    assert.ok(expected, 'the previous test ran');
-    const { result } = expected;
+    const { result } = await inspected();
     const T = result.tokens.length;
     const lens = nextPosted('lens');
     const norms = nextPosted('norms');
@@ -201,8 +201,7 @@ suite('Attention panel (Step 2)', () => {
   });
 
   test('choosing a token highlights what it attends to in the file, strongest where the weight is largest', async () => {
-    assert.ok(expected);
-    const { result, text } = expected;
+    const { result, text } = await inspected();
     const T = result.tokens.length;
     const inspection = nextPosted('inspection', (p) => p.text === text);
     await fromWebview({ type: 'ready', payload: {} });

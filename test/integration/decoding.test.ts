@@ -10,44 +10,24 @@ import type { ExtensionTestApi } from '../../extension/extension';
 import { samplerSettings } from '../../extension/decoding/stepHistory';
 import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { nextTokenDistribution, startDecoding, stepOnce, type DecodeState } from '../../extension/engine/generate/decodeSession';
+import { generate } from '../../extension/engine/generate/generate';
+import { roomToGenerate } from '../../extension/decoding/promptWindow';
 import { InferenceHost, type RemoteLanguageModel } from '../../extension/engine/inference/inferenceHost';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
-import { DECODING_VIEW_TYPE, type DecodingNotification, type DecodingRequest, type SamplerControls } from '../../webviews/decoding/protocol';
+import { DECODING_VIEW_TYPE, type DecodingNotification, type DecodingRequest, type SamplerControls, type SessionView } from '../../webviews/decoding/protocol';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const PROMPT = 'Once upon a time, there was a little dog named Max. He liked to';
 const CONTROLS: SamplerControls = { temperature: 0.8, topK: 40, topP: 0.9, minP: 0.01, seed: 7 };
 
-type Payload<T extends DecodingNotification['type']> = Extract<DecodingNotification, { type: T }>['payload'];
 
 let api: ExtensionTestApi;
 
-/** Resolves with the first message of `type` the playground's host posts that passes `accept`. */
-function nextPosted<T extends DecodingNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the Decoding Playground within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as DecodingNotification;
-      if (viewType !== DECODING_VIEW_TYPE) return;
-      if (m.type === 'error') {
-        clearTimeout(timer);
-        listener.dispose();
-        reject(new Error(`the playground posted an error: ${m.payload.message}`));
-        return;
-      }
-      if (m.type !== type || !accept(m.payload as Payload<T>)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      (resolve as (value: unknown) => void)(m.payload);
-    });
-  });
-}
+const nextPosted = panelMessages<DecodingNotification>(() => api, DECODING_VIEW_TYPE, 'the Decoding Playground', { failOnError: true });
 
 function fromWebview(message: DecodingRequest | unknown): Promise<number> {
   return api.panels.sendFromWebview(DECODING_VIEW_TYPE, message);
@@ -86,22 +66,43 @@ suite('Decoding Playground (Step 3)', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  let opening: Promise<{ first: SessionView; session: SessionView }> | undefined;
+  /**
+   * Opens the playground on PROMPT (selected in an editor) with CONTROLS, and the engine's own
+   * session beside it, once: every test starts with it, so each also runs alone (--grep).
+   */
+  function openPlayground(): Promise<{ first: SessionView; session: SessionView }> {
+    opening ??= (async () => {
+      const document = await vscode.workspace.openTextDocument({ content: `${PROMPT}\n`, language: 'plaintext' });
+      editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+      editor.selection = new vscode.Selection(new vscode.Position(0, 0), document.positionAt(PROMPT.length));
+      const ids = tokenizer.encodeIds(PROMPT);
+      const opened = nextPosted('session', (s) => s.promptTokens === ids.length);
+      await vscode.commands.executeCommand('llmPipeline.decodingPlayground');
+      const first = await opened;
+      const updated = nextPosted('session', (s) => s.controls.seed === CONTROLS.seed);
+      assert.equal(await fromWebview({ type: 'setControls', payload: CONTROLS }), 1, 'one playground is open');
+      const session = await updated;
+      engine = await startDecoding(model, ids, { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: model.contextLength, topN: 20 });
+      return { first, session };
+    })();
+    return opening;
+  }
+
+  /** The playground's session as it is now (setting the same controls posts it). */
+  async function currentSession(): Promise<SessionView> {
+    await openPlayground();
+    const current = nextPosted('session');
+    await fromWebview({ type: 'setControls', payload: CONTROLS });
+    return current;
+  }
+
   test('the playground opens on the selection and its bars are the engine distribution', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: `${PROMPT}\n`, language: 'plaintext' });
-    editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
-    editor.selection = new vscode.Selection(new vscode.Position(0, 0), document.positionAt(PROMPT.length));
+    const { first, session } = await openPlayground();
     const ids = tokenizer.encodeIds(PROMPT);
-    const opened = nextPosted('session', (s) => s.promptTokens === ids.length);
-    await vscode.commands.executeCommand('llmPipeline.decodingPlayground');
-    const first = await opened;
     assert.match(first.source, /line 1/);
     assert.equal(first.generated.length, 0);
     assert.equal(first.candidates.length, 20);
-
-    const updated = nextPosted('session', (s) => s.controls.seed === CONTROLS.seed);
-    assert.equal(await fromWebview({ type: 'setControls', payload: CONTROLS }), 1, 'one playground is open');
-    const session = await updated;
-    engine = await startDecoding(model, ids, { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: model.contextLength, topN: 20 });
     const expected = nextTokenDistribution(engine).trace;
     assert.deepEqual(session.candidates.map((c) => c.token), expected.candidates.map((c) => c.token));
     session.candidates.forEach((c, i) => {
@@ -132,6 +133,7 @@ suite('Decoding Playground (Step 3)', () => {
   });
 
   test('"Next" with a fixed seed appends the engine token; "Back" removes it', async () => {
+    assert.equal((await currentSession()).generated.length, 0);
     const direct = await stepOnce(engine, 'sample');
     const stepped = nextPosted('session', (s) => s.generated.length === 1);
     await fromWebview({ type: 'next', payload: {} });
@@ -149,19 +151,21 @@ suite('Decoding Playground (Step 3)', () => {
   });
 
   test('picking a bar appends that token even when a filter cut it', async () => {
-    const before = nextTokenDistribution((await stepOnce(engine, 'sample')).state).trace.candidates;
-    const last = before[before.length - 1].token;
-    const picked = nextPosted('session', (s) => s.generated.length === 2);
-    await fromWebview({ type: 'pick', payload: { token: last } });
+    const { generated } = await currentSession();
+    let state = engine;
+    for (const { token } of generated) state = (await stepOnce(state, { token })).state;
+    const before = nextTokenDistribution(state).trace.candidates;
+    const last = before[before.length - 1];
+    assert.notEqual(last.cutBy, null, `the 20th bar (${last.token}) is one a filter cut`);
+    const picked = nextPosted('session', (s) => s.generated.length === generated.length + 1);
+    await fromWebview({ type: 'pick', payload: { token: last.token } });
     const session = await picked;
-    assert.equal(session.generated[1].token, last);
-    assert.equal(session.generated[1].forced, true);
+    assert.equal(session.generated.at(-1)?.token, last.token);
+    assert.equal(session.generated.at(-1)?.forced, true);
   });
 
   test('"Insert at cursor" puts the generated text after the selection in the editor', async () => {
-    const current = nextPosted('session');
-    await fromWebview({ type: 'setControls', payload: CONTROLS });
-    const generated = (await current).generated.map((g) => g.token);
+    const generated = (await currentSession()).generated.map((g) => g.token);
     const expectedText = tokenizer.decode(generated);
     const changed = new Promise<void>((resolve) => {
       const listener = vscode.workspace.onDidChangeTextDocument((e) => {
@@ -177,6 +181,7 @@ suite('Decoding Playground (Step 3)', () => {
   });
 
   test('greedy, sampled and beam search side by side; beam search is the engine result', async () => {
+    await openPlayground();
     const beam = { width: 3, lengthPenalty: 0.6, maxNewTokens: 8 };
     const compared = nextPosted('compare');
     await fromWebview({ type: 'compare', payload: beam });
@@ -185,19 +190,32 @@ suite('Decoding Playground (Step 3)', () => {
     assert.equal(view.nodes.length, direct.nodes.length);
     assert.equal(view.beam.text, tokenizer.decode(direct.beams[0].tokens));
     assert.ok(Math.abs(view.beam.logprob - direct.beams[0].cumulativeLogprob) < 1e-4);
-    assert.ok(view.greedy.tokens > 0 && view.sampled.tokens > 0);
+    // Greedy and sampled (the panel's controls and seed) are the engine's generate() on the same prompt.
+    const decode = (ids: readonly number[]) => tokenizer.decode(ids);
+    const greedy = await generate(model, engine.prompt, { sampler: { temperature: 0 }, seed: 0, maxNewTokens: beam.maxNewTokens, stopTokenIds: eos, decode });
+    const sampled = await generate(model, engine.prompt, { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: beam.maxNewTokens, stopTokenIds: eos, decode });
+    assert.deepEqual([view.greedy.text, view.greedy.tokens], [greedy.text, greedy.tokens.length]);
+    assert.deepEqual([view.sampled.text, view.sampled.tokens], [sampled.text, sampled.tokens.length]);
   });
 
   test('a prompt longer than the context is cut to its end, with a notice', async () => {
+    await openPlayground();
     const long = 'The little dog ran to the park and played with a ball. '.repeat(60);
+    const ids = tokenizer.encodeIds(long);
+    const kept = model.contextLength - roomToGenerate(model.contextLength);
     const cut = nextPosted('session', (s) => s.notices.length > 0);
     await fromWebview({ type: 'setPrompt', payload: { text: long } });
     const session = await cut;
-    assert.ok(session.promptTokens < model.contextLength);
-    assert.match(session.notices[0], new RegExp(`at most ${model.contextLength}`));
+    assert.equal(session.promptTokens, kept);
+    assert.equal(session.cache[0].tokens, kept, 'the prefill read the kept tokens');
+    assert.match(session.notices[0], new RegExp(`at most ${model.contextLength}: its first ${ids.length - kept} tokens`));
+    // The kept tokens are the prompt's tail: the bars are the engine's distribution after them.
+    const tail = await startDecoding(model, ids.slice(ids.length - kept), { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: 1, topN: 20 });
+    assert.deepEqual(session.candidates.map((c) => c.token), nextTokenDistribution(tail).trace.candidates.map((c) => c.token));
   });
 
   test('"Generate N" stops after N tokens, or when asked to', async () => {
+    await openPlayground();
     const prompt = nextPosted('session', (s) => s.notices.length === 0 && s.generated.length === 0);
     await fromWebview({ type: 'setPrompt', payload: { text: PROMPT } });
     await prompt;

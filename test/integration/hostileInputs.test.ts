@@ -12,6 +12,7 @@ import { bytesToVocabString } from '../../extension/engine/tokenizer/byteLevel';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { stallProbe } from './stallProbe';
 import { TOKENIZER_VIEW_TYPE, type TokenizerNotification, type TokenizerRequest } from '../../webviews/tokenizer/protocol';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 /** The issue's bound for any hostile input. */
@@ -19,24 +20,9 @@ const BOUND_MS = 5_000;
 /** A stall longer than this would be felt as a frozen editor. */
 const STALL_LIMIT_MS = 1_000;
 
-type Payloads = { [M in TokenizerNotification as M['type']]: M['payload'] };
 let api: ExtensionTestApi;
 
-function nextPosted<T extends keyof Payloads>(type: T, accept: (p: Payloads[T]) => boolean, timeoutMs = 60_000): Promise<Payloads[T]> {
-  return new Promise<Payloads[T]>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the tokenizer panel within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const payload = message.payload as Payloads[T];
-      if (viewType !== TOKENIZER_VIEW_TYPE || message.type !== type || !accept(payload)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve(payload);
-    });
-  });
-}
+const nextPosted = panelMessages<TokenizerNotification>(() => api, TOKENIZER_VIEW_TYPE, 'the tokenizer panel');
 
 function fromWebview(message: TokenizerRequest): Promise<number> {
   return api.panels.sendFromWebview(TOKENIZER_VIEW_TYPE, message);

@@ -7,28 +7,14 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { DECODING_VIEW_TYPE, type DecodingNotification, type DecodingRequest } from '../../webviews/decoding/protocol';
+import { panelMessages } from './panelMessages';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 const PROMPT = 'Once upon a time, there was a little dog named Max. He liked to';
 
-type Payload<T extends DecodingNotification['type']> = Extract<DecodingNotification, { type: T }>['payload'];
 let api: ExtensionTestApi;
 
-function nextPosted<T extends DecodingNotification['type']>(type: T, accept: (p: Payload<T>) => boolean = () => true, timeoutMs = 60_000): Promise<Payload<T>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      reject(new Error(`no '${type}' message was posted to the Decoding Playground within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
-      const m = message as DecodingNotification;
-      if (viewType !== DECODING_VIEW_TYPE || m.type !== type || !accept(m.payload as Payload<T>)) return;
-      clearTimeout(timer);
-      listener.dispose();
-      (resolve as (value: unknown) => void)(m.payload);
-    });
-  });
-}
+const nextPosted = panelMessages<DecodingNotification>(() => api, DECODING_VIEW_TYPE, 'the Decoding Playground');
 
 function fromWebview(message: DecodingRequest): Promise<number> {
   return api.panels.sendFromWebview(DECODING_VIEW_TYPE, message);

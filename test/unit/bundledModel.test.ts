@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../../extension/engine/generate/generate';
+import { referenceForward } from '../../extension/engine/gpt/referenceForward';
+import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
@@ -90,6 +92,20 @@ describe('the bundled TinyStories model', function () {
     const threeGrams = opening.slice(0, -2).map((_, i) => opening.slice(i, i + 3).join(' '));
     const repeated = threeGrams.find((g, i) => threeGrams.indexOf(g) !== i);
     assert.equal(repeated, undefined, `"${repeated}" repeats within the first two sentences: ${JSON.stringify(sentences.slice(0, 2))}`);
+  });
+
+  it('ships an onnx/model.onnx that computes the TypeScript reference forward on its model.safetensors', async () => {
+    const config = folder.gpt2?.gpt;
+    assert.ok(config);
+    const weights = readGPT2Weights(path.join(DIR, 'model.safetensors'), config);
+    const shipped = await OnnxCausalLM.open(path.join(DIR, 'onnx', 'model.onnx'), { config: folder.config, threads: 1 });
+    try {
+      const ids = tokenizer.encodeIds('Once upon a time, there was a little girl named Lily. She loved to play outside.');
+      const diff = maxAbsDiff((await shipped.forwardAll(ids)).logits, referenceForward(config, weights, ids).logits);
+      assert.ok(diff < 1e-3, `onnx/model.onnx vs the reference forward on model.safetensors: max |Δlogit| ${diff}`);
+    } finally {
+      await shipped.release();
+    }
   });
 
   it('has an int8 variant whose logits stay close to float32 and that is under a third of its size', async () => {

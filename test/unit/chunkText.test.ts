@@ -92,12 +92,16 @@ describe('chunking', () => {
   it('lowers the chunk size to what the context window holds as sources, and keeps a size that fits', () => {
     const shape = { contextLength: 256, answerTokens: 64, sources: 4 };
     const fitted = fitChunkToWindow({ size: 256, overlap: 32 }, shape);
-    // (256 - 64) / (4 + 1) = 38.4: four sources and a share for the instruction and the question.
+    // size = ⌊(256 - 64) / (4 + 1)⌋ = ⌊38.4⌋ = 38: four sources and a share for the instruction and
+    // the question. A lowered size lowers the overlap to at most a quarter of it: min(32, ⌊38 / 4⌋) = 9.
     assert.deepEqual(fitted, { size: 38, overlap: 9 });
     assert.doesNotThrow(() => checkChunkSettings(fitted));
     assert.ok(shape.sources * fitted.size + fitted.size + shape.answerTokens <= shape.contextLength);
+    // ⌊(1024 - 64) / 5⌋ = 192 < 200: lowered, and the overlap min(32, ⌊192 / 4⌋ = 48) stays 32.
     assert.deepEqual(fitChunkToWindow({ size: 200, overlap: 32 }, { ...shape, contextLength: 1024 }), { size: 192, overlap: 32 });
+    // 128 ≤ 192 already fits: kept as it is, overlap included.
     assert.deepEqual(fitChunkToWindow({ size: 128, overlap: 16 }, { ...shape, contextLength: 1024 }), { size: 128, overlap: 16 });
+    // (32 - 64) / 5 < 0: the size falls to the smallest chunk allowed, 8, and the overlap to min(8, ⌊8 / 4⌋) = 2.
     assert.deepEqual(fitChunkToWindow({ size: 64, overlap: 8 }, { ...shape, contextLength: 32 }), { size: 8, overlap: 2 });
   });
 });

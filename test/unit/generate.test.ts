@@ -215,9 +215,31 @@ describe('generation with a KV cache', () => {
       assert.equal(step.trace.candidates.length, 3);
       const p = step.trace.candidates.map((c) => c.temperedProbability);
       assert.ok(p[0] >= p[1] && p[1] >= p[2]);
-      assert.ok(step.tokenMs >= 0 && step.prefillMs >= 0);
     }
     assert.deepEqual(yielded.map((s) => s.text), ['b', 'bc', 'bc.', 'bc.<eos>']);
+  });
+
+  it('times the prefill and each token around their forward passes (a fake clock that only the model moves)', async () => {
+    // The model advances the clock by 100 ms for a prefill and 7 ms per cached step, so the
+    // figures are exact: anything else the step times (sampling, decoding) takes 0 on this clock.
+    let clock = 0;
+    class ClockedModel extends TableModel {
+      override async forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
+        clock += cache ? 7 * tokens.length : 100;
+        return super.forward(tokens, cache);
+      }
+    }
+    const realNow = performance.now;
+    performance.now = () => clock;
+    try {
+      const result = await generate(new ClockedModel(), [A], greedy({ maxNewTokens: 3 }));
+      // The last token ends the run, so no forward pass follows it.
+      assert.deepEqual(result.steps.map((s) => [s.prefillMs, s.tokenMs]), [[100, 7], [100, 7], [100, 0]]);
+      assert.equal(result.prefillMs, 100);
+      assert.equal(result.msPerToken, 14 / 3);
+    } finally {
+      performance.now = realNow;
+    }
   });
 
   it('maxNewTokens 0 runs only the prefill', async () => {

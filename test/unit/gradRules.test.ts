@@ -1,6 +1,9 @@
-// Each gradient rule against central finite differences, in float64.
+// Each gradient rule against central finite differences, in float64; and the checker itself
+// against deliberately wrong rules, which it must reject.
 import * as assert from 'node:assert/strict';
+import type { GradientRule } from '../../extension/engine/autodiff/context';
 import { checkGradients, type CheckedInput } from '../../extension/engine/autodiff/gradCheck';
+import { GRADIENT_RULES } from '../../extension/engine/autodiff/rules/index';
 import { attr } from '../../extension/engine/onnx/attributes';
 import type { GraphBuilder } from '../../extension/engine/onnx/builder';
 import { Mulberry32 } from '../../extension/engine/generate/random';
@@ -91,4 +94,44 @@ describe('gradient rules match finite differences (float64)', () => {
       const h = g.op('MatMul', [x, w]); //                         [3,4]·[4,4]
       return g.op('MatMul', [h, g.op('Transpose', [w], { perm: attr.ints([1, 0]) })]);
     }, [floats('w', [4, 4]), floats('x', [3, 4])]));
+
+  describe('the checker rejects a wrong rule (negative controls)', () => {
+    /** Runs the check with `rule` in place of the real rule for `opType`, then puts the real one back. */
+    async function checkWithRule(opType: string, rule: GradientRule, build: Parameters<typeof checkGradients>[0], inputs: CheckedInput[]) {
+      const rules = GRADIENT_RULES as Record<string, GradientRule>;
+      const real = rules[opType];
+      rules[opType] = rule;
+      try {
+        return await checkGradients(build, inputs);
+      } finally {
+        rules[opType] = real;
+      }
+    }
+    const gelu = (g: GraphBuilder, [x]: readonly string[]) => g.op('Gelu', [x], { approximate: attr.string('tanh') });
+
+    it('GELU without the x·(1 − tanh² u)·du/dx term of its derivative', async () => {
+      // dy/dx ≈ ½ (1 + tanh u): the term a hand derivation most easily drops.
+      const halfOnly: GradientRule = (node, [dY], ctx) => {
+        if (!dY) return [];
+        const x = node.inputs[0];
+        const c = (v: number) => ctx.scalar(v, ctx.info(x).dtype);
+        const u = ctx.op('Mul', [ctx.op('Add', [x, ctx.op('Mul', [ctx.op('Mul', [ctx.op('Mul', [x, x]), x]), c(0.044715)])]), c(Math.sqrt(2 / Math.PI))]);
+        return [ctx.op('Mul', [dY, ctx.op('Mul', [ctx.op('Add', [ctx.op('Tanh', [u]), c(1)]), c(0.5)])])];
+      };
+      const result = await checkWithRule('Gelu', halfOnly, gelu, [floats('x', [4, 8], 3)]);
+      assert.ok(result.worst > 1, `a wrong GELU rule passed: worst ${result.worst}`);
+    });
+
+    it('a rule off by a tiny factor (1 + 1e-3), and one with the wrong sign', async () => {
+      const real = GRADIENT_RULES.Tanh;
+      const scaled = (factor: number): GradientRule => (node, grads, ctx) =>
+        real(node, grads, ctx).map((d) => (d ? ctx.op('Mul', [d, ctx.scalar(factor, ctx.info(node.inputs[0]).dtype)]) : d));
+      const tanh = (g: GraphBuilder, [x]: readonly string[]) => g.op('Tanh', [x]);
+      for (const factor of [1 + 1e-3, -1]) {
+        const result = await checkWithRule('Tanh', scaled(factor), tanh, [floats('x', [3, 5])]);
+        assert.ok(result.worst > 1, `Tanh's rule × ${factor} passed: worst ${result.worst}`);
+      }
+      assert.ok((await checkGradients(tanh, [floats('x', [3, 5])])).worst <= 1, 'the real rule, put back, passes');
+    });
+  });
 });

@@ -144,9 +144,21 @@ describe('RAG index', function () {
     assert.ok(![...index.files.keys()].some((f) => f.startsWith('docs/drafts/')));
   });
 
-  it('indexing stops when cancelled', async () => {
+  it('indexing stops when cancelled: nothing is embedded after the abort', async () => {
     const controller = new AbortController();
-    const job = buildIndex(root, parts, { signal: controller.signal, onProgress: ({ done }) => done === 2 && controller.abort() });
+    let embeddedAfterAbort = 0;
+    const counting: Embedder = { ...embedder, embed: (text) => ((embeddedAfterAbort += controller.signal.aborted ? 1 : 0), embedder.embed(text)) };
+    const progress: string[] = [];
+    // Cancelled as a file with text to embed comes up, so a check left out before embedding shows.
+    const job = buildIndex(root, { ...parts, embedder: counting }, {
+      signal: controller.signal,
+      onProgress: ({ file }) => {
+        progress.push(file);
+        if (file === 'docs/tides.md') controller.abort();
+      },
+    });
     await assert.rejects(job, (error: Error) => error.name === 'AbortError');
+    assert.equal(embeddedAfterAbort, 0);
+    assert.equal(progress.at(-1), 'docs/tides.md');
   });
 });

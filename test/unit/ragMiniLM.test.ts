@@ -25,11 +25,9 @@ describe('sentence embeddings with all-MiniLM-L6-v2', function () {
   this.timeout(120_000);
   let embedder: Embedder;
 
-  before(async function () {
-    if (!hasEmbeddingModel()) {
-      console.log(`    skipped: ${embeddingModelDir} is not provisioned (npm run provision)`);
-      this.skip();
-    }
+  before(async () => {
+    // npm test provisions it first; a run without it fails here rather than passing by skipping.
+    if (!hasEmbeddingModel()) throw new Error(`${embeddingModelDir} is not provisioned: run npm run provision (npm test does)`);
     embedder = await openSentenceEmbedder(embeddingModelDir, { threads: 1 });
   });
 

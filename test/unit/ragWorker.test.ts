@@ -92,12 +92,16 @@ describe('RAG index worker (child process)', function () {
     assert.deepEqual(applyFile(index, 'docs/storms.txt', await host.indexFile(root, 'docs/storms.txt', spec)), { kind: 'removed' });
   });
 
-  it('a cancelled build fails as AbortError and the worker takes the next job', async () => {
+  it('a cancelled build fails as AbortError, writes no index, and the worker takes the next job', async () => {
     const controller = new AbortController();
-    const job = host.build(root, path.join(temp, 'store-cancel'), spec, { signal: controller.signal, onProgress: ({ done }) => done === 2 && controller.abort() });
+    const store = path.join(temp, 'store-cancel');
+    const job = host.build(root, store, spec, { signal: controller.signal, onProgress: ({ done }) => done === 2 && controller.abort() });
     await assert.rejects(job, (error: Error) => error.name === 'AbortError');
+    // The worker may still be winding down after the host gave up: the next job runs after it, so
+    // by the time that job is done the cancelled one has left whatever it was going to leave.
     const { report } = await host.build(root, path.join(temp, 'store-after-cancel'), spec);
     assert.ok(report.chunks > 0);
+    assert.equal(fs.existsSync(store), false, `${store} was written by a cancelled build`);
   });
 
   it('a worker killed mid-build fails that build with a message; the next build starts a new worker', async () => {

@@ -1,6 +1,7 @@
-// Checkpoints survive a crash while they are written: a process killed at a random moment of a
-// write, an error between writing the new folder and swapping it in, and a crash between the two
-// renames of the swap all leave a complete checkpoint that loads.
+// Checkpoints survive a crash while they are written: a process killed just before chosen file
+// operations of a write (each rename among them), an error between writing the new folder and
+// swapping it in, and a crash between the two renames of the swap all leave a complete checkpoint
+// that loads.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,7 +12,6 @@ import { readModelFolder } from '../../extension/engine/modelFolder/readModelFol
 import { OWNER_MARKER, replaceFolderAtomically, resolveFolder } from '../../extension/engine/train/atomicFolder';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from '../../extension/engine/train/checkpoint';
-import { Mulberry32 } from '../../extension/engine/generate/random';
 
 const root = path.resolve(__dirname, '..', '..');
 const config = { n_layer: 2, n_head: 4, n_embd: 128, n_positions: 128, vocab_size: 2048, layer_norm_epsilon: 1e-5 };
@@ -28,6 +28,8 @@ function checkpointAt(step: number): Checkpoint {
   };
 }
 const dims = () => [config.vocab_size, config.n_embd];
+/** The fs calls a checkpoint save makes, counted by the writer that kills itself before one of them. */
+const FILE_OPERATIONS = ['mkdirSync', 'openSync', 'writeSync', 'writeFileSync', 'fsyncSync', 'closeSync', 'renameSync', 'rmSync'];
 
 function expectLoadable(dir: string): number {
   const ckpt = loadCheckpoint(dir);
@@ -43,41 +45,60 @@ describe('checkpoint writes are crash-safe', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-ckpt-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('a writer process killed at random moments always leaves the previous or the new checkpoint', async function () {
-    this.timeout(120_000);
+  it('a writer process killed before each rename of a save (and more points) leaves the previous or the new checkpoint', async function () {
+    this.timeout(240_000);
     const target = path.join(dir, 'last');
-    await saveCheckpoint(target, checkpointAt(0), dims);
     const writer = path.join(dir, 'writer.js');
     const engine = (file: string) => JSON.stringify(path.join(root, 'extension/engine', file));
-    // The child writes checkpoints 1, 2, 3, ... (like checkpointAt) and prints each finished step.
+    // The child saves checkpoint 2 over checkpoint 1 and kills itself just before its Nth file
+    // operation (counting the calls below); with N = 0 it finishes and prints the operations' names.
     fs.writeFileSync(writer, [
       `require(${JSON.stringify(require.resolve('tsx/cjs', { paths: [root] }))});`,
+      `const fs = require('node:fs');`,
       `const { saveCheckpoint } = require(${engine('train/checkpoint.ts')});`,
       `const { randomWeights } = require(${engine('gpt/randomWeights.ts')});`,
       `const { byteTokenizerJson } = require(${engine('train/byteTokenizer.ts')});`,
       `const config = ${JSON.stringify(config)};`,
-      `const weights = randomWeights(config, 1);`,
-      `const at = (step) => ({ config, weights, tokenizerJson: byteTokenizerJson(),`,
-      `  optimizerState: new Map([['transformer.wte.weight.adam_m', new Float32Array(config.vocab_size * config.n_embd).fill(step)]]),`,
-      `  state: { ...${JSON.stringify(checkpointAt(0).state)}, step, history: [{ step, loss: step }] } });`,
-      `(async () => { for (let step = 1; ; step++) { await saveCheckpoint(${JSON.stringify(target)}, at(step), () => [config.vocab_size, config.n_embd]); process.stdout.write(step + '\\n'); } })();`,
+      `const checkpoint = { config, weights: randomWeights(config, 2), tokenizerJson: byteTokenizerJson(),`,
+      `  optimizerState: new Map([['transformer.wte.weight.adam_m', new Float32Array(config.vocab_size * config.n_embd).fill(2)]]),`,
+      `  state: { ...${JSON.stringify(checkpointAt(0).state)}, step: 2, history: [{ step: 2, loss: 2 }] } };`,
+      `const killAt = Number(process.argv[2]); const ops = [];`,
+      `for (const name of ${JSON.stringify(FILE_OPERATIONS)}) {`,
+      `  const real = fs[name];`,
+      `  fs[name] = (...args) => { ops.push(name); if (ops.length === killAt) process.kill(process.pid, 'SIGKILL'); return real.apply(fs, args); };`,
+      `}`,
+      `saveCheckpoint(${JSON.stringify(target)}, checkpoint, () => [config.vocab_size, config.n_embd]).then(() => process.stdout.write(JSON.stringify(ops)));`,
     ].join('\n'));
-    const random = new Mulberry32(7);
-    let killedMidWrite = 0;
-    for (let round = 0; round < 5; round++) {
-      const child = spawn(process.execPath, [writer], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let written = 0;
-      child.stdout.on('data', (d: Buffer) => (written = Math.max(written, ...d.toString().trim().split('\n').map(Number))));
-      // Wait for the child to start writing, then kill it somewhere inside a write.
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      await new Promise((r) => setTimeout(r, random.nextInt(400)));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      if (fs.readdirSync(dir).some((n) => n.startsWith('last.tmp-') || n.startsWith('last.old-'))) killedMidWrite++;
-      const step = expectLoadable(target);
-      assert.ok(step >= written && step <= written + 1, `step ${step} after ${written} completed writes`);
+    const runWriter = async (killAt: number): Promise<string> => {
+      await saveCheckpoint(target, checkpointAt(1), dims);
+      const child = spawn(process.execPath, [writer, String(killAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+      assert.equal(signal, killAt === 0 ? null : 'SIGKILL', `writer exit ${code} ${signal}`);
+      return out;
+    };
+
+    const ops = JSON.parse(await runWriter(0)) as string[];
+    assert.equal(expectLoadable(target), 2);
+    // The swap's rename of the new folder into place is its last rename: killed before it, readers
+    // see checkpoint 1 (in place, or set aside as <name>.old-*); killed after it, checkpoint 2.
+    const intoPlace = ops.lastIndexOf('renameSync') + 1;
+    // Killed at the first operation, half-way through filling the new folder, before each rename
+    // (the swap's and the atomic files'), just after the swap, and before the very last operation.
+    const killPoints = new Set([1, Math.floor(intoPlace / 2), intoPlace + 1, ops.length]);
+    ops.forEach((op, i) => op === 'renameSync' && killPoints.add(i + 1));
+    let leftBehind = 0;
+    for (const killAt of [...killPoints].filter((n) => n >= 1 && n <= ops.length).sort((a, b) => a - b)) {
+      await runWriter(killAt);
+      if (leftovers(target).length > 0) leftBehind++;
+      assert.equal(expectLoadable(target), killAt > intoPlace ? 2 : 1, `killed before operation ${killAt} of ${ops.length} (${ops[killAt - 1]})`);
+      // The next save recovers whatever the crash left.
+      await saveCheckpoint(target, checkpointAt(3), dims);
+      assert.equal(expectLoadable(target), 3);
+      assert.deepEqual(leftovers(target), []);
     }
-    assert.ok(killedMidWrite > 0, 'at least one kill landed inside a write');
+    assert.ok(leftBehind > 0, 'some kills landed inside a write, with its temporary folder on disk');
   });
 
   it('an error between writing the new folder and the swap keeps the previous checkpoint', async () => {

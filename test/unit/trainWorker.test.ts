@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readTrainingState } from '../../extension/engine/train/checkpoint';
 import { startTrainingJob } from '../../extension/engine/train/host';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { TrainEvent } from '../../extension/engine/train/protocol';
@@ -40,15 +41,35 @@ describe('training job (worker protocol)', () => {
     });
   }
 
-  it('cancel stops after the current step and still ends with done', async () => {
+  it('a cancel sent with the start stops before the first step and saves step 0', async () => {
+    const events: TrainEvent[] = [];
+    const job = startTrainingJob({ ...options, steps: 1_000_000, outDir: path.join(dir, 'cancel-first') }, { workerScript, onEvent: (e) => events.push(e) });
+    // Messages arrive in order: the worker has the cancel before its first step checks for one.
+    job.cancel();
+    const done = await job.finished;
+    assert.equal(done.cancelled, true);
+    assert.equal(done.step, 0);
+    assert.deepEqual(events.filter((e) => e.type === 'progress'), []);
+    assert.equal(readTrainingState(done.lastFolder).state.step, 0);
+  });
+
+  it('cancel mid-run stops after the current step, saves where it stopped and ends with done', async () => {
+    const progressSteps: number[] = [];
     const job = startTrainingJob({ ...options, steps: 1_000_000, outDir: path.join(dir, 'cancel') }, {
       workerScript,
-      onEvent: (e) => e.type === 'progress' && job.cancel(),
+      onEvent: (e) => {
+        if (e.type !== 'progress') return;
+        if (progressSteps.length === 0) job.cancel();
+        progressSteps.push(e.step);
+      },
     });
     const done = await job.finished;
     assert.equal(done.cancelled, true);
-    assert.ok(done.step > 0 && done.step < 1_000_000);
-    assert.ok(fs.existsSync(path.join(done.lastFolder, 'training_state.json')));
+    // The cancel travels to the worker while it trains on, so it stops at the step it reached then:
+    // never before the step it was cancelled at, with no report past the step it stopped at.
+    assert.ok(done.step >= progressSteps[0] && done.step < 1_000_000, `stopped at ${done.step}, cancelled at ${progressSteps[0]}`);
+    assert.ok(progressSteps.every((s) => s <= done.step), `progress ${progressSteps} past the stop at ${done.step}`);
+    assert.equal(readTrainingState(done.lastFolder).state.step, done.step);
   });
 
   it('a job killed mid-run (as by a native crash) is reported as an error; the host lives on', async () => {

@@ -29,7 +29,7 @@ import { lossCurveSvg } from '../train/lossCurveSvg';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- train-base [options]
-  --corpus DIR         the shared corpus folder, holding tinystories/train.txt   (../shared/corpus)
+  --corpus DIR         the corpus folder, holding tinystories/train.txt          (corpus)
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
   --sizes LIST         candidate shapes, layers x heads x width                   (2x2x128,4x4x128)
@@ -225,7 +225,7 @@ export const trainBaseCommand: CliCommand = {
     const { values } = parseArgs({
       args,
       options: {
-        corpus: { type: 'string', default: '../shared/corpus' },
+        corpus: { type: 'string', default: 'corpus' },
         out: { type: 'string', default: 'models/tinystories-1m' },
         work: { type: 'string' },
         sizes: { type: 'string', default: '2x2x128,4x4x128' },

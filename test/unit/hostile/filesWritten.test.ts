@@ -4,6 +4,7 @@
 // run's checkpoints; the training process does not inherit the host's Node flags.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { InferenceHost } from '../../../extension/engine/inference/inferenceHost';
 import { writeFileAtomic } from '../../../extension/engine/modelFolder/atomicWrite';
@@ -48,6 +49,38 @@ describe('hostile surroundings of the files this program writes', function () {
       writeFileAtomic(path.join(dir, 'a.txt'), 'x');
       assert.deepEqual(fs.readdirSync(dir), ['a.txt']);
     });
+
+    /**
+     * Runs `write` with fs[name] replaced by `failing`, then puts the real one back. It is replaced
+     * on the module object itself (what every importer's namespace reads through), not on this
+     * file's namespace copy.
+     */
+    function withFailing<K extends 'writeFileSync' | 'fsyncSync' | 'renameSync'>(name: K, failing: (real: (typeof fs)[K]) => (typeof fs)[K], write: () => void): void {
+      const nodeFs = createRequire(__filename)('node:fs') as Record<K, unknown>;
+      const real = nodeFs[name] as (typeof fs)[K];
+      nodeFs[name] = failing(real);
+      try {
+        write();
+      } finally {
+        nodeFs[name] = real;
+      }
+    }
+    const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+    for (const [stage, name] of [['the data is half written', 'writeFileSync'], ['flushing to disk', 'fsyncSync'], ['the rename over the old file', 'renameSync']] as const) {
+      it(`a write that fails at ${stage} keeps the old file whole and removes its temporary file`, () => {
+        const file = path.join(dir, 'state.json');
+        fs.writeFileSync(file, '{"old":true}');
+        const bigNew = `{"new":"${'x'.repeat(100_000)}"}`;
+        assert.throws(() => withFailing(name, (real) => ((...args: unknown[]) => {
+          // Part of the data reaches the temporary file before the disk fills up.
+          if (name === 'writeFileSync' && typeof args[0] === 'number') (real as typeof fs.writeFileSync)(args[0], bigNew.slice(0, 50_000));
+          throw diskFull();
+        }) as never, () => writeFileAtomic(file, bigNew)), /ENOSPC/);
+        assert.equal(fs.readFileSync(file, 'utf8'), '{"old":true}');
+        assert.deepEqual(fs.readdirSync(dir), ['state.json']);
+      });
+    }
   });
 
   describe('replaceFolderAtomically', () => {
