@@ -80,7 +80,7 @@ describe('API server (plain HTTP)', () => {
 
     const response = await fx.post('/chat/completions', { ...request, stream: true, stream_options: { include_usage: true } });
     assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
-    const events = await sseEvents(response);
+    const events = (await sseEvents(response)) as Json[];
     assert.deepEqual(events[0].choices[0].delta, { role: 'assistant', content: '' });
     const text = events.map((e) => e.choices[0]?.delta?.content ?? '').join('');
     assert.equal(text, whole.choices[0].message.content);
