@@ -14,6 +14,7 @@ const nodeEntries = {
   ragWorker: 'extension/engine/rag/indexWorker.ts',
   inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
+  serveWorker: 'extension/engine/serve/serveWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

@@ -4,6 +4,7 @@ import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerRag } from './rag/registerRag';
+import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
 import { registerWalkthrough } from './walkthrough/register';
@@ -14,6 +15,7 @@ export interface ExtensionTestApi {
   readonly tokenizer: TokenizerTestApi;
   readonly attention: AttentionTestApi;
   readonly training: TrainingTestApi;
+  readonly apiServer: ApiServerTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -26,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerDecoding(context);
   registerRag(context);
   const training = registerTraining(context);
+  const apiServer = registerServe(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training };
+  return { panels: panelTestHooks, tokenizer, attention, training, apiServer };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */
