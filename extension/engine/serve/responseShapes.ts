@@ -31,20 +31,22 @@ export function responseHead(request: GenerationRequest): ResponseHead {
   return { id: prefix + randomBytes(12).toString('hex'), created: Math.floor(Date.now() / 1000), model: request.model };
 }
 
-function completionLogprobs(tokens: readonly ServedToken[]) {
+type WithLogprobs = ServedToken & { logprobs: NonNullable<ServedToken['logprobs']> };
+const withLogprobs = (tokens: readonly ServedToken[]) => tokens.filter((t): t is WithLogprobs => t.logprobs !== undefined);
+
+function completionLogprobs(served: readonly ServedToken[]) {
+  const tokens = withLogprobs(served);
   return {
-    tokens: tokens.map((t) => t.token),
-    token_logprobs: tokens.map((t) => t.logprob),
-    top_logprobs: tokens.map((t) => Object.fromEntries(t.top.map((a) => [a.token, a.logprob]))),
+    tokens: tokens.map((t) => t.logprobs.token),
+    token_logprobs: tokens.map((t) => t.logprobs.logprob),
+    top_logprobs: tokens.map((t) => Object.fromEntries(t.logprobs.top.map((a) => [a.token, a.logprob]))),
     text_offset: tokens.map((t) => t.textOffset),
   };
 }
 
-function chatLogprobs(tokens: readonly ServedToken[]) {
-  return {
-    content: tokens.map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes, top_logprobs: t.top.map((a) => ({ token: a.token, logprob: a.logprob, bytes: a.bytes })) })),
-    refusal: null,
-  };
+function chatLogprobs(served: readonly ServedToken[]) {
+  const content = withLogprobs(served).map(({ logprobs: { token, logprob, bytes, top } }) => ({ token, logprob, bytes, top_logprobs: top.map((a) => ({ token: a.token, logprob: a.logprob, bytes: a.bytes })) }));
+  return { content, refusal: null };
 }
 
 /** The whole response of a request that did not stream. */
@@ -72,14 +74,14 @@ export function fullResponse(request: GenerationRequest, head: ResponseHead, res
  */
 export function streamChunk(request: GenerationRequest, head: ResponseHead, part: { token?: ServedToken; finish?: ApiFinishReason; first?: boolean; usage?: Usage }): object {
   const tokens = part.token ? [part.token] : [];
-  const withLogprobs = request.topLogprobs !== undefined && part.token !== undefined;
+  const hasLogprobs = part.token?.logprobs !== undefined;
   const usage = part.usage ? { usage: part.usage } : {};
   if (request.kind === 'completion') {
-    const choices = part.usage ? [] : [{ index: 0, text: part.token?.delta ?? '', logprobs: withLogprobs ? completionLogprobs(tokens) : null, finish_reason: part.finish ?? null }];
+    const choices = part.usage ? [] : [{ index: 0, text: part.token?.delta ?? '', logprobs: hasLogprobs ? completionLogprobs(tokens) : null, finish_reason: part.finish ?? null }];
     return { ...head, object: 'text_completion', choices, ...usage };
   }
   const delta = part.first ? { role: 'assistant', content: '' } : part.token ? { content: part.token.delta } : {};
-  const choices = part.usage ? [] : [{ index: 0, delta, logprobs: withLogprobs ? chatLogprobs(tokens) : null, finish_reason: part.finish ?? null }];
+  const choices = part.usage ? [] : [{ index: 0, delta, logprobs: hasLogprobs ? chatLogprobs(tokens) : null, finish_reason: part.finish ?? null }];
   return { ...head, object: 'chat.completion.chunk', choices, ...usage };
 }
 

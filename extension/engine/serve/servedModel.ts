@@ -27,14 +27,14 @@ export interface TokenLogprob {
   readonly bytes: number[];
 }
 
-export interface ServedToken extends TokenLogprob {
+export interface ServedToken {
   readonly id: number;
   /** Text that became final with this token ('' while a character's bytes or a stop string may still follow). */
   readonly delta: string;
   /** Where this token's text starts in the completion (completions' text_offset). */
   readonly textOffset: number;
-  /** The most probable alternatives, most probable first (empty without top_logprobs). */
-  readonly top: readonly TokenLogprob[];
+  /** Only when the request asked for logprobs: this token's, and the most probable alternatives' (most probable first). */
+  readonly logprobs?: TokenLogprob & { readonly top: readonly TokenLogprob[] };
 }
 
 /** OpenAI's finish reasons: 'stop' (end token or stop string) or 'length' (max_tokens or a full context). */
@@ -114,7 +114,7 @@ export class ServedModel {
     let sent = '';
     while (!state.finishReason) {
       signal.throwIfAborted();
-      const logprobs = logSoftmax(state.nextLogits);
+      const logprobs = request.topLogprobs === undefined ? undefined : logSoftmax(state.nextLogits);
       const before: DecodeState = state;
       const { state: next, step } = await queue.turn(() => stepOnce(before, 'sample'), signal);
       state = next;
@@ -122,13 +122,8 @@ export class ServedModel {
       if (step.finishReason === 'stop-token') break;
       const settled = step.finishReason ? state.text : settledText(state.text, request.stop);
       const delta = settled.startsWith(sent) ? settled.slice(sent.length) : '';
-      onToken({
-        ...this.logprobOf(step.token, logprobs),
-        id: step.token,
-        delta,
-        textOffset: before.text.length,
-        top: request.topLogprobs ? topIndices(logprobs, request.topLogprobs).map((t) => this.logprobOf(t, logprobs)) : [],
-      });
+      const top = logprobs && topIndices(logprobs, request.topLogprobs ?? 0).map((t) => this.logprobOf(t, logprobs));
+      onToken({ id: step.token, delta, textOffset: before.text.length, ...(logprobs && top ? { logprobs: { ...this.logprobOf(step.token, logprobs), top } } : {}) });
       sent += delta;
     }
     return { text: state.text, finishReason: FINISH[state.finishReason ?? 'max-new-tokens'], promptTokens: prompt.length, completionTokens: state.generated.length };
