@@ -12,6 +12,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./trainingPanel.bench') as typeof import('./trainingPanel.bench')).bench,
   () => (require('./rag.bench') as typeof import('./rag.bench')).bench,
   () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
+  () => (require('./serve.bench') as typeof import('./serve.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {
