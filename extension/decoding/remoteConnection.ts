@@ -4,6 +4,7 @@
 // extension at a server); the token is kept in SecretStorage. "Disconnect" goes back to the local model.
 import * as vscode from 'vscode';
 import { listRemoteModels, type RemoteServer } from '../engine/remote/topLogprobs';
+import { runningApiServer } from '../serve/registerServe';
 import { tokenLabel } from './tokenLabels';
 import type { TokenWriter } from './stepHistory';
 import type { RemoteLanguageModel } from '../engine/remote/remoteLanguageModel';
@@ -26,21 +27,27 @@ export interface ConnectArgument {
   readonly model?: string;
 }
 
-/** Asks for the URL, the token and the model (whatever `arg` does not give), checks them with GET /models, and keeps them. */
+/**
+ * Asks for the URL, the token and the model (whatever `arg` does not give), checks them with
+ * GET /models, and keeps them. While this extension's own server runs, its URL is offered first
+ * and its token is used without asking.
+ */
 export async function connectToServer(secrets: vscode.SecretStorage, arg: ConnectArgument = {}): Promise<boolean> {
   const settings = vscode.workspace.getConfiguration(SECTION);
+  const own = runningApiServer();
   const url = (
     arg.url ??
     (await vscode.window.showInputBox({
       title: vscode.l10n.t('Connect to an OpenAI-Compatible Server'),
       prompt: vscode.l10n.t('The base URL of the API, ending in /v1 (vLLM, llama.cpp server, Ollama, LM Studio, or this extension\'s own server).'),
-      value: settings.get<string>('url') || 'http://127.0.0.1:8000/v1',
+      value: own?.address.url ?? (settings.get<string>('url') || 'http://127.0.0.1:8000/v1'),
       validateInput: (value) => (/^https?:\/\/\S+$/.test(value.trim()) ? undefined : vscode.l10n.t('Give an http:// or https:// URL.')),
     }))
   )?.trim().replace(/\/+$/, '');
   if (!url) return false;
   const token =
     arg.token ??
+    (own?.address.url === url ? await own.token() : undefined) ??
     (await vscode.window.showInputBox({
       title: vscode.l10n.t('API token for {0}', url),
       prompt: vscode.l10n.t('Sent as "Authorization: Bearer …"; kept in VS Code\'s secret storage. Leave empty for a server without one.'),

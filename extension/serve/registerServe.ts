@@ -19,6 +19,13 @@ export interface ApiServerTestApi {
   token(): Promise<string>;
 }
 
+/** This extension's own server while it runs: "Connect to an OpenAI-Compatible Server" offers it, token included. */
+let ownServer: { readonly address: ServerAddress; readonly token: () => Promise<string> } | undefined;
+
+export function runningApiServer(): typeof ownServer {
+  return ownServer;
+}
+
 interface Running {
   readonly process: ApiServerProcess;
   readonly address: ServerAddress;
@@ -32,6 +39,7 @@ export function registerServe(context: vscode.ExtensionContext): ApiServerTestAp
 
   const setRunning = (next: Running | undefined) => {
     running = next;
+    ownServer = next && { address: next.address, token: () => apiToken(context.secrets) };
     void vscode.commands.executeCommand('setContext', 'llmPipeline.apiServerRunning', next !== undefined);
     if (next) statusBar.show(next.address.port, next.address.model, next.requests);
     else statusBar.hide();
