@@ -121,7 +121,7 @@ export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest>
         @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && this.usePrompt()}></textarea>
       <div class="row">
         <vscode-button id="use-prompt" @click=${this.usePrompt}>${t('usePrompt')}</vscode-button>
-        ${s ? html`<span class="muted">${t('promptTokens', s.promptTokens)}</span>` : nothing}
+        ${s && !s.model.remote ? html`<span class="muted">${t('promptTokens', s.promptTokens)}</span>` : nothing}
         ${this.busy?.task === 'load' ? html`<span class="muted" role="status">${t('loading')}</span>` : nothing}
       </div>
     </div>`;
