@@ -15,6 +15,7 @@ const nodeEntries = {
   inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
   evalWorker: 'extension/engine/eval/evalWorker.ts',
+  serveWorker: 'extension/engine/serve/serveWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

@@ -6,6 +6,7 @@ import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerRag } from './rag/registerRag';
+import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
 import { registerWalkthrough } from './walkthrough/register';
@@ -17,6 +18,7 @@ export interface ExtensionTestApi {
   readonly attention: AttentionTestApi;
   readonly training: TrainingTestApi;
   readonly eval: EvalTestApi;
+  readonly apiServer: ApiServerTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -31,8 +33,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const training = registerTraining(context);
   registerCalculator(context);
   const evaluation = registerEval(context);
+  const apiServer = registerServe(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */

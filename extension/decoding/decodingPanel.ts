@@ -19,14 +19,16 @@ import {
 } from '../../webviews/decoding/protocol';
 import type { OwnRequest } from '../../webviews/shared/protocol';
 import type { FinishReason } from '../engine/generate/decodeSession';
-import type { ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
+import type { LanguageModel } from '../engine/model/languageModel';
+import { RemoteLanguageModel } from '../engine/remote/remoteLanguageModel';
+import type { RemoteServer } from '../engine/remote/topLogprobs';
 import type { ActiveModel } from '../model/activeModel';
-import type { LoadedModel, OpenLanguageModel } from '../model/loadedModel';
 import { restoredSource } from '../tokenizer/selectionText';
 import { compareDecoders, type Comparison } from './compareDecoders';
 import { insertAtCursor } from './insertText';
 import { modelTokenWriter } from './modelTokenWriter';
 import { fitPrompt } from './promptWindow';
+import { remoteTokenWriter } from './remoteConnection';
 import { StepHistory, type TokenWriter } from './stepHistory';
 import { decodingWebviewStrings } from './webviewStrings';
 
@@ -50,15 +52,17 @@ export const MAX_PROMPT_SELECTION = 32 * 1024;
 export interface DecodingPanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly model: ActiveModel;
+  /** The OpenAI-compatible server to step through instead of the local model, when one is connected. */
+  readonly remoteServer: () => Promise<RemoteServer | undefined>;
 }
 
 /** The prompt the panel starts with when nothing is selected. */
 const DEFAULT_PROMPT = 'Once upon a time,';
 
 interface Session {
-  readonly loaded: LoadedModel;
-  readonly lm: OpenLanguageModel;
-  readonly tokenizer: ModelTokenizer;
+  readonly model: SessionView['model'];
+  readonly lm: LanguageModel;
+  readonly stopTokenIds: readonly number[];
   readonly writer: TokenWriter;
   readonly prompt: readonly number[];
   readonly notices: readonly string[];
@@ -93,7 +97,10 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     private readonly kit: PanelKit<DecodingNotification>,
     private readonly deps: DecodingPanelDeps,
   ) {
-    this.disposables.push(deps.model.onDidChange(() => this.setPrompt(this.source)));
+    this.disposables.push(
+      deps.model.onDidChange(() => this.reload()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('llmPipeline.remote') && this.reload()),
+    );
   }
 
   dispose(): void {
@@ -104,6 +111,11 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
   setPrompt(source: PromptSource, replay: DecodingPanelState['chosen'] = []): void {
     this.source = source;
     this.enqueue(() => this.startSession(replay));
+  }
+
+  /** The session starts again on the same prompt: the model or the server changed. */
+  reload(): void {
+    this.setPrompt(this.source);
   }
 
   handle(message: OwnRequest<DecodingRequest>): void {
@@ -161,32 +173,58 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     this.comparison = undefined;
     await this.kit.busy({ task: 'load' });
     try {
-      const loaded = await this.deps.model.load();
-      const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
-      const writer = modelTokenWriter(tokenizer);
-      const ids = await tokenizer.encodeIds(this.source.text);
-      if (ids.length === 0) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
-      const fitted = fitPrompt(ids, lm.contextLength);
-      const notices: string[] = [];
-      if (this.source.cutFrom !== undefined) {
-        notices.push(vscode.l10n.t('The selection has {0} characters: only its last {1} were read.', this.source.cutFrom, this.source.text.length));
-      }
-      if (fitted.dropped) {
-        notices.push(
-          vscode.l10n.t('The prompt has {0} tokens but the model sees at most {1}: its first {2} tokens were cut off.', ids.length, lm.contextLength, fitted.dropped),
-        );
-      }
-      const stops = loaded.folder.generation.eosTokenIds;
-      const history = await StepHistory.start(lm, fitted.tokens, this.controls, writer, stops);
-      this.session = { loaded, lm, tokenizer, writer, prompt: fitted.tokens, notices, history };
-      for (const { token, forced } of replay) {
-        if (history.finishReason || token >= lm.vocabSize) break;
-        await history.replay(token, forced);
-      }
+      const server = await this.deps.remoteServer();
+      if (server) await this.startRemoteSession(server, replay);
+      else await this.startLocalSession(replay);
     } finally {
       await this.kit.busy(null);
     }
     await this.postSession();
+  }
+
+  private async startLocalSession(replay: DecodingPanelState['chosen']): Promise<void> {
+    const loaded = await this.deps.model.load();
+    const [lm, tokenizer] = await Promise.all([loaded.languageModel(), loaded.tokenizer()]);
+    const writer = modelTokenWriter(tokenizer);
+    const ids = await tokenizer.encodeIds(this.source.text);
+    if (ids.length === 0) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
+    const fitted = fitPrompt(ids, lm.contextLength);
+    const notices: string[] = [];
+    if (this.source.cutFrom !== undefined) {
+      notices.push(vscode.l10n.t('The selection has {0} characters: only its last {1} were read.', this.source.cutFrom, this.source.text.length));
+    }
+    if (fitted.dropped) {
+      notices.push(
+        vscode.l10n.t('The prompt has {0} tokens but the model sees at most {1}: its first {2} tokens were cut off.', ids.length, lm.contextLength, fitted.dropped),
+      );
+    }
+    const stops = loaded.folder.generation.eosTokenIds;
+    const history = await StepHistory.start(lm, fitted.tokens, this.controls, writer, stops);
+    const model = { name: loaded.folder.name, folder: loaded.dir, contextLength: lm.contextLength, vocabSize: lm.vocabSize };
+    this.session = { model, lm, stopTokenIds: stops, writer, prompt: fitted.tokens, notices, history };
+    for (const { token, forced } of replay) {
+      if (history.finishReason || token >= lm.vocabSize) break;
+      await history.replay(token, forced);
+    }
+  }
+
+  /**
+   * A served model: the prompt goes to the server as text (one token here), and each step shows
+   * the top-k alternatives the server returns. A saved session's tokens are ids of this host's
+   * own table of strings, gone after a reload, so a remote session starts again instead of replaying.
+   */
+  private async startRemoteSession(server: RemoteServer, replay: DecodingPanelState['chosen']): Promise<void> {
+    if (!this.source.text) throw new Error(vscode.l10n.t('The prompt is empty: type or select some text for the model to continue.'));
+    const lm = new RemoteLanguageModel(server);
+    const writer = remoteTokenWriter(lm);
+    const prompt = [lm.textToken(this.source.text)];
+    const notices = [
+      vscode.l10n.t('Each step sends the text so far to {0}, which tokenizes it again: a token chosen here may be split differently there.', server.url),
+      ...(replay.length ? [vscode.l10n.t('The tokens chosen before the reload were not replayed: a remote session starts again from the prompt.')] : []),
+    ];
+    const history = await StepHistory.start(lm, prompt, this.controls, writer, []);
+    const model = { name: server.model, folder: server.url, contextLength: lm.contextLength, vocabSize: lm.topK, remote: { url: server.url, topK: lm.topK } };
+    this.session = { model, lm, stopTokenIds: [], writer, prompt, notices, history };
   }
 
   private async step(choice: 'sample' | { readonly token: number }, signal: AbortSignal): Promise<void> {
@@ -230,7 +268,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
           controls: this.controls,
           beam: settings,
           writer: session.writer,
-          stopTokenIds: session.loaded.folder.generation.eosTokenIds,
+          stopTokenIds: session.stopTokenIds,
           signal,
           onProgress: (done, total) => void this.kit.busy({ task: 'compare', done, total }),
         }),
@@ -244,7 +282,7 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
   private async insert(source: InsertSource): Promise<void> {
     const session = this.session;
     if (!session) return;
-    const stops = new Set(session.loaded.folder.generation.eosTokenIds);
+    const stops = new Set(session.stopTokenIds);
     const tokens = source === 'steps' ? session.history.chosen : (this.comparison?.tokens[source] ?? []);
     const text = session.writer.decode(tokens.filter((t) => !stops.has(t)));
     if (!text) throw new Error(vscode.l10n.t('There is nothing to insert yet: generate some tokens first.'));
@@ -254,13 +292,13 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
   private async postSession(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    const { history, lm, loaded } = session;
+    const { history } = session;
     // Controls set while other work ran apply now, so that the bars always match the controls
     // shown (their own task would apply them a moment later; applying twice changes nothing).
     if (history.controls !== this.controls) history.setControls(this.controls);
     const { candidates, filters } = history.candidates();
     const view: SessionView = {
-      model: { name: loaded.folder.name, folder: loaded.dir, contextLength: lm.contextLength, vocabSize: lm.vocabSize },
+      model: session.model,
       prompt: session.writer.decode(session.prompt),
       promptTokens: session.prompt.length,
       source: this.source.label,

@@ -3,11 +3,13 @@
 // only when the panel first needs it.
 import * as vscode from 'vscode';
 import { activeModel } from '../model/activeModel';
+import { connectedServer } from './remoteConnection';
 import { isTextEditor, selectionSource } from '../tokenizer/selectionText';
 import { MAX_PROMPT_SELECTION, decodingPanels, type PromptSource } from './decodingPanel';
+import { registerRemoteDecoding } from './registerRemoteDecoding';
 
 export function registerDecoding(context: vscode.ExtensionContext): void {
-  const panels = decodingPanels({ extensionUri: context.extensionUri, model: activeModel(context) });
+  const panels = decodingPanels({ extensionUri: context.extensionUri, model: activeModel(context), remoteServer: () => connectedServer(context.secrets) });
   context.subscriptions.push(
     panels,
     vscode.commands.registerCommand('llmPipeline.decodingPlayground', () => {
@@ -16,6 +18,7 @@ export function registerDecoding(context: vscode.ExtensionContext): void {
       if (prompt) panel.setPrompt(prompt);
     }),
   );
+  registerRemoteDecoding(context, panels);
 }
 
 /** The active editor's selection as the prompt (its end, when it is very long); undefined without one. */

@@ -7,6 +7,7 @@ export function decodingWebviewStrings(): DecodingStrings {
   return {
     title: l10n.t('Decoding Playground'),
     modelInfo: l10n.t('Model {0}: context {1} tokens, vocabulary {2}'),
+    remoteModelInfo: l10n.t('Remote model {0} at {1}: the server shows its top {2} next tokens only, renormalised over those {2}; no attention, no KV cache, nothing outside the top {2}'),
     prompt: l10n.t('Prompt'),
     usePrompt: l10n.t('Use this prompt'),
     promptTokens: l10n.t('{0} prompt tokens'),

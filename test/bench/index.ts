@@ -13,6 +13,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./rag.bench') as typeof import('./rag.bench')).bench,
   () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
   () => (require('./surprise.bench') as typeof import('./surprise.bench')).bench,
+  () => (require('./serve.bench') as typeof import('./serve.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {

@@ -65,6 +65,8 @@ export interface ModelInfo {
   readonly folder: string;
   readonly contextLength: number;
   readonly vocabSize: number;
+  /** A model behind an OpenAI-compatible server: only its top-k next tokens are visible. */
+  readonly remote?: { readonly url: string; readonly topK: number };
 }
 
 /** The step-by-step session as the panel draws it. */

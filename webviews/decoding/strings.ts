@@ -6,6 +6,7 @@ import { t as translate } from '../shared/l10n';
 export type DecodingStringKey =
   | 'title'
   | 'modelInfo'
+  | 'remoteModelInfo'
   | 'prompt'
   | 'usePrompt'
   | 'promptTokens'

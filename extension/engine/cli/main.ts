@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   'make-choice-suite': async () => (require('./makeChoiceSuite') as typeof import('./makeChoiceSuite')).makeChoiceSuiteCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
+  serve: async () => (require('./serve') as typeof import('./serve')).serveCommand,
   sizes: async () => (require('./sizes') as typeof import('./sizes')).sizesCommand,
   surprise: async () => (require('./surprise') as typeof import('./surprise')).surpriseCommand,
   test: async () => (require('./test') as typeof import('./test')).testCommand,

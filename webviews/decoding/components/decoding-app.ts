@@ -86,14 +86,14 @@ export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest>
     return html`
       <header>
         <h1>${t('title')}</h1>
-        ${s ? html`<span class="muted">${t('modelInfo', s.model.name, s.model.contextLength, s.model.vocabSize)}</span>` : nothing}
+        ${s ? html`<span class="muted">${s.model.remote ? t('remoteModelInfo', s.model.name, s.model.remote.url, s.model.remote.topK) : t('modelInfo', s.model.name, s.model.contextLength, s.model.vocabSize)}</span>` : nothing}
       </header>
       ${this.promptBox()}
       ${s?.notices.map((n) => html`<p class="notice" role="status">${n}</p>`)}
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       <sampler-controls .controls=${this.controls} @controls-change=${(e: ControlsChangeEvent) => this.setControls(e.detail)}></sampler-controls>
       <div class="tabs" role="tablist" aria-label=${t('views')} @keydown=${this.onTabKey}>
-        ${DECODING_TABS.map(
+        ${this.tabs.map(
           (tab) =>
             html`<button
               role="tab"
@@ -108,7 +108,7 @@ export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest>
         )}
       </div>
       <section role="tabpanel" id="panel-${this.tab}" aria-labelledby="tab-${this.tab}">
-        ${this.tab === 'next' ? this.nextTab() : this.tab === 'compare' ? this.compareTab() : this.cacheTab()}
+        ${this.tab === 'next' || !this.tabs.includes(this.tab) ? this.nextTab() : this.tab === 'compare' ? this.compareTab() : this.cacheTab()}
       </section>
     `;
   }
@@ -121,7 +121,7 @@ export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest>
         @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && this.usePrompt()}></textarea>
       <div class="row">
         <vscode-button id="use-prompt" @click=${this.usePrompt}>${t('usePrompt')}</vscode-button>
-        ${s ? html`<span class="muted">${t('promptTokens', s.promptTokens)}</span>` : nothing}
+        ${s && !s.model.remote ? html`<span class="muted">${t('promptTokens', s.promptTokens)}</span>` : nothing}
         ${this.busy?.task === 'load' ? html`<span class="muted" role="status">${t('loading')}</span>` : nothing}
       </div>
     </div>`;
@@ -250,11 +250,17 @@ export class DecodingApp extends PanelApp<DecodingNotification, DecodingRequest>
     if (tab === 'compare' && !this.comparison && this.session && this.busy === null) this.compare();
   }
 
+  /** A served model's KV cache stays on its server: its tab is left out. */
+  private get tabs(): readonly DecodingTab[] {
+    return this.session?.model.remote ? DECODING_TABS.filter((tab) => tab !== 'cache') : DECODING_TABS;
+  }
+
   private onTabKey(event: KeyboardEvent): void {
-    const at = DECODING_TABS.indexOf(this.tab);
+    const tabs = this.tabs;
+    const at = tabs.indexOf(this.tab);
     const next = event.key === 'ArrowRight' ? at + 1 : event.key === 'ArrowLeft' ? at - 1 : undefined;
     if (next === undefined) return;
-    const tab = DECODING_TABS[(next + DECODING_TABS.length) % DECODING_TABS.length];
+    const tab = tabs[(next + tabs.length) % tabs.length];
     this.openTab(tab);
     void this.updateComplete.then(() => (this.renderRoot.querySelector(`#tab-${tab}`) as HTMLElement | null)?.focus());
     event.preventDefault();
