@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
+  'instruct-data': async () => (require('./instructData') as typeof import('./instructData')).instructDataCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
