@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   'instruct-data': async () => (require('./instructData') as typeof import('./instructData')).instructDataCommand,
+  'instruct-eval': async () => (require('./instructEval') as typeof import('./instructEval')).instructEvalCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
