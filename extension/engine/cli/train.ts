@@ -7,11 +7,10 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { BYTE_VOCAB_SIZE, byteTokenizerJson } from '../train/byteTokenizer';
-import { trainDpo } from '../train/instruct/dpoTrainer';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainingObjective, type TrainOptions } from '../train/options';
 import type { TrainEvent } from '../train/protocol';
 import { CHINCHILLA_TOKENS_PER_PARAMETER, estimateTraining, type TrainingEstimate } from '../train/estimate';
-import { train } from '../train/trainer';
+import { runTraining } from '../train/runObjective';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import type { CliCommand } from './main';
 
@@ -193,8 +192,7 @@ export const trainCommand: CliCommand = {
     };
     process.once('SIGINT', stop);
     try {
-      const run = options.objective?.kind === 'dpo' ? trainDpo : train;
-      await run(options, { signal: controller.signal, onEvent: values.json ? (e) => console.log(JSON.stringify(e)) : printEvent });
+      await runTraining(options, { signal: controller.signal, onEvent: values.json ? (e) => console.log(JSON.stringify(e)) : printEvent });
     } finally {
       process.removeListener('SIGINT', stop);
     }
