@@ -41,7 +41,7 @@ export function wilsonInterval(k: number, n: number, z = 1.959964): [number, num
   const p = k / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
   const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
 }
 
 /** The user instructions of a held-out file: SFT conversations (first user turn) or DPO pairs (prompt). */
@@ -57,31 +57,42 @@ export function readInstructions(file: string): Array<{ instruction: string; wor
   });
 }
 
-export async function evaluateInstructionFollowing(modelDir: string, instructionsFile: string, options: InstructionEvalOptions): Promise<InstructionEvalResult> {
+/** A model folder that answers instructions through its chat template; release() when done. */
+export async function openAnswerer(modelDir: string, settings: { maxTokens: number; temperature: number; seed: number }): Promise<{ answer(instruction: string): Promise<string>; release(): Promise<void> }> {
   const folder = readModelFolder(modelDir);
-  if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${modelDir}: only GPT-2 folders with model.safetensors can be evaluated here`);
+  if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${modelDir}: only GPT-2 folders with model.safetensors can answer here`);
   const config = folder.gpt2.gpt;
   const tokenizer = await loadTokenizerFile(modelDir);
   const template = tokenizer.config.chat_template;
   if (typeof template !== 'string') throw new DataError(modelDir, 'has no chat template (tokenizer_config.json chat_template) to render the instructions with');
-  const instructions = readInstructions(instructionsFile).slice(0, options.limit);
   const stopToken = tokenizer.specialTokens.get('<|endoftext|>');
-  const random = new Mulberry32(options.seed);
-  const model = await OnnxCausalLM.open(buildDecodeModel(config, readGPT2Weights(folder.safetensorsFile, config)), { contextLength: config.n_positions, shownAs: 'evaluated model' });
+  const random = new Mulberry32(settings.seed);
+  const model = await OnnxCausalLM.open(buildDecodeModel(config, readGPT2Weights(folder.safetensorsFile, config)), { contextLength: config.n_positions, shownAs: 'answering model' });
   const variables = templateVariables(tokenizer.config);
+  return {
+    async answer(instruction: string) {
+      const prompt = renderTemplate({ template, messages: [{ role: 'user', content: instruction }], addGenerationPrompt: true }, variables).text;
+      const ids = await continueTokens(model, config.n_positions, tokenizer.encodeIds(prompt), { maxTokens: settings.maxTokens, temperature: settings.temperature, stopToken }, random);
+      return tokenizer.decode(ids);
+    },
+    release: () => model.release(),
+  };
+}
+
+export async function evaluateInstructionFollowing(modelDir: string, instructionsFile: string, options: InstructionEvalOptions): Promise<InstructionEvalResult> {
+  const instructions = readInstructions(instructionsFile).slice(0, options.limit);
+  const answerer = await openAnswerer(modelDir, options);
   let followed = 0;
   const examples: Array<{ instruction: string; answer: string; followed: boolean }> = [];
   try {
     for (const { instruction, words } of instructions) {
-      const prompt = renderTemplate({ template, messages: [{ role: 'user', content: instruction }], addGenerationPrompt: true }, variables).text;
-      const ids = await continueTokens(model, config.n_positions, tokenizer.encodeIds(prompt), { maxTokens: options.maxTokens, temperature: options.temperature, stopToken }, random);
-      const answer = tokenizer.decode(ids);
+      const answer = await answerer.answer(instruction);
       const ok = usesAllWords(answer, words);
       if (ok) followed++;
       if (examples.length < 5) examples.push({ instruction, answer, followed: ok });
     }
   } finally {
-    await model.release();
+    await answerer.release();
   }
   const n = instructions.length;
   return { model: modelDir, n, followed, rate: followed / n, interval: wilsonInterval(followed, n), examples };
