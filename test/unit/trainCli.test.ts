@@ -28,6 +28,17 @@ describe('cli train', () => {
     await assert.rejects(optionsFromArgs({ data: 'x', out, optimizer: 'lion' }), /--optimizer must be adamw or sgd/);
   });
 
+  it('--sft and --dpo choose the objective and read the tokenizer and chat template from --base', async () => {
+    const base = path.join(__dirname, '..', '..', 'models', 'tinystories-1m');
+    const out = path.join(dir, 'out');
+    const sft = await optionsFromArgs({ sft: 'chat.jsonl', base, out, preset: 'small' });
+    assert.deepEqual([sft.objective, sft.dataPath, sft.tokenizerPath, sft.model.vocab_size], [{ kind: 'sft', allTokens: false }, 'chat.jsonl', base, 4096]);
+    const dpo = await optionsFromArgs({ dpo: 'pairs.jsonl', base, out, beta: '0.2' });
+    assert.deepEqual(dpo.objective, { kind: 'dpo', beta: 0.2 });
+    assert.equal((await optionsFromArgs({ sft: 'chat.jsonl', base, out, 'all-tokens': true })).objective?.kind, 'sft');
+    await assert.rejects(optionsFromArgs({ sft: 'a.jsonl', dpo: 'b.jsonl', base, out }), /give one of --data, --sft and --dpo/);
+  });
+
   it('trains for --epochs and writes last and best checkpoints that load as model folders', async () => {
     const out = path.join(dir, 'out');
     const log: string[] = [];

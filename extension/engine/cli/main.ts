@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   'export-pytorch': async () => (require('./exportPyTorch') as typeof import('./exportPyTorch')).exportPyTorchCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
+  'instruct-data': async () => (require('./instructData') as typeof import('./instructData')).instructDataCommand,
+  'instruct-eval': async () => (require('./instructEval') as typeof import('./instructEval')).instructEvalCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   'make-choice-suite': async () => (require('./makeChoiceSuite') as typeof import('./makeChoiceSuite')).makeChoiceSuiteCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,

@@ -7,14 +7,21 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { BYTE_VOCAB_SIZE, byteTokenizerJson } from '../train/byteTokenizer';
-import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../train/options';
+import { defaultTrainOptions, MODEL_PRESETS, type TrainingObjective, type TrainOptions } from '../train/options';
 import type { TrainEvent } from '../train/protocol';
 import { CHINCHILLA_TOKENS_PER_PARAMETER, estimateTraining, type TrainingEstimate } from '../train/estimate';
-import { train } from '../train/trainer';
+import { runTraining } from '../train/runObjective';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- train --data <file or folder> --out <folder> [options]
+       npm run cli -- train --sft <chat.jsonl> --base <model folder> --out <folder> [options]
+       npm run cli -- train --dpo <pairs.jsonl> --base <model folder> --out <folder> [options]
+objective
+  --sft FILE             instruction tuning on {"messages":[...]} lines rendered by the base's chat template
+  --all-tokens           SFT: every token in the loss (default: the assistant's tokens only)
+  --dpo FILE             preference tuning (DPO) on {"prompt","chosen","rejected"} lines
+  --beta X               DPO: strength of the pull towards the reference model (default: 0.1)
 model
   --preset NAME          ${Object.keys(MODEL_PRESETS).join(' | ')} (default: tiny)
   --n-layer N --n-head N --n-embd N --n-positions N --vocab-size N   override the preset
@@ -44,7 +51,7 @@ output
   --json                 one JSON object per line: each event, or the estimate`;
 
 export const OPTIONS = {
-  data: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
+  data: { type: 'string' }, sft: { type: 'string' }, dpo: { type: 'string' }, 'all-tokens': { type: 'boolean', default: false }, beta: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
@@ -65,8 +72,17 @@ function numberOption(values: Values, name: keyof Values, integer = true): numbe
 }
 
 /** The TrainOptions the command line describes; the tokenizer is resolved (or written, for bytes) first. */
+/** The objective the flags ask for, and the data file it reads. */
+function objectiveFromArgs(values: Values): { objective: TrainingObjective; data: string | undefined } {
+  if ([values.data, values.sft, values.dpo].filter(Boolean).length > 1) throw new Error('give one of --data, --sft and --dpo');
+  if (values.sft) return { objective: { kind: 'sft', allTokens: values['all-tokens'] ?? false }, data: values.sft };
+  if (values.dpo) return { objective: { kind: 'dpo', beta: numberOption(values, 'beta', false) ?? 0.1 }, data: values.dpo };
+  return { objective: { kind: 'text' }, data: values.data };
+}
+
 export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
-  if (!values.data || !values.out) throw new Error('--data and --out are required');
+  const { objective, data } = objectiveFromArgs(values);
+  if (!data || !values.out) throw new Error('--data (or --sft, --dpo) and --out are required');
   const preset = MODEL_PRESETS[values.preset ?? 'tiny'];
   if (!preset) throw new Error(`--preset must be one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${values.preset}"`);
   let tokenizerPath = values.tokenizer;
@@ -76,6 +92,9 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     if (tokenizerPath) throw new Error('--tokenizer and --bpe-vocab exclude each other');
     tokenizerPath = path.join(values.out, 'tokenizer', 'tokenizer.json');
     tokenizerVocab = bpeVocab;
+  } else if (!tokenizerPath && objective.kind !== 'text' && values.base) {
+    tokenizerPath = values.base;
+    tokenizerVocab = (await loadTokenizerFile(tokenizerPath)).vocabSize;
   } else if (tokenizerPath) tokenizerVocab = (await loadTokenizerFile(tokenizerPath)).vocabSize;
   else {
     tokenizerPath = path.join(values.out, 'byte-tokenizer', 'tokenizer.json');
@@ -87,7 +106,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     n_layer: n('n-layer') ?? preset.n_layer, n_head: n('n-head') ?? preset.n_head, n_embd: n('n-embd') ?? preset.n_embd,
     n_positions: n('n-positions') ?? preset.n_positions, vocab_size: n('vocab-size') ?? tokenizerVocab,
   };
-  const defaults = defaultTrainOptions({ dataPath: values.data, tokenizerPath, outDir: values.out, model });
+  const defaults = defaultTrainOptions({ dataPath: data, tokenizerPath, outDir: values.out, model });
   const optimizerKind = values.optimizer ?? 'adamw';
   if (optimizerKind !== 'adamw' && optimizerKind !== 'sgd') throw new Error(`--optimizer must be adamw or sgd, got "${optimizerKind}"`);
   const weightDecay = numberOption(values, 'weight-decay', false) ?? (optimizerKind === 'sgd' ? 0 : 0.1);
@@ -97,6 +116,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   const rank = n('lora-rank');
   return {
     ...defaults,
+    objective,
     validationPath: values.validation,
     trainTokenizer: bpeVocab === undefined ? undefined : { vocabSize: bpeVocab },
     baseModel: values.base,
@@ -133,9 +153,13 @@ function formatEstimate(e: TrainingEstimate): string {
 }
 
 function printEvent(event: TrainEvent): void {
-  if (event.type === 'progress') {
+  if (event.type === 'started') {
+    for (const note of event.notes ?? []) console.log(`note: ${note}`);
+  } else if (event.type === 'progress') {
     const val = event.validationLoss === undefined ? '' : `  val ${event.validationLoss.toFixed(4)}`;
     console.log(`step ${String(event.step).padStart(6)}/${event.totalSteps}  loss ${event.loss.toFixed(4)}${val}  lr ${event.learningRate.toExponential(2)}  |g| ${event.gradNorm.toFixed(2)}  ${event.tokensPerSecond.toFixed(0)} tok/s  eta ${Math.round(event.etaSeconds)} s`);
+    const h = event.preference?.heldOut;
+    if (h) console.log(`  held-out ${h.pairs} pairs: reward accuracy ${h.accuracy.toFixed(3)}  chosen ${h.chosenReward.toFixed(3)}  rejected ${h.rejectedReward.toFixed(3)}  margin ${h.margin.toFixed(3)}  KL ${h.kl.toFixed(4)} nats/token`);
   } else if (event.type === 'sample') {
     console.log(`--- sample at step ${event.step}: ${JSON.stringify(event.prompt + event.text)}`);
   } else if (event.type === 'checkpoint') {
@@ -149,7 +173,7 @@ export const trainCommand: CliCommand = {
   summary: 'train a GPT (or LoRA adapters) on a text file or folder; checkpoints are model folders',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
-    if (values.help || !values.data || !values.out) {
+    if (values.help || !(values.data || values.sft || values.dpo) || !values.out) {
       console.log(USAGE);
       if (!values.help) process.exitCode = 2;
       return;
@@ -168,7 +192,7 @@ export const trainCommand: CliCommand = {
     };
     process.once('SIGINT', stop);
     try {
-      await train(options, { signal: controller.signal, onEvent: values.json ? (e) => console.log(JSON.stringify(e)) : printEvent });
+      await runTraining(options, { signal: controller.signal, onEvent: values.json ? (e) => console.log(JSON.stringify(e)) : printEvent });
     } finally {
       process.removeListener('SIGINT', stop);
     }

@@ -27,6 +27,7 @@ import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
 import { lossCurveSvg } from '../train/lossCurveSvg';
 import type { CliCommand } from './main';
+import { STORY_CHAT_TEMPLATE } from '../tokenizer/chatTemplateExamples';
 
 const USAGE = `usage: npm run cli -- train-base [options]
   --corpus DIR         the corpus folder, holding tinystories/train.txt          (corpus)
@@ -206,7 +207,7 @@ async function exportPhase(s: Settings, tokenizer: string, summary: Summary, run
   const last = loadCheckpoint(lastFolder(runDir));
   const tokenizerJson = readJsonObject(path.join(tokenizer, 'tokenizer.json'), 'tokenizer.json');
   const tokenizerConfig = readJsonObject(path.join(tokenizer, 'tokenizer_config.json'), 'tokenizer_config.json');
-  const files = writeModelFolder(s.out, { config: best.config, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: best.config.n_positions } });
+  const files = writeModelFolder(s.out, { config: best.config, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: best.config.n_positions }, chatTemplate: STORY_CHAT_TEMPLATE });
   const fp32 = fs.readFileSync(path.join(s.out, 'onnx', 'model.onnx'));
   // Loaded here, at the end, so that a long training never waits on the quantizer's graph code.
   const { quantizeDecodeModelInt8 } = require('../quantize/quantizeModel') as typeof import('../quantize/quantizeModel');

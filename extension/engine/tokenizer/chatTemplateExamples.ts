@@ -21,6 +21,27 @@ export const PLAIN_TEXT_TEMPLATE = `{#- Plain text: each finished message is a d
 {%- endfor -%}`;
 
 /**
+ * The bundled story model's template: a user turn is "User: text" on its own line, an assistant
+ * turn "Assistant: text" closed by eos_token, and the generation prompt after a user turn opens
+ * "Assistant:" for the model to answer. Instruction tuning (SFT) teaches the model these roles.
+ * Any other role (a "text" message) is rendered as the plain-text template does: a document ending
+ * with eos_token, left open when it is the last message of a generation prompt.
+ */
+export const STORY_CHAT_TEMPLATE = `{#- Story chat: "User: text" lines, "Assistant: text" turns ending with eos_token; other roles are plain documents. -#}
+{{- bos_token -}}
+{%- for message in messages -%}
+    {%- if message.role == 'user' -%}
+        {{- 'User: ' + message.content + '\\n' -}}
+        {%- if loop.last and add_generation_prompt -%}{{- 'Assistant:' -}}{%- endif -%}
+    {%- elif message.role == 'assistant' -%}
+        {{- 'Assistant: ' + message.content + eos_token -}}
+    {%- else -%}
+        {{- message.content -}}
+        {%- if not (loop.last and add_generation_prompt) -%}{{- eos_token -}}{%- endif -%}
+    {%- endif -%}
+{%- endfor -%}`;
+
+/**
  * ChatML (OpenAI, Qwen, SmolLM): each turn is <|im_start|>role, a newline, the text and
  * <|im_end|>; the generation prompt opens an assistant turn. It needs a tokenizer with
  * <|im_start|> and <|im_end|> as special tokens.
@@ -38,6 +59,12 @@ export const CHAT_TEMPLATE_EXAMPLES: readonly ChatTemplateExample[] = [
     label: 'Plain text (small story model)',
     description: 'Messages as documents separated by the end-of-text token; the last one is left open for the model to continue.',
     template: PLAIN_TEXT_TEMPLATE,
+  },
+  {
+    id: 'story-chat',
+    label: 'Story chat (instruction-tuned story model)',
+    description: 'User and Assistant turns as plain labelled lines, each assistant turn ending with the end-of-text token; other roles are plain documents.',
+    template: STORY_CHAT_TEMPLATE,
   },
   {
     id: 'chatml',

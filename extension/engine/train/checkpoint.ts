@@ -53,6 +53,8 @@ export interface Checkpoint {
   /** Full GPT weights (LoRA merged in). */
   readonly weights: TensorMap;
   readonly tokenizerJson: Record<string, unknown>;
+  /** The chat template the model was tuned with (SFT, DPO), kept in tokenizer_config.json. */
+  readonly chatTemplate?: string;
   readonly state: TrainingState;
   readonly optimizerState: ReadonlyMap<string, Float32Array>;
   readonly adapters?: ReadonlyMap<string, Float32Array>;
@@ -64,7 +66,7 @@ const asTensors = (values: ReadonlyMap<string, Float32Array>, dims: (name: strin
 /** Writes `checkpoint` as the folder `dir`, atomically. */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: (name: string) => readonly number[]): Promise<void> {
   await replaceFolderAtomically(dir, isCheckpointFolder, (temp) => {
-    writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson });
+    writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson, chatTemplate: checkpoint.chatTemplate });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
     if (checkpoint.adapters) writeSafetensors(path.join(temp, ADAPTERS_FILE), asTensors(checkpoint.adapters, dims));
     writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });

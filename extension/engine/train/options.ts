@@ -11,7 +11,17 @@ export interface LoraSettings {
   readonly targets: readonly string[];
 }
 
+/** What the run learns from: plain text (pretraining), conversations (SFT) or preference pairs (DPO). */
+export type TrainingObjective =
+  | { readonly kind: 'text' }
+  /** dataPath is chat JSONL; the loss counts the assistant's tokens, or every token with allTokens. */
+  | { readonly kind: 'sft'; readonly allTokens: boolean }
+  /** dataPath is {"prompt","chosen","rejected"} JSONL; β scales the implicit reward. */
+  | { readonly kind: 'dpo'; readonly beta: number };
+
 export interface TrainOptions {
+  /** Default: plain text. */
+  readonly objective?: TrainingObjective;
   /** A text file, or a folder of .txt/.md files. */
   readonly dataPath: string;
   /** Validation text (file or folder); when absent, the last `validationFraction` of the data is held out. */
@@ -119,6 +129,8 @@ export function checkTrainOptions(o: TrainOptions): void {
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new Error(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);
   if (o.lora && !o.baseModel) throw new Error('LoRA needs a base model folder to adapt (baseModel)');
   if (o.lora) positive('LoRA rank', o.lora.rank);
+  if (o.objective && o.objective.kind !== 'text' && !o.baseModel && !o.resume) throw new Error(`${o.objective.kind.toUpperCase()} fine-tunes a base model: give its folder (baseModel)`);
+  if (o.objective?.kind === 'dpo' && !(o.objective.beta > 0)) throw new Error(`DPO β must be > 0 (got ${o.objective.beta})`);
   if (o.trainTokenizer && !(Number.isInteger(o.trainTokenizer.vocabSize) && o.trainTokenizer.vocabSize > 257)) {
     throw new Error(`a trained tokenizer needs more than 257 tokens (256 bytes and <|endoftext|>), got ${o.trainTokenizer.vocabSize}`);
   }

@@ -33,6 +33,8 @@ export interface StartedEvent {
   readonly stepsPerEpoch: number;
   /** Names of the rows of layerGradNorms. */
   readonly layers: readonly string[];
+  /** What the data loader left out and why (DPO: pairs whose chosen equals rejected). */
+  readonly notes?: readonly string[];
   /** The loss history so far (a resumed run's earlier steps). */
   readonly history: readonly { readonly step: number; readonly loss: number; readonly validationLoss?: number }[];
 }
@@ -58,6 +60,25 @@ export interface ProgressEvent {
   readonly tokensPerSecond: number;
   /** Estimated seconds until the last step. */
   readonly etaSeconds: number;
+  /** DPO runs: the preference measurements (held-out ones on the steps where they were measured). */
+  readonly preference?: PreferenceMetrics;
+}
+
+/** What a DPO run reports; rewards are β·(log πθ − log π_ref) of whole answers. */
+export interface PreferenceMetrics {
+  /** Share of this step's pairs whose chosen reward beats the rejected one. */
+  readonly trainAccuracy: number;
+  readonly trainMargin: number;
+  readonly heldOut?: {
+    readonly pairs: number;
+    readonly loss: number;
+    readonly accuracy: number;
+    readonly chosenReward: number;
+    readonly rejectedReward: number;
+    readonly margin: number;
+    /** Mean per-token KL(πθ ‖ π_ref) over the held-out chosen answers' tokens, nats. */
+    readonly kl: number;
+  };
 }
 
 export interface SampleEvent {

@@ -18,6 +18,8 @@ import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from './atomicFolder';
 import { loadCheckpoint, type TrainingState } from './checkpoint';
 import { BatchSampler, DataError, listTextFiles, splitTrainValidation, validationBatches, type Batch, type TokenSplit } from './dataset';
+import { loadChatExamples } from './instruct/chatExamples';
+import { ExampleSampler, exampleValidationBatches } from './instruct/sftBatches';
 import { initAdapters, loraOverlay } from './lora';
 import { trainingMemory, type MemoryEstimate } from './memoryEstimate';
 import { checkTrainOptions, type LoraSettings, type TrainOptions } from './options';
@@ -49,7 +51,7 @@ export function refuseToOverwrite(options: TrainOptions): void {
 }
 
 /** Where the run starts: a checkpoint (resume), a base model (fine-tune, LoRA) or random weights. */
-function startingPoint(options: TrainOptions): Start {
+export function startingPoint(options: TrainOptions): Start {
   if (options.resume && resolveFolder(lastFolder(options.outDir))) {
     const ckpt = loadCheckpoint(lastFolder(options.outDir));
     if (ckpt.state.lora) {
@@ -86,6 +88,38 @@ function trainedTokenizer(options: TrainOptions): string {
   return written;
 }
 
+type Data = Pick<PreparedRun, 'split' | 'sampler' | 'validation'>;
+
+/** Pretraining data: the token stream of the text, cut into windows. */
+function textData(options: TrainOptions, tokenizer: PreparedRun['tokenizer'], T: number, B: number): Data {
+  const cacheDir = path.join(options.outDir, 'token-cache');
+  const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
+  // Each file adds the blank line that separates documents, so text-free data is two tokens per file at most.
+  if (stream.length <= 2 * listTextFiles(options.dataPath).length) throw new DataError(options.dataPath, 'holds no text to train on');
+  const split = options.validationPath
+    ? { train: stream, validation: loadTokenStreamCached(options.validationPath, tokenizer, cacheDir) }
+    : splitTrainValidation(stream, options.validationFraction, T, options.dataPath);
+  const sampler = new BatchSampler(split.train, B, T, options.seed);
+  const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
+  return { split, sampler, validation };
+}
+
+/** SFT data: one rendered conversation per row, the loss on the masked tokens; held out: validationPath, or the last fraction of the file. */
+function conversationData(options: TrainOptions, tokenizer: PreparedRun['tokenizer'], T: number, B: number, allTokens: boolean): Data {
+  const settings = { contextLength: T, allTokens };
+  const all = loadChatExamples(options.dataPath, tokenizer, settings);
+  const heldOut = options.validationPath ? loadChatExamples(options.validationPath, tokenizer, settings) : all.slice(all.length - Math.floor(all.length * options.validationFraction));
+  const train = options.validationPath ? all : all.slice(0, all.length - heldOut.length);
+  if (train.length === 0) throw new DataError(options.dataPath, 'leaves no conversation to train on after the held-out part');
+  const padId = tokenizer.specialTokens.get('<|endoftext|>') ?? 0;
+  const tokens = (examples: typeof all) => Uint32Array.from(examples.flatMap((e) => e.ids));
+  return {
+    split: { train: tokens(train), validation: tokens(heldOut) },
+    sampler: new ExampleSampler(train, B, T, options.seed, padId),
+    validation: exampleValidationBatches(heldOut, B, T, padId, options.validationBatches),
+  };
+}
+
 export interface PreparedRun {
   readonly tokenizer: Awaited<ReturnType<typeof loadTokenizerFile>>;
   readonly start: Start;
@@ -95,7 +129,7 @@ export interface PreparedRun {
   readonly T: number;
   readonly B: number;
   readonly split: TokenSplit;
-  readonly sampler: BatchSampler;
+  readonly sampler: Pick<BatchSampler, 'batchAt' | 'stepsPerEpoch'>;
   readonly validation: readonly Batch[];
   readonly totalSteps: number;
   readonly trainableCount: number;
@@ -114,15 +148,7 @@ export async function prepareRun(options: TrainOptions): Promise<PreparedRun> {
   const T = Math.min(options.contextLength, config.n_positions);
   const B = options.batchSize;
 
-  const cacheDir = path.join(options.outDir, 'token-cache');
-  const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
-  // Each file adds the blank line that separates documents, so text-free data is two tokens per file at most.
-  if (stream.length <= 2 * listTextFiles(options.dataPath).length) throw new DataError(options.dataPath, 'holds no text to train on');
-  const split = options.validationPath
-    ? { train: stream, validation: loadTokenStreamCached(options.validationPath, tokenizer, cacheDir) }
-    : splitTrainValidation(stream, options.validationFraction, T, options.dataPath);
-  const sampler = new BatchSampler(split.train, B, T, options.seed);
-  const validation = split.validation.length > T ? validationBatches(split.validation, B, T, options.validationBatches) : [];
+  const { split, sampler, validation } = options.objective?.kind === 'sft' ? conversationData(options, tokenizer, T, B, options.objective.allTokens) : textData(options, tokenizer, T, B);
   const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
 
   const trainableCount = lora ? [...(start.adapters?.values() ?? [])].reduce((n, a) => n + a.length, 0) : parameterCount(config).total;

@@ -33,16 +33,21 @@ export function pickToken(logits: Float32Array, temperature: number, random: Mul
 export async function sampleTokens(config: GPTConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: Mulberry32): Promise<number[]> {
   const model = await OnnxCausalLM.open(buildDecodeModel(config, weights), { contextLength: config.n_positions, shownAs: 'training sample graph' });
   try {
-    const out: number[] = [];
-    let { logits, cache } = await model.forward(prompt.slice(-config.n_positions));
-    while (out.length < settings.maxTokens && cache.length < config.n_positions) {
-      const next = pickToken(logits, settings.temperature, random);
-      if (next === settings.stopToken) break;
-      out.push(next);
-      ({ logits, cache } = await model.forward([next], cache));
-    }
-    return out;
+    return await continueTokens(model, config.n_positions, prompt, settings, random);
   } finally {
     await model.release();
   }
+}
+
+/** Continues `prompt` with an open model (KV cache, one token per call) and returns the new token IDs. */
+export async function continueTokens(model: OnnxCausalLM, contextLength: number, prompt: readonly number[], settings: SampleSettings, random: Mulberry32): Promise<number[]> {
+  const out: number[] = [];
+  let { logits, cache } = await model.forward(prompt.slice(-contextLength));
+  while (out.length < settings.maxTokens && cache.length < contextLength) {
+    const next = pickToken(logits, settings.temperature, random);
+    if (next === settings.stopToken) break;
+    out.push(next);
+    ({ logits, cache } = await model.forward([next], cache));
+  }
+  return out;
 }

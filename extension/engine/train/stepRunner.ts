@@ -12,11 +12,15 @@ export interface StepResult {
   readonly gradNorm: number;
   /** Σ g² of each trainable parameter's gradient, in the order of graph.trainable. */
   readonly gradSquares: Float32Array;
+  /** Every output of the step, for graphs with more to report (the DPO rewards). */
+  readonly outputs: Readonly<Record<string, ort.Tensor>>;
 }
 
 export interface StepRunnerOptions extends TrainingGraphOptions {
   /** ONNX Runtime intra-op threads; default: its own choice. */
   readonly threads?: number;
+  /** The step graph (default: the language-model loss, buildTrainingGraph). */
+  readonly buildGraph?: (options: TrainingGraphOptions) => TrainingGraph;
 }
 
 function sessionOptions(threads: number | undefined): ort.InferenceSession.SessionOptions {
@@ -41,7 +45,7 @@ export class StepRunner {
 
   /** Builds the graphs and sessions. `initial` must hold every parameter; missing state starts at zero. */
   static async create(options: StepRunnerOptions, initial: ReadonlyMap<string, Float32Array>, initialState?: ReadonlyMap<string, Float32Array>): Promise<StepRunner> {
-    const graph = buildTrainingGraph(options);
+    const graph = (options.buildGraph ?? buildTrainingGraph)(options);
     const lossBytes = buildLossGraph(options);
     const parameters = new Map<string, Float32Array>();
     for (const p of graph.parameters) {
@@ -63,27 +67,27 @@ export class StepRunner {
     return new StepRunner(graph, trainSession, lossSession, options, parameters, state);
   }
 
-  private parameterFeeds(): Record<string, ort.Tensor> {
+  parameterFeeds(): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
     for (const p of this.graph.parameters) feeds[p.name] = new ort.Tensor('float32', this.parameters.get(p.name) as Float32Array, [...p.dims]);
     return feeds;
   }
 
-  private batchFeeds(batch: Batch): Record<string, ort.Tensor> {
+  batchFeeds(batch: Batch): Record<string, ort.Tensor> {
     const dims = [batch.batchSize, batch.contextLength];
     return { input_ids: new ort.Tensor('int64', batch.inputs, dims), targets: new ort.Tensor('int64', batch.targets, dims) };
   }
 
   /** One optimizer step at `step` (0-based) with the given learning rate. */
-  async step(batch: Batch, step: number, learningRate: number, maxGradNorm: number): Promise<StepResult> {
-    const feeds = { ...this.parameterFeeds(), ...this.batchFeeds(batch) };
+  async step(batch: Batch, step: number, learningRate: number, maxGradNorm: number, extraFeeds: Record<string, ort.Tensor> = {}): Promise<StepResult> {
+    const feeds = { ...this.parameterFeeds(), ...this.batchFeeds(batch), ...extraFeeds };
     for (const s of this.graph.state) feeds[s.name] = new ort.Tensor('float32', this.state.get(s.name) as Float32Array, [...s.dims]);
     const scalars = stepScalars(this.options.optimizer, learningRate, step, maxGradNorm > 0 ? maxGradNorm : Number.MAX_VALUE);
     for (const [name, value] of Object.entries(scalars)) feeds[name] = scalar(value);
     const out = await this.trainSession.run(feeds);
     for (const name of this.graph.trainable) this.parameters.set(name, out[nextName(name)].data as Float32Array);
     for (const s of this.graph.state) this.state.set(s.name, out[nextName(s.name)].data as Float32Array);
-    return { loss: (out.loss.data as Float32Array)[0], gradNorm: (out.grad_norm.data as Float32Array)[0], gradSquares: out.grad_squares.data as Float32Array };
+    return { loss: (out.loss.data as Float32Array)[0], gradNorm: (out.grad_norm.data as Float32Array)[0], gradSquares: out.grad_squares.data as Float32Array, outputs: out };
   }
 
   /** Mean loss over batches, without changing anything. */

@@ -67,6 +67,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     config,
     weights: currentWeights(),
     tokenizerJson: tokenizer.tokenizerJson,
+    chatTemplate: typeof tokenizer.config.chat_template === 'string' ? tokenizer.config.chat_template : undefined,
     optimizerState: runner.state,
     adapters: lora ? new Map(runner.graph.trainable.map((n) => [n, runner.parameters.get(n) as Float32Array])) : undefined,
     state: {

@@ -60,8 +60,8 @@ export function causalBias(T: number): Float32Array {
   return Float32Array.from({ length: T * T }, (_, i) => (i % T <= Math.floor(i / T) ? 0 : MASKED));
 }
 
-/** Emits inputs, forward and mean token loss; returns the loss value and the parameter list. */
-export function emitForwardLoss(g: GraphBuilder, options: Omit<TrainingGraphOptions, 'optimizer'>, batchDim: number | string): { loss: string; parameters: NamedShape[] } {
+/** Emits inputs (input_ids, targets, parameters) and the forward pass; returns logits [B·T, V], targets [B·T] and the parameter list. */
+export function emitForwardLogits(g: GraphBuilder, options: Omit<TrainingGraphOptions, 'optimizer'>, batchDim: number | string): { logits: string; targets: string; parameters: NamedShape[] } {
   const { config, contextLength: T } = options;
   const inputIds = g.input('input_ids', 'int64', [batchDim, T]);
   const targets = g.input('targets', 'int64', [batchDim, T]);
@@ -75,9 +75,15 @@ export function emitForwardLoss(g: GraphBuilder, options: Omit<TrainingGraphOpti
   const { logits } = emitGPT2Forward(g, config, { inputIds, positionIds: positions, attentionBias: bias }, resolve);
   const flatLogits = g.op('Reshape', [logits, g.constant(BigInt64Array.of(-1n, BigInt(config.vocab_size)), [2], 'logits_2d')]); // [B·T, V]
   const flatTargets = g.op('Reshape', [targets, g.constant(BigInt64Array.of(-1n), [1], 'targets_1d')]); //                      [B·T]
+  return { logits: flatLogits, targets: flatTargets, parameters };
+}
+
+/** Emits inputs, forward and mean token loss (over targets that are not IGNORE_INDEX); returns the loss value and the parameter list. */
+export function emitForwardLoss(g: GraphBuilder, options: Omit<TrainingGraphOptions, 'optimizer'>, batchDim: number | string): { loss: string; parameters: NamedShape[] } {
+  const { logits, targets, parameters } = emitForwardLogits(g, options, batchDim);
   // The log-probabilities output costs nothing extra (the op computes them anyway) and spares the
   // backward pass a second softmax over [B·T, V].
-  const [loss] = g.node('SoftmaxCrossEntropyLoss', [flatLogits, flatTargets], { reduction: attr.string('mean'), ignore_index: attr.int(IGNORE_INDEX) }, { name: 'loss_value', outputs: 2 });
+  const [loss] = g.node('SoftmaxCrossEntropyLoss', [logits, targets], { reduction: attr.string('mean'), ignore_index: attr.int(IGNORE_INDEX) }, { name: 'loss_value', outputs: 2 });
   return { loss, parameters };
 }
 
@@ -90,6 +96,11 @@ function decaysByDefault(name: string, dims: readonly number[], decayEmbeddings:
 export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph {
   const g = new GraphBuilder({ name: 'gpt2_train_step', docString: 'forward, loss, backward and optimizer update of one training step' });
   const { loss, parameters } = emitForwardLoss(g, options, options.batchSize);
+  return finishTrainingGraph(g, options, loss, parameters);
+}
+
+/** Adds the backward pass of `loss` and the optimizer update to a graph that computes it, and the step's outputs. */
+export function finishTrainingGraph(g: GraphBuilder, options: TrainingGraphOptions, loss: string, parameters: NamedShape[]): TrainingGraph {
   const trainable = options.trainable ?? parameters.map((p) => p.name);
   const dimsOf = new Map(parameters.map((p) => [p.name, p.dims]));
 

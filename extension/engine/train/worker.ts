@@ -1,15 +1,15 @@
 // The training job's entry point, bundled to dist/trainWorker.js. It runs in a worker thread
 // (worker_threads) or in a child process (child_process.fork), whichever the host chose, and
-// speaks the same messages (protocol.ts) over either channel: `start` runs train(), `estimate`
-// measures a run before it starts, `compare` continues a prompt with several model folders,
-// `exportPyTorch` writes a run as a PyTorch script (pytorchExport/), `cancel` aborts a run, and every event goes back to the host.
-
+// speaks the same messages (protocol.ts) over either channel: `start` runs train() or trainDpo()
+// (runObjective.ts), `estimate` measures a run before it starts, `compare` continues a prompt with
+// several model folders, `exportPyTorch` writes a run as a PyTorch script (pytorchExport/),
+// `cancel` aborts a run, and every event goes back to the host.
 import { openWorkerChannel } from '../workers/channel';
 import { exportToPyTorch } from '../pytorchExport/exportRun';
 import { continueWithEach } from './compareModels';
 import { estimateTraining } from './estimate';
 import { isHostToWorker, type TrainEvent } from './protocol';
-import { train } from './trainer';
+import { runTraining } from './runObjective';
 
 const channel = openWorkerChannel<TrainEvent>('trainWorker.js');
 const controller = new AbortController();
@@ -27,7 +27,7 @@ channel.onMessage((message) => {
     message.type === 'estimate' ? estimateTraining(message.options).then((estimate) => channel.send({ type: 'estimate', estimate }))
     : message.type === 'compare' ? continueWithEach(message.request).then((columns) => channel.send({ type: 'comparison', columns }))
     : message.type === 'exportPyTorch' ? exportToPyTorch(message.options, message.dir).then((result) => channel.send({ type: 'exported', result }))
-    : train(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
+    : runTraining(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
   job
     .catch((error: Error) => channel.send({ type: 'error', message: error.message }))
     .finally(() => channel.close());

@@ -112,6 +112,9 @@ const relu: GradientRule = (node, [dY], ctx) => {
   return [ctx.op('Where', [ctx.op('Greater', [x, zero]), dY, zero])];
 };
 
+// Y = |X|:  dX = dY · sign(X)   (0 at X = 0, the subgradient ONNX's Sign gives)
+const abs: GradientRule = (node, [dY], ctx) => [dY && ctx.op('Mul', [dY, ctx.op('Sign', [node.inputs[0]])])];
+
 // Y = C ? A : B (a causal mask, for one):  dA = dY where C, dB = dY where not C
 const where: GradientRule = (node, [dY], ctx) => {
   if (!dY) return [];
@@ -128,5 +131,5 @@ const where: GradientRule = (node, [dY], ctx) => {
 export const ELEMENTWISE_RULES: Record<string, GradientRule> = {
   Add: add, Sub: sub, Mul: mul, Div: div, Pow: pow, Sum: sum,
   Neg: neg, Identity: identity, Sqrt: sqrt, Exp: exp, Log: log, Tanh: tanh, Reciprocal: reciprocal,
-  Sigmoid: sigmoid, Relu: relu, Where: where,
+  Sigmoid: sigmoid, Relu: relu, Abs: abs, Where: where,
 };
