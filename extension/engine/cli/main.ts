@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
+  lora: async () => (require('./lora') as typeof import('./lora')).loraCommand,
   quantize: async () => (require('./quantize') as typeof import('./quantize')).quantizeCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
