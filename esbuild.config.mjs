@@ -14,6 +14,7 @@ const nodeEntries = {
   ragWorker: 'extension/engine/rag/indexWorker.ts',
   inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
+  quantizeWorker: 'extension/engine/quantize/labWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

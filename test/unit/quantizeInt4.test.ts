@@ -9,7 +9,7 @@ import { randomWeights } from '../../extension/engine/gpt/randomWeights';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import type { TensorMap } from '../../extension/engine/gpt/tensor';
 import { float16ToFloat32 } from '../../extension/engine/modelFolder/float16';
-import { GraphBuilder } from '../../extension/engine/onnx';
+import { attr, GraphBuilder } from '../../extension/engine/onnx';
 import { convertDecodeModelFp16, float32ToFloat16Bits } from '../../extension/engine/quantize/fp16Model';
 import { dequantizeInt4, quantizeInt4 } from '../../extension/engine/quantize/int4';
 import { quantizeDecodeModelInt4 } from '../../extension/engine/quantize/int4Model';
@@ -102,7 +102,7 @@ describe('int4 block-wise quantization', () => {
     const g = new GraphBuilder({ opset: 17 });
     g.input('x', 'float32', [1, 4]);
     g.initializer('proj.weight', Uint16Array.from({ length: 16 }, () => 0x3c00), [4, 4], 'float16');
-    g.output(g.op('MatMul', ['x', g.op('Cast', ['proj.weight'], { to: 1 })]), { name: 'y', dtype: 'float32', dims: [1, 4] });
+    g.output(g.op('MatMul', ['x', g.op('Cast', ['proj.weight'], { to: attr.int(1) })]), { name: 'y', dtype: 'float32', dims: [1, 4] });
     assert.throws(() => quantizeDecodeModelInt4(g.toBytes(), 32, 'foreign/model.onnx'), /nothing to quantize/);
     const h = new GraphBuilder({ opset: 17 });
     h.input('x', 'float32', [1, 4]);

@@ -2,12 +2,9 @@
 // graphs of a model folder into --out (transformers.js file names), then measures them on a text.
 //   npm run cli -- quantize --model models/tinystories-1m --out runs/quantized --json
 
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildQuantizedVariants } from '../quantize/buildVariants';
-import { compareVariants } from '../quantize/compareVariants';
 import { INT4_BLOCK_SIZES } from '../quantize/int4';
-import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
+import { runQuantizationLab } from '../quantize/runLab';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- quantize --model <folder> --out <folder> [options]
@@ -15,7 +12,6 @@ const USAGE = `usage: npm run cli -- quantize --model <folder> --out <folder> [o
   --file F         text to measure perplexity, top-1 agreement and KL on
                    (default: walkthroughs/training-sample/stories.txt)
   --max-tokens N   score at most N tokens of the file (default: all)
-  --threads N      ONNX Runtime threads (default: every core)
   --json           print the whole result (table, per-matrix errors, flips) as one JSON object`;
 
 export const DEFAULT_QUANTIZATION_TEXT = 'walkthroughs/training-sample/stories.txt';
@@ -27,7 +23,7 @@ export const quantizeCommand: CliCommand = {
       args,
       options: {
         model: { type: 'string' }, out: { type: 'string' }, 'block-size': { type: 'string', default: '32' },
-        file: { type: 'string', default: DEFAULT_QUANTIZATION_TEXT }, 'max-tokens': { type: 'string' }, threads: { type: 'string' },
+        file: { type: 'string', default: DEFAULT_QUANTIZATION_TEXT }, 'max-tokens': { type: 'string' },
         json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
       },
     });
@@ -43,21 +39,16 @@ export const quantizeCommand: CliCommand = {
       return n;
     };
     const blockSize = positive('block-size', values['block-size']) as number;
-    if (!fs.existsSync(values.file)) throw new Error(`${values.file}: no such file`);
-    const text = fs.readFileSync(values.file, 'utf8');
-
-    const built = buildQuantizedVariants(values.model, values.out, blockSize);
-    const tokenizer = await loadTokenizerFile(values.out);
-    const comparison = await compareVariants(values.out, tokenizer.encodeIds(text), {
-      maxTokens: positive('max-tokens', values['max-tokens']),
-      threads: positive('threads', values.threads),
-      onProgress: (done, total) => process.stderr.write(`\rscored ${done} / ${total} tokens`),
-    });
+    const result = await runQuantizationLab(
+      { type: 'start', model: values.model, out: values.out, file: values.file, blockSize, maxTokens: positive('max-tokens', values['max-tokens']) },
+      (stage, done, total) => process.stderr.write(stage === 'build' ? (done ? 'variants written\n' : 'writing variants…\n') : `\rscored ${done} / ${total} tokens`),
+    );
     process.stderr.write('\n');
     if (values.json) {
-      console.log(JSON.stringify({ model: values.model, out: values.out, file: values.file, blockSize, window: comparison.window, scoredTokens: comparison.scoredTokens, measurements: comparison.measurements, matrices: built.matrices }));
+      console.log(JSON.stringify(result));
       return;
     }
+    const comparison = result;
     console.log(`${values.model} → ${values.out}, int4 blocks of ${blockSize}; ${comparison.scoredTokens} tokens of ${values.file} in windows of ${comparison.window}`);
     console.log('variant  file                     size (kB)  load ms  prefill tok/s  decode tok/s  perplexity  top-1 agree  mean KL');
     for (const m of comparison.measurements) {
