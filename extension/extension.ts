@@ -3,6 +3,7 @@ import { registerAttention, type AttentionTestApi } from './attention/registerAt
 import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
+import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerDecoding(context);
   registerRag(context);
   const training = registerTraining(context);
+  registerQuantization(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training };
 }
