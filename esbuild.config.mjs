@@ -15,6 +15,7 @@ const nodeEntries = {
   inferenceWorker: 'extension/engine/inference/inferenceWorker.ts',
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
   quantizeWorker: 'extension/engine/quantize/labWorker.ts',
+  loraWorker: 'extension/engine/lora/loraWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

@@ -3,6 +3,7 @@ import { registerAttention, type AttentionTestApi } from './attention/registerAt
 import { registerDecoding } from './decoding/registerDecoding';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
+import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerRag(context);
   const training = registerTraining(context);
   registerQuantization(context);
+  registerLora(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training };
 }

@@ -5,7 +5,7 @@
 //   npm run cli -- lora merge --model models/tinystories-1m --adapter runs/lora/last/adapter --out runs/merged
 
 import { parseArgs } from 'node:util';
-import { loadAdaptedModel, exportMergedModel } from '../lora/adaptedModel';
+import { adapterFacts, exportMergedModel, loadAdaptedModel } from '../lora/adaptedModel';
 import { compareBaseAndAdapted } from '../lora/compareAdapted';
 import type { CliCommand } from './main';
 
@@ -35,9 +35,8 @@ export const loraCommand: CliCommand = {
     }
     const print = (json: object, text: string) => console.log(values.json ? JSON.stringify(json) : text);
     const adapted = action === 'merge' ? exportMergedModel(values.model, values.adapter, values.out as string) : loadAdaptedModel(values.model, values.adapter);
-    const { adapter, trainable, total, adapterBytes } = adapted;
-    const facts = { rank: adapter.rank, alpha: adapter.alpha, targetModules: adapter.targetModules, matrices: adapter.pairs.length, trainable, total, fraction: trainable / total, adapterBytes };
-    const summary = `rank ${adapter.rank}, alpha ${adapter.alpha}, ${adapter.pairs.length} matrices (${adapter.targetModules.join(', ')}): ${trainable.toLocaleString('en-US')} trainable parameters, ${(100 * facts.fraction).toFixed(2)}% of ${total.toLocaleString('en-US')}; adapter ${(adapterBytes / 1024).toFixed(1)} kB on disk`;
+    const facts = { ...adapterFacts(adapted), fraction: adapted.trainable / adapted.total };
+    const summary = `rank ${facts.rank}, alpha ${facts.alpha}, ${facts.matrices} matrices (${facts.targetModules.join(', ')}): ${facts.trainable.toLocaleString('en-US')} trainable parameters, ${(100 * facts.fraction).toFixed(2)}% of ${facts.total.toLocaleString('en-US')}; adapter ${(facts.adapterBytes / 1024).toFixed(1)} kB on disk`;
     if (action === 'info') print(facts, summary);
     else if (action === 'merge') print({ ...facts, out: values.out }, `${summary}\nmerged model written to ${values.out}`);
     else {

@@ -11,6 +11,7 @@ import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../modelFolder/readModelFolder';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
 import { mergePeftAdapter, trainableFraction } from './applyAdapter';
+import type { AdapterFacts } from './loraProtocol';
 import { adapterSizeOnDisk, readPeftAdapter, type PeftAdapter } from './peftAdapter';
 
 export interface AdaptedModel {
@@ -49,4 +50,9 @@ export function exportMergedModel(modelDir: string, adapterDir: string, outDir: 
     },
   });
   return adapted;
+}
+
+/** The adapter's numbers for display: rank, targets, trainable parameters against the total, bytes on disk. */
+export function adapterFacts({ adapter, trainable, total, adapterBytes }: AdaptedModel): AdapterFacts {
+  return { rank: adapter.rank, alpha: adapter.alpha, targetModules: adapter.targetModules, matrices: adapter.pairs.length, trainable, total, adapterBytes };
 }

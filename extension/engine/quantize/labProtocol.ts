@@ -1,5 +1,5 @@
 // Messages between the quantization lab's host and its worker process (labWorker.ts). The host
-// sends one `start`; the worker answers with progress, then exactly one `result` or `error`.
+// sends one `start`; the worker answers with progress, then exactly one result or error (childJob.ts).
 
 import type { VariantMeasurement } from './compareVariants';
 import type { MatrixError } from './weightErrors';
@@ -29,18 +29,14 @@ export interface LabResult {
   readonly pieces: readonly string[];
 }
 
-export type LabEvent =
-  | { readonly type: 'progress'; readonly stage: 'build' | 'measure'; readonly done: number; readonly total: number }
-  | { readonly type: 'result'; readonly result: LabResult }
-  | { readonly type: 'error'; readonly message: string };
+export interface LabProgress {
+  readonly stage: 'build' | 'measure';
+  readonly done: number;
+  readonly total: number;
+}
 
 export function isLabRequest(value: unknown): value is LabRequest {
   const m = value as Partial<LabRequest> | null;
   return typeof m === 'object' && m !== null && m.type === 'start' && typeof m.model === 'string' && typeof m.out === 'string'
     && typeof m.file === 'string' && typeof m.blockSize === 'number' && (m.maxTokens === undefined || typeof m.maxTokens === 'number');
-}
-
-export function isLabEvent(value: unknown): value is LabEvent {
-  const type = (value as { type?: unknown } | null)?.type;
-  return type === 'progress' || type === 'result' || type === 'error';
 }
