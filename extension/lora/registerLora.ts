@@ -17,9 +17,14 @@ import { adapterSummary, comparisonMarkdown } from './loraText';
 
 /** What the A/B command takes from code (the walkthrough, tests): the adapter and the prompt. */
 interface CompareArgument {
+  /** The adapter shipped for the bundled model (walkthroughs/lora-sample), as the walkthrough's Try it passes. */
+  readonly sample?: boolean;
   readonly adapter?: string;
   readonly prompt?: string;
 }
+
+/** The adapter shipped for the bundled model, inside the extension. */
+export const SAMPLE_ADAPTER_PATH = ['walkthroughs', 'lora-sample'] as const;
 
 type Runner = (request: LoraRequest, title: string) => Thenable<LoraResult>;
 
@@ -45,7 +50,7 @@ export function registerLora(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('llmPipeline.applyLoraAdapter', guarded((adapter?: vscode.Uri | string) => applyAdapter(context, model, run, adapter))),
-    vscode.commands.registerCommand('llmPipeline.compareLoraAdapter', guarded((arg?: CompareArgument) => compareAdapter(model, run, arg))),
+    vscode.commands.registerCommand('llmPipeline.compareLoraAdapter', guarded((arg?: CompareArgument) => compareAdapter(model, run, arg?.sample ? { prompt: 'Once upon a time', ...arg, adapter: context.asAbsolutePath(path.join(...SAMPLE_ADAPTER_PATH)) } : arg))),
     vscode.commands.registerCommand('llmPipeline.mergeLoraAdapter', guarded(() => mergeAndExport(model, run))),
   );
 }

@@ -65,7 +65,7 @@ suite('LoRA adapters (Step 6)', () => {
     const result = await vscode.commands.executeCommand<LoraResult | undefined>('llmPipeline.compareLoraAdapter', { adapter: path.join(dir, 'adapter'), prompt: 'The cat' });
     assert.ok(result?.comparison, 'an A/B came back');
     assert.equal(result.comparison.prompt, 'The cat');
-    assert.equal(result.trainable, 2 * (2 * (16 + 48) + 2 * (16 + 64)));
+    assert.equal(result.trainable, 2 * (16 + 48) + 2 * (16 + 64), "r·(in + out) for c_attn and c_fc of the one block");
     assert.ok(result.adapterBytes > 0);
     assert.notEqual(result.comparison.base, result.comparison.adapted, 'the adapter changes the continuation');
   });
