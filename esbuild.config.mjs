@@ -16,6 +16,8 @@ const nodeEntries = {
   tokenizerWorker: 'extension/engine/tokenizer/tokenizerWorker.ts',
   evalWorker: 'extension/engine/eval/evalWorker.ts',
   serveWorker: 'extension/engine/serve/serveWorker.ts',
+  quantizeWorker: 'extension/engine/quantize/labWorker.ts',
+  loraWorker: 'extension/engine/lora/loraWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.

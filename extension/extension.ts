@@ -5,6 +5,8 @@ import { registerDecoding } from './decoding/registerDecoding';
 import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
+import { registerLora } from './lora/registerLora';
+import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
 import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
@@ -34,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerCalculator(context);
   const evaluation = registerEval(context);
   const apiServer = registerServe(context);
+  registerQuantization(context);
+  registerLora(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer };
 }

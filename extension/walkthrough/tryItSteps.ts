@@ -26,11 +26,11 @@ export interface FolderTryIt {
   readonly question: string;
 }
 
-/** Runs the inspector with `argument`: the training panel on the shipped sample, started at once. */
+/** Runs the inspector with `argument`: the training panel on the shipped sample, started at once; the quantization lab on its default text. */
 export interface CommandTryIt {
   readonly command: string;
   readonly inspector: string;
-  readonly argument: { readonly sample: true; readonly start: true };
+  readonly argument: { readonly sample: true; readonly start: true } | undefined;
 }
 
 export type TryItStep = SelectionTryIt | FolderTryIt | CommandTryIt;
@@ -72,6 +72,12 @@ export const tryItSteps: readonly TryItStep[] = [
     inspector: 'llmPipeline.trainModel',
     // 150 TinyStories stories (walkthroughs/training-sample): a tiny GPT over-fits them in a minute.
     argument: { sample: true, start: true },
+  },
+  {
+    command: 'llmPipeline.walkthrough.tryQuantization',
+    inspector: 'llmPipeline.compareQuantizations',
+    // The active model on the shipped training sample: four variants measured in one run.
+    argument: undefined,
   },
 ];
 

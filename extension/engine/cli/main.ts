@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'instruct-eval': async () => (require('./instructEval') as typeof import('./instructEval')).instructEvalCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   'make-choice-suite': async () => (require('./makeChoiceSuite') as typeof import('./makeChoiceSuite')).makeChoiceSuiteCommand,
+  lora: async () => (require('./lora') as typeof import('./lora')).loraCommand,
+  quantize: async () => (require('./quantize') as typeof import('./quantize')).quantizeCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   serve: async () => (require('./serve') as typeof import('./serve')).serveCommand,
   sizes: async () => (require('./sizes') as typeof import('./sizes')).sizesCommand,

@@ -2,7 +2,7 @@
 // tokenizer files: it loads in this engine, transformers.js and PyTorch) plus what resuming needs:
 //   training_state.json     step, best validation loss, loss history, the run's settings
 //   optimizer.safetensors   AdamW's m and v (or SGD's momentum) for every trained tensor
-//   adapters.safetensors    LoRA's A and B (the model weights hold them merged)
+//   adapter/                LoRA's A and B in PEFT's layout (the model weights hold them merged)
 // The folder is replaced as a whole (replaceFolderAtomically), so a crash while writing leaves the
 // previous checkpoint intact.
 
@@ -16,13 +16,16 @@ import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
+import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter } from '../lora/peftAdapter';
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
+import { loraTargets } from './lora';
 import type { LoraSettings } from './options';
 import type { OptimizerSettings } from './optimizerGraph';
 
 export const TRAINING_STATE_FILE = 'training_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
-export const ADAPTERS_FILE = 'adapters.safetensors';
+/** The LoRA adapter's folder inside a checkpoint, in PEFT's layout (see lora/peftAdapter.ts). */
+export const ADAPTER_FOLDER = 'adapter';
 const FORMAT = 'llm-pipeline-lab/training-state';
 
 export interface HistoryPoint {
@@ -68,7 +71,11 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: 
   await replaceFolderAtomically(dir, isCheckpointFolder, (temp) => {
     writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson, chatTemplate: checkpoint.chatTemplate });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
-    if (checkpoint.adapters) writeSafetensors(path.join(temp, ADAPTERS_FILE), asTensors(checkpoint.adapters, dims));
+    const { lora, baseModel } = checkpoint.state;
+    if (checkpoint.adapters && lora) {
+      const weightDims = new Map(loraTargets(checkpoint.config, lora).map((t) => [t.name, t.dims]));
+      writePeftAdapter(path.join(temp, ADAPTER_FOLDER), peftAdapterFromTrainer(lora, checkpoint.adapters, weightDims, baseModel ?? ''));
+    }
     writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });
   });
 }
@@ -103,13 +110,13 @@ export function readTrainingState(dir: string): { folder: string; state: Trainin
 export function loadCheckpoint(dir: string): Checkpoint {
   const { folder, state } = readTrainingState(dir);
   const config = parseGPT2Config(readJsonObject(path.join(folder, 'config.json'), 'config.json')).gpt;
-  const adaptersFile = path.join(folder, ADAPTERS_FILE);
+  const adapterFolder = path.join(folder, ADAPTER_FOLDER);
   return {
     config,
     weights: readGPT2Weights(path.join(folder, 'model.safetensors'), config),
     tokenizerJson: readJsonObject(path.join(folder, 'tokenizer.json'), 'tokenizer.json'),
     state,
     optimizerState: readFloats(path.join(folder, OPTIMIZER_FILE)),
-    adapters: fs.existsSync(adaptersFile) ? readFloats(adaptersFile) : undefined,
+    adapters: fs.existsSync(adapterFolder) ? trainerAdaptersFromPeft(readPeftAdapter(adapterFolder)) : undefined,
   };
 }
