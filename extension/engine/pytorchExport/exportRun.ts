@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
 import { replaceFolderAtomically } from '../train/atomicFolder';
+import { BatchSampler } from '../train/dataset';
 import type { TrainOptions } from '../train/options';
 import { prepareRun } from '../train/runSetup';
 
@@ -46,9 +47,13 @@ const uint32File = (values: ArrayLike<number>): Uint8Array => {
 
 export async function exportToPyTorch(options: TrainOptions, dir: string): Promise<PyTorchExport> {
   if (options.lora) throw new Error('a LoRA run cannot be exported to PyTorch yet: the script trains every weight');
+  if (options.objective && options.objective.kind !== 'text') {
+    throw new Error(`an ${options.objective.kind.toUpperCase()} run cannot be exported to PyTorch yet: the script trains on plain text windows`);
+  }
   // The run as it starts, not as a checkpoint left it: the script replays it from step 0.
   const run = await prepareRun({ ...options, resume: false });
   const { config, B, T, sampler, totalSteps, split, tokenizer } = run;
+  if (!(sampler instanceof BatchSampler)) throw new Error('only a run over plain text windows can be exported to PyTorch');
   const starts: number[] = [];
   for (let step = 0; step < totalSteps; step++) starts.push(...sampler.startsAt(step));
   const settings = {

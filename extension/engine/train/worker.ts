@@ -4,6 +4,7 @@
 // (runObjective.ts), `estimate` measures a run before it starts, `compare` continues a prompt with
 // several model folders, `exportPyTorch` writes a run as a PyTorch script (pytorchExport/),
 // `cancel` aborts a run, and every event goes back to the host.
+
 import { openWorkerChannel } from '../workers/channel';
 import { exportToPyTorch } from '../pytorchExport/exportRun';
 import { continueWithEach } from './compareModels';
