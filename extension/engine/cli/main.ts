@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
+  'scaling-sweep': async () => (require('./scalingSweep') as typeof import('./scalingSweep')).scalingSweepCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
   train: async () => (require('./train') as typeof import('./train')).trainCommand,
   'train-base': async () => (require('./trainBase') as typeof import('./trainBase')).trainBaseCommand,

@@ -114,7 +114,7 @@ export async function prepareRun(options: TrainOptions): Promise<PreparedRun> {
   const T = Math.min(options.contextLength, config.n_positions);
   const B = options.batchSize;
 
-  const cacheDir = path.join(options.outDir, 'token-cache');
+  const cacheDir = options.tokenCacheDir ?? path.join(options.outDir, 'token-cache');
   const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
   // Each file adds the blank line that separates documents, so text-free data is two tokens per file at most.
   if (stream.length <= 2 * listTextFiles(options.dataPath).length) throw new DataError(options.dataPath, 'holds no text to train on');
