@@ -9,10 +9,12 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
+  forgetting: async () => (require('./forgetting') as typeof import('./forgetting')).forgettingCommand,
   generate: async () => (require('./generate') as typeof import('./generate')).generateCommand,
   inspect: async () => (require('./inspect') as typeof import('./inspect')).inspectCommand,
   rag: async () => (require('./rag') as typeof import('./rag')).ragCommand,
   'scaling-sweep': async () => (require('./scalingSweep') as typeof import('./scalingSweep')).scalingSweepCommand,
+  speculative: async () => (require('./speculative') as typeof import('./speculative')).speculativeCommand,
   tokenize: async () => (require('./tokenize') as typeof import('./tokenize')).tokenizeCommand,
   train: async () => (require('./train') as typeof import('./train')).trainCommand,
   'train-base': async () => (require('./trainBase') as typeof import('./trainBase')).trainBaseCommand,
