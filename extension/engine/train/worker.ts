@@ -2,13 +2,15 @@
 // (worker_threads) or in a child process (child_process.fork), whichever the host chose, and
 // speaks the same messages (protocol.ts) over either channel: `start` runs train(), `estimate`
 // measures a run before it starts, `compare` continues a prompt with several model folders,
-// `cancel` aborts a run, and every event goes back to the host.
+// `sweep` and `sweep-check` run a scaling sweep and train its prediction, `cancel` aborts a run or
+// a sweep, and every event goes back to the host.
 
 import { openWorkerChannel } from '../workers/channel';
 import { continueWithEach } from './compareModels';
 import { estimateTraining } from './estimate';
 import { isHostToWorker, type TrainEvent } from './protocol';
 import { train } from './trainer';
+import { checkPrediction, runSweep } from '../scalingSweep/sweep';
 
 const channel = openWorkerChannel<TrainEvent>('trainWorker.js');
 const controller = new AbortController();
@@ -25,6 +27,8 @@ channel.onMessage((message) => {
   const job =
     message.type === 'estimate' ? estimateTraining(message.options).then((estimate) => channel.send({ type: 'estimate', estimate }))
     : message.type === 'compare' ? continueWithEach(message.request).then((columns) => channel.send({ type: 'comparison', columns }))
+    : message.type === 'sweep' ? runSweep(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) })
+    : message.type === 'sweep-check' ? checkPrediction(message.outDir, { signal: controller.signal, onEvent: (event) => channel.send(event) })
     : train(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
   job
     .catch((error: Error) => channel.send({ type: 'error', message: error.message }))
