@@ -83,9 +83,12 @@ describe('speculative decoding (greedy)', () => {
 
   it('stops at the context end and refuses a draft with another vocabulary', async () => {
     const nearEnd = Array.from({ length: target.contextLength - 5 }, (_, i) => (i * 37) % 4000);
-    const result = await speculativeDecode(target, target, nearEnd, { maxNewTokens: 50, draftTokens: 4 });
-    assert.equal(result.finishReason, 'context-full');
-    assert.equal(result.tokens.length, 5);
+    const plain = await generate(target, nearEnd, { sampler: { temperature: 0 }, maxNewTokens: 50 });
+    for (const k of [1, 4]) {
+      const result = await speculativeDecode(target, target, nearEnd, { maxNewTokens: 50, draftTokens: k });
+      assert.equal(result.finishReason, 'context-full');
+      assert.deepEqual(result.tokens, plain.tokens, `k = ${k}: as many tokens as greedy decoding fits in the window`);
+    }
     const bytes: GPTConfig = { ...config, n_layer: 1, n_embd: 16, n_head: 1, vocab_size: 257 };
     const draft = await open(bytes, randomWeights(bytes, 1));
     try {

@@ -82,19 +82,23 @@ export async function speculativeDecode(draft: LanguageModel, target: SequenceSc
   let finishReason: SpeculativeResult['finishReason'] = 'max-new-tokens';
 
   while (tokens.length < options.maxNewTokens) {
-    // The target will hold prompt + output + k proposals; k shrinks near the end of the context.
-    const k = Math.min(options.draftTokens, context - (prompt.length + tokens.length), options.maxNewTokens - tokens.length);
-    if (k < 1) {
+    // The target will hold prompt + output + k proposals, so k shrinks near the end of the context;
+    // at k = 0 the target alone takes the last token the window allows, as plain greedy decoding does.
+    const room = context - (prompt.length + tokens.length);
+    if (room < 0) {
       finishReason = 'context-full';
       break;
     }
+    const k = Math.min(options.draftTokens, room, options.maxNewTokens - tokens.length);
     // Draft: k greedy tokens; draftCaches[i] holds the context and d₁…dᵢ.
     const proposed: number[] = [];
     const draftCaches: KVCache[] = [];
-    let step = await draft.forward(draftPending, draftCache);
-    draftCalls++;
-    draftCaches.push(step.cache);
-    while (proposed.length < k) {
+    let step = k > 0 ? await draft.forward(draftPending, draftCache) : undefined;
+    if (step) {
+      draftCalls++;
+      draftCaches.push(step.cache);
+    }
+    while (step && proposed.length < k) {
       proposed.push(argmax(step.logits));
       if (proposed.length === k) break;
       step = await draft.forward([proposed[proposed.length - 1]], step.cache);
@@ -110,7 +114,10 @@ export async function speculativeDecode(draft: LanguageModel, target: SequenceSc
     const targetToken = row(accepted);
     rounds.push({ proposed, accepted, targetToken });
 
-    if (accepted === k) {
+    if (k === 0) {
+      targetCache = scored.cache;
+      targetPending = [targetToken];
+    } else if (accepted === k) {
       targetCache = scored.cache;
       targetPending = [targetToken];
       draftCache = draftCaches[k - 1];

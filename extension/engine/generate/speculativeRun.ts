@@ -30,6 +30,7 @@ export interface SpeculativeReport {
   readonly targetCalls: number;
   readonly draftCalls: number;
   readonly tokens: number;
+  readonly finishReason: string;
   /** Wall time of the target's own greedy decoding and of speculative decoding, same tokens. */
   readonly greedyMs: number;
   readonly speculativeMs: number;
@@ -77,7 +78,7 @@ export async function measureSpeculative(request: SpeculativeRequest): Promise<S
       pieces: result.tokens.map((id, i) => ({ text: piece(id), source: result.sources[i] })),
       rounds: result.rounds.map((r) => ({ proposed: r.proposed.map(piece), accepted: r.accepted, targetToken: piece(r.targetToken) })),
       acceptanceRate: result.acceptanceRate, proposedTokens: result.proposedTokens, acceptedTokens: result.acceptedTokens,
-      targetCalls: result.targetCalls, draftCalls: result.draftCalls, tokens: result.tokens.length,
+      targetCalls: result.targetCalls, draftCalls: result.draftCalls, tokens: result.tokens.length, finishReason: result.finishReason,
       greedyMs, speculativeMs, speedup: greedyMs / speculativeMs,
       matchesGreedy: greedy.tokens.length === result.tokens.length && greedy.tokens.every((t, i) => t === result.tokens[i]),
     };
