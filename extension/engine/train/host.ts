@@ -11,6 +11,8 @@ import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import { forkWorker } from '../workers/forkWorker';
 import type { TrainOptions } from './options';
+import type { SweepOptions } from '../scalingSweep/sweep';
+import type { SweepResults } from '../scalingSweep/sweepResults';
 import { isTrainEvent, type DoneEvent, type HostToWorker, type TrainEvent } from './protocol';
 
 export interface TrainingJobOptions {
@@ -100,4 +102,17 @@ export async function estimateInWorker(options: TrainOptions, job: TrainingJobOp
 export async function exportPyTorchInWorker(options: TrainOptions, dir: string, job: TrainingJobOptions): Promise<PyTorchExport> {
   const { finished } = runJob({ type: 'exportPyTorch', options, dir }, job, (e): e is Extract<TrainEvent, { type: 'exported' }> => e.type === 'exported');
   return (await finished).result;
+}
+
+export interface SweepJob {
+  /** Resolves with the sweep's results (a cancelled sweep's keep its finished runs), or rejects with its error. */
+  readonly finished: Promise<SweepResults>;
+  cancel(): void;
+}
+
+/** Runs a scaling sweep (`{ options }`) or trains the prediction of the sweep in `{ checkOutDir }`, in the worker. */
+export function startSweepJob(request: { readonly options: SweepOptions } | { readonly checkOutDir: string }, job: TrainingJobOptions): SweepJob {
+  const message: HostToWorker = 'options' in request ? { type: 'sweep', options: request.options } : { type: 'sweep-check', outDir: request.checkOutDir };
+  const { finished, worker } = runJob(message, job, (e): e is Extract<TrainEvent, { type: 'sweep-results' }> => e.type === 'sweep-results');
+  return { finished: finished.then((e) => e.results), cancel: () => worker.send({ type: 'cancel' }) };
 }

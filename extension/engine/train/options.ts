@@ -73,6 +73,8 @@ export interface TrainOptions {
   readonly sampleTemperature: number;
   /** Write <outDir>/last every this many steps (and always at the end). */
   readonly checkpointEvery: number;
+  /** Where token streams are cached (default <outDir>/token-cache); a sweep's runs share one. */
+  readonly tokenCacheDir?: string;
   /** ONNX Runtime threads (default: all cores). */
   readonly threads?: number;
 }

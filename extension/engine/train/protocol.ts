@@ -1,19 +1,23 @@
 // The messages between the host (extension, CLI) and the training worker. The host sends `start`
 // once and may send `cancel`; the worker answers with started, progress, samples, checkpoints and
 // finally exactly one `done` or `error`. Or the host sends `estimate` (or `compare`), and the
-// worker answers with one `estimate` (or `comparison`) or `error`. Both sides import this file, so a change of shape is a
+// worker answers with one `estimate` (or `comparison`) or `error`. A `sweep` (or `sweep-check`) runs a
+// scaling sweep (or trains its predicted size) and ends with one `sweep-results` or `error`. Both sides import this file, so a change of shape is a
 // type error on both sides at once.
 
 import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
+import type { SweepEvent, SweepOptions } from '../scalingSweep/sweep';
 
 export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
   | { readonly type: 'estimate'; readonly options: TrainOptions }
   | { readonly type: 'compare'; readonly request: CompareRequest }
   | { readonly type: 'exportPyTorch'; readonly options: TrainOptions; readonly dir: string }
+  | { readonly type: 'sweep'; readonly options: SweepOptions }
+  | { readonly type: 'sweep-check'; readonly outDir: string }
   | { readonly type: 'cancel' };
 
 /** Sent once, when the graphs are built and before the first step: what the run is. */
@@ -130,21 +134,25 @@ export interface ErrorEvent {
   readonly message: string;
 }
 
-export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent;
+export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent | SweepEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
 export function isTrainEvent(value: unknown): value is TrainEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'error';
+  return (
+    type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'error' ||
+    type === 'sweep-planned' || type === 'sweep-run-started' || type === 'sweep-train' || type === 'sweep-results'
+  );
 }
 
 export function isHostToWorker(value: unknown): value is HostToWorker {
   if (typeof value !== 'object' || value === null) return false;
-  const message = value as { type?: unknown; options?: unknown; request?: unknown; dir?: unknown };
+  const message = value as { type?: unknown; options?: unknown; request?: unknown; dir?: unknown; outDir?: unknown };
   const isObject = (v: unknown) => typeof v === 'object' && v !== null;
   if (message.type === 'cancel') return true;
   if (message.type === 'compare') return isObject(message.request);
   if (message.type === 'exportPyTorch') return isObject(message.options) && typeof message.dir === 'string';
-  return (message.type === 'start' || message.type === 'estimate') && isObject(message.options);
+  if (message.type === 'sweep-check') return typeof message.outDir === 'string';
+  return (message.type === 'start' || message.type === 'estimate' || message.type === 'sweep') && isObject(message.options);
 }

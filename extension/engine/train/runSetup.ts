@@ -92,7 +92,7 @@ type Data = Pick<PreparedRun, 'split' | 'sampler' | 'validation'>;
 
 /** Pretraining data: the token stream of the text, cut into windows. */
 function textData(options: TrainOptions, tokenizer: PreparedRun['tokenizer'], T: number, B: number): Data {
-  const cacheDir = path.join(options.outDir, 'token-cache');
+  const cacheDir = options.tokenCacheDir ?? path.join(options.outDir, 'token-cache');
   const stream = loadTokenStreamCached(options.dataPath, tokenizer, cacheDir);
   // Each file adds the blank line that separates documents, so text-free data is two tokens per file at most.
   if (stream.length <= 2 * listTextFiles(options.dataPath).length) throw new DataError(options.dataPath, 'holds no text to train on');

@@ -3,10 +3,12 @@
 // speaks the same messages (protocol.ts) over either channel: `start` runs train() or trainDpo()
 // (runObjective.ts), `estimate` measures a run before it starts, `compare` continues a prompt with
 // several model folders, `exportPyTorch` writes a run as a PyTorch script (pytorchExport/),
-// `cancel` aborts a run, and every event goes back to the host.
+// `sweep` and `sweep-check` run a scaling sweep and train its prediction, `cancel` aborts a run or
+// a sweep, and every event goes back to the host.
 
-import { openWorkerChannel } from '../workers/channel';
 import { exportToPyTorch } from '../pytorchExport/exportRun';
+import { checkPrediction, runSweep } from '../scalingSweep/sweep';
+import { openWorkerChannel } from '../workers/channel';
 import { continueWithEach } from './compareModels';
 import { estimateTraining } from './estimate';
 import { isHostToWorker, type TrainEvent } from './protocol';
@@ -28,6 +30,8 @@ channel.onMessage((message) => {
     message.type === 'estimate' ? estimateTraining(message.options).then((estimate) => channel.send({ type: 'estimate', estimate }))
     : message.type === 'compare' ? continueWithEach(message.request).then((columns) => channel.send({ type: 'comparison', columns }))
     : message.type === 'exportPyTorch' ? exportToPyTorch(message.options, message.dir).then((result) => channel.send({ type: 'exported', result }))
+    : message.type === 'sweep' ? runSweep(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) })
+    : message.type === 'sweep-check' ? checkPrediction(message.outDir, { signal: controller.signal, onEvent: (event) => channel.send(event) })
     : runTraining(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
   job
     .catch((error: Error) => channel.send({ type: 'error', message: error.message }))
