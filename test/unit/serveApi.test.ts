@@ -88,8 +88,9 @@ describe('API server (plain HTTP)', () => {
     assert.deepEqual(streamedLogprobs, whole.choices[0].logprobs.content);
     assert.equal(events.at(-2)?.choices[0].finish_reason, whole.choices[0].finish_reason);
     assert.deepEqual(events.at(-1)?.usage, whole.usage);
-    // The chat template was applied: the prompt counts the template's begin-of-sequence token.
-    const rendered = fx.served.tokenizer.encodeIds('<|endoftext|>Tom had a red ball.');
+    // The chat template was applied, with the generation prompt: the bundled model's story chat
+    // template writes the user's turn after its begin-of-sequence token and opens the answer.
+    const rendered = fx.served.tokenizer.encodeIds('<|endoftext|>User: Tom had a red ball.\nAssistant:');
     assert.equal(whole.usage.prompt_tokens, rendered.length);
   });
 

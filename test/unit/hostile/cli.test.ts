@@ -36,7 +36,7 @@ describe('CLI: chat-template and rag', function () {
     const run = await cli(['chat-template', '--tokenizer', MODEL, '--messages', '[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]', '--json']);
     assert.equal(run.code, 0, run.stderr);
     const rendering = JSON.parse(run.stdout) as { text: string; specialTokens: Array<{ content: string }>; problems: unknown[] };
-    assert.equal(rendering.text, '<|endoftext|>Hi<|endoftext|>Hello');
+    assert.equal(rendering.text, '<|endoftext|>User: Hi\nAssistant: Hello<|endoftext|>');
     assert.deepEqual(rendering.specialTokens.map((t) => t.content), ['<|endoftext|>', '<|endoftext|>']);
   });
 
