@@ -1,6 +1,7 @@
 // Step 7 in the real workbench: Show Surprise on a story (shading, the status bar's perplexity, a
-// hover with the model's alternatives) and an eval suite run from the Test Explorer, one test
-// passing and one failing. Screenshots go to test-results/screenshots/.
+// hover with the model's alternatives), its status bar item opening the Calibration panel's
+// reliability diagram, and an eval suite run from the Test Explorer, one test passing and one
+// failing. Screenshots go to test-results/screenshots/.
 import * as assert from 'node:assert/strict';
 import { e2e } from './framework';
 
@@ -37,6 +38,17 @@ e2e('Show Surprise shades a story with a hover; an eval suite runs in the Test E
   assert.match((await hover.textContent()) ?? '', /the model expected/);
   await vs.screenshot('eval-1-surprise-hover');
   await vs.page.keyboard.press('Escape');
+
+  // The status bar item opens the reliability diagram of the same scoring pass.
+  await status.click();
+  const panel = vs.webview();
+  const bars = panel.locator('reliability-diagram rect.bar');
+  await bars.first().waitFor({ timeout: vs.timeoutMs });
+  const figures = (await panel.locator('p.figures').textContent()) ?? '';
+  assert.match(figures, /predictions · first choice right [0-9.]+% of the time \(top-1 accuracy\) · expected calibration error 0\.[0-9]{4}/);
+  await bars.first().focus();
+  assert.match((await bars.first().getAttribute('aria-label')) ?? '', /^confidence 0\.[0-9]{2} to 0\.[0-9]{2}: \d+ predictions/);
+  await vs.screenshot('eval-3-calibration');
 
   // The suite in the Test Explorer, run from it.
   await vs.runCommand('Testing: Focus on Test Explorer View');

@@ -10,7 +10,7 @@ import { barMarks, xOf, yOf, type PlotBox } from '../reliabilityGeometry';
 import { t } from '../strings';
 
 const W = 420;
-const H = 380;
+const H = 400;
 const BOX: PlotBox = { left: 52, top: 18, width: 350, height: 290 };
 const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 const bottom = BOX.top + BOX.height;
@@ -66,13 +66,13 @@ export class ReliabilityDiagram extends LitElement {
         <text class="count" x=${m.x + m.width / 2} y=${Math.min(m.accuracyY, m.confidenceY) - 3} text-anchor="middle" aria-hidden="true">${m.bin.count}</text>`)}
       <line class="diagonal" x1=${xOf(BOX, 0)} y1=${yOf(BOX, 0)} x2=${xOf(BOX, 1)} y2=${yOf(BOX, 1)} aria-hidden="true"></line>
       <g class="legend" aria-hidden="true">
-        <rect class="swatch-bar" x=${BOX.left} y=${H - 24} width="10" height="10"></rect>
-        <text x=${BOX.left + 14} y=${H - 15}>${t('accuracyBars')}</text>
-        <rect class="swatch-gap" x=${BOX.left + 150} y=${H - 24} width="10" height="10"></rect>
-        <text x=${BOX.left + 164} y=${H - 15}>${t('gapBand')}</text>
-        <line class="diagonal" x1=${BOX.left + 270} x2=${BOX.left + 290} y1=${H - 19} y2=${H - 19}></line>
-        <text x=${BOX.left + 294} y=${H - 15}>${t('diagonal')}</text>
-        <text x=${BOX.left} y=${H - 3}>${t('countLabel')}</text>
+        <rect class="swatch-bar" x=${BOX.left} y=${H - 50} width="10" height="10"></rect>
+        <text x=${BOX.left + 14} y=${H - 41}>${t('accuracyBars')}</text>
+        <rect class="swatch-gap" x=${BOX.left + 170} y=${H - 50} width="10" height="10"></rect>
+        <text x=${BOX.left + 184} y=${H - 41}>${t('gapBand')}</text>
+        <line class="diagonal" x1=${BOX.left} x2=${BOX.left + 10} y1=${H - 27} y2=${H - 27}></line>
+        <text x=${BOX.left + 14} y=${H - 23}>${t('diagonal')}</text>
+        <text x=${BOX.left} y=${H - 5}>${t('countLabel')}</text>
       </g>
     </svg>`;
   }
