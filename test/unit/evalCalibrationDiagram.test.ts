@@ -68,9 +68,13 @@ describe('Calibration panel: reliability diagram geometry', () => {
   });
 
   it('a model right c² of the time at confidence c leans over-confident; one right √c of the time, under-confident; one right c of the time, calibrated', () => {
-    assert.equal(leaning(counted(pairs(20000, (c) => c * c)).bins), 'over');
-    assert.equal(leaning(counted(pairs(20000, (c) => Math.sqrt(c))).bins), 'under');
-    assert.equal(leaning(counted(pairs(20000, (c) => c)).bins), 'calibrated');
+    const over = leaning(counted(pairs(20000, (c) => c * c)).bins);
+    assert.equal(over.verdict, 'over');
+    // E[c² − c] for c uniform on [0.05, 1]: ∫(c² − c) dc / 0.95 ≈ −0.158.
+    const expected = ((1 / 3 - 0.05 ** 3 / 3) - (1 / 2 - 0.05 ** 2 / 2)) / 0.95;
+    assert.ok(Math.abs(over.meanGap - expected) < 0.01, `${over.meanGap} vs ${expected}`);
+    assert.equal(leaning(counted(pairs(20000, (c) => Math.sqrt(c))).bins).verdict, 'under');
+    assert.equal(leaning(counted(pairs(20000, (c) => c)).bins).verdict, 'calibrated');
   });
 
   it('the panel\'s guard accepts the counter\'s bins as saved state and refuses a bin outside [0, 1]', () => {

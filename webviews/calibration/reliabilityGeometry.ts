@@ -48,10 +48,17 @@ export function eceShares(bins: readonly BinView[]): number[] {
   return bins.map((b) => (total ? (b.count / total) * Math.abs(b.accuracy - b.confidence) : 0));
 }
 
-/** Which way the model errs overall, weighing each bin by its count: 'over' when it is right less often than it is sure. */
-export function leaning(bins: readonly BinView[]): 'over' | 'under' | 'calibrated' {
+/** Below this mean gap (2 percentage points) the model is called calibrated on average. */
+export const CALIBRATED_WITHIN = 0.02;
+
+/**
+ * Which way the model errs on average: the mean of accuracy − confidence over the predictions,
+ * Σ_b (n_b / N)(accuracy_b − confidence_b), and 'over' when it is right less often than it is sure.
+ * Unlike the ECE, gaps of opposite sign cancel here.
+ */
+export function leaning(bins: readonly BinView[]): { readonly meanGap: number; readonly verdict: 'over' | 'under' | 'calibrated' } {
   const total = bins.reduce((sum, b) => sum + b.count, 0);
-  const signed = total ? bins.reduce((sum, b) => sum + (b.count / total) * (b.accuracy - b.confidence), 0) : 0;
-  if (Math.abs(signed) < 0.005) return 'calibrated';
-  return signed < 0 ? 'over' : 'under';
+  const meanGap = total ? bins.reduce((sum, b) => sum + (b.count / total) * (b.accuracy - b.confidence), 0) : 0;
+  const verdict = Math.abs(meanGap) < CALIBRATED_WITHIN ? 'calibrated' : meanGap < 0 ? 'over' : 'under';
+  return { meanGap, verdict };
 }

@@ -49,6 +49,7 @@ export class CalibrationApp extends PanelApp<CalibrationNotification, Calibratio
   override render() {
     const view = this.view;
     const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+    const lean = view && leaning(view.bins);
     return html`
       ${this.busy ? html`<p role="status" class="muted">${this.busy.message}</p>` : nothing}
       ${this.error ? html`<p role="alert" class="notice error">${this.error}</p>` : nothing}
@@ -56,7 +57,7 @@ export class CalibrationApp extends PanelApp<CalibrationNotification, Calibratio
         ? html`<h2>${t('heading', view.file, view.model)}</h2>
             <p class="muted">${view.scope}</p>
             <p class="figures" role="status">${t('figures', view.count, pct(view.accuracy), view.ece.toFixed(4))}</p>
-            <p>${t(leaning(view.bins))}</p>
+            <p>${lean ? t(lean.verdict, `${lean.meanGap >= 0 ? '+' : '−'}${Math.abs(lean.meanGap * 100).toFixed(1)}`) : nothing}</p>
             <reliability-diagram .view=${view}></reliability-diagram>
             <div class="actions">
               <vscode-button secondary @click=${() => this.export('svg')}>${t('exportSvg')}</vscode-button>
