@@ -10,7 +10,7 @@ import { log } from '../log';
 import { activeModel } from '../model/activeModel';
 import { calibrationPanels, calibrationView, type CalibrationPanels } from './calibrationPanel';
 import { SuiteDiagnostics } from './suiteDiagnostics';
-import { RESULTS_FOLDER, SuiteTests, type SuiteRunSummary } from './suiteTests';
+import { SuiteTests, type SuiteRunSummary } from './suiteTests';
 import { OPEN_DECODING_AT, SHOW_CALIBRATION, SurpriseView } from './surpriseView';
 
 /** Larger texts are refused: scoring is linear in length, but a 100 MB log is not a story. */
@@ -43,7 +43,7 @@ export function registerEval(context: vscode.ExtensionContext): EvalTestApi {
     vscode.commands.registerCommand('llmPipeline.showSurprise', () => showSurprise(worker, model.folder, surprise)),
     vscode.commands.registerCommand(SHOW_CALIBRATION, () => showCalibration(worker, model.folder, surprise, calibration)),
     vscode.commands.registerCommand(OPEN_DECODING_AT, (uri: vscode.Uri, offset: number) => openDecodingAt(uri, offset)),
-    vscode.commands.registerCommand('llmPipeline.compareEvalRuns', (uri?: vscode.Uri) => compareLastRuns(uri)),
+    vscode.commands.registerCommand('llmPipeline.compareEvalRuns', (uri?: vscode.Uri) => compareLastRuns(uri, suites)),
     vscode.commands.registerCommand('llmPipeline.walkthrough.tryEvalSuites', () => runShippedSuites(context.extensionUri, suites)),
   );
   return {
@@ -154,16 +154,16 @@ async function openDecodingAt(uri: vscode.Uri, offset: number): Promise<void> {
 }
 
 /** Opens the last two runs of a suite side by side as a Markdown table of verdicts and figures. */
-async function compareLastRuns(uri: vscode.Uri | undefined): Promise<void> {
+async function compareLastRuns(uri: vscode.Uri | undefined, suites: SuiteTests): Promise<void> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || !target.fsPath.endsWith('.llmeval.json')) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open an eval suite (*.llmeval.json) to compare its last two runs.'));
     return;
   }
-  const root = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
-  const runs = runsOf(path.join(root, ...RESULTS_FOLDER), target.fsPath).filter((f) => fs.existsSync(f));
+  const folder = suites.resultsFolder(target);
+  const runs = runsOf(folder, target.fsPath).filter((f) => fs.existsSync(f));
   if (runs.length < 2) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has {1} recorded run(s) under .llm-pipeline/results; run it twice to compare.', path.basename(target.fsPath), runs.length));
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has {1} recorded run(s) under {2}; run it twice to compare.', path.basename(target.fsPath), runs.length, folder));
     return;
   }
   const content = comparisonMarkdown(readRun(runs[1]), readRun(runs[0]));

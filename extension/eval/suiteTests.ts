@@ -18,7 +18,7 @@ import type { ActiveModel } from '../model/activeModel';
 import { SUITE_GLOB, type SuiteDiagnostics } from './suiteDiagnostics';
 
 const OTHER_MODEL_KEY = 'llmPipeline.eval.otherModel';
-export const RESULTS_FOLDER = ['.llm-pipeline', 'results'] as const;
+const RESULTS_FOLDER = ['.llm-pipeline', 'results'] as const;
 
 export interface SuiteRunSummary {
   readonly results: readonly TestResult[];
@@ -147,8 +147,7 @@ export class SuiteTests implements vscode.Disposable {
 
     const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const dir = path.dirname(uri.fsPath);
-    const shipped = isAtOrInside(this.extensionRoot, uri.fsPath);
-    const root = workspace ?? (shipped ? this.extensionRoot : dir);
+    const root = workspace ?? (isAtOrInside(this.extensionRoot, uri.fsPath) ? this.extensionRoot : dir);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     const results: TestResult[] = [];
@@ -178,7 +177,7 @@ export class SuiteTests implements vscode.Disposable {
         const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
         run.appendOutput(`${vscode.l10n.t('choice accuracy {0}/{1} = {2} (95% interval {3}–{4}), chance {5}', accuracy.correct, accuracy.total, pct(accuracy.accuracy), pct(accuracy.interval.low), pct(accuracy.interval.high), pct(accuracy.chance))}\r\n`);
       }
-      const folder = workspace ? path.join(workspace, ...RESULTS_FOLDER) : shipped ? this.fallbackResults : path.join(dir, ...RESULTS_FOLDER);
+      const folder = this.resultsFolder(uri);
       const header = { suite: suite.suite.name ?? path.basename(uri.fsPath), suiteFile: uri.fsPath, model: done.modelName, modelDir, modelHash: done.modelHash, startedAt };
       const resultsFile = writeRun(folder, header, results);
       log().info(`eval suite ${uri.fsPath} on ${modelDir}: ${results.filter((r) => r.status === 'passed').length}/${results.length} passed; results in ${resultsFile}`);
@@ -219,6 +218,16 @@ export class SuiteTests implements vscode.Disposable {
     if (stat.size > MAX_SUITE_BYTES) throw new Error(vscode.l10n.t('{0}: {1} bytes, larger than a suite file may be ({2})', uri.fsPath, stat.size, MAX_SUITE_BYTES));
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  }
+
+  /**
+   * Where the runs of a suite file are recorded: .llm-pipeline/results/ in its workspace folder,
+   * else beside it; a suite shipped inside the extension, in the extension's global storage.
+   */
+  resultsFolder(uri: vscode.Uri): string {
+    const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    if (workspace) return path.join(workspace, ...RESULTS_FOLDER);
+    return isAtOrInside(this.extensionRoot, uri.fsPath) ? this.fallbackResults : path.join(path.dirname(uri.fsPath), ...RESULTS_FOLDER);
   }
 
   /** Keeps `dir` as the workspace's second model, the one "Run on another model" runs on. */

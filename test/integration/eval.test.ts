@@ -3,7 +3,8 @@
 // figures say they should (checked against the engine run in this process), its results file
 // written; a schema error shown on a broken suite; Show Surprise's decorations, diagnostics, hover,
 // quick fix and status bar on a story; Show Calibration's reliability bins for the sample story;
-// the "Run on another model" profile on a second model folder; a run cancelled part-way.
+// the "Run on another model" profile on a second model folder; a run cancelled part-way; a shipped
+// suite's last two runs compared.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -228,5 +229,21 @@ suite('Eval: suites in the Test Explorer and Show Surprise', () => {
       listener.dispose();
       tokens.dispose();
     }
+  });
+
+  test('a shipped suite\'s runs are kept in the extension\'s storage, and its last two runs compare', async () => {
+    const uri = vscode.Uri.file(path.join(bundled, '..', '..', 'walkthroughs', 'eval', 'tinystories-expect.llmeval.json'));
+    const [first] = await api.eval.runSuiteFile(uri);
+    const [second] = await api.eval.runSuiteFile(uri);
+    assert.ok(first.resultsFile && second.resultsFile);
+    assert.equal(path.dirname(second.resultsFile), path.dirname(first.resultsFile));
+    assert.equal(path.basename(path.dirname(second.resultsFile)), 'eval-results', `${second.resultsFile} is in the extension's global storage`);
+    await vscode.window.showTextDocument(uri);
+    await vscode.commands.executeCommand('llmPipeline.compareEvalRuns', uri);
+    const comparison = await until('the comparison document', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document?.languageId === 'markdown' && document.getText().includes(': the last two runs') ? document.getText() : undefined;
+    });
+    assert.equal(comparison.split('\n').filter((line) => /^\| [^-]/.test(line)).length - 1, first.results.length);
   });
 });
