@@ -60,8 +60,8 @@ export class CalibrationApp extends PanelApp<CalibrationNotification, Calibratio
             <p>${lean ? t(lean.verdict, `${lean.meanGap >= 0 ? '+' : '−'}${Math.abs(lean.meanGap * 100).toFixed(1)}`) : nothing}</p>
             <reliability-diagram .view=${view}></reliability-diagram>
             <div class="actions">
-              <vscode-button secondary @click=${() => this.export('svg')}>${t('exportSvg')}</vscode-button>
-              <vscode-button secondary @click=${() => this.export('png')}>${t('exportPng')}</vscode-button>
+              <vscode-button secondary data-export="svg" @click=${() => this.export('svg')}>${t('exportSvg')}</vscode-button>
+              <vscode-button secondary data-export="png" @click=${() => this.export('png')}>${t('exportPng')}</vscode-button>
             </div>`
         : html`<p class="muted">${t('empty')}</p>`}
       <p class="explanation">${t('explanation')}</p>
