@@ -1,5 +1,6 @@
-// Step 7 in the editor: eval suites in the Test Explorer, suite problems on the file, and "Show
-// Surprise" on any text. Scoring and suite runs happen in the eval process; this only registers.
+// Step 7 in the editor: eval suites in the Test Explorer, suite problems on the file, "Show
+// Surprise" on any text and "Show Calibration", the reliability diagram of that same scoring.
+// Scoring and suite runs happen in the eval process; this only registers.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

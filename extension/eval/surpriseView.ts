@@ -2,7 +2,8 @@
 // theme colours llmPipeline.surprise.level1..5), a hover with its probability, rank and the
 // model's top alternatives, the most surprising tokens as Information diagnostics (with a quick
 // fix that opens the Decoding Playground at that position), and perplexity and bits per byte in
-// the status bar. An edit to the file clears its shading: the offsets no longer hold.
+// the status bar, which opens the report's reliability diagram (Show Calibration) when clicked.
+// An edit to the file clears its shading: the offsets no longer hold.
 
 import * as vscode from 'vscode';
 import type { Calibration } from '../engine/eval/calibration';
