@@ -1,5 +1,6 @@
-// Step 7 in the editor: eval suites in the Test Explorer, suite problems on the file, and "Show
-// Surprise" on any text. Scoring and suite runs happen in the eval process; this only registers.
+// Step 7 in the editor: eval suites in the Test Explorer, suite problems on the file, "Show
+// Surprise" on any text and "Show Calibration", the reliability diagram of that same scoring.
+// Scoring and suite runs happen in the eval process; this only registers.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,9 +9,10 @@ import { EvalWorkerHost } from '../engine/eval/evalWorkerHost';
 import { comparisonMarkdown, readRun, runsOf } from '../engine/eval/resultsFile';
 import { log } from '../log';
 import { activeModel } from '../model/activeModel';
+import { calibrationPanels, calibrationView, type CalibrationPanels } from './calibrationPanel';
 import { SuiteDiagnostics } from './suiteDiagnostics';
-import { RESULTS_FOLDER, SuiteTests, type SuiteRunSummary } from './suiteTests';
-import { OPEN_DECODING_AT, SurpriseView } from './surpriseView';
+import { SuiteTests, type SuiteRunSummary } from './suiteTests';
+import { OPEN_DECODING_AT, SHOW_CALIBRATION, SurpriseView } from './surpriseView';
 
 /** Larger texts are refused: scoring is linear in length, but a 100 MB log is not a story. */
 const MAX_SURPRISE_BYTES = 4 << 20;
@@ -32,14 +34,17 @@ export function registerEval(context: vscode.ExtensionContext): EvalTestApi {
   const diagnostics = new SuiteDiagnostics();
   const suites = new SuiteTests(worker, model, diagnostics, context.workspaceState, context.extensionUri.fsPath, path.join(context.globalStorageUri.fsPath, 'eval-results'));
   const surprise = new SurpriseView();
+  const calibration = calibrationPanels(context.extensionUri);
   context.subscriptions.push(
+    calibration,
     { dispose: () => worker.dispose() },
     diagnostics,
     suites,
     surprise,
     vscode.commands.registerCommand('llmPipeline.showSurprise', () => showSurprise(worker, model.folder, surprise)),
+    vscode.commands.registerCommand(SHOW_CALIBRATION, () => showCalibration(worker, model.folder, surprise, calibration)),
     vscode.commands.registerCommand(OPEN_DECODING_AT, (uri: vscode.Uri, offset: number) => openDecodingAt(uri, offset)),
-    vscode.commands.registerCommand('llmPipeline.compareEvalRuns', (uri?: vscode.Uri) => compareLastRuns(uri)),
+    vscode.commands.registerCommand('llmPipeline.compareEvalRuns', (uri?: vscode.Uri) => compareLastRuns(uri, suites)),
     vscode.commands.registerCommand('llmPipeline.walkthrough.tryEvalSuites', () => runShippedSuites(context.extensionUri, suites)),
   );
   return {
@@ -94,7 +99,7 @@ async function showSurprise(worker: EvalWorkerHost, modelDir: string | undefined
         void vscode.window.showWarningMessage(vscode.l10n.t('The file changed while it was scored; run Show Surprise again.'));
         return;
       }
-      view.show(document, base, report, modelName);
+      view.show(document, base, report, modelName, !selection.isEmpty);
       log().info(`surprise of ${document.fileName}: ${report.length} tokens, loss ${report.packed.evaluation.loss.toFixed(4)} under ${modelName}`);
     } catch (error) {
       if ((error as Error).name === 'AbortError') return;
@@ -104,6 +109,25 @@ async function showSurprise(worker: EvalWorkerHost, modelDir: string | undefined
       cancel.dispose();
     }
   });
+}
+
+/**
+ * Draws the reliability diagram of the active file from the report Show Surprise made of it,
+ * scoring the file first (in the eval process) when it has none; with no editor active (the
+ * panel itself has focus), the file scored last.
+ */
+async function showCalibration(worker: EvalWorkerHost, modelDir: string | undefined, view: SurpriseView, panels: CalibrationPanels): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  let shown = view.calibration(editor?.document.uri);
+  if (!shown && editor) {
+    await showSurprise(worker, modelDir, view);
+    shown = view.calibration(editor.document.uri);
+  }
+  if (!shown) {
+    if (!editor) void vscode.window.showInformationMessage(vscode.l10n.t('Open a text file to see how well the model\'s confidence matches how often it is right.'));
+    return;
+  }
+  await panels.show().draw(calibrationView(shown.document, shown.calibration, shown.modelName, shown.partial));
 }
 
 /** Opens the reading-comprehension suite shipped with the walkthrough and runs every shipped suite in the Test Explorer. */
@@ -131,16 +155,16 @@ async function openDecodingAt(uri: vscode.Uri, offset: number): Promise<void> {
 }
 
 /** Opens the last two runs of a suite side by side as a Markdown table of verdicts and figures. */
-async function compareLastRuns(uri: vscode.Uri | undefined): Promise<void> {
+async function compareLastRuns(uri: vscode.Uri | undefined, suites: SuiteTests): Promise<void> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || !target.fsPath.endsWith('.llmeval.json')) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open an eval suite (*.llmeval.json) to compare its last two runs.'));
     return;
   }
-  const root = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
-  const runs = runsOf(path.join(root, ...RESULTS_FOLDER), target.fsPath).filter((f) => fs.existsSync(f));
+  const folder = suites.resultsFolder(target);
+  const runs = runsOf(folder, target.fsPath).filter((f) => fs.existsSync(f));
   if (runs.length < 2) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has {1} recorded run(s) under .llm-pipeline/results; run it twice to compare.', path.basename(target.fsPath), runs.length));
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has {1} recorded run(s) under {2}; run it twice to compare.', path.basename(target.fsPath), runs.length, folder));
     return;
   }
   const content = comparisonMarkdown(readRun(runs[1]), readRun(runs[0]));

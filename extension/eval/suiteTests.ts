@@ -18,17 +18,24 @@ import type { ActiveModel } from '../model/activeModel';
 import { SUITE_GLOB, type SuiteDiagnostics } from './suiteDiagnostics';
 
 const OTHER_MODEL_KEY = 'llmPipeline.eval.otherModel';
-export const RESULTS_FOLDER = ['.llm-pipeline', 'results'] as const;
+const RESULTS_FOLDER = ['.llm-pipeline', 'results'] as const;
 
 export interface SuiteRunSummary {
   readonly results: readonly TestResult[];
   readonly resultsFile?: string;
   readonly model?: string;
+  /** Tests of the request that did not run because the run was cancelled (reported as skipped). */
+  readonly skipped?: readonly string[];
 }
 
 export class SuiteTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('llmPipeline.evalSuites', vscode.l10n.t('LLM eval suites'));
-  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The Test Explorer's two profiles: Run on the active model (the default) and Run on another model. */
+  readonly profiles: { readonly active: vscode.TestRunProfile; readonly other: vscode.TestRunProfile };
+  private readonly finished = new vscode.EventEmitter<TestResult>();
+  /** Fires as each test of a run ends, with its result. */
+  readonly onDidFinishTest = this.finished.event;
+  private readonly subscriptions: vscode.Disposable[] = [this.finished];
 
   constructor(
     private readonly worker: EvalWorkerHost,
@@ -44,9 +51,10 @@ export class SuiteTests implements vscode.Disposable {
       if (!item) await this.discover();
     };
     this.controller.refreshHandler = () => this.discover();
-    this.controller.createRunProfile(vscode.l10n.t('Run on the active model'), vscode.TestRunProfileKind.Run, async (request, token) => void (await this.run(request, token)), true);
+    const active = this.controller.createRunProfile(vscode.l10n.t('Run on the active model'), vscode.TestRunProfileKind.Run, async (request, token) => void (await this.run(request, token)), true);
     const other = this.controller.createRunProfile(vscode.l10n.t('Run on another model…'), vscode.TestRunProfileKind.Run, async (request, token) => void (await this.run(request, token, 'other')), false);
     other.configureHandler = () => void this.chooseOtherModel();
+    this.profiles = { active, other };
     const watcher = vscode.workspace.createFileSystemWatcher(SUITE_GLOB);
     this.subscriptions.push(
       this.controller,
@@ -139,8 +147,7 @@ export class SuiteTests implements vscode.Disposable {
 
     const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
     const dir = path.dirname(uri.fsPath);
-    const shipped = isAtOrInside(this.extensionRoot, uri.fsPath);
-    const root = workspace ?? (shipped ? this.extensionRoot : dir);
+    const root = workspace ?? (isAtOrInside(this.extensionRoot, uri.fsPath) ? this.extensionRoot : dir);
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     const results: TestResult[] = [];
@@ -154,6 +161,7 @@ export class SuiteTests implements vscode.Disposable {
           onStarted: (name) => byName.get(name) && run.started(byName.get(name) as vscode.TestItem),
           onResult: (result) => {
             results.push(result);
+            this.finished.fire(result);
             const item = byName.get(result.name);
             if (!item) return;
             const message = new vscode.TestMessage(result.message);
@@ -169,18 +177,22 @@ export class SuiteTests implements vscode.Disposable {
         const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
         run.appendOutput(`${vscode.l10n.t('choice accuracy {0}/{1} = {2} (95% interval {3}–{4}), chance {5}', accuracy.correct, accuracy.total, pct(accuracy.accuracy), pct(accuracy.interval.low), pct(accuracy.interval.high), pct(accuracy.chance))}\r\n`);
       }
-      const folder = workspace ? path.join(workspace, ...RESULTS_FOLDER) : shipped ? this.fallbackResults : path.join(dir, ...RESULTS_FOLDER);
+      const folder = this.resultsFolder(uri);
       const header = { suite: suite.suite.name ?? path.basename(uri.fsPath), suiteFile: uri.fsPath, model: done.modelName, modelDir, modelHash: done.modelHash, startedAt };
       const resultsFile = writeRun(folder, header, results);
       log().info(`eval suite ${uri.fsPath} on ${modelDir}: ${results.filter((r) => r.status === 'passed').length}/${results.length} passed; results in ${resultsFile}`);
       return { results, resultsFile, model: modelDir };
     } catch (error) {
-      const reason = (error as Error).name === 'AbortError' ? vscode.l10n.t('The run was cancelled.') : (error as Error).message;
-      for (const t of tests) if (!results.some((r) => r.name === t.label)) run.skipped(t);
-      if ((error as Error).name !== 'AbortError') {
-        log().error(`eval suite ${uri.fsPath} on ${modelDir}: ${reason}`);
-        for (const t of tests) if (!results.some((r) => r.name === t.label)) run.errored(t, new vscode.TestMessage(reason));
+      const unfinished = tests.filter((t) => !results.some((r) => r.name === t.label));
+      if ((error as Error).name === 'AbortError') {
+        for (const t of unfinished) run.skipped(t);
+        run.appendOutput(`${vscode.l10n.t('The run was cancelled; {0} of {1} tests did not run.', unfinished.length, tests.length)}\r\n`);
+        log().info(`eval suite ${uri.fsPath} on ${modelDir}: cancelled after ${results.length} of ${tests.length} tests`);
+        return { results, model: modelDir, skipped: unfinished.map((t) => t.label) };
       }
+      const reason = (error as Error).message;
+      log().error(`eval suite ${uri.fsPath} on ${modelDir}: ${reason}`);
+      for (const t of unfinished) run.errored(t, new vscode.TestMessage(reason));
       return { results, model: modelDir };
     } finally {
       cancel.dispose();
@@ -208,10 +220,25 @@ export class SuiteTests implements vscode.Disposable {
     return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   }
 
+  /**
+   * Where the runs of a suite file are recorded: .llm-pipeline/results/ in its workspace folder,
+   * else beside it; a suite shipped inside the extension, in the extension's global storage.
+   */
+  resultsFolder(uri: vscode.Uri): string {
+    const workspace = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    if (workspace) return path.join(workspace, ...RESULTS_FOLDER);
+    return isAtOrInside(this.extensionRoot, uri.fsPath) ? this.fallbackResults : path.join(path.dirname(uri.fsPath), ...RESULTS_FOLDER);
+  }
+
+  /** Keeps `dir` as the workspace's second model, the one "Run on another model" runs on. */
+  async useOtherModel(dir: string): Promise<void> {
+    await this.state.update(OTHER_MODEL_KEY, dir);
+  }
+
   private async chooseOtherModel(): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Run suites on this model'), title: vscode.l10n.t('A model folder (config.json, tokenizer.json, onnx/model.onnx)') });
     const dir = picked?.[0]?.fsPath;
-    if (dir) await this.state.update(OTHER_MODEL_KEY, dir);
+    if (dir) await this.useOtherModel(dir);
     return dir;
   }
 }

@@ -2,9 +2,11 @@
 // theme colours llmPipeline.surprise.level1..5), a hover with its probability, rank and the
 // model's top alternatives, the most surprising tokens as Information diagnostics (with a quick
 // fix that opens the Decoding Playground at that position), and perplexity and bits per byte in
-// the status bar. An edit to the file clears its shading: the offsets no longer hold.
+// the status bar, which opens the report's reliability diagram (Show Calibration) when clicked.
+// An edit to the file clears its shading: the offsets no longer hold.
 
 import * as vscode from 'vscode';
+import type { Calibration } from '../engine/eval/calibration';
 import type { SurpriseToken } from '../engine/eval/surprise';
 import type { SurpriseColumns } from '../engine/eval/surpriseColumns';
 
@@ -13,6 +15,8 @@ export const SURPRISE_LEVELS = [1, 2.5, 4, 6, 8] as const;
 /** How many of the most surprising tokens go to the Problems panel. */
 export const MOST_SURPRISING = 10;
 export const OPEN_DECODING_AT = 'llmPipeline.eval.openDecodingAt';
+/** The status bar item opens the reliability diagram of the shown report. */
+export const SHOW_CALIBRATION = 'llmPipeline.showCalibration';
 
 export function surpriseLevel(nats: number): number {
   let level = 0;
@@ -27,7 +31,17 @@ interface Shown {
   readonly modelName: string;
   /** Offset of the scored text in the document (a selection's start). */
   readonly base: number;
-  readonly version: number;
+  /** True when a selection, not the whole file, was scored. */
+  readonly partial: boolean;
+  readonly document: vscode.TextDocument;
+}
+
+/** A scored document's calibration, for the Calibration panel. */
+export interface ShownCalibration {
+  readonly document: vscode.TextDocument;
+  readonly calibration: Calibration;
+  readonly modelName: string;
+  readonly partial: boolean;
 }
 
 export class SurpriseView implements vscode.Disposable {
@@ -37,10 +51,13 @@ export class SurpriseView implements vscode.Disposable {
   );
   private readonly status = vscode.window.createStatusBarItem('llmPipeline.surprise', vscode.StatusBarAlignment.Right, 90);
   private readonly shown = new Map<string, Shown>();
+  /** The document scored last, for Show Calibration when no editor is active. */
+  private latest: string | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor() {
     this.status.name = vscode.l10n.t('LLM Pipeline: surprise of the file');
+    this.status.command = { command: SHOW_CALIBRATION, title: vscode.l10n.t('Show Calibration') };
     this.subscriptions = [
       this.diagnostics,
       this.status,
@@ -54,9 +71,10 @@ export class SurpriseView implements vscode.Disposable {
     ];
   }
 
-  show(document: vscode.TextDocument, base: number, report: SurpriseColumns, modelName: string): void {
+  show(document: vscode.TextDocument, base: number, report: SurpriseColumns, modelName: string, partial: boolean): void {
     const levels = Uint8Array.from(report.packed.nats, (nats) => surpriseLevel(nats));
-    this.shown.set(document.uri.toString(), { report, levels, modelName, base, version: document.version });
+    this.shown.set(document.uri.toString(), { report, levels, modelName, base, partial, document });
+    this.latest = document.uri.toString();
     this.diagnostics.set(
       document.uri,
       report.mostSurprising(MOST_SURPRISING).map((i) => {
@@ -74,6 +92,12 @@ export class SurpriseView implements vscode.Disposable {
     if (!this.shown.delete(uri.toString())) return;
     this.diagnostics.delete(uri);
     this.redraw();
+  }
+
+  /** The calibration counted when `uri` was scored, or (without `uri`) that of the document scored last. */
+  calibration(uri?: vscode.Uri): ShownCalibration | undefined {
+    const shown = this.shown.get(uri ? uri.toString() : (this.latest ?? ''));
+    return shown && { document: shown.document, calibration: shown.report.packed.calibration, modelName: shown.modelName, partial: shown.partial };
   }
 
   /** What is drawn on a document, for the integration tests. */
@@ -114,7 +138,8 @@ export class SurpriseView implements vscode.Disposable {
       `**${vscode.l10n.t('Surprise under {0}', shown.modelName)}**\n\n` +
         `${vscode.l10n.t('loss {0} nats per token over {1} tokens; perplexity {2} = e^loss; {3} bits per UTF-8 byte', e.loss.toFixed(4), e.scoredTokens, e.perplexity.toFixed(3), e.bitsPerByte.toFixed(4))}\n\n` +
         `${vscode.l10n.t('windows of {0} tokens starting every {1}', shown.report.packed.window, shown.report.packed.stride)}\n\n` +
-        `${vscode.l10n.t('first choice right {0}% of the time; expected calibration error {1}', (c.accuracy * 100).toFixed(1), c.ece.toFixed(4))}`,
+        `${vscode.l10n.t('first choice right {0}% of the time; expected calibration error {1}', (c.accuracy * 100).toFixed(1), c.ece.toFixed(4))}\n\n` +
+        `${vscode.l10n.t('Click for the reliability diagram.')}`,
     );
     this.status.tooltip = tooltip;
     this.status.show();

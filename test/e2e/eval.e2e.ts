@@ -1,8 +1,10 @@
 // Step 7 in the real workbench: Show Surprise on a story (shading, the status bar's perplexity, a
-// hover with the model's alternatives) and an eval suite run from the Test Explorer, one test
-// passing and one failing. Screenshots go to test-results/screenshots/.
+// hover with the model's alternatives), its status bar item opening the Calibration panel's
+// reliability diagram (saved as SVG and PNG), and an eval suite run from the Test Explorer, one
+// test passing and one failing. Screenshots go to test-results/screenshots/.
 import * as assert from 'node:assert/strict';
-import { e2e } from './framework';
+import * as path from 'node:path';
+import { e2e, saveThroughDialog } from './framework';
 
 const STORY = 'Once upon a time, there was a little girl named Lily. She loved to play with her red ball in the park. One day, the ball rolled into a purple volcano.\n';
 const SUITE = JSON.stringify(
@@ -18,7 +20,7 @@ const SUITE = JSON.stringify(
 );
 
 e2e('Show Surprise shades a story with a hover; an eval suite runs in the Test Explorer', async (vs) => {
-  await vs.openWorkspace({ 'story.txt': STORY, 'story.llmeval.json': SUITE });
+  const workspace = await vs.openWorkspace({ 'story.txt': STORY, 'story.llmeval.json': SUITE });
   await vs.openFile('story.txt');
   const status = vs.page.locator('.statusbar-item', { hasText: /PPL [0-9.]+ · [0-9.]+ bits\/byte/ });
   await vs.runCommandUntil('LLM Pipeline: Show Surprise', status);
@@ -37,6 +39,23 @@ e2e('Show Surprise shades a story with a hover; an eval suite runs in the Test E
   assert.match((await hover.textContent()) ?? '', /the model expected/);
   await vs.screenshot('eval-1-surprise-hover');
   await vs.page.keyboard.press('Escape');
+
+  // The status bar item opens the reliability diagram of the same scoring pass.
+  await status.click();
+  const panel = vs.webview();
+  const bars = panel.locator('reliability-diagram rect.bar');
+  await bars.first().waitFor({ timeout: vs.timeoutMs });
+  const figures = (await panel.locator('p.figures').textContent()) ?? '';
+  assert.match(figures, /predictions · first choice right [0-9.]+% of the time \(top-1 accuracy\) · expected calibration error 0\.[0-9]{4}/);
+  await bars.first().focus();
+  assert.match((await bars.first().getAttribute('aria-label')) ?? '', /^confidence 0\.[0-9]{2} to 0\.[0-9]{2}: \d+ predictions/);
+  await vs.screenshot('eval-3-calibration');
+  const svgText = (await saveThroughDialog(vs, panel.locator('[data-export="svg"]'), path.join(workspace, 'reliability.svg'))).toString('utf8');
+  assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.ok(!svgText.includes('var(--vscode'), 'theme colours are written out, not left as CSS variables');
+  assert.equal(svgText.match(/<rect[^>]*class="bar"|<rect[^>]*role="img"/g)?.length, await bars.count());
+  const png = await saveThroughDialog(vs, panel.locator('[data-export="png"]'), path.join(workspace, 'reliability.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
 
   // The suite in the Test Explorer, run from it.
   await vs.runCommand('Testing: Focus on Test Explorer View');

@@ -2,16 +2,23 @@
 // Explorer's controller, run on the bundled model with tests that pass, fail and error as their
 // figures say they should (checked against the engine run in this process), its results file
 // written; a schema error shown on a broken suite; Show Surprise's decorations, diagnostics, hover,
-// quick fix and status bar on a story.
+// quick fix and status bar on a story; Show Calibration's reliability bins for the sample story;
+// the "Run on another model" profile on a second model folder; a run cancelled part-way; a shipped
+// suite's last two runs compared.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openEvalModel } from '../../extension/engine/eval/evalModel';
 import { scoreContinuation } from '../../extension/engine/eval/continuation';
+import { modelHash } from '../../extension/engine/eval/modelHash';
+import { readRun, runsOf } from '../../extension/engine/eval/resultsFile';
 import { scoreSurprise } from '../../extension/engine/eval/surprise';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import type { ExtensionTestApi } from '../../extension/extension';
+import { CALIBRATION_VIEW_TYPE, type CalibrationView } from '../../webviews/calibration/protocol';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 
@@ -127,5 +134,116 @@ suite('Eval: suites in the Test Explorer and Show Surprise', () => {
     const at = problems.find((d) => document.offsetAt(d.range.start) === worst.start) as vscode.Diagnostic;
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, at.range);
     assert.ok(actions.some((a) => a.title === 'Open in Decoding Playground at this position'));
+  });
+
+  test('Show Calibration scores the sample story once and sends the panel the bins the engine counts', async () => {
+    const story = path.join(bundled, '..', '..', 'walkthroughs', 'samples', 'story.txt');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(story));
+    await vscode.window.showTextDocument(document);
+    const drawn = new Promise<CalibrationView>((resolve) => {
+      const listener = api.panels.onDidPostToWebview(({ viewType, message }) => {
+        if (viewType !== CALIBRATION_VIEW_TYPE || message.type !== 'calibration') return;
+        listener.dispose();
+        resolve(message.payload as CalibrationView);
+      });
+    });
+    await vscode.commands.executeCommand('llmPipeline.showCalibration');
+    const view = await drawn;
+
+    const lm = await openEvalModel(bundled, { threads: 1 });
+    const reference = await scoreSurprise(lm, document.getText()).finally(() => lm.release());
+    const expected = reference.calibration;
+    assert.equal(view.file, 'story.txt');
+    assert.ok(view.count > 200, `${view.count} predictions in the sample story`);
+    assert.equal(view.count, expected.count);
+    assert.equal(view.bins.length, 10);
+    assert.deepEqual(view.bins.map((b) => b.count), expected.bins.map((b) => b.count));
+    view.bins.forEach((b, i) => {
+      assert.ok(Math.abs(b.accuracy - expected.bins[i].accuracy) < 1e-9);
+      assert.ok(Math.abs(b.confidence - expected.bins[i].confidence) < 1e-6, `bin ${i}: ${b.confidence} vs ${expected.bins[i].confidence}`);
+    });
+    assert.ok(Math.abs(view.ece - expected.ece) < 1e-6);
+    assert.ok(Math.abs(view.accuracy - expected.accuracy) < 1e-9);
+    // The file was scored by the command, so Show Surprise's shading is on it too.
+    assert.equal(api.eval.surprise.state(document.uri)?.tokens, reference.tokens.length);
+  });
+
+  test('"Run on another model" runs the suite on the second folder and records that model\'s hash', async () => {
+    // The second model: the bundled model's int8 graph (a different file, so a different hash) with its tokenizer.
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'second-model-'));
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) fs.copyFileSync(path.join(bundled, file), path.join(second, file));
+    fs.mkdirSync(path.join(second, 'onnx'));
+    fs.copyFileSync(path.join(bundled, 'onnx', 'model_int8.onnx'), path.join(second, 'onnx', 'model_quantized.onnx'));
+    const suiteFile = path.join(workspace, 'other-model.llmeval.json');
+    fs.writeFileSync(suiteFile, JSON.stringify({ name: 'other model', tests: [{ kind: 'expect', name: 'time', prompt: 'Once upon a', expected: ' time', mode: 'logprob', minLogProb: -50 }] }, null, 2));
+    const item = await api.eval.suites.refresh(vscode.Uri.file(suiteFile));
+    assert.ok(item);
+    const { active, other } = api.eval.suites.profiles;
+    const tokens = new vscode.CancellationTokenSource();
+    try {
+      await api.eval.suites.useOtherModel(second);
+      await other.runHandler(new vscode.TestRunRequest([item], undefined, other), tokens.token);
+      await active.runHandler(new vscode.TestRunRequest([item], undefined, active), tokens.token);
+    } finally {
+      tokens.dispose();
+    }
+    const [onActive, onSecond] = runsOf(path.join(workspace, '.llm-pipeline', 'results'), suiteFile).slice(0, 2).map(readRun);
+    assert.equal(onSecond.header.modelDir, second);
+    assert.equal(onSecond.header.modelHash, await modelHash(readModelFolder(second)));
+    assert.equal(onActive.header.modelHash, await modelHash(readModelFolder(bundled)));
+    assert.notEqual(onSecond.header.modelHash, onActive.header.modelHash);
+
+    // Each run's figure is its own model's: ln p(" time" | "Once upon a") scored here on the int8 graph.
+    const lm = await openEvalModel(second, { threads: 1 });
+    const time = await scoreContinuation(lm, 'Once upon a', ' time').finally(() => lm.release());
+    assert.equal(onSecond.results[0].status, 'passed');
+    assert.ok(Math.abs((onSecond.results[0].figures.logProb as number) - time.logProb) < 1e-4, `${onSecond.results[0].figures.logProb} vs ${time.logProb}`);
+    fs.rmSync(second, { recursive: true, force: true });
+  });
+
+  test('cancelling a run stops it: the tests it did not reach are skipped and no results file is written', async () => {
+    const suiteFile = path.join(workspace, 'long.llmeval.json');
+    const prompt = 'Once upon a time, there was a little girl named Lily. She loved to play outside. '.repeat(8);
+    const tests = Array.from({ length: 300 }, (_, i) => ({ kind: 'expect', name: `test ${i + 1}`, prompt, expected: ' She', mode: 'logprob', minLogProb: -50 }));
+    fs.writeFileSync(suiteFile, JSON.stringify({ name: 'long', tests }, null, 2));
+    const item = await api.eval.suites.refresh(vscode.Uri.file(suiteFile));
+    assert.ok(item);
+    const tokens = new vscode.CancellationTokenSource();
+    let cancelledAt = 0;
+    const listener = api.eval.suites.onDidFinishTest(() => {
+      if (cancelledAt) return;
+      cancelledAt = Date.now();
+      tokens.cancel();
+    });
+    try {
+      const [summary] = await api.eval.suites.run(new vscode.TestRunRequest([item]), tokens.token);
+      const stoppedAfter = Date.now() - cancelledAt;
+      assert.ok(cancelledAt > 0, 'a test finished before the run was cancelled');
+      assert.ok(stoppedAfter < 15_000, `the run ended ${stoppedAfter} ms after it was cancelled`);
+      assert.ok(summary.results.length >= 1 && summary.results.length < tests.length, `${summary.results.length} tests ran`);
+      assert.equal((summary.skipped ?? []).length, tests.length - summary.results.length);
+      assert.ok(summary.skipped?.every((name) => !summary.results.some((r) => r.name === name)));
+      assert.equal(summary.resultsFile, undefined);
+      assert.deepEqual(runsOf(path.join(workspace, '.llm-pipeline', 'results'), suiteFile), []);
+    } finally {
+      listener.dispose();
+      tokens.dispose();
+    }
+  });
+
+  test('a shipped suite\'s runs are kept in the extension\'s storage, and its last two runs compare', async () => {
+    const uri = vscode.Uri.file(path.join(bundled, '..', '..', 'walkthroughs', 'eval', 'tinystories-expect.llmeval.json'));
+    const [first] = await api.eval.runSuiteFile(uri);
+    const [second] = await api.eval.runSuiteFile(uri);
+    assert.ok(first.resultsFile && second.resultsFile);
+    assert.equal(path.dirname(second.resultsFile), path.dirname(first.resultsFile));
+    assert.equal(path.basename(path.dirname(second.resultsFile)), 'eval-results', `${second.resultsFile} is in the extension's global storage`);
+    await vscode.window.showTextDocument(uri);
+    await vscode.commands.executeCommand('llmPipeline.compareEvalRuns', uri);
+    const comparison = await until('the comparison document', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document?.languageId === 'markdown' && document.getText().includes(': the last two runs') ? document.getText() : undefined;
+    });
+    assert.equal(comparison.split('\n').filter((line) => /^\| [^-]/.test(line)).length - 1, first.results.length);
   });
 });

@@ -1,5 +1,6 @@
 // The eval process: a surprise report and a suite run equal to the same work done in this thread;
-// a cancelled run stops; results files written, found and compared.
+// a model written again into the same folder is read again; a cancelled run stops; results files
+// written, found and compared.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,8 +11,8 @@ import { comparisonMarkdown, readRun, runsOf, writeRun } from '../../extension/e
 import type { TestResult } from '../../extension/engine/eval/runSuite';
 import { scoreSurprise } from '../../extension/engine/eval/surprise';
 import { workerScript } from '../../extension/engine/workers/workerScript';
-import { referenceLogProb, writeEvalModel } from './evalFixture';
-import { makeTempDir, removeTempDir } from './modelFolderFixtures';
+import { EVAL_CONFIG, referenceLogProb, writeEvalModel } from './evalFixture';
+import { makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 
 describe('eval: the eval process and results files', function () {
   this.timeout(60_000);
@@ -51,6 +52,23 @@ describe('eval: the eval process and results files', function () {
       await lm.release();
     }
     assert.ok(progress.length >= 2 && progress[progress.length - 1] === report.length, `progress ${progress.join(',')}`);
+  });
+
+  it('reads a model again when its folder is written again (a retrained model is not scored with the old weights)', async () => {
+    const dir = path.join(temp, 'retrained');
+    const text = 'The cat sat on the mat. '.repeat(4);
+    const lossOf = async () => (await host.surprise(dir, text)).report.packed.evaluation.loss;
+    writePeakedModel(dir, EVAL_CONFIG, 21);
+    const first = await lossOf();
+    const second = writePeakedModel(dir, EVAL_CONFIG, 22);
+    const after = await lossOf();
+    assert.notEqual(after, first);
+    const head = 'The cat sat on the mat.';
+    const lp = referenceLogProb(second, head, text.slice(head.length));
+    const suite = { tests: [{ kind: 'expect', name: 'rest', prompt: head, expected: text.slice(head.length), mode: 'logprob', minLogProb: -1e6 }] };
+    const results: TestResult[] = [];
+    await host.runSuite(dir, { text: JSON.stringify(suite), dir: temp, root: temp }, { onResult: (r) => results.push(r) });
+    assert.ok(Math.abs((results[0].figures.logProb as number) - lp) < 1e-3, `${results[0].figures.logProb} vs the new weights' ${lp}`);
   });
 
   it('runs a suite, reporting each test as it starts and ends, with the model hash', async () => {

@@ -1,10 +1,13 @@
 // The eval process's entry point, bundled to dist/evalWorker.js and started by evalWorkerHost.ts:
 // surprise scoring and suite runs happen here, off the extension host's thread, in a process of
 // their own so that a long run does not queue ahead of the inspectors' requests in the inference
-// process. The last model opened stays open for the next job. Jobs run one at a time; `cancel`
+// process. The last model opened stays open for the next job while its files are unchanged. Jobs run one at a time; `cancel`
 // aborts one between windows or tests.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { DECODE_GRAPH_NAMES } from '../modelFolder/readModelFolder';
 import { openWorkerChannel } from '../workers/channel';
 import { type EvalReply, type EvalRequest, isEvalRequest } from './evalJobs';
 import { type EvalModel, openEvalModel } from './evalModel';
@@ -23,13 +26,26 @@ try {
 } catch {}
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
-let open: { dir: string; lm: Promise<EvalModel> } | undefined;
+let open: { dir: string; stamp: string; lm: Promise<EvalModel> } | undefined;
 
+/** The files a model is loaded from, with their size, time and inode: a model trained or exported again into the same folder reads differently. */
+function folderStamp(dir: string): string {
+  const names = ['config.json', 'tokenizer.json', 'model.safetensors', ...DECODE_GRAPH_NAMES.flatMap((name) => [`onnx/${name}`, name])];
+  return names
+    .map((name) => {
+      const stat = fs.statSync(path.join(dir, name), { throwIfNoEntry: false });
+      return stat ? `${name}:${stat.size}:${stat.mtimeMs}:${stat.ino}` : '';
+    })
+    .join('|');
+}
+
+/** The model of `dir`, kept open from the last job unless its files changed since. */
 function model(dir: string): Promise<EvalModel> {
-  if (open?.dir !== dir) {
+  const stamp = folderStamp(dir);
+  if (open?.dir !== dir || open.stamp !== stamp) {
     const previous = open;
     const lm = openEvalModel(dir);
-    open = { dir, lm };
+    open = { dir, stamp, lm };
     // A model that fails to open is not kept: the next job tries again.
     lm.catch(() => open?.lm === lm && (open = undefined));
     void previous?.lm.then((old) => old.release()).catch(() => undefined);
