@@ -53,7 +53,7 @@ suite('Workspace Trust: a workspace in Restricted Mode', () => {
 
   test('the restricted settings a workspace sets are ignored; an unrestricted one still applies', async () => {
     const config = () => vscode.workspace.getConfiguration('llmPipeline');
-    for (const [key, value] of [['tokenizer.maxSelectionBytes', 16], ['rag.maxFileBytes', 16], ['rag.embeddingModel', path.join(workspace, 'models')]] as const) {
+    for (const [key, value] of [['tokenizer.maxSelectionBytes', 2048], ['rag.maxFileBytes', 2048], ['rag.embeddingModel', path.join(workspace, 'models')]] as const) {
       await config().update(key, value, vscode.ConfigurationTarget.Workspace);
       try {
         // Written to the workspace's settings file, but not read from it in Restricted Mode.
