@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator } from 'playwright-core';
+import type { FrameLocator, Locator } from 'playwright-core';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { repoRoot } from '../harness/paths';
@@ -25,6 +25,26 @@ async function tokenIds(panel: FrameLocator, count: number, vs: E2E): Promise<nu
   const tokens = panel.locator('token-strip .token');
   await tokens.nth(count - 1).waitFor({ timeout: vs.timeoutMs });
   return tokens.evaluateAll((nodes) => nodes.map((n) => Number(/ID (\d+)$/.exec(n.getAttribute('aria-label') ?? '')?.[1])));
+}
+
+/** Waits until `canvas` holds at least `atLeast` distinct colours (a blank canvas holds one), and returns how many. */
+async function drawnColours(canvas: Locator, atLeast: number, vs: E2E): Promise<number> {
+  await canvas.waitFor({ timeout: vs.timeoutMs });
+  const count = () =>
+    canvas.evaluate((node) => {
+      const c = node as HTMLCanvasElement;
+      const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add(((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]) >>> 0);
+      return seen.size;
+    });
+  const deadline = Date.now() + vs.timeoutMs;
+  let seen = await count();
+  while (seen < atLeast && Date.now() < deadline) {
+    await vs.page.waitForTimeout(250);
+    seen = await count();
+  }
+  return seen;
 }
 
 async function openTab(panel: FrameLocator, id: string): Promise<void> {
@@ -81,25 +101,35 @@ e2e('inspect attention on a selection: heads, a chosen token on the file, every 
   await openTab(panel, 'lines');
   await panel.locator('#mean-heads').click();
   await panel.locator('head-grid .cell.mean[aria-selected="true"]').waitFor({ state: 'attached', timeout: vs.timeoutMs });
-  await panel.locator('lines-view canvas').waitFor({ timeout: vs.timeoutMs });
+  const lines = panel.locator('lines-view canvas');
+  assert.ok((await drawnColours(lines, 8, vs)) >= 8, 'the lines view draws lines of several strengths');
+  assert.match((await lines.getAttribute('aria-label')) ?? '', /mean/i, 'the lines view shows the mean over heads');
   await vs.screenshot('attention-4-lines-mean');
 
   await openTab(panel, 'embeddings');
   const plot = panel.locator('embedding-view canvas');
-  await plot.waitFor({ timeout: vs.timeoutMs });
+  assert.ok((await drawnColours(plot, 3, vs)) >= 3, 'the scatter plot has points on its background');
+  assert.equal(await plot.getAttribute('aria-label'), `Scatter plot of ${expected.length} token embeddings`);
   await vs.screenshot('attention-5-embeddings');
 
   await openTab(panel, 'lens');
   await panel.locator('lens-view td').first().waitFor({ timeout: vs.timeoutMs });
   assert.equal(await panel.locator('lens-view tbody tr').count(), expected.length);
+  // A column per residual stream (the embeddings and after each block), a prediction in every cell.
+  assert.equal(await panel.locator('lens-view thead th').count(), 1 + config.n_layer + 1);
+  assert.equal(await panel.locator('lens-view tbody td').count(), expected.length * (config.n_layer + 1));
+  assert.equal(await panel.locator('lens-view tbody td').filter({ hasText: /^\s*$/ }).count(), 0, 'no empty prediction');
   await vs.screenshot('attention-6-logit-lens');
 
   await openTab(panel, 'norms');
-  await panel.locator('norms-view canvas').waitFor({ timeout: vs.timeoutMs });
+  const norms = panel.locator('norms-view canvas');
+  assert.ok((await drawnColours(norms, 3, vs)) >= 3, 'the norms chart has lines on its background');
+  assert.equal(await norms.getAttribute('aria-label'), `Line chart of residual-stream norms over ${config.n_layer + 1} streams for ${expected.length} tokens`);
   await vs.screenshot('attention-7-residual-norms');
 
   await openTab(panel, 'model');
   assert.equal(await panel.locator('model-facts [data-fact="factLayers"]').textContent(), String(config.n_layer));
+  assert.equal(await panel.locator('model-facts [data-fact="factHeads"]').textContent(), String(config.n_head));
   await vs.screenshot('attention-8-model-facts');
 
   // The panel's button opens the model picker, which lists the model in use and a folder browser.

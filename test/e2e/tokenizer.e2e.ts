@@ -47,6 +47,31 @@ async function waitForIds(panel: FrameLocator, expected: number[], vs: E2E): Pro
   }
 }
 
+/**
+ * The token-boundary decorations the editor draws on the line whose text is `line`, as
+ * [start, end) columns and the decoration each one uses, read from the editor's overlay layer
+ * (where VS Code paints a range's background: one box per range and line, in pixels).
+ */
+async function boundariesOnLine(vs: E2E, line: string): Promise<{ columns: [number, number][]; styles: string[] }> {
+  return vs.page.evaluate((text) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor');
+    const lines = [...(editor?.querySelectorAll<HTMLElement>('.view-lines .view-line') ?? [])];
+    const row = lines.find((l) => l.textContent?.replace(/\u00a0/g, ' ') === text);
+    const span = row?.firstElementChild;
+    if (!row || !span) return { columns: [], styles: [] };
+    const charWidth = span.getBoundingClientRect().width / text.length;
+    const overlay = [...(editor?.querySelectorAll<HTMLElement>('.view-overlays > div') ?? [])].find((d) => d.style.top === row.style.top);
+    const boxes = [...(overlay?.querySelectorAll<HTMLElement>('[class*="ced-"]') ?? [])].sort((a, b) => parseFloat(a.style.left) - parseFloat(b.style.left));
+    const drawn = boxes.map((b) => ({
+      columns: [Math.round(parseFloat(b.style.left) / charWidth), Math.round((parseFloat(b.style.left) + parseFloat(b.style.width)) / charWidth)] as [number, number],
+      style: [...b.classList].find((c) => c.startsWith('ced-')) ?? '',
+    }));
+    // A token that starts at the line's end (the newline) leaves a box narrower than a character there.
+    const characters = drawn.filter((d) => d.columns[1] > d.columns[0]);
+    return { columns: characters.map((d) => d.columns), styles: characters.map((d) => d.style) };
+  }, line);
+}
+
 async function openTab(panel: FrameLocator, id: 'tokens' | 'compare' | 'bpe' | 'chat'): Promise<void> {
   await panel.locator(`vscode-tab-header[data-tab="${id}"]`).click();
 }
@@ -137,9 +162,26 @@ e2e('token boundaries on the file and the status-bar count', async (vs) => {
   const count = gpt2.encode(SELECTED).length;
   await vs.page.locator('.statusbar-item', { hasText: `${count} tokens` }).waitFor({ timeout: vs.timeoutMs });
 
-  // The boundaries are drawn after a short pause (they follow the selection); the screenshots show them.
+  // The boundaries are drawn after a short pause (they follow the selection): on the first line,
+  // one box per GPT-2 token of it, every other token in the other colour.
+  const first = SELECTED.split('\n')[0];
+  const ids = gpt2.encode(SELECTED);
+  const expected: [number, number][] = [];
+  for (let start = 0, i = 0; ; i++) {
+    const end = start + gpt2.decode([ids[i]]).length;
+    if (end > first.length) break;
+    expected.push([start, end]);
+    start = end;
+  }
   await vs.runCommand('LLM Pipeline: Toggle Token Boundaries');
-  await vs.page.waitForTimeout(1500);
+  let drawn = await boundariesOnLine(vs, first);
+  for (const deadline = Date.now() + vs.timeoutMs; drawn.columns.length < expected.length && Date.now() < deadline; ) {
+    await vs.page.waitForTimeout(250);
+    drawn = await boundariesOnLine(vs, first);
+  }
+  assert.deepEqual(drawn.columns, expected, 'a box per token of the line, at its columns');
+  assert.equal(new Set(drawn.styles).size, 2, 'two alternating colours');
+  assert.ok(drawn.styles.every((style, i) => i === 0 || style !== drawn.styles[i - 1]), 'neighbouring tokens differ in colour');
   await vs.screenshot('tokenizer-8-boundaries-selection');
   await vs.page.keyboard.press('ArrowDown');
   await vs.page.locator('.statusbar-item', { hasText: `${count} tokens` }).waitFor({ state: 'hidden', timeout: vs.timeoutMs });

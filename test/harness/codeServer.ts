@@ -130,6 +130,8 @@ export interface StartOptions {
   readonly port?: number;
   /** Give up when /healthz does not answer within this time. */
   readonly readyTimeoutMs?: number;
+  /** Workspace Trust on (by default it is off: every folder is trusted). */
+  readonly workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -163,7 +165,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       '--user-data-dir', folders.userData,

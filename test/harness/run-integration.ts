@@ -45,8 +45,19 @@ function printExtensionHostLog(type: string, args: unknown): void {
   console.log(stamp + (type === 'log' || type === 'info' ? text : `[${type}] ${text}`));
 }
 
+/** Workspace Trust on; the run's folder is in no trusted list, and no prompt asks about it. */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.untrustedFiles': 'open',
+};
+
 runMain(async () => {
   const grep = argument('--grep');
+  // --untrusted: Workspace Trust on, and the folder opened without the trust prompt, so in
+  // Restricted Mode; only the *.untrusted.test.ts files run (and only there).
+  const untrusted = process.argv.includes('--untrusted');
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 20 * 60_000);
   await provision();
   requireBuiltExtension();
@@ -57,7 +68,11 @@ runMain(async () => {
   const workspace = path.join(folders.root, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   // The tests find the extension's global storage (where a RAG index is kept) under the user data folder.
-  const server = await startCodeServer({ folders, env: { LLM_LAB_TEST_USER_DATA: folders.userData, ...(grep ? { LLM_LAB_TEST_GREP: grep } : {}) } });
+  const server = await startCodeServer({
+    folders,
+    env: { LLM_LAB_TEST_USER_DATA: folders.userData, ...(grep ? { LLM_LAB_TEST_GREP: grep } : {}), ...(untrusted ? { LLM_LAB_TEST_UNTRUSTED: '1' } : {}) },
+    ...(untrusted ? { workspaceTrust: true, settings: UNTRUSTED_SETTINGS } : {}),
+  });
   let passed = false;
   atExit(() => server.stop(passed && !process.env.KEEP_RUN));
   const browser = await launchBrowser();

@@ -320,4 +320,31 @@ suite('Attention panel (Step 2)', () => {
     view.thumbnails.forEach((thumbs, layer) => assert.ok(maxAbsDiff(thumbs, result.attentions[layer].data) < 1e-5, `layer ${layer}`));
     await api.attention.model.setFolder(modelDir);
   });
+
+  test('a newer selection cancels the run in progress: only the second selection\'s tokens are posted', async () => {
+    // A model folder of its own, so the first run is still loading it when the second is asked for.
+    const fresh = writeTinyModel(path.join(dir, 'tiny-cancel'), { n_positions: CONTEXT, n_layer: 2, n_head: 4 }).dir;
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(fresh)), fresh);
+    const first = `${STORY}\n${STORY}`;
+    const second = STORY.split('\n')[2];
+    const editor = await editorWith(`${first}\n${second}`);
+    const posts = recordPosts();
+    try {
+      const posted = nextPosted('inspection', (p) => p.text === second, 120_000);
+      editor.selection = new vscode.Selection(new vscode.Position(0, 0), editor.document.positionAt(first.length));
+      await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+      const line = editor.document.lineCount - 1;
+      editor.selection = new vscode.Selection(line, 0, line, second.length);
+      await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+      const view = await posted;
+      // One run at a time, in order: had the first not been cancelled, its inspection would be posted before this one.
+      const inspected = posts.messages.filter((m) => m.type === 'inspection').map((m) => (m.payload as { text: string }).text);
+      assert.deepEqual(inspected, [second], 'the first selection was never inspected');
+      assert.deepEqual(view.tokens.map((t) => t.id), (await loadTokenizerFile(fresh)).encodeIds(second));
+      assert.equal(view.tokens.map((t) => second.slice(t.start, t.end)).join(''), second);
+    } finally {
+      posts.dispose();
+      await api.attention.model.setFolder(modelDir);
+    }
+  });
 });

@@ -3,7 +3,9 @@
 // *.test.js beside it with the TDD interface: suite(), test(), suiteSetup(), setup(), teardown().
 //
 // Environment, read from the extension host:
-//   LLM_LAB_TEST_GREP  only tests whose full title matches this regular expression
+//   LLM_LAB_TEST_GREP       only tests whose full title matches this regular expression
+//   LLM_LAB_TEST_UNTRUSTED  set: the window is in Restricted Mode; only *.untrusted.test.js run
+//                           (unset: those are left out, the others run)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
@@ -27,7 +29,8 @@ export function run(): Promise<void> {
   (Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void }).consoleLog = (...args) => log(util.format(...args));
   const grep = process.env.LLM_LAB_TEST_GREP;
   const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 120_000, ...(grep ? { grep: new RegExp(grep) } : {}) });
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  const untrusted = process.env.LLM_LAB_TEST_UNTRUSTED === '1';
+  for (const file of testFiles(__dirname)) if (file.endsWith('.untrusted.test.js') === untrusted) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0, tests = 0, duration = 0 } = runner.stats ?? {};

@@ -49,6 +49,16 @@ function ask(question: string, generate = false): Thenable<RetrievalView | undef
 suite('RAG and context window (Step 5)', () => {
   let dir: string;
   let root: string;
+  let attaching: Promise<IndexReport | undefined> | undefined;
+
+  /** The fixture folder, attached once: by the first test, or by whichever test runs alone under --grep. */
+  function attachFixture(): Promise<IndexReport | undefined> {
+    attaching ??= Promise.resolve(vscode.commands.executeCommand<IndexReport | undefined>('llmPipeline.attachRagFolder', vscode.Uri.file(root))).then((report) => {
+      attachedChunks = report?.chunks ?? 0;
+      return report;
+    });
+    return attaching;
+  }
 
   suiteSetup(async () => {
     const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
@@ -71,9 +81,8 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('Attach RAG Folder indexes the text files and counts what it skipped', async () => {
-    const report = await vscode.commands.executeCommand<IndexReport | undefined>('llmPipeline.attachRagFolder', vscode.Uri.file(root));
+    const report = await attachFixture();
     assert.ok(report, 'attach returned no report');
-    attachedChunks = report.chunks;
     assert.equal(report.files, 6);
     assert.deepEqual(report.skipped.map((s) => [s.file, s.reason]), [['logo.bin', 'binary']]);
     assert.equal(report.ignored, 1, '.gitignore leaves out ignored-notes.txt');
@@ -81,6 +90,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('a question answered in one file ranks that file first by BM25; the prompt fills the window with cited sources', async () => {
+    await attachFixture();
     const budget = nextPosted('budget');
     const retrieval = await ask('When does the paraffin for the lamp arrive by boat?');
     assert.ok(retrieval);
@@ -99,6 +109,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('a webview that starts again (shown after hiding, or new and not yet listening) is sent the last question and its results', async () => {
+    await attachFixture();
     const question = 'When does the paraffin for the lamp arrive by boat?';
     const retrieval = await ask(question);
     const posted = Promise.all([nextPosted('question'), nextPosted('retrieval'), nextPosted('budget')]);
@@ -109,6 +120,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('Retrieve and answer streams the answer in several growing parts, with the list of sources it was given', async () => {
+    await attachFixture();
     const posts = recordPosts();
     const done = nextPosted('answer', (a) => a.done);
     try {
@@ -132,6 +144,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('Stop ends the answer being written, marked as stopped, and the panel answers the next question', async () => {
+    await attachFixture();
     const posts = recordPosts();
     const firstPart = nextPosted('answer', (a) => !a.done);
     try {
@@ -159,6 +172,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('messages that fail the RAG panel\'s guard are dropped without effect', async () => {
+    await attachFixture();
     const posts = recordPosts();
     const ok = { question: 'When does the paraffin for the lamp arrive by boat?', policy: 'drop-sources', answerTokens: 64, generate: false };
     try {
@@ -190,6 +204,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('editing and saving a file in the editor re-indexes that file', async () => {
+    await attachFixture();
     const document = await vscode.workspace.openTextDocument(path.join(root, 'docs', 'storms.txt'));
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, document.positionAt(document.getText().length), 'Kittiwakes nest on the cliff below the gallery every spring.\n');
@@ -205,6 +220,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('with a sentence-embedding model chosen (all-MiniLM-L6-v2), the folder is re-embedded and dense retrieval finds an answer sharing no words', async () => {
+    await attachFixture();
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     const modelDir = path.join(extension?.extensionPath ?? '', '.harness', 'models', 'all-MiniLM-L6-v2');
     // npm test provisions it first; a run without it fails here rather than passing by skipping.
@@ -227,6 +243,7 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('a folder that is not a sentence-embedding model is refused in the panel, naming the setting and what is missing', async () => {
+    await attachFixture();
     const empty = fs.mkdtempSync(path.join(dir, 'not-a-model-'));
     const refused = nextPosted('error', (e) => e.message.includes('llmPipeline.rag.embeddingModel'));
     await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(empty));
@@ -243,10 +260,40 @@ suite('RAG and context window (Step 5)', () => {
   });
 
   test('Detach RAG Folder removes it: its stored index is deleted and questions then retrieve nothing', async () => {
+    await attachFixture();
     assert.ok(fs.existsSync(storedIndex(root)));
     await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(root));
     assert.equal(fs.existsSync(storedIndex(root)), false, `${storedIndex(root)} is still there`);
     assert.equal(await ask('paraffin'), undefined);
+    attaching = undefined;
+  });
+
+  test('cancelling an attach leaves nothing half attached: no stored index, no attached folder in the panel', async function () {
+    this.timeout(180_000);
+    // A folder big enough that its indexing is still running when its notification's Cancel is pressed.
+    const big = path.join(path.dirname(root), `rag-cancel-${Date.now()}`);
+    fs.mkdirSync(big);
+    for (let i = 0; i < 800; i++) fs.writeFileSync(path.join(big, `note-${i}.md`), `# Note ${i}\n\n${`Lamp ${i} keeps the keeper awake until dawn. `.repeat(60)}\n`);
+    try {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      let settled = false;
+      const attaching = Promise.resolve(vscode.commands.executeCommand<IndexReport | undefined>('llmPipeline.attachRagFolder', vscode.Uri.file(big)));
+      void attaching.finally(() => (settled = true));
+      // The newest notification is the attach's progress once it shows; its primary action is Cancel.
+      while (!settled) {
+        await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(await attaching, undefined, 'the attach was cancelled, not finished');
+      assert.equal(fs.existsSync(storedIndex(big)), false, `${storedIndex(big)} was written`);
+      await vscode.commands.executeCommand('llmPipeline.showContextWindow');
+      const state = nextPosted('state');
+      await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ready', payload: {} });
+      const folders = (await state).folders.map((f) => f.root);
+      assert.ok(!folders.includes(big), `the panel lists ${big} as attached: ${folders.join(', ')}`);
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+    }
   });
 
   test('Show Context Window lays a selection longer than the window out in it: with nothing to drop its start is cut, under plain truncation its end', async () => {

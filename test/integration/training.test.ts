@@ -48,6 +48,23 @@ function send(message: unknown): Promise<number> {
   return api.panels.sendFromWebview(TRAINING_VIEW_TYPE, message);
 }
 
+/** Opens (or re-targets) the training panel on `dataFile`; each test calls it so that it stands alone under --grep. */
+async function openOnFixture(dataFile: string): Promise<SetupView> {
+  const setup = posted('setup', (s) => s.data?.label === 'training-fixture.txt', 'the fixture as its data');
+  await vscode.commands.executeCommand('llmPipeline.trainOnThis', vscode.Uri.file(dataFile));
+  return setup;
+}
+
+/** The finished run the earlier test leaves, or (when a test runs alone) a run of SETTINGS trained to its end. */
+async function finishedRun(dataFile: string): Promise<RunView> {
+  const view = api.training.runs.view;
+  if (view?.status === 'finished') return view;
+  await openOnFixture(dataFile);
+  const finished = runWith('a finished run', (r) => r.status === 'finished', 420_000);
+  await send({ type: 'start', payload: { settings: SETTINGS } });
+  return finished;
+}
+
 suite('Training panel (Step 4)', () => {
   let extensionPath: string;
   let dataFile: string;
@@ -71,9 +88,7 @@ suite('Training panel (Step 4)', () => {
   });
 
   test('refuses a context longer than the model, naming both figures', async () => {
-    const setup = posted('setup', (s) => s.data?.label === 'training-fixture.txt', 'the fixture as its data');
-    await vscode.commands.executeCommand('llmPipeline.trainOnThis', vscode.Uri.file(dataFile));
-    const view: SetupView = await setup;
+    const view = await openOnFixture(dataFile);
     assert.equal(view.data?.kind, 'file');
     assert.deepEqual(view.presets.map((p) => p.name), ['tiny', 'small', 'medium']);
     const error = posted('error', () => true, 'an error');
@@ -83,6 +98,7 @@ suite('Training panel (Step 4)', () => {
 
   test('estimates, trains with live progress, pauses, resumes, survives a killed worker and finishes', async function () {
     this.timeout(600_000);
+    await openOnFixture(dataFile);
     const estimate = posted('estimate', () => true, 'an estimate');
     await send({ type: 'estimate', payload: { settings: SETTINGS } });
     const e = await estimate;
@@ -133,7 +149,8 @@ suite('Training panel (Step 4)', () => {
   });
 
   test('the best checkpoint continues a prompt as transformers.js does, and becomes the active model', async function () {
-    this.timeout(300_000);
+    this.timeout(720_000);
+    await finishedRun(dataFile);
     const best = api.training.runs.checkpointFolder('best');
     assert.ok(best, 'a best checkpoint');
     const tokenizer = await loadTokenizerFile(best);
@@ -155,9 +172,8 @@ suite('Training panel (Step 4)', () => {
   });
 
   test('Export to PyTorch (a run action) writes the script, the batch order and the starting weights beside the run', async function () {
-    this.timeout(120_000);
-    const run = api.training.runs.view;
-    assert.ok(run, 'a finished run');
+    this.timeout(540_000);
+    const run = await finishedRun(dataFile);
     const dir: string | undefined = await vscode.commands.executeCommand('llmPipeline.exportTrainingRunToPyTorch', run.folder);
     assert.equal(dir, path.join(run.folder, 'pytorch'));
     const settings = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
@@ -176,6 +192,7 @@ suite('Training panel (Step 4)', () => {
 
   test('Stop ends a run after its current step with a checkpoint there, and the run can be resumed', async function () {
     this.timeout(300_000);
+    await openOnFixture(dataFile);
     const previous = api.training.runs.view?.folder;
     const training = runWith('a second run training', (r) => r.folder !== previous && r.status === 'running' && r.step >= 3);
     await send({ type: 'start', payload: { settings: { ...SETTINGS, steps: 400, evalEvery: 0, sampleEvery: 0 } } });
