@@ -1,5 +1,6 @@
-// Step 6's LoRA adapters in the editor (adapters in PEFT's layout; train them with
-// `npm run cli -- train --base <model> --lora-rank R`, whose checkpoints hold <checkpoint>/adapter):
+// Step 6's LoRA adapters in the editor (adapters in PEFT's layout; train them with "Fine-Tune with
+// LoRA" in the training panel or `npm run cli -- train --base <model> --lora-rank R`, whose
+// checkpoints hold <checkpoint>/adapter):
 //   Apply LoRA Adapter…            merges it into a copy of the active model (the extension's storage)
 //                                  and makes that the model every inspector runs
 //   Compare with LoRA Adapter…     the same prompt and seed continued by base and adapted weights

@@ -89,7 +89,7 @@ export class QuantizationPanel implements PanelContent<QuantizationRequest>, vsc
           vscode.l10n.t('Comparing quantizations of {0}', path.basename(model)),
           (report) => {
             const job = startQuantizationLab(
-              { type: 'start', model, out, file: this.file, blockSize: this.blockSize },
+              { type: 'start', model, out, file: this.file, blockSize: this.blockSize, maxTokens: vscode.workspace.getConfiguration('llmPipeline.quantization').get<number>('maxTokens') },
               vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'quantizeWorker.js').fsPath,
               (p) => p.stage === 'measure' && report(p.done, p.total),
             );

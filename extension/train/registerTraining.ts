@@ -30,6 +30,7 @@ export function registerTraining(context: vscode.ExtensionContext): TrainingTest
     statusBar,
     trainingRuns.onDidChange((run) => statusBar.showRun(run)),
     vscode.commands.registerCommand('llmPipeline.trainModel', (arg?: TrainModelArgument) => guarded(() => trainModel(context.extensionUri, panels, trainingRuns, arg))),
+    vscode.commands.registerCommand('llmPipeline.fineTuneWithLora', (arg?: TrainModelArgument) => guarded(() => fineTuneWithLora(context.extensionUri, panels, trainingRuns, arg))),
     vscode.commands.registerCommand('llmPipeline.trainOnThis', (target?: vscode.Uri) => guarded(() => trainOnThis(panels, target))),
     vscode.commands.registerCommand('llmPipeline.exportTrainingRunToPyTorch', (runFolder?: string) => guardedResult(() => exportTrainingRun(trainingRuns, typeof runFolder === 'string' ? runFolder : undefined))),
   );
@@ -76,6 +77,12 @@ async function trainModel(extensionUri: vscode.Uri, panels: TrainingPanels, trai
     await panel.setData(selectionSource(editor.document.getText(editor.selection), name, trainingRuns.runsRoot));
   }
   if (arg?.start && !trainingRuns.isTraining) await panel.start();
+}
+
+/** The training panel with LoRA on the active model chosen (rank, α and matrices keep the form's values). */
+async function fineTuneWithLora(extensionUri: vscode.Uri, panels: TrainingPanels, trainingRuns: TrainingRuns, arg?: TrainModelArgument): Promise<void> {
+  await panels.show().choose({ model: 'continue', lora: true });
+  await trainModel(extensionUri, panels, trainingRuns, arg);
 }
 
 async function trainOnThis(panels: TrainingPanels, target: vscode.Uri | undefined): Promise<void> {

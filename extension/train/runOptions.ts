@@ -48,7 +48,18 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
   evalEvery: 20,
   sampleEvery: 50,
   samplePrompt: 'Once upon a time',
+  // Hu et al. 2021 adapt attention's matrices with r = 8; α = 2r is the common choice.
+  lora: false,
+  loraRank: 8,
+  loraAlpha: 16,
+  loraTargets: ['attn.c_attn', 'attn.c_proj'],
 };
+
+/** LoRA's settings when the form asks for them: only on top of the active model (it adapts a trained model). */
+export function loraFrom(settings: TrainingSettings): TrainOptions['lora'] {
+  if (settings.model !== 'continue' || !settings.lora) return undefined;
+  return { rank: settings.loraRank, alpha: settings.loraAlpha, targets: settings.loraTargets };
+}
 
 function vocabSize(settings: TrainingSettings, active: ActiveModelFacts): number {
   if (settings.tokenizer === 'bytes') return BYTE_VOCAB_SIZE;
@@ -75,6 +86,7 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
     ...defaults,
     trainTokenizer: !continuing && settings.tokenizer === 'bpe' ? { vocabSize: settings.bpeVocab } : undefined,
     baseModel: continuing ? active.folder : undefined,
+    lora: loraFrom(settings),
     steps: settings.steps,
     epochs: settings.lengthUnit === 'epochs' ? settings.epochs : undefined,
     batchSize: settings.batchSize,

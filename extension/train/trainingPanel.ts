@@ -61,6 +61,9 @@ export function trainingPanels(deps: TrainingPanelDeps): TrainingPanels {
 export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private settings: TrainingSettings = DEFAULT_SETTINGS;
+  /** Settings a command chose before the webview was ready; applied over its restored form. */
+  private chosen: Partial<TrainingSettings> | undefined;
+  private isReady = false;
 
   constructor(
     private readonly kit: PanelKit<TrainingNotification>,
@@ -80,9 +83,20 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   }
 
   async ready(state: TrainingPanelState | undefined): Promise<void> {
-    if (state) this.settings = state.settings;
+    if (state) this.settings = { ...DEFAULT_SETTINGS, ...state.settings };
+    this.isReady = true;
     await this.postSetup();
+    if (this.chosen) await this.choose(this.chosen);
     await this.kit.post({ type: 'run', payload: this.deps.runs.view });
+  }
+
+  /** Sets part of the form (e.g. LoRA on the active model) and shows it, now or once the webview is ready. */
+  async choose(settings: Partial<TrainingSettings>): Promise<void> {
+    this.chosen = settings;
+    if (!this.isReady) return;
+    this.chosen = undefined;
+    this.settings = { ...this.settings, ...settings };
+    await this.kit.post({ type: 'settings', payload: this.settings });
   }
 
   /** Makes `source` the data of the next run and shows it. */

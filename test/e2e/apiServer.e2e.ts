@@ -17,8 +17,11 @@ e2e('API server: status bar, the playground connected to it, the request log', a
 
   // The connect command proposes the running server's URL; its token is used without asking.
   await vs.runCommand('LLM Pipeline: Connect to an OpenAI-Compatible Server…');
+  // The quick input is the palette's own widget: it holds the command's title until the
+  // command's input box takes it over, so wait for the palette's text to go first.
   const input = vs.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  await vs.page.waitForFunction(() => !document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value.startsWith('>'), undefined, { timeout: vs.timeoutMs });
   assert.equal(await input.inputValue(), `http://127.0.0.1:${port}/v1`);
   await vs.page.keyboard.press('Enter');
 

@@ -20,3 +20,9 @@ export function duration(seconds: number): string {
   if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
+
+/** The trainable share of all parameters as a percentage, e.g. "4.85%" (LoRA trains a few percent). */
+export function trainableShare(trainable: number, total: number): string {
+  const percent = (100 * trainable) / total;
+  return `${percent >= 10 ? percent.toFixed(1) : percent.toPrecision(3)}%`;
+}

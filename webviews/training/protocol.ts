@@ -11,6 +11,8 @@ export const TOKENIZER_CHOICES = ['active', 'bytes', 'bpe'] as const;
 export const MODEL_CHOICES = ['preset', 'custom', 'continue'] as const;
 export const SCHEDULES = ['cosine', 'constant'] as const;
 export const LENGTH_UNITS = ['steps', 'epochs'] as const;
+/** The matrices LoRA can adapt (the engine's LORA_TARGETS): attention's QKV and output, the MLP's two projections. */
+export const LORA_TARGET_CHOICES = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
 
 /** Everything the form sets; the host turns it into the engine's TrainOptions and checks it again. */
 const settings = v.strictObject({
@@ -37,6 +39,12 @@ const settings = v.strictObject({
   evalEvery: whole(0, 1_000_000),
   sampleEvery: whole(0, 1_000_000),
   samplePrompt: text(500),
+  // LoRA applies when continuing the active model. Optional with defaults, so forms saved before
+  // these fields existed still restore.
+  lora: v.optional(v.boolean(), false),
+  loraRank: v.optional(whole(1, 256), 8),
+  loraAlpha: v.optional(numberIn(0.01, 1024), 16),
+  loraTargets: v.optional(v.pipe(v.array(oneOf(LORA_TARGET_CHOICES)), v.minLength(1), v.maxLength(LORA_TARGET_CHOICES.length)), ['attn.c_attn', 'attn.c_proj']),
 });
 export type TrainingSettings = v.InferOutput<typeof settings>;
 
@@ -97,6 +105,8 @@ export interface EstimateView {
   readonly validationTokens: number;
   readonly parameters: number;
   readonly trainableParameters: number;
+  /** The LoRA adapter's size on disk (both files of adapter/), when the run trains one. */
+  readonly adapterBytes?: number;
   readonly flopsPerToken: number;
   readonly totalSteps: number;
   readonly epochs: number;
@@ -166,4 +176,6 @@ export type TrainingNotification =
   | Message<'estimate', EstimateView>
   | Message<'run', RunView | null>
   | Message<'comparison', ComparisonView>
+  /** The form's settings chosen by a command (Fine-Tune with LoRA). */
+  | Message<'settings', TrainingSettings>
   | KitNotification;

@@ -14,6 +14,7 @@ export type TrainingStringKey =
   | 'weightDecay' | 'weightDecayHelp' | 'clip' | 'clipHelp' | 'seed' | 'seedHelp' | 'validation' | 'validationHelp'
   | 'evalEvery' | 'evalEveryHelp' | 'sampleEvery' | 'sampleEveryHelp' | 'prompt' | 'promptHelp'
   | 'estimate' | 'start' | 'estimateData' | 'estimateModel' | 'estimateRun' | 'estimateChinchilla' | 'estimateMemory' | 'estimateTime' | 'estimateTooBig'
+  | 'loraOption' | 'loraNote' | 'loraRank' | 'loraRankHelp' | 'loraAlpha' | 'loraAlphaHelp' | 'loraTargets' | 'loraTargetsHelp' | 'estimateTrainable' | 'estimateAdapter'
   | 'run' | 'status' | 'statusStarting' | 'statusRunning' | 'statusPausing' | 'statusPaused' | 'statusStopping' | 'statusStopped' | 'statusFinished' | 'statusFailed'
   | 'pause' | 'resume' | 'stop' | 'stepLine' | 'speedLine' | 'epochLine'
   | 'lossChart' | 'lossSummary' | 'trainingLoss' | 'validationLoss' | 'logScale' | 'lrChart' | 'lrSummary' | 'gradChart' | 'gradSummary' | 'heatmap' | 'heatmapSummary'

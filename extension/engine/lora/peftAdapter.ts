@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { TensorMap } from '../gpt/tensor';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { readJsonObject } from '../modelFolder/jsonFile';
-import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
+import { encodeSafetensors, readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
 import { adapterA, adapterB } from '../train/lora';
 import type { LoraSettings } from '../train/options';
 
@@ -81,16 +81,19 @@ export function trainerAdaptersFromPeft(adapter: PeftAdapter): Map<string, Float
   return adapters;
 }
 
-/** Writes adapter_config.json and adapter_model.safetensors into `dir` (created if needed). */
-export function writePeftAdapter(dir: string, adapter: PeftAdapter): void {
-  fs.mkdirSync(dir, { recursive: true });
+/** The adapter's tensors under PEFT's names, in PEFT's orientation. */
+function peftTensors(adapter: PeftAdapter): TensorMap {
   const tensors: TensorMap = new Map();
   for (const p of adapter.pairs) {
     tensors.set(`${PREFIX}${p.module}${A_SUFFIX}`, { dims: [adapter.rank, p.inFeatures], data: p.a });
     tensors.set(`${PREFIX}${p.module}${B_SUFFIX}`, { dims: [p.outFeatures, adapter.rank], data: p.b });
   }
-  writeSafetensors(path.join(dir, ADAPTER_WEIGHTS_FILE), tensors);
-  writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), {
+  return tensors;
+}
+
+/** adapter_config.json as PEFT writes it. */
+function peftConfig(adapter: PeftAdapter): Record<string, unknown> {
+  return {
     peft_type: 'LORA',
     task_type: 'CAUSAL_LM',
     base_model_name_or_path: adapter.baseModel,
@@ -104,7 +107,19 @@ export function writePeftAdapter(dir: string, adapter: PeftAdapter): void {
     modules_to_save: null,
     use_rslora: false,
     use_dora: false,
-  });
+  };
+}
+
+/** Writes adapter_config.json and adapter_model.safetensors into `dir` (created if needed). */
+export function writePeftAdapter(dir: string, adapter: PeftAdapter): void {
+  fs.mkdirSync(dir, { recursive: true });
+  writeSafetensors(path.join(dir, ADAPTER_WEIGHTS_FILE), peftTensors(adapter));
+  writeJsonAtomic(path.join(dir, ADAPTER_CONFIG_FILE), peftConfig(adapter));
+}
+
+/** The bytes writePeftAdapter will write (both files), without writing them: a run's estimate shows it. */
+export function peftAdapterBytes(adapter: PeftAdapter): number {
+  return encodeSafetensors(peftTensors(adapter)).byteLength + Buffer.byteLength(`${JSON.stringify(peftConfig(adapter), null, 2)}\n`);
 }
 
 /** Reads a PEFT LoRA folder; errors name the file and what is wrong. */

@@ -16,7 +16,7 @@ import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
-import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter } from '../lora/peftAdapter';
+import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter, type PeftAdapter } from '../lora/peftAdapter';
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
 import { loraTargets } from './lora';
 import type { LoraSettings } from './options';
@@ -66,16 +66,19 @@ export interface Checkpoint {
 const asTensors = (values: ReadonlyMap<string, Float32Array>, dims: (name: string) => readonly number[]): TensorMap =>
   new Map([...values].map(([name, data]) => [name, { dims: dims(name), data }]));
 
+/** The run's LoRA adapters as the PEFT adapter a checkpoint's adapter/ folder holds. */
+export function checkpointAdapter(config: GPTConfig, lora: LoraSettings, adapters: ReadonlyMap<string, Float32Array>, baseModel: string): PeftAdapter {
+  const weightDims = new Map(loraTargets(config, lora).map((t) => [t.name, t.dims]));
+  return peftAdapterFromTrainer(lora, adapters, weightDims, baseModel);
+}
+
 /** Writes `checkpoint` as the folder `dir`, atomically. */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: (name: string) => readonly number[]): Promise<void> {
   await replaceFolderAtomically(dir, isCheckpointFolder, (temp) => {
     writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson, chatTemplate: checkpoint.chatTemplate });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
     const { lora, baseModel } = checkpoint.state;
-    if (checkpoint.adapters && lora) {
-      const weightDims = new Map(loraTargets(checkpoint.config, lora).map((t) => [t.name, t.dims]));
-      writePeftAdapter(path.join(temp, ADAPTER_FOLDER), peftAdapterFromTrainer(lora, checkpoint.adapters, weightDims, baseModel ?? ''));
-    }
+    if (checkpoint.adapters && lora) writePeftAdapter(path.join(temp, ADAPTER_FOLDER), checkpointAdapter(checkpoint.config, lora, checkpoint.adapters, baseModel ?? ''));
     writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });
   });
 }

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
+import { peftAdapterBytes } from '../lora/peftAdapter';
+import { checkpointAdapter } from './checkpoint';
 import { listTextFiles } from './dataset';
 import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
@@ -21,6 +23,8 @@ export interface TrainingEstimate {
   readonly validationTokens: number;
   readonly parameters: number;
   readonly trainableParameters: number;
+  /** Under LoRA: the bytes of the checkpoints' adapter/ folder (PEFT's two files). */
+  readonly adapterBytes?: number;
   readonly flopsPerToken: number;
   readonly totalSteps: number;
   readonly stepsPerEpoch: number;
@@ -65,6 +69,7 @@ export async function estimateTraining(options: TrainOptions): Promise<TrainingE
     validationTokens: run.split.validation.length,
     parameters: parameterCount(run.config).total,
     trainableParameters: run.trainableCount,
+    adapterBytes: run.lora && run.start.adapters ? peftAdapterBytes(checkpointAdapter(run.config, run.lora, run.start.adapters, options.baseModel ?? '')) : undefined,
     flopsPerToken: trainingFlopsPerToken(run.config, (run.T + 1) / 2),
     totalSteps: run.totalSteps,
     stepsPerEpoch: run.sampler.stepsPerEpoch,

@@ -6,9 +6,9 @@ import { customElement, property } from 'lit/decorators.js';
 // live(): a field shows the kept value even when a clamped entry leaves the setting as it was.
 import { live } from 'lit/directives/live.js';
 import { baseStyles } from '../../shared/theme.css';
-import type { EstimateView, SetupView, TrainingSettings } from '../protocol';
+import { LORA_TARGET_CHOICES, type EstimateView, type SetupView, type TrainingSettings } from '../protocol';
 import { t, type TrainingStringKey } from '../strings';
-import { bytes, count, duration } from '../format';
+import { bytes, count, duration, trainableShare } from '../format';
 
 type NumberKey = { [K in keyof TrainingSettings]: TrainingSettings[K] extends number ? K : never }[keyof TrainingSettings];
 
@@ -21,6 +21,7 @@ const BOUNDS: Record<NumberKey, readonly [number, number, 'int' | 'real']> = {
   learningRate: [1e-6, 1, 'real'], warmupSteps: [0, 1_000_000, 'int'], batchSize: [1, 1024, 'int'], contextLength: [8, 8192, 'int'],
   steps: [1, 10_000_000, 'int'], epochs: [0.01, 10_000, 'real'], weightDecay: [0, 1, 'real'], maxGradNorm: [0, 1000, 'real'],
   seed: [0, 2 ** 31 - 1, 'int'], validationFraction: [0, 0.5, 'real'], evalEvery: [0, 1_000_000, 'int'], sampleEvery: [0, 1_000_000, 'int'],
+  loraRank: [1, 256, 'int'], loraAlpha: [0.01, 1024, 'real'],
 };
 
 function clamped(key: NumberKey, value: number): number {
@@ -106,11 +107,37 @@ export class RunForm extends LitElement {
         ${(['nLayer', 'nHead', 'nEmbd', 'nPositions'] as const).map((key, i) => html`<label>${t((['layers', 'heads', 'width', 'positions'] as const)[i])}
           <input type="number" min="1" .value=${live(String(s[key]))} @change=${(e: Event) => this.change(key, Number((e.target as HTMLInputElement).value))} /></label>`)}
       </div>` : nothing}
-      ${s.model === 'continue' ? html`<p class="muted">${t('continueNote', setup?.activeModel.label ?? '')}</p>` : html`<div class="row">${t('tokenizer')}
+      ${s.model === 'continue' ? this.continueSection() : html`<div class="row">${t('tokenizer')}
         ${this.select('tokenizer', t('tokenizer'), [['active', t('tokenizerActive', setup?.activeModel.vocabSize ?? 0)], ['bytes', t('tokenizerBytes')], ['bpe', t('tokenizerBpe')]])}
         ${s.tokenizer === 'bpe' ? html`<label>${t('bpeVocab')} <input type="number" min="258" .value=${live(String(s.bpeVocab))} @change=${(e: Event) => this.change('bpeVocab', Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
       </div>`}
     </fieldset>`;
+  }
+
+  /** Continuing the active model: every weight, or LoRA's low-rank A·B on the chosen matrices. */
+  private continueSection() {
+    const s = this.settings;
+    const label = this.setup?.activeModel.label ?? '';
+    const toggle = (target: (typeof LORA_TARGET_CHOICES)[number], on: boolean) => {
+      const targets = LORA_TARGET_CHOICES.filter((c) => (c === target ? on : s.loraTargets.includes(c)));
+      // At least one matrix: a LoRA run with no adapters would train nothing.
+      if (targets.length > 0) this.change('loraTargets', targets);
+      else this.requestUpdate();
+    };
+    return html`<div class="row"><label><input type="checkbox" .checked=${live(s.lora)} @change=${(e: Event) => this.change('lora', (e.target as HTMLInputElement).checked)} /> ${t('loraOption')}</label></div>
+      <p class="muted">${t(s.lora ? 'loraNote' : 'continueNote', label)}</p>
+      ${s.lora ? html`<div class="grid">
+        <label for="f-loraRank">${t('loraRank')}</label>
+        <input id="f-loraRank" type="number" min="1" .value=${live(String(s.loraRank))} aria-describedby="f-loraRank-help" @change=${(e: Event) => this.change('loraRank', Number((e.target as HTMLInputElement).value))} />
+        <span id="f-loraRank-help" class="muted">${t('loraRankHelp')}</span>
+        <label for="f-loraAlpha">${t('loraAlpha')}</label>
+        <input id="f-loraAlpha" type="number" min="0.01" step="1" .value=${live(String(s.loraAlpha))} aria-describedby="f-loraAlpha-help" @change=${(e: Event) => this.change('loraAlpha', Number((e.target as HTMLInputElement).value))} />
+        <span id="f-loraAlpha-help" class="muted">${t('loraAlphaHelp')}</span>
+        <span>${t('loraTargets')}</span>
+        <span class="row" role="group" aria-label=${t('loraTargets')}>${LORA_TARGET_CHOICES.map((c) => html`<label><input type="checkbox" .checked=${live(s.loraTargets.includes(c))}
+          @change=${(e: Event) => toggle(c, (e.target as HTMLInputElement).checked)} /> ${c}</label>`)}</span>
+        <span class="muted">${t('loraTargetsHelp')}</span>
+      </div>` : nothing}`;
   }
 
   private settingsSection() {
@@ -136,6 +163,8 @@ export class RunForm extends LitElement {
     return html`<div class="estimate" role="status">
       <div>${t('estimateData', e.files, bytes(e.bytes), count(e.trainTokens), count(e.validationTokens), count(e.vocabSize))}</div>
       <div>${t('estimateModel', count(e.parameters), (e.flopsPerToken / 1e6).toFixed(2))}</div>
+      ${e.trainableParameters < e.parameters ? html`<div>${t('estimateTrainable', count(e.trainableParameters), trainableShare(e.trainableParameters, e.parameters), count(e.parameters))}</div>` : nothing}
+      ${e.adapterBytes === undefined ? nothing : html`<div>${t('estimateAdapter', bytes(e.adapterBytes))}</div>`}
       <div>${t('estimateRun', count(e.totalSteps), e.epochs.toFixed(1))}</div>
       <div>${t('estimateChinchilla', e.tokensPerParameter.toFixed(1), e.chinchillaTokensPerParameter)}</div>
       <div class=${tooBig ? 'error' : ''}>${t(tooBig ? 'estimateTooBig' : 'estimateMemory', bytes(e.memoryBytes), bytes(e.memoryLimitBytes))}</div>

@@ -35,8 +35,12 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
     switch (message.type) {
       case 'setup':
         this.setup = message.payload;
-        this.settings ??= message.payload.defaults;
+        // A form saved before a setting existed gets that setting's default.
+        this.settings = { ...message.payload.defaults, ...this.settings };
         this.save();
+        break;
+      case 'settings':
+        this.changeSettings(message.payload);
         break;
       case 'estimate':
         this.estimate = message.payload;
