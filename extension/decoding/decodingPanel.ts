@@ -174,8 +174,14 @@ export class DecodingPanel implements PanelContent<DecodingRequest>, vscode.Disp
     await this.kit.busy({ task: 'load' });
     try {
       const server = await this.deps.remoteServer();
-      if (server) await this.startRemoteSession(server, replay);
-      else await this.startLocalSession(replay);
+      if (server) {
+        // The connection is a user setting that outlives the server it names: say how to go back.
+        await this.startRemoteSession(server, replay).catch((error: Error) => {
+          throw new Error(vscode.l10n.t('{0} (the playground is connected to {1}: run "Disconnect from the OpenAI-Compatible Server" to use the local model)', error.message, server.url));
+        });
+      } else {
+        await this.startLocalSession(replay);
+      }
     } finally {
       await this.kit.busy(null);
     }

@@ -36,4 +36,8 @@ e2e('API server: status bar, the playground connected to it, the request log', a
   const lines = await vs.showOutputChannel('LLM Pipeline Lab');
   await lines.locator('.view-line', { hasText: 'API POST /v1/completions 200' }).first().waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('api-server-3-request-log');
+
+  // The connection is a user setting: end it, so that the next test's playground runs the local model.
+  await vs.runCommand('LLM Pipeline: Disconnect from the OpenAI-Compatible Server');
+  await panel.locator('header', { hasText: 'Remote model' }).waitFor({ state: 'detached', timeout: vs.timeoutMs });
 });
