@@ -195,7 +195,7 @@ describe('the step 1 diagram\'s tokenization example', () => {
   it('shows the pieces the bundled tokenizer really makes (models/*/tokenizer.json)', function () {
     const files = bundledFiles('tokenizer.json');
     // Without a bundled model there is no tokenizer to compare with; the consistency check above still runs.
-    if (files.length === 0) this.skip();
+    if (files.length === 0) this.skip(); // no bundled model folder (a repository always has one)
     const config = JSON.parse(fs.readFileSync(path.join(path.dirname(files[0]), 'tokenizer_config.json'), 'utf8'));
     const expected = new Tokenizer(JSON.parse(fs.readFileSync(files[0], 'utf8')), config).encode(text, { add_special_tokens: false }).tokens;
     assert.deepEqual(pieces.flat(), expected, `the diagram's BPE line should read ${expected.join('·')}`);

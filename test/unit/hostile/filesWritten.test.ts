@@ -25,7 +25,7 @@ describe('hostile surroundings of the files this program writes', function () {
 
   describe('writeFileAtomic', () => {
     it('writes through a symbolic link: the link stays, the file it names gets the text', function () {
-      if (!posix) this.skip();
+      if (!posix) this.skip(); // symbolic links, FIFOs and permission bits as POSIX makes them (not on Windows)
       const real = path.join(dir, 'real.json');
       const link = path.join(dir, 'link.json');
       fs.writeFileSync(real, 'old');
@@ -36,7 +36,7 @@ describe('hostile surroundings of the files this program writes', function () {
     });
 
     it('keeps the permission bits of the file it replaces', function () {
-      if (!posix) this.skip();
+      if (!posix) this.skip(); // symbolic links, FIFOs and permission bits as POSIX makes them (not on Windows)
       const file = path.join(dir, 'secret.json');
       fs.writeFileSync(file, 'old', { mode: 0o600 });
       fs.chmodSync(file, 0o600);

@@ -177,7 +177,7 @@ describe('hostile tokenizer files and chat templates', function () {
     });
 
     it('a FIFO named tokenizer.json does not block', async function () {
-      if (!posix) this.skip();
+      if (!posix) this.skip(); // symbolic links, FIFOs and permission bits as POSIX makes them (not on Windows)
       const folder = path.join(dir, 'fifo');
       fs.mkdirSync(folder);
       execFileSync('mkfifo', [path.join(folder, 'tokenizer.json')]);
@@ -187,14 +187,14 @@ describe('hostile tokenizer files and chat templates', function () {
     });
 
     it('a FIFO named chat_template.jinja does not block', async function () {
-      if (!posix) this.skip();
+      if (!posix) this.skip(); // symbolic links, FIFOs and permission bits as POSIX makes them (not on Windows)
       const folder = writeTokenizer(path.join(dir, 'fifo-template'));
       execFileSync('mkfifo', [path.join(folder, 'chat_template.jinja')]);
       await failsWithin(() => loadTokenizerFile(folder), /fifo-template[/\\]chat_template\.jinja: is a FIFO \(named pipe\), not a file/);
     });
 
     it('a loop of symbolic links', async function () {
-      if (!posix) this.skip();
+      if (!posix) this.skip(); // symbolic links, FIFOs and permission bits as POSIX makes them (not on Windows)
       const folder = path.join(dir, 'loop');
       fs.mkdirSync(folder);
       fs.symlinkSync(path.join(folder, 'b.json'), path.join(folder, 'tokenizer.json'));
