@@ -12,6 +12,7 @@ import { scoreTokens, scoringWindows } from '../runtime/scoreTokens';
 import { summarize } from '../eval/textMetrics';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import type { CliCommand } from './main';
+import { positiveInteger } from './positiveInteger';
 
 const USAGE = `usage: npm run cli -- eval --model <folder> --file <text file> [options]
   --window N     tokens per window (default: the model's context length)
@@ -39,13 +40,7 @@ export const evalCommand: CliCommand = {
       if (!values.help) process.exitCode = 2;
       return;
     }
-    const integer = (name: 'window' | 'stride' | 'threads'): number | undefined => {
-      const text = values[name];
-      if (text === undefined) return undefined;
-      const parsed = Number(text);
-      if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
-      return parsed;
-    };
+    const integer = (name: 'window' | 'stride' | 'threads') => positiveInteger(name, values[name]);
     const window = integer('window');
     const stride = integer('stride');
     const threads = integer('threads');

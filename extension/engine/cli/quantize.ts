@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { INT4_BLOCK_SIZES } from '../quantize/int4';
 import { runQuantizationLab } from '../quantize/runLab';
 import type { CliCommand } from './main';
+import { positiveInteger } from './positiveInteger';
 
 const USAGE = `usage: npm run cli -- quantize --model <folder> --out <folder> [options]
   --block-size B   int4 block size: ${INT4_BLOCK_SIZES.join(', ')} (default 32)
@@ -32,15 +33,9 @@ export const quantizeCommand: CliCommand = {
       if (!values.help) process.exitCode = 2;
       return;
     }
-    const positive = (name: string, text: string | undefined): number | undefined => {
-      if (text === undefined) return undefined;
-      const n = Number(text);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
-      return n;
-    };
-    const blockSize = positive('block-size', values['block-size']) as number;
+    const blockSize = positiveInteger('block-size', values['block-size']) as number;
     const result = await runQuantizationLab(
-      { type: 'start', model: values.model, out: values.out, file: values.file, blockSize, maxTokens: positive('max-tokens', values['max-tokens']) },
+      { type: 'start', model: values.model, out: values.out, file: values.file, blockSize, maxTokens: positiveInteger('max-tokens', values['max-tokens']) },
       (stage, done, total) => process.stderr.write(stage === 'build' ? (done ? 'variants written\n' : 'writing variants…\n') : `\rscored ${done} / ${total} tokens`),
     );
     process.stderr.write('\n');

@@ -9,6 +9,7 @@ import { openEvalModel } from '../eval/evalModel';
 import { scoreSurprise } from '../eval/surprise';
 import { readText } from './eval';
 import type { CliCommand } from './main';
+import { positiveInteger } from './positiveInteger';
 
 const USAGE = `usage: npm run cli -- surprise --model <folder> --file <text file> [options]
   --json         print one JSON object: tokens (id, text, start, end, nats, probability, rank, top), evaluation, calibration
@@ -38,13 +39,7 @@ export const surpriseCommand: CliCommand = {
       if (!values.help) process.exitCode = 2;
       return;
     }
-    const integer = (name: 'window' | 'stride' | 'threads' | 'top'): number | undefined => {
-      const text = values[name];
-      if (text === undefined) return undefined;
-      const parsed = Number(text);
-      if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer, got "${text}"`);
-      return parsed;
-    };
+    const integer = (name: 'window' | 'stride' | 'threads' | 'top') => positiveInteger(name, values[name]);
     const text = readText(values.file);
     const lm = await openEvalModel(values.model, { threads: integer('threads') });
     try {
