@@ -8,6 +8,7 @@ import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
+import { registerScalingSweep, stopSweepOnShutdown, type ScalingSweepTestApi } from './scalingSweep/registerScalingSweep';
 import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
@@ -21,6 +22,7 @@ export interface ExtensionTestApi {
   readonly training: TrainingTestApi;
   readonly eval: EvalTestApi;
   readonly apiServer: ApiServerTestApi;
+  readonly scalingSweep: ScalingSweepTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -38,11 +40,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const apiServer = registerServe(context);
   registerQuantization(context);
   registerLora(context);
+  const scalingSweep = registerScalingSweep(context, training.runs);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */
 export function deactivate(): Promise<void> {
+  stopSweepOnShutdown();
   return stopTrainingOnShutdown();
 }

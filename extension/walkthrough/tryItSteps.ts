@@ -2,7 +2,7 @@
 // first click works with no file or folder open. Most open the sample story, select a passage chosen
 // to show one inspector at its best, and run that inspector on it; the RAG one attaches the samples
 // folder (two stories, so that retrieval has a choice to make) and asks it a question; the training
-// one trains a tiny model on the training sample. This table is
+// one trains a tiny model on the training sample, the scaling one sweeps four sizes on it. This table is
 // plain data so unit tests can check it against the samples and package.json without VS Code.
 
 /** The samples folder and the story in it, relative to the extension root (walkthroughs/ ships in the VSIX). */
@@ -26,7 +26,7 @@ export interface FolderTryIt {
   readonly question: string;
 }
 
-/** Runs the inspector with `argument`: the training panel on the shipped sample, started at once; the quantization lab on its default text. */
+/** Runs the inspector with `argument`: the training panel or the scaling sweep on the shipped sample, started at once; the quantization lab on its default text. */
 export interface CommandTryIt {
   readonly command: string;
   readonly inspector: string;
@@ -71,6 +71,12 @@ export const tryItSteps: readonly TryItStep[] = [
     command: 'llmPipeline.walkthrough.tryTraining',
     inspector: 'llmPipeline.trainModel',
     // 150 TinyStories stories (walkthroughs/training-sample): a tiny GPT over-fits them in a minute.
+    argument: { sample: true, start: true },
+  },
+  {
+    command: 'llmPipeline.walkthrough.trySweep',
+    inspector: 'llmPipeline.runScalingSweep',
+    // Four widths on the training sample, then the fit: about a minute on two cores.
     argument: { sample: true, start: true },
   },
   {
