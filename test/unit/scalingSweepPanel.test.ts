@@ -39,7 +39,7 @@ describe('Scaling Sweep plot axes', () => {
   });
 
   it('labels ticks briefly', () => {
-    assert.deepEqual([6592, 1.2e6, 5e9, 2.5, 1e4].map(tickLabel), ['6.59k', '1.2M', '5e9', '2.5', '10k']);
+    assert.deepEqual([6592, 2e6, 5e9, 2.5, 1e4, 0.005].map(tickLabel), ['6.59k', '2e6', '5e9', '2.5', '10k', '5e-3']);
   });
 });
 

@@ -56,10 +56,9 @@ export function lawCurve(law: Law, nFrom: number, nTo: number, count = 48): [num
   });
 }
 
-/** Short labels for ticks: 6.6k, 1.2M, 5e9, and losses as 1.5, 2, 3. */
+/** Short labels for ticks: thousands as 6.59k, a million and more as 2e6 (FLOPs read best so), losses as 1.5, 2, 3. */
 export function tickLabel(value: number): string {
-  if (value >= 1e6 && value < 1e9) return `${Number((value / 1e6).toPrecision(3))}M`;
   if (value >= 1e3 && value < 1e6) return `${Number((value / 1e3).toPrecision(3))}k`;
-  if (value >= 1e9 || value < 0.01) return value.toExponential(0).replace('e+', 'e');
+  if (value >= 1e6 || value < 0.01) return value.toExponential(0).replace('e+', 'e');
   return String(Number(value.toPrecision(3)));
 }

@@ -8,7 +8,7 @@ export type ScalingSweepStringKey =
   | 'budget' | 'budgetHelp' | 'tokensPerParameter' | 'tokensPerParameterHelp' | 'recipe' | 'start' | 'stop'
   | 'statusRunning' | 'statusStopping' | 'statusFinished' | 'statusStopped' | 'statusFailed'
   | 'currentRun' | 'currentCheck' | 'stepLine' | 'trainingLoss' | 'validationLoss' | 'lossSummary'
-  | 'shippedNote' | 'resultsOf' | 'notRun'
+  | 'results' | 'shippedNote' | 'resultsOf' | 'notRun'
   | 'runColumn' | 'nColumn' | 'tokensColumn' | 'flopsColumn' | 'lossColumn'
   | 'fitLine' | 'alphaLine' | 'noFit' | 'caveats'
   | 'predictionLine' | 'checkButton' | 'checkShippedNote' | 'checkedLine'

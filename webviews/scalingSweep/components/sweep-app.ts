@@ -30,10 +30,12 @@ export class SweepApp extends PanelApp<ScalingSweepNotification, ScalingSweepReq
       input[type='number'], input[type='text'] { width: 8em; }
       .plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 8px 16px; }
       h3 { font-size: 1em; margin: 10px 0 2px; }
+      h2 { font-size: 1.15em; margin: 12px 0 4px; }
       table { border-collapse: collapse; }
       th, td { padding: 1px 8px; text-align: right; }
       th:first-child, td:first-child { text-align: left; }
       progress { width: 16em; }
+      .live { max-width: 560px; }
     `,
   ];
 
@@ -112,7 +114,7 @@ export class SweepApp extends PanelApp<ScalingSweepNotification, ScalingSweepReq
     const title = c.check ? t('currentCheck', c.name, count(c.nonEmbeddingParameters)) : t('currentRun', c.index + 1, c.planned, c.name, count(c.nonEmbeddingParameters));
     return html`<h3>${title}</h3>
       <div class="row"><progress max=${c.totalSteps} .value=${c.step} aria-label=${t('stepLine', c.step, c.totalSteps)}></progress><span>${t('stepLine', c.step, c.totalSteps)}</span></div>
-      <line-chart .series=${[{ label: t('trainingLoss'), points: c.loss, colour: 'blue' }, { label: t('validationLoss'), points: c.validation, colour: 'red', dots: true }]}
+      <line-chart class="live" .series=${[{ label: t('trainingLoss'), points: c.loss, colour: 'blue' }, { label: t('validationLoss'), points: c.validation, colour: 'red', dots: true }]}
         .xMax=${c.totalSteps} yLabel="nats/token" summary=${t('lossSummary', c.loss.at(-1)?.[1].toFixed(3) ?? '—')}></line-chart>`;
   }
 
@@ -124,19 +126,22 @@ export class SweepApp extends PanelApp<ScalingSweepNotification, ScalingSweepReq
     ${r.cancelled && r.not_run.length ? html`<p class="muted">${t('notRun', r.not_run.join(', '))}</p>` : nothing}`;
   }
 
-  private fit(r: SweepResultsView, source: SweepView['source']) {
+  private fit(r: SweepResultsView) {
     const f = r.fit;
     if (!f) return html`<p>${t('noFit')}</p>`;
+    return html`<p><strong>${t('fitLine', f.e.toFixed(3), f.a.toPrecision(4), f.alpha.toFixed(3))}</strong></p>
+      <p>${t('alphaLine', f.alpha.toFixed(3), f.alpha_interval[0].toFixed(3), f.alpha_interval[1].toFixed(3), f.bootstrap_samples, r.kaplan_alpha_n)}</p>`;
+  }
+
+  private prediction(r: SweepResultsView, source: SweepView['source']) {
     const p = r.prediction;
     const c = r.check;
     const canCheck = source === 'run' && p !== null && c === null && !this.running;
-    return html`<p><strong>${t('fitLine', f.e.toFixed(3), f.a.toPrecision(4), f.alpha.toFixed(3))}</strong></p>
-      <p>${t('alphaLine', f.alpha.toFixed(3), f.alpha_interval[0].toFixed(3), f.alpha_interval[1].toFixed(3), f.bootstrap_samples, r.kaplan_alpha_n)}</p>
-      <p class="muted">${t('caveats')}</p>
-      ${p ? html`<div class="row"><span>${t('predictionLine', p.name, p.non_embedding_parameters.toLocaleString('en-US'), p.tokens.toLocaleString('en-US'), p.predicted_val_loss.toFixed(3))}</span>
+    return html`${p ? html`<div class="row"><span>${t('predictionLine', p.name, p.non_embedding_parameters.toLocaleString('en-US'), p.tokens.toLocaleString('en-US'), p.predicted_val_loss.toFixed(3))}</span>
         ${canCheck ? html`<vscode-button @click=${() => this.request({ type: 'check', payload: {} })}>${t('checkButton')}</vscode-button>` : nothing}
         ${source === 'shipped' && c === null ? html`<span class="muted">${t('checkShippedNote')}</span>` : nothing}</div>` : nothing}
-      ${c ? html`<p><strong>${t('checkedLine', c.name, c.val_loss.toFixed(3), c.predicted_val_loss.toFixed(3), ((100 * (c.val_loss - c.predicted_val_loss)) / c.predicted_val_loss).toFixed(1))}</strong></p>` : nothing}`;
+      ${c ? html`<p><strong>${t('checkedLine', c.name, c.val_loss.toFixed(3), c.predicted_val_loss.toFixed(3), ((100 * (c.val_loss - c.predicted_val_loss)) / c.predicted_val_loss).toFixed(1))}</strong></p>` : nothing}
+      ${r.fit ? html`<p class="muted">${t('caveats')}</p>` : nothing}`;
   }
 
   private plots(r: SweepResultsView) {
@@ -156,13 +161,13 @@ export class SweepApp extends PanelApp<ScalingSweepNotification, ScalingSweepReq
         <h3>${t('plotN')}</h3>
         <scaling-plot id="plot-n" .runs=${runs((run) => run.non_embedding_parameters)} .curve=${curve} .predicted=${predicted(p?.non_embedding_parameters ?? 0)}
           .checked=${checked(c?.non_embedding_parameters ?? 0)} xLabel=${t('axisN')} yLabel=${t('axisLoss')} .legend=${legend} summary=${summary}></scaling-plot>
-        <vscode-button secondary @click=${() => void this.exportPlot(this.plotN, 'scaling-loss-vs-n')}>${t('exportSvg')}</vscode-button>
+        <vscode-button secondary class="save-svg" data-plot="n" @click=${() => void this.exportPlot(this.plotN, 'scaling-loss-vs-n')}>${t('exportSvg')}</vscode-button>
       </div>
       <div>
         <h3>${t('plotC')}</h3>
         <scaling-plot id="plot-c" .runs=${runs((run) => run.flops)} .curve=${curveC} .predicted=${predicted(p?.flops ?? 0)}
           .checked=${checked(c?.flops ?? 0)} xLabel=${t('axisC')} yLabel=${t('axisLoss')} .legend=${legend} summary=${summary}></scaling-plot>
-        <vscode-button secondary @click=${() => void this.exportPlot(this.plotC, 'scaling-loss-vs-c')}>${t('exportSvg')}</vscode-button>
+        <vscode-button secondary class="save-svg" data-plot="c" @click=${() => void this.exportPlot(this.plotC, 'scaling-loss-vs-c')}>${t('exportSvg')}</vscode-button>
         ${r.fit ? html`<p class="muted">${t('fitOnC')}</p>` : nothing}
       </div>
     </div>`;
@@ -172,11 +177,12 @@ export class SweepApp extends PanelApp<ScalingSweepNotification, ScalingSweepReq
     const v = this.sweep;
     const r = v?.results;
     if (!v || !r) return nothing;
-    return html`<h2>${v.source === 'shipped' ? nothing : t('resultsOf', r.data, v.file)}</h2>
-      ${v.source === 'shipped' ? html`<p class="notice">${t('shippedNote', v.file)}</p>` : nothing}
+    return html`<h2>${t('results')}</h2>
+      ${v.source === 'shipped' ? html`<p class="notice">${t('shippedNote', v.file)}</p>` : html`<p class="muted">${t('resultsOf', r.data.split(/[\\/]/).pop() ?? r.data, v.file)}</p>`}
+      ${this.fit(r)}${this.plots(r)}${this.prediction(r, v.source)}
       <p class="muted">${t('recipe', r.recipe.n_layer, r.recipe.context, r.recipe.batch)}</p>
-      ${this.table(r)}${this.fit(r, v.source)}${this.plots(r)}
-      <div class="row"><vscode-button secondary @click=${() => this.request({ type: 'saveResults', payload: {} })}>${t('saveResults')}</vscode-button></div>`;
+      ${this.table(r)}
+      <div class="row"><vscode-button secondary class="save-results" @click=${() => this.request({ type: 'saveResults', payload: {} })}>${t('saveResults')}</vscode-button></div>`;
   }
 
   override render() {
