@@ -94,8 +94,10 @@ export class SweepRuns implements vscode.Disposable {
     this.job = job;
     this.set({ status: 'running', outDir, results }, true);
     log().info(`scaling sweep: started in ${outDir}`);
+    // A stopped sweep says so in its results; a stopped check leaves them without a checked point.
+    const stopped = (done: SweepResults) => (results === null ? done.cancelled : done.check === null);
     job.finished.then(
-      (done) => this.end(job, done.cancelled ? 'stopped' : 'finished', done, undefined),
+      (done) => this.end(job, stopped(done) ? 'stopped' : 'finished', done, undefined),
       (error: Error) => this.end(job, 'failed', this.readSaved(outDir), error.message),
     );
   }
@@ -124,9 +126,14 @@ export class SweepRuns implements vscode.Disposable {
   private end(job: SweepJob, status: SweepStatus, results: SweepResults | null, error: string | undefined): void {
     if (this.job !== job) return;
     this.job = undefined;
-    const message = error ?? (status === 'stopped' ? vscode.l10n.t('Stopped: {0} of the planned sizes finished; they are kept in results.json.', results?.runs.length ?? 0) : undefined);
+    const message = error ?? (status === 'stopped' ? this.stoppedMessage(results) : undefined);
     log().info(`scaling sweep: ${status}${message ? ` (${message})` : ''}`);
     this.set({ status, message, outDir: this.state.outDir, results: results ?? this.state.results }, true);
+  }
+
+  private stoppedMessage(results: SweepResults | null): string {
+    if (results && !results.cancelled) return vscode.l10n.t('Train it and check was stopped; the sweep’s results are as they were.');
+    return vscode.l10n.t('Stopped: {0} of the planned sizes finished; they are kept in results.json.', results?.runs.length ?? 0);
   }
 
   /** The sweep's results.json as last written, or null when there is none (yet) or it cannot be read. */

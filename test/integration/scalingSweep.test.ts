@@ -1,6 +1,6 @@
 // Step 8's scaling sweep in a real extension host: the panel opens on the sweep shipped with the
 // walkthrough (read from the extension's folder), refuses a budget too small for the smallest
-// model with the figures, runs a tiny-budget sweep on the walkthrough sample in the training
+// model with the figures, keeps the finished run of a sweep stopped halfway, runs a tiny-budget sweep on the walkthrough sample in the training
 // worker (the current run's loss reaches the panel as it trains) into a results.json with a fit,
 // and "Train it and check" places the predicted size's real loss beside the prediction.
 import * as assert from 'node:assert/strict';
@@ -49,6 +49,23 @@ suite('Scaling Sweep (Step 8)', () => {
     const view = await failed;
     assert.match(view.message ?? '', /too small for the smallest model: N = 1760 on 7168 tokens needs 6·N·D = 7\.57e\+7 FLOPs/);
     assert.equal(view.source, 'shipped', 'a failed sweep leaves the shipped results on show');
+  });
+
+  test('Stop during the second size keeps the first run, plotted, and lists the sizes not run', async function () {
+    this.timeout(SWEEP_MS);
+    await vscode.commands.executeCommand('llmPipeline.runScalingSweep', { sample: true });
+    const second = nextPosted('sweep', (v) => v.status === 'running' && v.current?.index === 1, SWEEP_MS);
+    const stopped = nextPosted('sweep', (v) => v.status === 'stopped', SWEEP_MS);
+    await send({ type: 'start', payload: { settings: TINY } });
+    await second;
+    await send({ type: 'stop', payload: {} });
+    const view = await stopped;
+    assert.equal(view.source, 'run');
+    assert.deepEqual(view.results?.runs.map((r) => r.name), ['L2-C8']);
+    assert.deepEqual(view.results?.not_run, ['L2-C12', 'L2-C16']);
+    assert.equal(view.results?.fit, null, 'one size cannot be fitted');
+    assert.match(view.message ?? '', /Stopped: 1 of the planned sizes finished/);
+    assert.equal(readResults(path.dirname(view.file)).cancelled, true);
   });
 
   test('a tiny-budget sweep started from the panel trains in the worker and writes a fit; Train it and check adds the real point', async function () {
