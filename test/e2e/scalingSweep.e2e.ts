@@ -2,10 +2,12 @@
 // walkthrough, its log-log plot with the fitted law drawn, and exports that plot as SVG; a
 // tiny-budget sweep on the walkthrough sample, started from the form, ends in a fit of its own;
 // "Train It and Check" places the predicted size's real loss on the plot, and results.json saves.
+// The walkthrough's "Try it" starts the sample sweep, and Stop keeps the runs that finished.
 // Screenshots: test-results/screenshots/scaling-sweep-*.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { e2e, saveThroughDialog } from './framework';
+import { expandStep, openWalkthrough, walkthrough } from './walkthroughSteps';
 
 e2e('the Scaling Sweep plots the shipped fit, sweeps the sample to a fit of its own and checks its prediction', async (vs) => {
   const folder = await vs.openWorkspace({ 'notes.txt': 'scaling\n' });
@@ -49,4 +51,19 @@ e2e('the Scaling Sweep plots the shipped fit, sweeps the sample to a fit of its 
   const saved = JSON.parse((await saveThroughDialog(vs, panel.locator('.save-results'), path.join(folder, 'results.json'))).toString('utf8'));
   assert.equal(saved.runs.length, 3);
   assert.ok(Number.isFinite(saved.fit.alpha) && saved.check.name === 'L2-C24');
+}, { timeoutMs: 20 * 60_000 });
+
+e2e('the walkthrough\'s "Try it" starts a sweep of four widths on the sample, and Stop keeps what finished', async (vs) => {
+  await openWalkthrough(vs);
+  const step = walkthrough?.steps.find((s) => s.id === 'scalingAndTrends');
+  assert.ok(step);
+  await expandStep(vs, step);
+  await vs.page.locator('.getting-started-step.expanded .button-container a.monaco-button', { hasText: /^Try it: a scaling sweep on the sample/ }).click();
+  const panel = vs.webview();
+  // The panel's defaults for the sample: widths 8, 12, 16 and 24.
+  await panel.getByText(/^Run \d of 4: L2-C/).waitFor({ timeout: 10 * 60_000 });
+  await panel.locator('vscode-button', { hasText: 'Stop' }).click();
+  await panel.getByText('Stopped: the finished runs are kept and plotted').waitFor({ timeout: 10 * 60_000 });
+  await panel.getByText(/^Stopped: \d of the planned sizes finished; they are kept in results.json/).waitFor({ timeout: vs.timeoutMs });
+  await vs.screenshot('scaling-sweep-5-try-it-stopped');
 }, { timeoutMs: 20 * 60_000 });
