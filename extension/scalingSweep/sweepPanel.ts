@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../engine/modelFolder/atomicWrite';
-import { readResults, RESULTS_FILE } from '../engine/scalingSweep/sweepResults';
+import { readResults, RESULTS_FILE, type SweepResults } from '../engine/scalingSweep/sweepResults';
 import { PanelController, type PanelContent } from '../panels/panelController';
 import type { PanelKit } from '../panels/panelKit';
 import type { TrainingRuns } from '../train/trainingRuns';
@@ -64,6 +64,8 @@ export function scalingSweepPanels(deps: ScalingSweepDeps): ScalingSweepPanels {
 
 export class ScalingSweepPanel implements PanelContent<ScalingSweepRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  /** The shipped results, read once (the panel is redrawn several times a second while a run trains). */
+  private shipped: { readonly file: string; readonly results: SweepResults } | undefined;
 
   constructor(
     private readonly kit: PanelKit<ScalingSweepNotification>,
@@ -145,8 +147,11 @@ export class ScalingSweepPanel implements PanelContent<ScalingSweepRequest>, vsc
   private view(): SweepView {
     const { status, message, outDir, results, current } = this.deps.sweeps.current;
     if (outDir && results) return { source: 'run', file: path.join(outDir, RESULTS_FILE), status, message, results, current };
-    const shipped = vscode.Uri.joinPath(this.deps.extensionUri, ...SHIPPED_RESULTS_PATH).fsPath;
-    return { source: 'shipped', file: path.join(shipped, RESULTS_FILE), status, message, results: readResults(shipped), current };
+    if (!this.shipped) {
+      const folder = vscode.Uri.joinPath(this.deps.extensionUri, ...SHIPPED_RESULTS_PATH).fsPath;
+      this.shipped = { file: path.join(folder, RESULTS_FILE), results: readResults(folder) };
+    }
+    return { source: 'shipped', ...this.shipped, status, message, current };
   }
 
   private async postSweep(): Promise<void> {

@@ -39,7 +39,7 @@ suite('Scaling Sweep (Step 8)', () => {
     assert.ok(view.results?.fit && Math.abs(view.results.fit.alpha - 0.285) < 0.001, 'the fit quoted on the walkthrough page');
   });
 
-  test('a budget too small for the smallest model fails with the figures, in the panel', async function () {
+  test('a budget too small for the smallest model, or data too small for the largest, fails with the figures, in the panel', async function () {
     this.timeout(120_000);
     const data = nextPosted('setup', (s) => s.data?.startsWith('stories.txt') === true);
     await vscode.commands.executeCommand('llmPipeline.runScalingSweep', { sample: true });
@@ -49,6 +49,11 @@ suite('Scaling Sweep (Step 8)', () => {
     const view = await failed;
     assert.match(view.message ?? '', /too small for the smallest model: N = 1760 on 7168 tokens needs 6·N·D = 7\.57e\+7 FLOPs/);
     assert.equal(view.source, 'shipped', 'a failed sweep leaves the shipped results on show');
+
+    // Four widths at 20 tokens per parameter: the largest would read more text than the sample holds.
+    const tooLittle = nextPosted('sweep', (v) => v.status === 'failed' && /training tokens/.test(v.message ?? ''), 90_000);
+    await send({ type: 'start', payload: { settings: { budgetFlops: 1e11, tokensPerParameter: 20 } } });
+    assert.match((await tooLittle).message ?? '', /stories\.txt: 106507 training tokens, but the largest model of this budget \(N = 14496\) needs 290816 \(20 per parameter\) in one pass/);
   });
 
   test('Stop during the second size keeps the first run, plotted, and lists the sizes not run', async function () {
