@@ -18,6 +18,7 @@ const nodeEntries = {
   serveWorker: 'extension/engine/serve/serveWorker.ts',
   quantizeWorker: 'extension/engine/quantize/labWorker.ts',
   loraWorker: 'extension/engine/lora/loraWorker.ts',
+  graphFolderWorker: 'extension/engine/modelFolder/graphFolderWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.
