@@ -74,6 +74,16 @@ export class ActiveModel implements vscode.Disposable {
     return this.bundledFolder;
   }
 
+  /**
+   * The folder in use, ready to run: for the bundled model its built copy (built now, on first
+   * use), so that what a run records (the eval's model hash, the server's folder) does not change
+   * with whether the graph was built yet.
+   */
+  async runnableFolder(): Promise<string | undefined> {
+    const dir = this.folder;
+    return dir !== undefined && this.bundled.holds(dir) ? this.bundled.ready() : dir;
+  }
+
   get isBundled(): boolean {
     return this.bundled.holds(this.folder);
   }
