@@ -1,7 +1,8 @@
 // Bundles the extension host code (Node, CommonJS) and each webview (browser, ESM).
 // usage: node esbuild.config.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants } from 'node:zlib';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -18,6 +19,7 @@ const nodeEntries = {
   serveWorker: 'extension/engine/serve/serveWorker.ts',
   quantizeWorker: 'extension/engine/quantize/labWorker.ts',
   loraWorker: 'extension/engine/lora/loraWorker.ts',
+  graphFolderWorker: 'extension/engine/modelFolder/graphFolderWorker.ts',
 };
 
 // Every webviews/<name>/main.ts becomes dist/webviews/<name>.js.
@@ -28,6 +30,30 @@ const webviewEntries = Object.fromEntries(
 );
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info' };
+
+// js-tiktoken's rank tables are 4 MB of text (1.9 MB of the VSIX, deflated). They ship beside the
+// bundle compressed with brotli instead (dist/ranks/<name>.json.br, 1.5 MB), written once per
+// js-tiktoken version, and are read when a built-in tokenizer is asked for.
+const brotliTiktokenRanks = {
+  name: 'brotli-tiktoken-ranks',
+  setup(build) {
+    build.onResolve({ filter: /^js-tiktoken\/ranks\/\w+$/ }, (args) => ({ path: args.path.split('/').pop(), namespace: 'tiktoken-ranks' }));
+    build.onLoad({ filter: /.*/, namespace: 'tiktoken-ranks' }, async ({ path: name }) => {
+      const file = `dist/ranks/${name}.json.br`;
+      if (!existsSync(file) || statSync(file).mtimeMs < statSync('node_modules/js-tiktoken/package.json').mtimeMs) {
+        const { default: ranks } = await import(`js-tiktoken/ranks/${name}`);
+        const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 };
+        mkdirSync('dist/ranks', { recursive: true });
+        writeFileSync(file, brotliCompressSync(JSON.stringify(ranks), { params }));
+      }
+      const contents = `import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+export default JSON.parse(brotliDecompressSync(readFileSync(join(__dirname, 'ranks', ${JSON.stringify(`${name}.json.br`)}))).toString('utf8'));`;
+      return { contents, loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+};
 
 const builds = [
   {
@@ -42,6 +68,7 @@ const builds = [
     external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
     // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build bundles.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+    plugins: [brotliTiktokenRanks],
   },
   {
     ...common,

@@ -106,7 +106,7 @@ export class SuiteTests implements vscode.Disposable {
 
   /** The run handler: each suite file's requested tests, one file after another. */
   async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, which: 'active' | 'other' = 'active'): Promise<SuiteRunSummary[]> {
-    const modelDir = which === 'other' ? (this.state.get<string>(OTHER_MODEL_KEY) ?? (await this.chooseOtherModel())) : this.model.folder;
+    const modelDir = which === 'other' ? (this.state.get<string>(OTHER_MODEL_KEY) ?? (await this.chooseOtherModel())) : await this.model.runnableFolder();
     const run = this.controller.createTestRun(request);
     const summaries: SuiteRunSummary[] = [];
     try {

@@ -1,5 +1,6 @@
 // The model every inspector runs: the folder the user chose ("Choose Model Folder…", remembered
-// across sessions in globalState) while it still exists, else the model bundled under models/.
+// across sessions in globalState) while it still exists, else the bundled model, run from the copy
+// with its ONNX graph that builtBundledModel.ts builds on first use.
 // It is opened lazily, once, and shared: the attention panel, the decoder and the evaluators all
 // get the same LoadedModel until the choice changes. Then the old one is released and
 // onDidChange fires.
@@ -15,7 +16,7 @@ import { InferenceHost } from '../engine/inference/inferenceHost';
 import { TokenizerWorkers } from '../engine/tokenizer/tokenizerWorkers';
 import { log } from '../log';
 import { requireTrustedLocation } from '../trust/workspaceTrust';
-import { bundledModelFolder } from './bundledModel';
+import { BuiltBundledModel } from './builtBundledModel';
 import { chooseModelFolder } from './chooseModelFolder';
 import { LoadedModel } from './loadedModel';
 
@@ -47,15 +48,23 @@ export class ActiveModel implements vscode.Disposable {
   readonly inference: InferenceHost;
   /** Encodes with the model's tokenizer.json under limits, so that a hostile pattern in it never stalls the host. */
   private readonly tokenizers: TokenizerWorkers;
+  /** The one resolver of the bundled model (shipped weights, built graph). */
+  private readonly bundled: BuiltBundledModel;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.bundled = new BuiltBundledModel(context.extensionUri.fsPath, context.globalStorageUri.fsPath, context.asAbsolutePath('dist/graphFolderWorker.js'));
     this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'));
     this.tokenizers = new TokenizerWorkers(context.asAbsolutePath('dist/tokenizerWorker.js'));
   }
 
-  /** The bundled model's folder: the first under the extension's models/ with config.json and onnx/model.onnx. */
+  /** The bundled model's folder: its built copy once the first load made it, else the shipped folder under models/. */
   get bundledFolder(): string | undefined {
-    return bundledModelFolder(this.context.extensionUri.fsPath);
+    return this.bundled.folder;
+  }
+
+  /** Whether `dir` is the bundled model (shipped or built). */
+  isBundledFolder(dir: string | undefined): boolean {
+    return this.bundled.holds(dir);
   }
 
   /** The folder in use: the user's choice while it still has a config.json, else the bundled one. */
@@ -65,9 +74,18 @@ export class ActiveModel implements vscode.Disposable {
     return this.bundledFolder;
   }
 
+  /**
+   * The folder in use, ready to run: for the bundled model its built copy (built now, on first
+   * use), so that what a run records (the eval's model hash, the server's folder) does not change
+   * with whether the graph was built yet.
+   */
+  async runnableFolder(): Promise<string | undefined> {
+    const dir = this.folder;
+    return dir !== undefined && this.bundled.holds(dir) ? this.bundled.ready() : dir;
+  }
+
   get isBundled(): boolean {
-    const folder = this.folder;
-    return folder !== undefined && folder === this.bundledFolder;
+    return this.bundled.holds(this.folder);
   }
 
   /** Folders chosen before, most recent first, that still exist. */
@@ -82,7 +100,7 @@ export class ActiveModel implements vscode.Disposable {
    */
   async setFolder(dir: string | undefined): Promise<void> {
     const target = dir === undefined ? undefined : path.resolve(dir);
-    if (target !== undefined && target !== this.bundledFolder) requireTrustedLocation(target);
+    if (target !== undefined && !this.bundled.holds(target)) requireTrustedLocation(target);
     const next = target === undefined ? undefined : LoadedModel.open(target, {}, this.inference, this.tokenizers);
     await this.context.globalState.update(CHOSEN_KEY, target);
     if (target) await this.context.globalState.update(RECENT_KEY, [target, ...this.recentFolders().filter((d) => d !== target)].slice(0, MAX_RECENT));
@@ -95,14 +113,19 @@ export class ActiveModel implements vscode.Disposable {
   load(): Promise<LoadedModel> {
     const dir = this.folder;
     if (!dir) return Promise.reject(new NoModelError());
+    // The bundled model runs from its built copy, built now when this is its first use.
+    if (this.bundled.holds(dir)) return this.bundled.ready().then((copy) => this.open(copy));
     // A folder chosen before may lie in the workspace now open, untrusted: it waits for trust.
-    if (dir !== this.bundledFolder) {
-      try {
-        requireTrustedLocation(dir);
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
+    try {
+      requireTrustedLocation(dir);
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
+    return this.open(dir);
+  }
+
+  /** `dir` opened, or the model already open from it. */
+  private open(dir: string): Promise<LoadedModel> {
     if (this.loaded?.dir !== dir) {
       void this.replace(undefined);
       const model = Promise.resolve().then(() => LoadedModel.open(dir, {}, this.inference, this.tokenizers));

@@ -24,7 +24,7 @@ export async function chooseModelFolder(model: ActiveModel, folder?: vscode.Uri)
   const dir = folder ? folder.fsPath : await pickFolder(model);
   if (dir === undefined) return undefined;
   try {
-    await model.setFolder(dir === model.bundledFolder ? undefined : dir);
+    await model.setFolder(model.isBundledFolder(dir) ? undefined : dir);
     return model.folder;
   } catch (error) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a model folder that can be used: {1}', dir, (error as Error).message));

@@ -80,7 +80,7 @@ export class QuantizationPanel implements PanelContent<QuantizationRequest>, vsc
   /** Quantizes and measures the active model on the current text (the command and the Run button). */
   measure(): Promise<LabResult | undefined> {
     return this.kit.tasks.replace(async (signal) => {
-      const model = this.deps.model.folder;
+      const model = await this.deps.model.runnableFolder();
       if (!model) throw new Error(vscode.l10n.t('There is no model to quantize: choose a model folder first.'));
       const out = vscode.Uri.joinPath(this.deps.storage, 'quantization', path.basename(model)).fsPath;
       await this.kit.busy({ task: 'quantize', message: vscode.l10n.t('Writing the variants, then measuring them…') });

@@ -50,7 +50,7 @@ export function registerServe(context: vscode.ExtensionContext): ApiServerTestAp
       void vscode.window.showInformationMessage(vscode.l10n.t('The API server is already running at {0}.', running.address.url));
       return running.address;
     }
-    const dir = model.folder;
+    const dir = await model.runnableFolder();
     if (!dir) throw new NoModelError();
     if (!model.isBundled) requireTrustedLocation(dir);
     const settings = vscode.workspace.getConfiguration('llmPipeline.api');

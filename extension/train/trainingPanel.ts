@@ -193,7 +193,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
       type: 'setup',
       payload: {
         data: data && { label: data.label, kind: data.kind },
-        activeModel: { label: facts.folder === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
+        activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,
       },
@@ -226,7 +226,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
     await this.kit.busy({ task: 'compare', message: vscode.l10n.t('Continuing the prompt with both models…') });
     try {
       const request = { prompt: this.settings.samplePrompt, seed: this.settings.seed, maxTokens: COMPARE_TOKENS, temperature: 0.8, models: [
-        { label: vscode.l10n.t('base: {0}', base === this.deps.model.bundledFolder ? vscode.l10n.t('the bundled model') : base), folder: base },
+        { label: vscode.l10n.t('base: {0}', this.deps.model.isBundledFolder(base) ? vscode.l10n.t('the bundled model') : base), folder: base },
         { label: vscode.l10n.t("this run's {0} checkpoint", which), folder: checkpoint },
       ] };
       const columns = await this.deps.runs.compare(request);

@@ -1,17 +1,23 @@
-// npm run package
-// Builds the production bundle and packs a linux-x64 VSIX with vsce (vsce 4 needs Node >= 22: it
-// runs on the provisioned Node 24). Then checks what went in against what may ship, checks the
-// size, and installs the VSIX into a throwaway code-server to prove it installs.
+// npm run package [-- --target all | <target>[,<target>...]]
+// Builds the production bundle and packs a VSIX per target with vsce (vsce 4 needs Node >= 22: it
+// runs on the provisioned Node 24): by default this machine's, with `--target all` every platform
+// of vsixTargets.ts. Each VSIX's contents are checked against what may ship (its own platform's
+// native files present, every other platform's absent, the model's weights once) and its size
+// against the limit; then the one for this machine is installed into a throwaway code-server, to
+// prove it installs.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { codeServerCli, freshRunFolders, type RunFolders } from './codeServer';
 import { runMain } from './lifecycle';
 import { node24Bin, repoRoot } from './paths';
 import { node24Env, provision } from './provision';
+import { binaryPaths, hostTarget, ORT_BINARIES, parseTargets, type VsixTarget } from './vsixTargets';
 
-const TARGET = 'linux-x64';
-const MAX_BYTES = 30 * 1024 * 1024;
+/** Under 25 MiB each, with room for the panels to come (onnxruntime's linux-x64 library alone is 17 MiB of it, deflated). */
+const MAX_BYTES = 25 * 1024 * 1024;
 
 /** Every packaged path must start with one of these. */
 const mayShip = [
@@ -19,7 +25,8 @@ const mayShip = [
   'dist/', 'walkthroughs/', 'snippets/', 'models/', 'l10n/', 'media/',
   'node_modules/onnxruntime-node/', 'node_modules/onnxruntime-common/',
 ];
-const otherPlatformBinary = /^node_modules\/onnxruntime-node\/bin\/(?!napi-v6\/linux\/x64\/)/;
+/** The bundled model ships its weights once: its graphs are built on first use. */
+const modelGraph = /^models\/.*\.onnx$/;
 
 const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
 
@@ -29,37 +36,56 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
   return result.stdout;
 }
 
-function checkContents(files: readonly string[]): void {
-  const unexpected = files.filter((file) => !mayShip.some((prefix) => file === prefix || file.startsWith(prefix)) || otherPlatformBinary.test(file));
-  if (unexpected.length > 0) {
-    throw new Error(`the VSIX would hold files that should not ship (fix .vscodeignore):\n  ${unexpected.slice(0, 40).join('\n  ')}`);
-  }
-  if (!files.includes('dist/extension.js')) throw new Error('the VSIX would not hold dist/extension.js');
-  if (!files.some((file) => file.endsWith(`linux/x64/onnxruntime_binding.node`))) throw new Error('the VSIX would not hold the linux-x64 onnxruntime binding');
+/** .vscodeignore, plus a "!" line for each of the target's native files (.vscodeignore itself lets none through). */
+function writeIgnoreFile(target: VsixTarget, dir: string): string {
+  const file = path.join(dir, `vscodeignore-${target.target}`);
+  const base = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+  fs.writeFileSync(file, `${base}\n# ${target.target}: its onnxruntime-node binaries (test/harness/vsixTargets.ts)\n${binaryPaths(target).map((p) => `!${p}`).join('\n')}\n`);
+  return file;
+}
+
+export function checkContents(files: readonly string[], target: VsixTarget): void {
+  const own = new Set(binaryPaths(target));
+  const problems = [
+    ...files.filter((file) => !mayShip.some((prefix) => file === prefix || file.startsWith(prefix))).map((file) => `${file}: not a path that may ship`),
+    ...files.filter((file) => file.startsWith(`${ORT_BINARIES}/`) && !own.has(file)).map((file) => `${file}: not a ${target.target} binary the extension loads`),
+    ...files.filter((file) => modelGraph.test(file)).map((file) => `${file}: the bundled model ships as model.safetensors only`),
+    ...[...own].filter((file) => !files.includes(file)).map((file) => `${file}: missing`),
+    ...['dist/extension.js', 'dist/graphFolderWorker.js'].filter((file) => !files.includes(file)).map((file) => `${file}: missing`),
+  ];
+  if (problems.length > 0) throw new Error(`the ${target.target} VSIX would be wrong (fix .vscodeignore or test/harness/vsixTargets.ts):\n  ${problems.slice(0, 40).join('\n  ')}`);
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }
 
 export interface PackedVsix {
   readonly file: string;
+  readonly target: string;
   readonly files: number;
   readonly bytes: number;
   /** publisher.name@version, as code-server lists it once installed. */
   readonly id: string;
 }
 
-/** Packs the current dist/ into `outDir`; the contents are checked first, the size after. */
-export function packVsix(outDir: string): PackedVsix {
+/** Packs the current dist/ for `target` into `outDir`; the contents are checked first, the size after. */
+export function packVsix(outDir: string, target: VsixTarget | undefined = hostTarget()): PackedVsix {
+  if (!target) throw new Error(`this machine (${process.platform}-${process.arch}) is not one of the VSIX targets`);
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; publisher: string; version: string };
-  const contents = run(node24Bin, [vsce, 'ls'], node24Env()).split('\n').filter(Boolean);
-  checkContents(contents);
-  const file = path.join(outDir, `${manifest.name}-${TARGET}-${manifest.version}.vsix`);
-  run(node24Bin, [vsce, 'package', '--target', TARGET, '--out', file], node24Env());
-  const bytes = fs.statSync(file).size;
-  if (bytes > MAX_BYTES) throw new Error(`the VSIX is ${megabytes(bytes)}, over the ${megabytes(MAX_BYTES)} limit`);
-  return { file, files: contents.length, bytes, id: `${manifest.publisher}.${manifest.name}@${manifest.version}` };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-vsix-'));
+  try {
+    const ignoreFile = writeIgnoreFile(target, scratch);
+    const contents = run(node24Bin, [vsce, 'ls', '--ignoreFile', ignoreFile], node24Env()).split('\n').filter(Boolean);
+    checkContents(contents, target);
+    const file = path.join(outDir, `${manifest.name}-${target.target}-${manifest.version}.vsix`);
+    run(node24Bin, [vsce, 'package', '--target', target.target, '--ignoreFile', ignoreFile, '--out', file], node24Env());
+    const bytes = fs.statSync(file).size;
+    if (bytes > MAX_BYTES) throw new Error(`the ${target.target} VSIX is ${megabytes(bytes)}, over the ${megabytes(MAX_BYTES)} limit`);
+    return { file, target: target.target, files: contents.length, bytes, id: `${manifest.publisher}.${manifest.name}@${manifest.version}` };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Installs the VSIX with code-server's CLI into `folders` and checks that code-server lists it. */
@@ -71,17 +97,27 @@ export function installVsix(folders: RunFolders, vsix: PackedVsix): void {
 
 if (require.main === module) {
   runMain(async () => {
+    const { values } = parseArgs({ options: { target: { type: 'string' } } });
+    const targets = parseTargets(values.target);
     await provision();
     run(process.execPath, ['esbuild.config.mjs', '--production']);
-    const packStarted = Date.now();
-    const vsix = packVsix(repoRoot);
-    console.log(`package: ${path.relative(repoRoot, vsix.file)}, ${vsix.files} files, ${megabytes(vsix.bytes)} (packed in ${((Date.now() - packStarted) / 1000).toFixed(1)} s)`);
-    // Install into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
+    const packed = targets.map((target) => {
+      const packStarted = Date.now();
+      const vsix = packVsix(repoRoot, target);
+      console.log(`package: ${path.relative(repoRoot, vsix.file)}, ${vsix.files} files, ${megabytes(vsix.bytes)} (packed in ${((Date.now() - packStarted) / 1000).toFixed(1)} s)`);
+      return vsix;
+    });
+    // Install this machine's into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
+    const own = packed.find((vsix) => vsix.target === hostTarget()?.target);
+    if (!own) {
+      console.log(`package: no VSIX for this machine (${process.platform}-${process.arch}) was built, so none is installed`);
+      return 0;
+    }
     const folders = freshRunFolders('package');
     const installStarted = Date.now();
     try {
-      installVsix(folders, vsix);
-      console.log(`package: code-server --install-extension succeeded in ${((Date.now() - installStarted) / 1000).toFixed(1)} s (${vsix.id})`);
+      installVsix(folders, own);
+      console.log(`package: code-server --install-extension succeeded in ${((Date.now() - installStarted) / 1000).toFixed(1)} s (${own.id}, ${own.target})`);
     } finally {
       fs.rmSync(folders.root, { recursive: true, force: true });
     }

@@ -79,12 +79,23 @@ suite('Attention panel (Step 2)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('with no folder chosen, the model is the first folder under models/ with config.json and onnx/model.onnx', () => {
+  test('with no folder chosen, the model is the first folder under models/ with config.json and model.safetensors, run from a copy whose onnx/model.onnx was built from those weights in global storage', async () => {
     const root = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'models');
     const names = fs.existsSync(root) ? fs.readdirSync(root).sort() : [];
-    const first = names.map((n) => path.join(root, n)).find((d) => fs.existsSync(path.join(d, 'config.json')) && fs.existsSync(path.join(d, 'onnx', 'model.onnx')));
-    assert.equal(api.attention.model.bundledFolder, first);
-    assert.equal(api.attention.model.folder, first);
+    const first = names.map((n) => path.join(root, n)).find((d) => fs.existsSync(path.join(d, 'config.json')) && fs.existsSync(path.join(d, 'model.safetensors')));
+    assert.ok(first, `no bundled model under ${root}`);
+    const { model } = api.attention;
+    assert.ok(model.isBundledFolder(first) && model.isBundled);
+    const loaded = await model.load();
+    // <globalStorage>/bundled-models/<key>/<name>: outside the extension's folder, which ships no graph.
+    assert.equal(path.basename(loaded.dir), path.basename(first));
+    assert.equal(path.basename(path.dirname(path.dirname(loaded.dir))), 'bundled-models');
+    assert.ok(!loaded.dir.startsWith(root), `${loaded.dir} is inside the extension`);
+    assert.equal(model.folder, loaded.dir);
+    assert.equal(model.bundledFolder, loaded.dir);
+    assert.ok(model.isBundledFolder(first) && model.isBundled);
+    // The repository keeps the graph its tests compare with; the built one is the same, byte for byte.
+    assert.ok(fs.readFileSync(path.join(loaded.dir, 'onnx', 'model.onnx')).equals(fs.readFileSync(path.join(first, 'onnx', 'model.onnx'))));
   });
 
   test('Choose Model Folder takes a folder, and refuses a broken one without changing the choice', async () => {
