@@ -8,6 +8,8 @@ import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
+import { registerForgetting } from './forgetting/registerForgetting';
+import { registerSpeculative } from './speculative/registerSpeculative';
 import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
@@ -38,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const apiServer = registerServe(context);
   registerQuantization(context);
   registerLora(context);
+  registerSpeculative(context);
+  registerForgetting(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer };
 }
