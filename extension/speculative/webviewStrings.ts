@@ -19,7 +19,6 @@ export function speculativeWebviewStrings(): SpeculativeStrings {
     run: l10n.t('Decode Speculatively'),
     cancel: l10n.t('Cancel'),
     noResult: l10n.t('Nothing decoded yet: choose or train a draft, then press Decode Speculatively.'),
-    legend: l10n.t('Legend'),
     accepted: l10n.t('draft, accepted'),
     rejected: l10n.t('draft, rejected'),
     corrected: l10n.t('target, correction'),

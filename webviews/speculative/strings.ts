@@ -5,7 +5,7 @@ import { t as translate } from '../shared/l10n';
 export type SpeculativeStringKey =
   | 'intro' | 'target' | 'draft' | 'noDraft' | 'draftChosen' | 'draftTrained' | 'chooseDraft' | 'trainDraft' | 'trainDraftHint'
   | 'prompt' | 'maxNewTokens' | 'draftTokens' | 'run' | 'cancel' | 'noResult'
-  | 'legend' | 'accepted' | 'rejected' | 'corrected' | 'bonus' | 'output'
+  | 'accepted' | 'rejected' | 'corrected' | 'bonus' | 'output'
   | 'acceptance' | 'perTargetCall' | 'calls' | 'greedyTime' | 'speculativeTime' | 'speedup' | 'timingNote'
   | 'matches' | 'differs' | 'roundTitle';
 

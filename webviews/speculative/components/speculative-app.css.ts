@@ -11,6 +11,8 @@ export const speculativeAppStyles = css`
     overflow-wrap: anywhere;
     padding: 6px;
     line-height: 1.7;
+    max-height: 24em;
+    overflow: auto;
     background: var(--vscode-textCodeBlock-background);
   }
   .span { border-radius: 2px; padding: 0 1px; }

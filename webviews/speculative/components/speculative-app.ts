@@ -95,11 +95,6 @@ export class SpeculativeApp extends PanelApp<SpeculativeNotification, Speculativ
     const spans = speculativeSpans(r.rounds, r.tokens);
     return html`
       <section class="result">
-        <h2>${t('output')}</h2>
-        <div class="legend" aria-hidden="true">${KINDS.map((k) => html`<span class="span ${k}">${t(k)}</span>`)}</div>
-        <div class="text mono" role="document" aria-label=${t('output')}>${r.prompt}${spans.map(
-          (s) => html`<span class="span ${s.kind}" title=${`${t(s.kind)} · ${t('roundTitle', s.round)}`}>${s.text}</span>`,
-        )}</div>
         <p class="verdict" role="status">${r.matchesGreedy ? t('matches', r.target) : t('differs', r.target)}</p>
         <dl>
           <dt>${t('acceptance')}</dt><dd class="acceptance">${(100 * r.acceptanceRate).toFixed(1)}% (${r.acceptedTokens}/${r.proposedTokens}, k = ${r.draftTokens})</dd>
@@ -110,6 +105,12 @@ export class SpeculativeApp extends PanelApp<SpeculativeNotification, Speculativ
           <dt>${t('speedup')}</dt><dd class="speedup">×${r.speedup.toFixed(2)}</dd>
         </dl>
         <p class="muted">${t('timingNote', r.tokens, r.draft, r.target)}</p>
+        <h2>${t('output')}</h2>
+        <div class="legend" aria-hidden="true">${KINDS.map((k) => html`<span class="span ${k}">${t(k)}</span>`)}</div>
+        <div class="text mono" role="document" aria-label=${t('output')}>${r.prompt}${spans.map(
+          // A rejected line break is drawn as ↵: it never became part of the text.
+          (s) => html`<span class="span ${s.kind}" title=${`${t(s.kind)} · ${t('roundTitle', s.round)}`}>${s.kind === 'rejected' ? s.text.replaceAll('\n', '↵') : s.text}</span>`,
+        )}</div>
       </section>
     `;
   }
