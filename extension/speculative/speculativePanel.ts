@@ -13,6 +13,7 @@ import { readModelFolder } from '../engine/modelFolder/readModelFolder';
 import { speculativeInWorker } from '../engine/train/efficiencyJobs';
 import { startTrainingJob } from '../engine/train/host';
 import type { ActiveModel } from '../model/activeModel';
+import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { PanelController, type PanelContent } from '../panels/panelController';
 import type { PanelKit } from '../panels/panelKit';
 import { SAMPLE_DATA_PATH } from '../train/dataSource';
@@ -100,6 +101,7 @@ export class SpeculativePanel implements PanelContent<SpeculativeRequest>, vscod
       const target = this.targetFolder();
       const draft = this.draft;
       if (!draft) throw new Error(vscode.l10n.t('There is no draft model: choose a draft model folder or train one first.'));
+      requireTrustedLocation(draft.folder);
       await this.kit.busy({ task: 'decode', message: vscode.l10n.t('Decoding greedily, then speculatively…') });
       try {
         const request = { draftFolder: draft.folder, targetFolder: target, prompt: settings.prompt, maxNewTokens: settings.maxNewTokens, draftTokens: settings.draftTokens };
@@ -120,6 +122,7 @@ export class SpeculativePanel implements PanelContent<SpeculativeRequest>, vscod
   /** Uses `folder` as the draft from now on (the picker, and tests). */
   async useDraft(folder: string, origin: SavedDraft['origin']): Promise<void> {
     if (!fs.existsSync(path.join(folder, 'config.json'))) throw new Error(vscode.l10n.t('{0}: not a model folder (no config.json)', folder));
+    requireTrustedLocation(folder);
     await this.deps.memento.update(DRAFT_KEY, { folder, origin } satisfies SavedDraft);
     await this.postSetup();
   }
