@@ -12,7 +12,9 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import { speculativeInWorker, startForgettingJob } from '../../extension/engine/train/efficiencyJobs';
 import { checkTrainOptions } from '../../extension/engine/train/options';
 import { readForgettingResult, resultView, SHIPPED_RESULT_PATH } from '../../extension/forgetting/forgettingResult';
+import { isForgettingRequest } from '../../webviews/forgetting/protocol';
 import { curveSeries, forgetting } from '../../webviews/forgetting/series';
+import { isSpeculativeRequest } from '../../webviews/speculative/protocol';
 import { speculativeSpans } from '../../webviews/speculative/spans';
 import { makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 import { tsxWorkerScript } from './workerShim';
@@ -38,6 +40,19 @@ describe('speculative decoding view: spans', () => {
   it('stops at the number of tokens the run kept', () => {
     assert.equal(speculativeSpans(rounds, 5).map((s) => s.text).join(''), 'abcDe');
     assert.deepEqual(speculativeSpans(rounds, 0), []);
+  });
+});
+
+describe('efficiency panels: messages from the webview', () => {
+  it('are checked: bounded numbers, bounded prompt, no unknown keys', () => {
+    assert.ok(isSpeculativeRequest({ type: 'run', payload: { prompt: 'Once', maxNewTokens: 60, draftTokens: 4 } }));
+    assert.ok(!isSpeculativeRequest({ type: 'run', payload: { prompt: 'Once', maxNewTokens: 1e6, draftTokens: 4 } }));
+    assert.ok(!isSpeculativeRequest({ type: 'run', payload: { prompt: 'x'.repeat(5000), maxNewTokens: 60, draftTokens: 4 } }));
+    assert.ok(!isSpeculativeRequest({ type: 'trainDraft', payload: { folder: '/etc' } }));
+    assert.ok(isForgettingRequest({ type: 'run', payload: { replayRatio: 0.25, steps: 150 } }));
+    assert.ok(!isForgettingRequest({ type: 'run', payload: { replayRatio: 1, steps: 150 } }), 'replay cannot take the whole batch');
+    assert.ok(!isForgettingRequest({ type: 'run', payload: { replayRatio: 0.25, steps: 1.5 } }));
+    assert.ok(!isForgettingRequest({ type: 'chooseNewData', payload: { path: '/etc/passwd' } }));
   });
 });
 
