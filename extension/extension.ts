@@ -9,6 +9,8 @@ import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
 import { registerRag } from './rag/registerRag';
 import { registerScalingSweep, stopSweepOnShutdown, type ScalingSweepTestApi } from './scalingSweep/registerScalingSweep';
+import { registerForgetting } from './forgetting/registerForgetting';
+import { registerSpeculative } from './speculative/registerSpeculative';
 import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
@@ -41,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerQuantization(context);
   registerLora(context);
   const scalingSweep = registerScalingSweep(context, training.runs);
+  registerSpeculative(context);
+  registerForgetting(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep };
 }

@@ -14,6 +14,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
   () => (require('./surprise.bench') as typeof import('./surprise.bench')).bench,
   () => (require('./serve.bench') as typeof import('./serve.bench')).bench,
+  () => (require('./speculative.bench') as typeof import('./speculative.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {

@@ -61,7 +61,7 @@ function spawnWorker(job: TrainingJobOptions, deliver: (event: TrainEvent) => vo
 }
 
 /** Sends `request` and settles on the first event `isFinal` accepts, or on an error. */
-function runJob<Final extends TrainEvent>(request: HostToWorker, job: TrainingJobOptions, isFinal: (e: TrainEvent) => e is Final): { finished: Promise<Final>; worker: WorkerHandle } {
+export function runJob<Final extends TrainEvent>(request: HostToWorker, job: TrainingJobOptions, isFinal: (e: TrainEvent) => e is Final): { finished: Promise<Final>; worker: WorkerHandle } {
   let settled = false;
   let worker!: WorkerHandle;
   const finished = new Promise<Final>((resolve, reject) => {

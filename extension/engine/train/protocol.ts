@@ -2,7 +2,8 @@
 // once and may send `cancel`; the worker answers with started, progress, samples, checkpoints and
 // finally exactly one `done` or `error`. Or the host sends `estimate` (or `compare`), and the
 // worker answers with one `estimate` (or `comparison`) or `error`. A `sweep` (or `sweep-check`) runs a
-// scaling sweep (or trains its predicted size) and ends with one `sweep-results` or `error`. Both sides import this file, so a change of shape is a
+// scaling sweep (or trains its predicted size) and ends with one `sweep-results` or `error`;
+// `speculative` ends with one `speculative-report`, `forgetting` with one `forgetting-done`. Both sides import this file, so a change of shape is a
 // type error on both sides at once.
 
 import type { PyTorchExport } from '../pytorchExport/exportRun';
@@ -10,6 +11,8 @@ import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
 import type { SweepEvent, SweepOptions } from '../scalingSweep/sweep';
+import type { ForgettingCurve, ForgettingEvent, ForgettingOptions } from '../continualLearning/forgetting';
+import type { SpeculativeReport, SpeculativeRequest } from '../generate/speculativeRun';
 
 export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
@@ -18,6 +21,8 @@ export type HostToWorker =
   | { readonly type: 'exportPyTorch'; readonly options: TrainOptions; readonly dir: string }
   | { readonly type: 'sweep'; readonly options: SweepOptions }
   | { readonly type: 'sweep-check'; readonly outDir: string }
+  | { readonly type: 'speculative'; readonly request: SpeculativeRequest }
+  | { readonly type: 'forgetting'; readonly options: ForgettingOptions }
   | { readonly type: 'cancel' };
 
 /** Sent once, when the graphs are built and before the first step: what the run is. */
@@ -134,7 +139,22 @@ export interface ErrorEvent {
   readonly message: string;
 }
 
-export type TrainEvent = StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent | SweepEvent;
+/** Speculative decoding measured against the target's greedy decoding (generate/speculativeRun.ts). */
+export interface SpeculativeEvent {
+  readonly type: 'speculative-report';
+  readonly report: SpeculativeReport;
+}
+
+/** The end of a forgetting measurement: every curve finished (all of them unless cancelled). */
+export interface ForgettingDoneEvent {
+  readonly type: 'forgetting-done';
+  readonly curves: readonly ForgettingCurve[];
+  readonly cancelled: boolean;
+}
+
+export type TrainEvent =
+  | StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent | SweepEvent
+  | SpeculativeEvent | ForgettingEvent | ForgettingDoneEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
 export function isTrainEvent(value: unknown): value is TrainEvent {
@@ -142,7 +162,8 @@ export function isTrainEvent(value: unknown): value is TrainEvent {
   const type = (value as { type?: unknown }).type;
   return (
     type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'error' ||
-    type === 'sweep-planned' || type === 'sweep-run-started' || type === 'sweep-train' || type === 'sweep-results'
+    type === 'sweep-planned' || type === 'sweep-run-started' || type === 'sweep-train' || type === 'sweep-results' ||
+    type === 'speculative-report' || type === 'forgetting-point' || type === 'forgetting-curve' || type === 'forgetting-done'
   );
 }
 
@@ -154,5 +175,6 @@ export function isHostToWorker(value: unknown): value is HostToWorker {
   if (message.type === 'compare') return isObject(message.request);
   if (message.type === 'exportPyTorch') return isObject(message.options) && typeof message.dir === 'string';
   if (message.type === 'sweep-check') return typeof message.outDir === 'string';
-  return (message.type === 'start' || message.type === 'estimate' || message.type === 'sweep') && isObject(message.options);
+  if (message.type === 'speculative') return isObject(message.request);
+  return (message.type === 'start' || message.type === 'estimate' || message.type === 'sweep' || message.type === 'forgetting') && isObject(message.options);
 }

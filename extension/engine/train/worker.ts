@@ -3,9 +3,12 @@
 // speaks the same messages (protocol.ts) over either channel: `start` runs train() or trainDpo()
 // (runObjective.ts), `estimate` measures a run before it starts, `compare` continues a prompt with
 // several model folders, `exportPyTorch` writes a run as a PyTorch script (pytorchExport/),
-// `sweep` and `sweep-check` run a scaling sweep and train its prediction, `cancel` aborts a run or
-// a sweep, and every event goes back to the host.
+// `sweep` and `sweep-check` run a scaling sweep and train its prediction, `speculative` times
+// speculative decoding against greedy, `forgetting` measures forgetting, `cancel` aborts a run, a
+// sweep or a forgetting measurement, and every event goes back to the host.
 
+import { measureForgetting } from '../continualLearning/forgetting';
+import { measureSpeculative } from '../generate/speculativeRun';
 import { exportToPyTorch } from '../pytorchExport/exportRun';
 import { checkPrediction, runSweep } from '../scalingSweep/sweep';
 import { openWorkerChannel } from '../workers/channel';
@@ -31,6 +34,10 @@ channel.onMessage((message) => {
     : message.type === 'compare' ? continueWithEach(message.request).then((columns) => channel.send({ type: 'comparison', columns }))
     : message.type === 'exportPyTorch' ? exportToPyTorch(message.options, message.dir).then((result) => channel.send({ type: 'exported', result }))
     : message.type === 'sweep' ? runSweep(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) })
+    : message.type === 'speculative' ? measureSpeculative(message.request).then((report) => channel.send({ type: 'speculative-report', report }))
+    : message.type === 'forgetting' ?
+      measureForgetting(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) })
+        .then((curves) => channel.send({ type: 'forgetting-done', curves, cancelled: controller.signal.aborted }))
     : message.type === 'sweep-check' ? checkPrediction(message.outDir, { signal: controller.signal, onEvent: (event) => channel.send(event) })
     : runTraining(message.options, { signal: controller.signal, onEvent: (event) => channel.send(event) });
   job
