@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { answerRankingFor } from '../../extension/engine/rag/answerRanking';
 import { chunkText } from '../../extension/engine/rag/chunker';
 import { buildIndex, newIndex, type IndexerParts } from '../../extension/engine/rag/indexer';
 import { loadIndex, saveIndex } from '../../extension/engine/rag/indexStore';
@@ -81,7 +82,7 @@ async function queryLatency(large: RagIndex, embedder: Embedder, label: string):
   const searchTimes = await timeRepeats(async () => {
     const i = s++ % QUESTIONS.length;
     const cpu = process.cpuUsage();
-    large.search(QUESTIONS[i], queryVectors[i], 8);
+    large.search(QUESTIONS[i], queryVectors[i], 8, answerRankingFor(embedder.id));
     const used = process.cpuUsage(cpu);
     cpuTimes.push((used.user + used.system) / 1000);
   }, 20, 2);
