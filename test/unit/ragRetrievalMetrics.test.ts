@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { answerRankingFor } from '../../extension/engine/rag/answerRanking';
 import { cachedSentenceModels, hubCacheDir, sentenceModelFolder } from '../../extension/engine/rag/embedderFolder';
 import { firstRelevantRank, scoreRanks } from '../../extension/engine/rag/retrievalMetrics';
+import { sentenceModelName } from '../../extension/engine/rag/sentenceEmbedder';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 
 describe('RAG retrieval metrics', () => {
@@ -62,6 +63,8 @@ describe('RAG embedder folder', () => {
     assert.equal(sentenceModelFolder(entry), path.join(entry, 'snapshots', 'c0ffee'));
     assert.deepEqual(cachedSentenceModels(hub), [{ name: 'Xenova/bge-small-en-v1.5', dir: path.join(entry, 'snapshots', 'c0ffee') }]);
     assert.deepEqual(cachedSentenceModels(path.join(temp, 'no-such-hub')), []);
+    assert.equal(sentenceModelName(path.join(entry, 'snapshots', 'c0ffee')), 'Xenova/bge-small-en-v1.5');
+    assert.equal(sentenceModelName('/models/all-MiniLM-L6-v2'), 'all-MiniLM-L6-v2');
   });
 
   it('says what a folder lacks', () => {

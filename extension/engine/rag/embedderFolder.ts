@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findSentenceModelGraph } from './sentenceEmbedder';
+import { findSentenceModelGraph, sentenceModelName } from './sentenceEmbedder';
 
 export interface CachedModel {
   /** "org/name", as the Hub names it. */
@@ -58,7 +58,8 @@ export function cachedSentenceModels(hub = hubCacheDir()): CachedModel[] {
   const found: CachedModel[] = [];
   for (const entry of names) {
     try {
-      found.push({ name: entry.slice('models--'.length).replace('--', '/'), dir: sentenceModelFolder(path.join(hub, entry)) });
+      const dir = sentenceModelFolder(path.join(hub, entry));
+      found.push({ name: sentenceModelName(dir), dir });
     } catch {
       // Not a sentence-embedding model in the ONNX layout (a PyTorch-only download, say): not offered.
     }
