@@ -6,7 +6,6 @@
 // RRF), 0.5 and 0.25. Ranking quality does not depend on the machine's load.
 // The rows marked "answer" are what answerRanking.ts feeds the answer with.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { answerRankingFor, type AnswerRanking, type RankingName } from '../../extension/engine/rag/answerRanking';
 import type { Embedder } from '../../extension/engine/rag/embedder';
@@ -19,25 +18,14 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import type { TextTokenizer } from '../../extension/engine/tokenizer/types';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { embeddingModelDir, hasEmbeddingModel } from '../harness/embeddingModel';
+import { RAG_BENCH_DOCS, ragBenchQuestions, type RagBenchQuestion } from '../unit/ragFixture';
 import type { Bench } from './bench';
 
-const BENCH_DIR = path.join(__dirname, '..', 'fixtures', 'rag-bench');
-const DOCS = path.join(BENCH_DIR, 'docs');
 /** 38 is the bundled model's default: its 256-token window holds 4 sources of 38 and a 64-token answer. */
 const CHUNK_SIZES = [38, 96, 192];
 /** Deep enough that MRR counts a right file found late. */
 const DEPTH = 20;
 const DENSE_WEIGHTS = [1, 0.5, 0.25];
-
-interface Question {
-  readonly question: string;
-  readonly file: string;
-  readonly section: string;
-}
-
-export function benchQuestions(): Question[] {
-  return JSON.parse(fs.readFileSync(path.join(BENCH_DIR, 'questions.json'), 'utf8')) as Question[];
-}
 
 /** Each ranking compared: BM25, dense, and fusion with each dense weight. */
 function variants(): { label: string; ranking: AnswerRanking }[] {
@@ -54,14 +42,14 @@ function row(label: string, scores: RankingScores, mark: string): void {
   console.log(`  ${label.padEnd(28)} ${pct(scores.recallAt1)} ${pct(scores.recallAt5)}   ${scores.mrr.toFixed(3)}  ${mark}`);
 }
 
-async function scoreEmbedder(embedder: Embedder, tokenizer: TextTokenizer, questions: readonly Question[]): Promise<void> {
+async function scoreEmbedder(embedder: Embedder, tokenizer: TextTokenizer, questions: readonly RagBenchQuestion[]): Promise<void> {
   const answer = answerRankingFor(embedder.id);
   const vectors: Float32Array[] = [];
   for (const q of questions) vectors.push(await embedder.embed(q.question));
   for (const size of CHUNK_SIZES) {
     const settings = { ...DEFAULT_INDEX_SETTINGS, chunk: { size, overlap: Math.floor(size / 4) } };
     const parts: IndexerParts = { tokenizer, embedder, settings };
-    const { index, report } = await buildIndex(DOCS, parts);
+    const { index, report } = await buildIndex(RAG_BENCH_DOCS, parts);
     console.log(`\n  ${embedder.label}, chunks of ≤${size} tokens (${report.chunks} chunks in ${report.files} files)`);
     console.log(`  ${'ranking'.padEnd(28)} ${'R@1'.padStart(6)} ${'R@5'.padStart(6)}   MRR`);
     for (const { label, ranking } of variants()) {
@@ -93,7 +81,7 @@ export const bench: Bench = {
       console.log('  skipped: no bundled model under models/ (config.json and onnx/model.onnx)');
       return;
     }
-    const questions = benchQuestions();
+    const questions = ragBenchQuestions();
     const tokenizer = await loadTokenizerFile(modelDir);
     await withEmbedder(openModelEmbedder(modelDir), (e) => scoreEmbedder(e, tokenizer, questions));
     if (!hasEmbeddingModel()) {
