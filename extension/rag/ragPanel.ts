@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateStream } from '../engine/generate/generate';
+import { answerRankingFor } from '../engine/rag/answerRanking';
 import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
 import type { IndexedChunk } from '../engine/rag/ragIndex';
@@ -112,6 +113,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
       case 'stop':
         this.kit.tasks.cancelRunning();
         return;
+      case 'chooseEmbedder':
+        await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel');
+        return;
     }
   }
 
@@ -185,9 +189,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
       const started = performance.now();
       const vector = await embedder.embed(question, signal);
       const embedded = performance.now();
-      const result = index.search(question, vector, SHOWN);
+      const result = index.search(question, vector, SHOWN, answerRankingFor(embedder.id));
       retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks: index.chunks.size });
-      sources = result.fused.slice(0, PROMPT_SOURCES).map((f) => f.chunk);
+      sources = result.fed.slice(0, PROMPT_SOURCES).map((f) => f.chunk);
       await this.show({ type: 'retrieval', payload: retrieval });
     }
     const segments = assemblePrompt(sources.length ? DEFAULT_INSTRUCTION : '', sources.map((c) => ({ label: chunkLocation(c), text: c.text })), question);

@@ -38,6 +38,8 @@ export function retrievalView(retrieval: Retrieval, timing: RetrievalTiming): Re
     dense: retrieval.dense.map(rankedView),
     fused: retrieval.fused.map(rankedView),
     rrfK: retrieval.rrfK,
+    denseWeight: retrieval.answer.denseWeight,
+    answer: { ranking: retrieval.answer.ranking, reason: retrieval.answer.reason },
     ...timing,
   };
 }

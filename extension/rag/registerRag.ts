@@ -9,6 +9,7 @@ import { activeModel } from '../model/activeModel';
 import { selectionSource, withinSelectionLimit } from '../tokenizer/selectionText';
 import type { RetrievalView } from '../../webviews/rag/protocol';
 import { ChunkDecorations } from './chunkDecorations';
+import { chooseEmbeddingModel } from './chooseEmbedder';
 import { RagFolders, untrustedMessage } from './ragFolders';
 import { ragPanels, type RagPanels } from './ragPanel';
 import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
@@ -112,12 +113,4 @@ async function ask(panels: RagPanels, arg?: AskArgument): Promise<RetrievalView 
     given?.question ?? (selectedText() || (await vscode.window.showInputBox({ title: vscode.l10n.t('Ask the RAG folder'), prompt: vscode.l10n.t('Question') })));
   if (!question) return undefined;
   return panels.show().ask({ question, policy: 'drop-sources', answerTokens: DEFAULT_ANSWER_TOKENS, generate: given?.generate ?? true });
-}
-
-async function chooseEmbeddingModel(folder?: vscode.Uri): Promise<void> {
-  const chosen =
-    folder ??
-    (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Use for RAG embeddings') }))?.[0];
-  if (!chosen) return;
-  await vscode.workspace.getConfiguration(RAG_SECTION).update('embeddingModel', chosen.fsPath, vscode.ConfigurationTarget.Global);
 }

@@ -7,6 +7,9 @@ export function ragWebviewStrings(): RagStrings {
   return {
     modelLine: l10n.t('Model {0}: a context window of {1} tokens.'),
     embedderLine: l10n.t('Embeddings: {0}.'),
+    chooseEmbedder: l10n.t('Embedding Model…'),
+    feedsAnswer: l10n.t('feeds the answer'),
+    answerRanking: l10n.t('The answer is fed by {0}. Why: {1}.'),
     untrusted: l10n.t('RAG indexing is off in an untrusted workspace. The context window still works.'),
     folder: l10n.t('RAG folder'),
     noFolder: l10n.t('No folder attached: the prompt is your question alone.'),

@@ -11,6 +11,8 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./train.bench') as typeof import('./train.bench')).bench,
   () => (require('./trainingPanel.bench') as typeof import('./trainingPanel.bench')).bench,
   () => (require('./rag.bench') as typeof import('./rag.bench')).bench,
+  () => (require('./ragQuality.bench') as typeof import('./ragQuality.bench')).bench,
+  () => (require('./ragLoad.bench') as typeof import('./ragLoad.bench')).bench,
   () => (require('./tokenizer.bench') as typeof import('./tokenizer.bench')).bench,
   () => (require('./surprise.bench') as typeof import('./surprise.bench')).bench,
   () => (require('./serve.bench') as typeof import('./serve.bench')).bench,

@@ -1,5 +1,5 @@
 // Step 5 in the real workbench: attach the workspace (the RAG fixture's files) from the palette,
-// ask a question in the panel, read the three rankings, the context-window bar and the answer with
+// ask a question in the panel, read the three rankings and which one fed the answer, the context-window bar and the answer with
 // its sources; open a chunk, then hide, show and reload the panel and find the question and its
 // rankings again. Screenshots go to test-results/screenshots/.
 import * as assert from 'node:assert/strict';
@@ -39,6 +39,10 @@ e2e('attach a RAG folder from the palette, ask a question, see rankings, the con
   const bm25First = panel.locator('ranking-list').first().locator('li').first();
   await bm25First.waitFor({ timeout: vs.timeoutMs });
   assert.match((await bm25First.locator('button.link').textContent()) ?? '', /^docs\/supplies\.md:/);
+  // With the bundled model's hidden states as embedder, the panel says BM25 alone fed the answer, and why.
+  const fedBy = panel.locator('rag-app p.answer-ranking');
+  assert.match((await fedBy.textContent()) ?? '', /^The answer is fed by BM25 \(words\)\. Why: BM25 alone: .*weak for meaning/);
+  assert.match((await panel.locator('ranking-list h3', { has: panel.locator('.feeds') }).textContent()) ?? '', /^BM25 \(words\) feeds the answer$/);
   await panel.locator('context-bar .bar').waitFor({ timeout: vs.timeoutMs });
   await panel.locator('.sources li').first().waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('rag-2-answer');

@@ -101,7 +101,10 @@ suite('RAG and context window (Step 5)', () => {
     const laidOut = await budget;
     assert.equal(laidOut.contextLength, CONFIG.n_positions);
     assert.deepEqual(laidOut.segments.map((s) => s.kind), ['system', 'source', 'source', 'source', 'source', 'question']);
-    assert.ok(laidOut.segments.some((s) => s.chunkId === retrieval.fused[0].chunk.id));
+    // The random model's hidden states embed: BM25 alone feeds the answer, and the panel says why.
+    assert.equal(retrieval.answer.ranking, 'bm25');
+    assert.match(retrieval.answer.reason, /^BM25 alone: a next-token model's pooled hidden states are weak for meaning/);
+    assert.equal(laidOut.segments[1].chunkId, retrieval.bm25[0].chunk.id, 'the first source is BM25\'s first chunk');
     assert.equal(laidOut.segments.reduce((sum, s) => sum + s.kept, 0), laidOut.keptTokens);
     assert.equal(laidOut.keptTokens + laidOut.answerTokens + laidOut.free, laidOut.contextLength);
     // The random model's context (512 byte tokens) cannot hold four sources and the answer room: sources were dropped.
@@ -219,34 +222,51 @@ suite('RAG and context window (Step 5)', () => {
     assert.ok(found.bm25[0].chunk.preview.includes('Kittiwakes'));
   });
 
-  test('with a sentence-embedding model chosen (all-MiniLM-L6-v2), the folder is re-embedded and dense retrieval finds an answer sharing no words', async () => {
+  test('with all-MiniLM-L6-v2 chosen from a Hugging Face cache entry, the folder is re-embedded in the worker and dense retrieval feeds the answer from the right file', async () => {
     await attachFixture();
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     const modelDir = path.join(extension?.extensionPath ?? '', '.harness', 'models', 'all-MiniLM-L6-v2');
     // npm test provisions it first; a run without it fails here rather than passing by skipping.
     if (!fs.existsSync(path.join(modelDir, 'tokenizer.json'))) throw new Error(`${modelDir} is not provisioned: run npm run provision (npm test does)`);
-    const relabelled = nextPosted('state', (s) => s.embedder === 'all-MiniLM-L6-v2 (sentence embeddings)');
+    // The cache layout the Hugging Face tools write: models--org--name/{refs/main, snapshots/<commit>/}.
+    const entry = path.join(dir, 'hub', 'models--sentence-transformers--all-MiniLM-L6-v2');
+    fs.mkdirSync(path.join(entry, 'refs'), { recursive: true });
+    fs.writeFileSync(path.join(entry, 'refs', 'main'), 'c0ffee');
+    fs.mkdirSync(path.join(entry, 'snapshots'));
+    // The cache links its snapshots' files to blobs; one link to the whole folder stands in for them.
+    fs.symlinkSync(modelDir, path.join(entry, 'snapshots', 'c0ffee'), 'dir');
+    const storeBefore = fs.statSync(path.join(storedIndex(root), 'vectors.bin')).mtimeMs;
+    const relabelled = nextPosted('state', (s) => s.embedder === 'sentence-transformers/all-MiniLM-L6-v2 (sentence embeddings)');
     const failed = nextPosted('error').then((e) => {
       throw new Error(`the panel reported: ${e.message}`);
     });
     failed.catch(() => undefined);
-    await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(modelDir));
+    const chosen = await vscode.commands.executeCommand<string>('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(entry));
     try {
+      assert.equal(chosen, path.join(entry, 'snapshots', 'c0ffee'), 'the cache entry stands for the snapshot refs/main names');
       await Promise.race([relabelled, failed]);
+      const budget = nextPosted('budget');
       const retrieval = await ask('When is fuel for the light delivered?');
       assert.ok(retrieval);
+      assert.ok(fs.statSync(path.join(storedIndex(root), 'vectors.bin')).mtimeMs > storeBefore, 'the index worker stored new vectors');
+      assert.equal(retrieval.answer.ranking, 'dense');
+      assert.match(retrieval.answer.reason, /^dense alone/);
       assert.equal(retrieval.dense[0].chunk.file, 'docs/supplies.md');
       assert.notEqual(retrieval.bm25[0].chunk.file, 'docs/supplies.md', 'BM25 has no word of the answer to go on');
+      // The prompt's first source, the one the answer is built from, is dense retrieval's first chunk.
+      assert.equal((await budget).segments[1].chunkId, retrieval.dense[0].chunk.id);
     } finally {
       await vscode.workspace.getConfiguration('llmPipeline.rag').update('embeddingModel', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 
-  test('a folder that is not a sentence-embedding model is refused in the panel, naming the setting and what is missing', async () => {
+  test('a folder that is not a sentence-embedding model is refused: by the command before the setting changes, in the panel when set by hand', async () => {
     await attachFixture();
     const empty = fs.mkdtempSync(path.join(dir, 'not-a-model-'));
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(empty)), undefined);
+    assert.equal(vscode.workspace.getConfiguration('llmPipeline.rag').get('embeddingModel'), '', 'the setting is left as it was');
     const refused = nextPosted('error', (e) => e.message.includes('llmPipeline.rag.embeddingModel'));
-    await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel', vscode.Uri.file(empty));
+    await vscode.workspace.getConfiguration('llmPipeline.rag').update('embeddingModel', empty, vscode.ConfigurationTarget.Global);
     try {
       const { message } = await refused;
       assert.match(message, /onnx\/model\.onnx/);

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { answerRankingFor } from '../../extension/engine/rag/answerRanking';
 import type { Embedder } from '../../extension/engine/rag/embedder';
 import { buildIndex, FolderGoneError, readIndexableFile, updateFile, type IndexerParts } from '../../extension/engine/rag/indexer';
 import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../../extension/engine/rag/indexStore';
@@ -62,18 +63,24 @@ describe('RAG index', function () {
     assert.ok([...index.chunks.values()].some((c) => c.file === 'docs/tides.md' && c.text.startsWith('## Neap tides')));
   });
 
-  it('ranks the chunk holding the answer first by BM25, and fuses both rankings by RRF', async () => {
+  it('ranks the chunk holding the answer first by BM25, and fuses both rankings by RRF with the dense weight asked for', async () => {
     const { index } = await buildIndex(root, parts);
     const question = 'When does the paraffin for the lamp arrive by boat?';
-    const result = index.search(question, await embedder.embed(question), 5);
+    const vector = await embedder.embed(question);
+    const result = index.search(question, vector, 5, { ranking: 'fused', denseWeight: 0.25, reason: '' });
     assert.equal(result.bm25[0].chunk.file, 'docs/supplies.md');
     assert.equal(result.dense.length, 5);
     // The random model's dense ranking is arbitrary, so only the fusion arithmetic is checked.
     for (const fused of result.fused) {
       const part = (rank: number | undefined) => (rank === undefined ? 0 : 1 / (60 + rank));
-      assert.ok(Math.abs(fused.score - part(fused.bm25Rank) - part(fused.denseRank)) < 1e-12);
+      assert.ok(Math.abs(fused.score - part(fused.bm25Rank) - 0.25 * part(fused.denseRank)) < 1e-12);
     }
     assert.equal(result.fused.find((f) => f.chunk.id === result.bm25[0].chunk.id)?.bm25Rank, 1);
+    assert.equal(result.fed, result.fused);
+    // The default embedder's choice: BM25 alone feeds the answer.
+    const answer = answerRankingFor(embedder.id);
+    assert.equal(answer.ranking, 'bm25');
+    assert.equal(index.search(question, vector, 5, answer).fed[0].chunk.file, 'docs/supplies.md');
   });
 
   it('survives a save and load: same chunks, vectors and rankings', async () => {
@@ -87,7 +94,7 @@ describe('RAG index', function () {
     for (const id of index.chunks.keys()) assert.deepEqual(loaded.vectorOf(id), index.vectorOf(id));
     const q = 'neap tides at the quarter moons';
     const v = await embedder.embed(q);
-    assert.deepEqual(loaded.search(q, v, 5), index.search(q, v, 5));
+    assert.deepEqual(loaded.search(q, v, 5, answerRankingFor(embedder.id)), index.search(q, v, 5, answerRankingFor(embedder.id)));
     // A rebuild on top of the loaded index re-embeds nothing that did not change.
     const again = await buildIndex(root, parts, { previous: loaded });
     assert.equal(again.report.reused, again.report.files);
@@ -109,7 +116,7 @@ describe('RAG index', function () {
       assert.equal(index.chunks.get(id), old.chunk, `${id} was rebuilt`);
       assert.equal(index.vectorOf(id), old.vector);
     }
-    assert.equal(index.search('two long blasts horn', new Float32Array(RAG_TEST_MODEL_CONFIG.n_embd), 1).bm25[0].chunk.file, 'docs/storms.txt');
+    assert.equal(index.search('two long blasts horn', new Float32Array(RAG_TEST_MODEL_CONFIG.n_embd), 1, answerRankingFor(embedder.id)).bm25[0].chunk.file, 'docs/storms.txt');
     fs.rmSync(path.join(root, 'docs', 'storms.txt'));
     assert.deepEqual(await updateFile(index, parts, 'docs/storms.txt'), { kind: 'removed' });
     assert.ok(![...index.chunks.values()].some((c) => c.file === 'docs/storms.txt'));

@@ -17,6 +17,7 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { SAMPLES_FOLDER_PATH } from '../../extension/walkthrough/tryItSteps';
 import { embeddingModelDir, hasEmbeddingModel } from '../harness/embeddingModel';
+import { answerRankingFor } from '../../extension/engine/rag/answerRanking';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'rag');
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i], 0);
@@ -83,7 +84,7 @@ describe('sentence embeddings with all-MiniLM-L6-v2', function () {
       ['How do sailors find shelter during a gale?', 'docs/storms.txt'],
     ]) {
       it(`"${question}": dense ranks ${file} first, BM25 does not`, async () => {
-        const result = index.search(question, await embedder.embed(question), 3);
+        const result = index.search(question, await embedder.embed(question), 3, answerRankingFor(embedder.id));
         assert.equal(result.dense[0].chunk.file, file);
         assert.notEqual(result.bm25[0]?.chunk.file, file);
       });
@@ -108,7 +109,7 @@ describe('sentence embeddings with all-MiniLM-L6-v2', function () {
 
     it('the page\'s question: dense ranks a kite-story chunk about Grandpa first, BM25 a pebble-story chunk', async () => {
       assert.ok(question, 'step 5 quotes its example question');
-      const result = index.search(question, await embedder.embed(question), 3);
+      const result = index.search(question, await embedder.embed(question), 3, answerRankingFor(embedder.id));
       assert.equal(path.basename(result.dense[0].chunk.file), 'kite.txt');
       assert.match(result.dense[0].chunk.text, /Grandpa/);
       assert.doesNotMatch(result.dense[0].chunk.text.toLowerCase(), /grandfather|bring/, 'no content word in common');

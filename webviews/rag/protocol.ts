@@ -63,6 +63,10 @@ export interface RetrievalView extends RetrievalTiming {
   readonly dense: readonly RankedView[];
   readonly fused: readonly RankedView[];
   readonly rrfK: number;
+  /** Dense retrieval's weight in the fusion. */
+  readonly denseWeight: number;
+  /** Which of the three rankings feeds the answer, and why (engine/rag/answerRanking.ts). */
+  readonly answer: { readonly ranking: 'bm25' | 'dense' | 'fused'; readonly reason: string };
 }
 
 export interface BudgetSegmentView {
@@ -137,6 +141,7 @@ const ragRequests = panelRequests(panelState, [
   message('attach', empty),
   message('detach', v.strictObject({ root: text(MAX_PATH_CHARS) })),
   message('stop', empty),
+  message('chooseEmbedder', empty),
 ]);
 export type RagRequest = v.InferOutput<typeof ragRequests>;
 

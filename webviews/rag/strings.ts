@@ -6,6 +6,9 @@ import { t as translate } from '../shared/l10n';
 export type RagStringKey =
   | 'modelLine'
   | 'embedderLine'
+  | 'chooseEmbedder'
+  | 'feedsAnswer'
+  | 'answerRanking'
   | 'untrusted'
   | 'folder'
   | 'noFolder'

@@ -12,7 +12,7 @@ import type { SpanEncoder } from '../tokenizer/types';
 import { meanPool, type Embedder } from './embedder';
 
 export const MODEL_EMBEDDER_CAVEAT =
-  'pooled hidden states of a next-token model: weak for meaning (they follow shared words and style); point llmPipeline.rag.embeddingModel at a sentence-embedding model for real semantic search';
+  'pooled hidden states of a next-token model: weak for meaning (they follow shared words and style), so BM25 alone feeds the answer; choose a sentence-embedding model (Embedding Model…, or llmPipeline.rag.embeddingModel) for real semantic search';
 
 /** An embedder over an inspector that outputs hidden states (our GPT-2's inspection graph). */
 export function hiddenStateEmbedder(name: string, id: string, tokenizer: SpanEncoder, inspector: Inspector, dimensions: number): Embedder {

@@ -2,6 +2,7 @@
 // unit vector for each. A file is the unit of change: setFile replaces all of one file's chunks,
 // so an edit re-indexes that file alone.
 
+import type { AnswerRanking } from './answerRanking';
 import { Bm25Index, type ScoredId } from './bm25';
 import type { ChunkSettings } from './chunker';
 import { VectorStore } from './dense';
@@ -56,6 +57,10 @@ export interface Retrieval {
   readonly dense: readonly RankedChunk[];
   readonly fused: readonly FusedChunk[];
   readonly rrfK: number;
+  /** The ranking whose chunks feed the answer, its dense weight in the fusion, and why. */
+  readonly answer: AnswerRanking;
+  /** That ranking's chunks, in the order they feed the answer. */
+  readonly fed: readonly FusedChunk[];
 }
 
 export class RagIndex {
@@ -91,20 +96,24 @@ export class RagIndex {
     return this.vectors.get(id);
   }
 
-  /** Both rankings of the whole index and their fusion, `limit` of each. */
-  search(query: string, queryVector: Float32Array, limit: number): Retrieval {
+  /**
+   * Both rankings of the whole index and their fusion (dense weighted by `answer.denseWeight`),
+   * `limit` of each, and the one `answer` names as the chunks that feed the answer.
+   */
+  search(query: string, queryVector: Float32Array, limit: number, answer: AnswerRanking): Retrieval {
     // Fusion looks deeper than what is shown, so a chunk ranked 8th by both can still win.
     const depth = Math.max(limit, 50);
     const bm25 = this.bm25.search(query, depth);
     const dense = this.vectors.search(queryVector, depth);
-    const fused = reciprocalRankFusion([bm25, dense], limit);
-    return {
-      query,
-      bm25: this.ranked(bm25.slice(0, limit)),
-      dense: this.ranked(dense.slice(0, limit)),
-      fused: fused.map((f, i) => ({ chunk: this.chunk(f.id), score: f.score, rank: i + 1, bm25Rank: f.ranks[0], denseRank: f.ranks[1] })),
-      rrfK: RRF_K,
-    };
+    const fused: FusedChunk[] = reciprocalRankFusion([bm25, dense], limit, RRF_K, [1, answer.denseWeight]).map((f, i) => ({
+      chunk: this.chunk(f.id),
+      score: f.score,
+      rank: i + 1,
+      bm25Rank: f.ranks[0],
+      denseRank: f.ranks[1],
+    }));
+    const rankings = { bm25: this.ranked(bm25.slice(0, limit)), dense: this.ranked(dense.slice(0, limit)), fused };
+    return { query, ...rankings, rrfK: RRF_K, answer, fed: rankings[answer.ranking] };
   }
 
   private ranked(list: readonly ScoredId[]): RankedChunk[] {

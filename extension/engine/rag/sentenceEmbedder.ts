@@ -30,6 +30,15 @@ export function findSentenceModelGraph(dir: string): string {
   throw new Error(`${dir}: none of ${SENTENCE_GRAPH_NAMES.map((n) => `onnx/${n}`).join(', ')} (or the same at the top), so it is not a sentence-embedding model folder`);
 }
 
+/** A Hugging Face cache snapshot, .../models--<org>--<name>/snapshots/<commit>. */
+const HUB_SNAPSHOT = /models--(.+?)--([^/\\]+)[/\\]snapshots[/\\][^/\\]+[/\\]?$/;
+
+/** "org/name" for a folder in the Hugging Face cache, else the folder's name. */
+export function sentenceModelName(dir: string): string {
+  const hub = HUB_SNAPSHOT.exec(path.resolve(dir));
+  return hub ? `${hub[1]}/${hub[2]}` : path.basename(dir);
+}
+
 export async function openSentenceEmbedder(dir: string, settings: SessionSettings = {}): Promise<Embedder> {
   const relative = findSentenceModelGraph(dir);
   const tokenizer = await loadTokenizerFile(dir);
@@ -62,7 +71,7 @@ export async function openSentenceEmbedder(dir: string, settings: SessionSetting
   const probe = await run('probe');
   return {
     id: `sentence:${path.resolve(dir)}`,
-    label: `${path.basename(dir)} (sentence embeddings)`,
+    label: `${sentenceModelName(dir)} (sentence embeddings)`,
     caveat: 'a sentence-embedding model: trained to place texts of similar meaning close together',
     dimensions: probe.width,
     maxTokens,

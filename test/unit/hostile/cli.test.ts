@@ -71,14 +71,29 @@ describe('CLI: chat-template and rag', function () {
 
     const asked = await cli(['rag', 'query', '--folder', folder, '--model', MODEL, '--storage', storage, '--question', 'spring tides full moon', '--json']);
     assert.equal(asked.code, 0, asked.stderr);
-    const retrieval = JSON.parse(asked.stdout) as { fused: Array<{ chunk: { file: string; text: string } }> };
-    assert.equal(retrieval.fused[0].chunk.file, 'tides.md');
-    assert.ok(!retrieval.fused.some((f) => f.chunk.text.includes('launch code')));
+    const retrieval = JSON.parse(asked.stdout) as { ranking: string; reason: string; chunks: Array<{ file: string; lines: number[]; ranking: string; text: string }> };
+    // The bundled-style model embeds with its hidden states, so BM25 alone feeds the answer (answerRanking.ts).
+    assert.equal(retrieval.ranking, 'bm25');
+    assert.match(retrieval.reason, /^BM25 alone/);
+    assert.equal(retrieval.chunks[0].file, 'tides.md');
+    assert.deepEqual(retrieval.chunks[0].lines, [1, 3]);
+    assert.ok(retrieval.chunks.every((c) => c.ranking === 'bm25'));
+    assert.ok(!retrieval.chunks.some((c) => c.text.includes('launch code')));
   });
 
-  it('rag query on a folder never indexed says so', async () => {
-    const run = await cli(['rag', 'query', '--folder', dir, '--model', MODEL, '--storage', path.join(dir, 'empty-storage'), '--question', 'x']);
+  it('rag query on a folder never indexed indexes it first, as the panel does', async () => {
+    const folder = path.join(dir, 'fresh');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'bells.md'), '# Bells\n\nThe harbour bell rings twice at dusk.\n');
+    const storage = path.join(dir, 'fresh-storage');
+    const run = await cli(['rag', 'query', '--folder', folder, '--model', MODEL, '--storage', storage, '--question', 'when does the harbour bell ring', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { chunks: Array<{ file: string }> }).chunks[0].file, 'bells.md');
+  });
+
+  it('rag query --embedder names a folder that is no sentence-embedding model', async () => {
+    const run = await cli(['rag', 'query', '--folder', dir, '--model', MODEL, '--embedder', dir, '--question', 'x']);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /has no index in .*; run "rag index" first/);
+    assert.match(run.stderr, /has no tokenizer\.json, so it is not a sentence-embedding model folder/);
   });
 });

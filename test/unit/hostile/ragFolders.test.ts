@@ -3,6 +3,7 @@
 // vanishing files, names that are not UTF-8 or start with two dots, a stuck worker job, and an
 // index whose two files do not belong together. Everything runs the real walker, reader, embedder
 // and store; each case ends within 5 s and says what was left out and why.
+import { createHash } from 'node:crypto';
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -143,6 +144,27 @@ describe('hostile folders attached for RAG', function () {
     fs.copyFileSync(path.join(b, 'vectors.bin'), path.join(a, 'vectors.bin'));
     await failsWithin(() => loadIndex(a), /vectors\.bin: is not the file index\.json was written with/);
     assert.ok(await loadIndex(b));
+  });
+
+  it('chunks.jsonl from another index is refused, naming the file; a line that is not JSON is named by its number', async () => {
+    const { index } = await texts();
+    const [a, b] = [path.join(temp, `store-c-${run}`), path.join(temp, `store-d-${run}`)];
+    saveIndex(a, index);
+    const [file, entry] = [...index.files][0];
+    const chunks = entry.chunkIds.map((id) => ({ ...index.chunks.get(id)!, text: 'replaced' }));
+    index.setFile(file, entry, chunks, chunks.map((c) => index.vectorOf(c.id)!));
+    saveIndex(b, index);
+    fs.copyFileSync(path.join(b, 'chunks.jsonl'), path.join(a, 'chunks.jsonl'));
+    await failsWithin(() => loadIndex(a), /chunks\.jsonl: is not the file index\.json was written with/);
+    // The same damage with a matching hash (a writer that hashed what it broke) is still named.
+    const lines = fs.readFileSync(path.join(b, 'chunks.jsonl'), 'utf8').split('\n');
+    lines[1] = '{ not json';
+    const broken = Buffer.from(lines.join('\n'));
+    const stored = JSON.parse(fs.readFileSync(path.join(b, 'index.json'), 'utf8'));
+    stored.chunksSha256 = createHash('sha256').update(broken).digest('hex');
+    fs.writeFileSync(path.join(b, 'chunks.jsonl'), broken);
+    fs.writeFileSync(path.join(b, 'index.json'), JSON.stringify(stored));
+    await failsWithin(() => loadIndex(b), /chunks\.jsonl: line 2 cannot be read as a chunk/);
   });
 
   it('a worker job stuck without progress is stopped, and the next job gets a fresh worker', async () => {

@@ -27,6 +27,8 @@ const POLICY_LABEL: Record<OverflowPolicyName, RagStringKey> = {
   'truncate-end': 'policyTruncateEnd',
 };
 
+const RANKING_LABEL: Record<RetrievalView['answer']['ranking'], RagStringKey> = { bm25: 'bm25', dense: 'dense', fused: 'fused' };
+
 @customElement('rag-app')
 export class RagApp extends PanelApp<RagNotification, RagRequest> {
   static override styles = [baseStyles, panelLayoutStyles, ragAppStyles];
@@ -88,7 +90,13 @@ export class RagApp extends PanelApp<RagNotification, RagRequest> {
   override render() {
     const v = this.view;
     return html`
-      ${v ? html`<p>${t('modelLine', v.model, v.contextLength)} ${t('embedderLine', v.embedder)}</p><p class="notice">${v.embedderCaveat}</p>` : nothing}
+      ${v
+        ? html`<div class="row">
+              <span>${t('modelLine', v.model, v.contextLength)} ${t('embedderLine', v.embedder)}</span>
+              <vscode-button secondary @click=${() => this.request({ type: 'chooseEmbedder', payload: {} })}>${t('chooseEmbedder')}</vscode-button>
+            </div>
+            <p class="notice">${v.embedderCaveat}</p>`
+        : nothing}
       ${v && !v.trusted ? html`<p class="notice error">${t('untrusted')}</p>` : nothing}
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${this.renderFolders()} ${this.renderQuestion()}
@@ -168,10 +176,11 @@ export class RagApp extends PanelApp<RagNotification, RagRequest> {
     return html`<section @open-chunk=${(e: OpenChunkEvent) => this.openChunk(e.detail.id)}>
       <h2>${t('rankings')}</h2>
       <p class="muted">${t('rankingsSummary', r.embedMs.toFixed(1), r.chunks, r.scoreMs.toFixed(1), r.rrfK)}</p>
+      <p class="answer-ranking" role="status">${t('answerRanking', t(RANKING_LABEL[r.answer.ranking]), r.answer.reason)}</p>
       <div class="rankings">
-        <ranking-list .heading=${t('bm25')} .items=${r.bm25} digits="3"></ranking-list>
-        <ranking-list .heading=${t('dense')} .items=${r.dense} digits="4"></ranking-list>
-        <ranking-list .heading=${t('fused')} .items=${r.fused} digits="5" fused></ranking-list>
+        <ranking-list .heading=${t('bm25')} .items=${r.bm25} digits="3" ?feeds=${r.answer.ranking === 'bm25'}></ranking-list>
+        <ranking-list .heading=${t('dense')} .items=${r.dense} digits="4" ?feeds=${r.answer.ranking === 'dense'}></ranking-list>
+        <ranking-list .heading=${t('fused')} .items=${r.fused} digits="5" fused ?feeds=${r.answer.ranking === 'fused'}></ranking-list>
       </div>
     </section>`;
   }

@@ -9,6 +9,14 @@ export const rankingListStyles = css`
     margin: 4px 0;
     font-size: 1em;
   }
+  .feeds {
+    font-weight: normal;
+    font-size: 0.9em;
+    padding: 0 4px;
+    border-radius: 2px;
+    color: var(--vscode-badge-foreground);
+    background: var(--vscode-badge-background);
+  }
   ol {
     list-style: none;
     padding: 0;

@@ -18,9 +18,11 @@ export class RankingList extends LitElement {
   /** Digits shown of each score. */
   @property({ type: Number }) digits = 3;
   @property({ type: Boolean }) fused = false;
+  /** This ranking's first chunks are the prompt's sources. */
+  @property({ type: Boolean }) feeds = false;
 
   override render() {
-    return html`<h3>${this.heading}</h3>
+    return html`<h3>${this.heading}${this.feeds ? html` <span class="feeds">${t('feedsAnswer')}</span>` : nothing}</h3>
       ${this.items.length === 0 ? html`<p class="muted">${t('noHits')}</p>` : nothing}
       <ol aria-label=${this.heading}>
         ${this.items.map(
