@@ -65,7 +65,11 @@ export function trainingPanels(deps: TrainingPanelDeps): TrainingPanels {
 export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private settings: TrainingSettings = DEFAULT_SETTINGS;
-  /** Settings a command chose before the webview was ready; applied over its restored form. */
+  /**
+   * Settings a command chose (LoRA, an objective), applied over the form the webview restores until
+   * the webview sends them back: revealing the panel beside an editor can reload the webview, which
+   * then restores the form it saved before the choice reached it.
+   */
   private chosen: Partial<TrainingSettings> | undefined;
   private isReady = false;
 
@@ -98,7 +102,6 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   async choose(settings: Partial<TrainingSettings>): Promise<void> {
     this.chosen = settings;
     if (!this.isReady) return;
-    this.chosen = undefined;
     this.settings = { ...this.settings, ...settings };
     await this.kit.post({ type: 'settings', payload: this.settings });
   }
@@ -107,6 +110,13 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   async setData(source: DataSource, objective: Objective = 'text'): Promise<void> {
     await this.deps.workspaceState.update(dataKey(objective), source);
     await this.postSetup();
+  }
+
+  /** The form as the webview sent it; a command's choice it shows is no longer pending. */
+  private adopt(settings: TrainingSettings): void {
+    this.settings = settings;
+    const chosen = this.chosen;
+    if (chosen && (Object.keys(chosen) as (keyof TrainingSettings)[]).every((k) => JSON.stringify(settings[k]) === JSON.stringify(chosen[k]))) this.chosen = undefined;
   }
 
   /** Requests fail in the panel, where they were made (the kit logs them too). */
@@ -123,11 +133,11 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
       case 'chooseData':
         return this.chooseData(request.payload.kind, request.payload.objective);
       case 'previewData':
-        this.settings = request.payload.settings;
+        this.adopt(request.payload.settings);
         await this.kit.tasks.replace(() => this.previewData());
         return;
       case 'estimate':
-        this.settings = request.payload.settings;
+        this.adopt(request.payload.settings);
         if (this.settings.objective === 'dpo') throw new Error(vscode.l10n.t('The estimate measures language-model runs; a DPO run reports its speed once it starts.'));
         await this.kit.tasks.replace(async () => {
           await this.kit.busy({ task: 'estimate', message: vscode.l10n.t('Reading the data and timing one step…') });
@@ -145,7 +155,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         });
         return;
       case 'start':
-        this.settings = request.payload.settings;
+        this.adopt(request.payload.settings);
         return this.start();
       case 'pause':
         return this.deps.runs.pause();
