@@ -22,7 +22,7 @@ e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL l
   await panel.locator('run-form vscode-button', { hasText: 'Shipped Set' }).click();
   const mask = panel.locator('loss-mask');
   await mask.locator('.tok.in').first().waitFor({ timeout: vs.timeoutMs });
-  assert.match((await mask.locator('p').first().textContent()) ?? '', /The conversation on line 1 \(of 240\), as the run sees it: \d+ of its \d+ tokens are in the loss\./);
+  assert.match((await mask.locator('p').first().textContent()) ?? '', /The conversation on line 1 \(240 conversations in the file\), as the run sees it: \d+ of its \d+ tokens are in the loss\./);
   const labels = await mask.locator('[role="listitem"]').evaluateAll((items) => items.map((i) => i.getAttribute('aria-label') ?? ''));
   assert.match(labels[0], /^"<\|endoftext\|>": context only$/);
   assert.match(labels.at(-1) ?? '', /^"<\|endoftext\|>": in the loss$/, 'the answer’s end token is learned');
@@ -42,7 +42,7 @@ e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL l
   await vs.page.keyboard.press('Enter');
   const dpoPanel = vs.webview();
   await dpoPanel.locator('run-form fieldset', { hasText: 'pairs.jsonl' }).waitFor({ timeout: vs.timeoutMs });
-  await dpoPanel.locator('run-form p[role="status"]', { hasText: '40 preference pairs read.' }).waitFor({ timeout: vs.timeoutMs });
+  await dpoPanel.locator('run-form p[role="status"]', { hasText: 'Preference pairs read: 40.' }).waitFor({ timeout: vs.timeoutMs });
   await dpoPanel.locator('run-form vscode-button', { hasText: 'Start Training' }).click();
 
   const accuracyDots = dpoPanel.locator('preference-charts line-chart#reward-accuracy svg circle');

@@ -13,7 +13,7 @@ e2e('Train on This on a .jsonl of preference pairs switches the open training pa
   await vs.runCommand('LLM Pipeline: Train on This');
   const panel = vs.webview();
   await panel.locator('run-form fieldset', { hasText: 'pairs.jsonl' }).waitFor({ timeout: vs.timeoutMs });
-  await panel.locator('run-form p[role="status"]', { hasText: '1 preference pairs read.' }).waitFor({ timeout: vs.timeoutMs });
+  await panel.locator('run-form p[role="status"]', { hasText: 'Preference pairs read: 1.' }).waitFor({ timeout: vs.timeoutMs });
   assert.equal(await panel.locator('run-form select#f-objective').inputValue(), 'dpo');
   await vs.screenshot('train-on-jsonl');
 });
