@@ -17,6 +17,8 @@ export const MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024;
 
 export interface DataSource extends DataView {
   readonly path: string;
+  /** Held-out data that comes with it (the shipped SFT and DPO sets). */
+  readonly validationPath?: string;
 }
 
 /** A file or folder the user picked; refused with a clear message when it cannot be data. */

@@ -1,5 +1,6 @@
 // Step 4 (training) in the editor: "Train a Model" (palette, on the selection when there is one),
-// "Train on This" (Explorer context menu on a file or folder), the panel's serializer and the status-bar item. Training runs in
+// "Train on This" (Explorer context menu on a file or folder; on a .jsonl file of conversations or
+// preference pairs it chooses SFT or DPO), the panel's serializer and the status-bar item. Training runs in
 // the training worker process; closing the window stops it after a checkpoint (deactivate).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -7,6 +8,8 @@ import { activeModel } from '../model/activeModel';
 import { log } from '../log';
 import { pathSource, sampleSource, selectionSource } from './dataSource';
 import { exportTrainingRun } from './exportPyTorch';
+import { jsonlObjective } from './instructSource';
+import { OBJECTIVE_DEFAULTS } from './runOptions';
 import { trainingPanels, type TrainingPanels } from './trainingPanel';
 import { TrainingRuns } from './trainingRuns';
 import { TrainingStatusBar } from './trainingStatusBar';
@@ -89,5 +92,9 @@ async function trainOnThis(panels: TrainingPanels, target: vscode.Uri | undefine
   const uri = target ?? vscode.window.activeTextEditor?.document.uri;
   if (!uri || uri.scheme !== 'file') throw new Error(vscode.l10n.t('Train on This works on a file or folder on disk.'));
   const source = pathSource(uri.fsPath);
-  await panels.show().setData(source);
+  const panel = panels.show();
+  // A .jsonl file of conversations or preference pairs is SFT or DPO data: the form switches to that objective.
+  const objective = source.kind === 'file' ? jsonlObjective(uri.fsPath) : undefined;
+  if (objective) await panel.choose({ ...OBJECTIVE_DEFAULTS[objective], objective });
+  await panel.setData(source, objective);
 }

@@ -8,7 +8,7 @@ import { parameterCount, trainingFlopsPerToken } from '../engine/gpt/sizes';
 import { trainingMemory } from '../engine/train/memoryEstimate';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../engine/train/options';
 import { BYTE_VOCAB_SIZE } from '../engine/train/byteTokenizer';
-import { PRESET_NAMES, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
+import { PRESET_NAMES, type Objective, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
 
 /** The active model, as far as the form needs it. */
 export interface ActiveModelFacts {
@@ -21,6 +21,8 @@ export interface RunPlace {
   readonly outDir: string;
   /** Where the byte tokenizer is written when the form asks for bytes. */
   readonly byteTokenizerPath: string;
+  /** Held-out data given with the data (the shipped SFT and DPO sets have theirs); else a share of the data is held out. */
+  readonly validationPath?: string;
 }
 
 /** The form's starting values: the tiny preset on the active model's tokenizer, a run of about a minute on two cores. */
@@ -53,11 +55,39 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
   loraRank: 8,
   loraAlpha: 16,
   loraTargets: ['attn.c_attn', 'attn.c_proj'],
+  objective: 'text',
+  allTokens: false,
+  // Rafailov et al. 2023 and TRL use β = 0.1.
+  dpoBeta: 0.1,
 };
+
+/**
+ * What choosing an objective in the form sets besides it: fine-tuning the bundled model on the
+ * shipped sets takes a lower rate than pretraining from random weights, and a context that holds a
+ * rendered instruction and its story (the README's `train --sft` and `train --dpo` commands).
+ */
+export const OBJECTIVE_DEFAULTS: Readonly<Record<Objective, Partial<TrainingSettings>>> = {
+  text: {
+    learningRate: DEFAULT_SETTINGS.learningRate, batchSize: DEFAULT_SETTINGS.batchSize, contextLength: DEFAULT_SETTINGS.contextLength, steps: DEFAULT_SETTINGS.steps, lengthUnit: 'steps',
+    warmupSteps: DEFAULT_SETTINGS.warmupSteps, evalEvery: DEFAULT_SETTINGS.evalEvery, sampleEvery: DEFAULT_SETTINGS.sampleEvery, samplePrompt: DEFAULT_SETTINGS.samplePrompt,
+  },
+  sft: { learningRate: 5e-4, batchSize: 8, contextLength: 192, steps: 100, lengthUnit: 'steps', warmupSteps: 10, evalEvery: 25, sampleEvery: 25, samplePrompt: 'User: Write a story that uses the words: dog, ball, sun.\nAssistant:' },
+  dpo: { learningRate: 2e-4, batchSize: 4, contextLength: 192, steps: 60, lengthUnit: 'steps', warmupSteps: 10, evalEvery: 10 },
+};
+
+/** SFT and DPO fine-tune the active model: they continue it, as "continue training" does. */
+const continues = (settings: TrainingSettings): boolean => settings.model === 'continue' || settings.objective !== 'text';
+
+/** The engine's objective for the form's choice. */
+export function objectiveFrom(settings: TrainingSettings): NonNullable<TrainOptions['objective']> {
+  if (settings.objective === 'sft') return { kind: 'sft', allTokens: settings.allTokens };
+  if (settings.objective === 'dpo') return { kind: 'dpo', beta: settings.dpoBeta };
+  return { kind: 'text' };
+}
 
 /** LoRA's settings when the form asks for them: only on top of the active model (it adapts a trained model). */
 export function loraFrom(settings: TrainingSettings): TrainOptions['lora'] {
-  if (settings.model !== 'continue' || !settings.lora) return undefined;
+  if (!continues(settings) || !settings.lora) return undefined;
   return { rank: settings.loraRank, alpha: settings.loraAlpha, targets: settings.loraTargets };
 }
 
@@ -69,7 +99,7 @@ function vocabSize(settings: TrainingSettings, active: ActiveModelFacts): number
 
 /** The architecture the form describes (for "continue", the active model's own). */
 export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): GPTConfig {
-  if (settings.model === 'continue') return active.config;
+  if (continues(settings)) return active.config;
   const shape = settings.model === 'preset'
     ? MODEL_PRESETS[settings.preset]
     : { n_layer: settings.nLayer, n_head: settings.nHead, n_embd: settings.nEmbd, n_positions: settings.nPositions, layer_norm_epsilon: 1e-5 };
@@ -78,17 +108,20 @@ export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts
 
 export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModelFacts, place: RunPlace): TrainOptions {
   const model = modelConfig(settings, active);
-  const continuing = settings.model === 'continue';
+  const continuing = continues(settings);
   // Continuing keeps the model's own tokenizer: its embeddings are indexed by those ids.
   const tokenizerPath = continuing || settings.tokenizer === 'active' ? active.folder : place.byteTokenizerPath;
   const defaults = defaultTrainOptions({ dataPath: place.dataPath, tokenizerPath, outDir: place.outDir, model });
   return {
     ...defaults,
+    objective: objectiveFrom(settings),
+    validationPath: place.validationPath,
     trainTokenizer: !continuing && settings.tokenizer === 'bpe' ? { vocabSize: settings.bpeVocab } : undefined,
     baseModel: continuing ? active.folder : undefined,
     lora: loraFrom(settings),
     steps: settings.steps,
-    epochs: settings.lengthUnit === 'epochs' ? settings.epochs : undefined,
+    // DPO counts steps only (its loop has no epoch setting).
+    epochs: settings.lengthUnit === 'epochs' && settings.objective !== 'dpo' ? settings.epochs : undefined,
     batchSize: settings.batchSize,
     contextLength: settings.contextLength,
     learningRate: settings.learningRate,

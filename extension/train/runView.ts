@@ -1,6 +1,6 @@
 // What the training panel draws of a run, built up from the worker's events: the loss, validation
-// loss, learning rate, gradient norms (global and per layer) by step, the samples, the checkpoints
-// and the throughput. Plain data (no vscode), so it can be checked in unit tests.
+// loss, learning rate, gradient norms (global and per layer) by step, a DPO run's rewards, reward
+// accuracy and KL, the samples, the checkpoints and the throughput. Plain data (no vscode), so it can be checked in unit tests.
 
 import type { HistoryPoint } from '../engine/train/checkpoint';
 import type { TrainOptions } from '../engine/train/options';
@@ -26,6 +26,7 @@ export class RunViewBuilder {
   private trainTokens = 0;
   private parameters = 0;
   private speed: { tokensPerSecond: number; mfu: number; etaSeconds: number } | undefined;
+  private notes: readonly string[] = [];
 
   constructor(
     readonly folder: string,
@@ -57,6 +58,7 @@ export class RunViewBuilder {
         this.stepsPerEpoch = event.stepsPerEpoch;
         this.trainTokens = event.trainTokens;
         this.parameters = event.parameters;
+        this.notes = event.notes ?? [];
         return;
       case 'progress':
         this.step = event.step;
@@ -65,6 +67,7 @@ export class RunViewBuilder {
         this.points.push({
           step: event.step, loss: event.loss, learningRate: event.learningRate, gradNorm: event.gradNorm, layerGradNorms: event.layerGradNorms,
           ...(event.validationLoss === undefined ? {} : { validationLoss: event.validationLoss }),
+          ...(event.preference === undefined ? {} : { preference: event.preference }),
         });
         this.thin();
         return;
@@ -107,6 +110,8 @@ export class RunViewBuilder {
   view(): RunView {
     return {
       folder: this.folder,
+      objective: this.options.objective?.kind ?? 'text',
+      notes: this.notes,
       status: this.status,
       message: this.message,
       data: this.dataLabel,

@@ -18,13 +18,15 @@ import type { OwnRequest } from '../../webviews/shared/protocol';
 import {
   TRAINING_VIEW_TYPE,
   isTrainingRequest,
+  type Objective,
   type TrainingNotification,
   type TrainingPanelState,
   type TrainingRequest,
   type TrainingSettings,
 } from '../../webviews/training/protocol';
 import { pathSource, sampleSource, type DataSource } from './dataSource';
-import { byteTokenizerIn, DEFAULT_SETTINGS, presetViews, trainOptionsFrom, type ActiveModelFacts } from './runOptions';
+import { instructSampleSource } from './instructSource';
+import { byteTokenizerIn, DEFAULT_SETTINGS, OBJECTIVE_DEFAULTS, presetViews, trainOptionsFrom, type ActiveModelFacts } from './runOptions';
 import type { TrainingRuns } from './trainingRuns';
 import type { TrainingStatusBar } from './trainingStatusBar';
 import { trainingWebviewStrings } from './webviewStrings';
@@ -39,6 +41,8 @@ export interface TrainingPanelDeps {
 }
 
 const DATA_KEY = 'llmPipeline.training.data';
+/** Each objective keeps its own data: text for pretraining, conversations for SFT, pairs for DPO. */
+const dataKey = (objective: Objective): string => (objective === 'text' ? DATA_KEY : `${DATA_KEY}.${objective}`);
 /** Tokens of each "Compare with base" continuation. */
 const COMPARE_TOKENS = 60;
 
@@ -61,7 +65,11 @@ export function trainingPanels(deps: TrainingPanelDeps): TrainingPanels {
 export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private settings: TrainingSettings = DEFAULT_SETTINGS;
-  /** Settings a command chose before the webview was ready; applied over its restored form. */
+  /**
+   * Settings a command chose (LoRA, an objective), applied over the form the webview restores until
+   * the webview sends them back: revealing the panel beside an editor can reload the webview, which
+   * then restores the form it saved before the choice reached it.
+   */
   private chosen: Partial<TrainingSettings> | undefined;
   private isReady = false;
 
@@ -94,15 +102,21 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   async choose(settings: Partial<TrainingSettings>): Promise<void> {
     this.chosen = settings;
     if (!this.isReady) return;
-    this.chosen = undefined;
     this.settings = { ...this.settings, ...settings };
     await this.kit.post({ type: 'settings', payload: this.settings });
   }
 
-  /** Makes `source` the data of the next run and shows it. */
-  async setData(source: DataSource): Promise<void> {
-    await this.deps.workspaceState.update(DATA_KEY, source);
+  /** Makes `source` the data of the next run of `objective` and shows it. */
+  async setData(source: DataSource, objective: Objective = 'text'): Promise<void> {
+    await this.deps.workspaceState.update(dataKey(objective), source);
     await this.postSetup();
+  }
+
+  /** The form as the webview sent it; a command's choice it shows is no longer pending. */
+  private adopt(settings: TrainingSettings): void {
+    this.settings = settings;
+    const chosen = this.chosen;
+    if (chosen && (Object.keys(chosen) as (keyof TrainingSettings)[]).every((k) => JSON.stringify(settings[k]) === JSON.stringify(chosen[k]))) this.chosen = undefined;
   }
 
   /** Requests fail in the panel, where they were made (the kit logs them too). */
@@ -117,9 +131,14 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   private async act(request: OwnRequest<TrainingRequest>): Promise<void> {
     switch (request.type) {
       case 'chooseData':
-        return this.chooseData(request.payload.kind);
+        return this.chooseData(request.payload.kind, request.payload.objective);
+      case 'previewData':
+        this.adopt(request.payload.settings);
+        await this.kit.tasks.replace(() => this.previewData());
+        return;
       case 'estimate':
-        this.settings = request.payload.settings;
+        this.adopt(request.payload.settings);
+        if (this.settings.objective === 'dpo') throw new Error(vscode.l10n.t('The estimate measures language-model runs; a DPO run reports its speed once it starts.'));
         await this.kit.tasks.replace(async () => {
           await this.kit.busy({ task: 'estimate', message: vscode.l10n.t('Reading the data and timing one step…') });
           try {
@@ -136,7 +155,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         });
         return;
       case 'start':
-        this.settings = request.payload.settings;
+        this.adopt(request.payload.settings);
         return this.start();
       case 'pause':
         return this.deps.runs.pause();
@@ -160,8 +179,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   /** Starts a run with the form's settings on the chosen data. */
   async start(settings?: TrainingSettings): Promise<void> {
     if (settings) this.settings = settings;
-    const data = this.data();
-    if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
+    const data = this.requiredData(this.settings.objective);
     const options = this.optionsFor(this.settings, this.deps.runs.nextRunFolder(data.label));
     // Refused here, with the figures, before a folder or a process is made.
     checkBeforeStart(options, os.totalmem());
@@ -170,13 +188,31 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
   }
 
   private optionsFor(settings: TrainingSettings, outDir: string): TrainOptions {
-    const data = this.data();
-    if (!data) throw new Error(vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.'));
-    return trainOptionsFrom(settings, this.activeFacts(), { dataPath: data.path, outDir, byteTokenizerPath: byteTokenizerIn(outDir) });
+    const data = this.requiredData(settings.objective);
+    return trainOptionsFrom(settings, this.activeFacts(), { dataPath: data.path, validationPath: data.validationPath, outDir, byteTokenizerPath: byteTokenizerIn(outDir) });
   }
 
-  private data(): DataSource | undefined {
-    return this.deps.workspaceState.get<DataSource>(DATA_KEY);
+  private data(objective: Objective): DataSource | undefined {
+    return this.deps.workspaceState.get<DataSource>(dataKey(objective));
+  }
+
+  private requiredData(objective: Objective): DataSource {
+    const data = this.data(objective);
+    if (data) return data;
+    throw new Error(objective === 'text'
+      ? vscode.l10n.t('Choose the data to train on first: a file, a folder, the selection or the sample.')
+      : vscode.l10n.t('Choose the {0} data first: a JSONL file, or the shipped set.', objective.toUpperCase()));
+  }
+
+  /** The first SFT conversation with its loss mask, or the DPO pairs' count; the data's bad lines fail here, by number. */
+  private async previewData(): Promise<void> {
+    await this.kit.busy({ task: 'preview', message: vscode.l10n.t('Reading the data…') });
+    try {
+      const preview = await this.deps.runs.previewData(this.optionsFor(this.settings, this.deps.runs.estimateFolder));
+      await this.kit.post({ type: 'dataPreview', payload: preview });
+    } finally {
+      await this.kit.busy(null);
+    }
   }
 
   private activeFacts(): ActiveModelFacts {
@@ -188,11 +224,17 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
 
   private async postSetup(): Promise<void> {
     const facts = this.activeFacts();
-    const data = this.data();
+    const view = (objective: Objective) => {
+      const data = this.data(objective);
+      return data && { label: data.label, kind: data.kind };
+    };
     await this.kit.post({
       type: 'setup',
       payload: {
-        data: data && { label: data.label, kind: data.kind },
+        data: view('text'),
+        instructData: { sft: view('sft'), dpo: view('dpo') },
+        instructSamples: { sft: instructSampleSource(this.deps.extensionUri, 'sft') !== undefined, dpo: instructSampleSource(this.deps.extensionUri, 'dpo') !== undefined },
+        objectiveDefaults: OBJECTIVE_DEFAULTS,
         activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,
@@ -200,7 +242,8 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
     });
   }
 
-  private async chooseData(kind: 'file' | 'folder' | 'sample'): Promise<void> {
+  private async chooseData(kind: 'file' | 'folder' | 'sample', objective: Objective): Promise<void> {
+    if (objective !== 'text') return this.chooseInstructData(kind, objective);
     if (kind === 'sample') return this.setData(sampleSource(this.deps.extensionUri));
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: kind === 'file',
@@ -210,6 +253,24 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
       title: kind === 'file' ? vscode.l10n.t('A text file to train on') : vscode.l10n.t('A folder of .txt and .md files to train on'),
     });
     if (picked?.[0]) await this.setData(pathSource(picked[0].fsPath));
+  }
+
+  /** SFT and DPO read one JSONL file: the one picked, or the shipped set with its held-out part. */
+  private async chooseInstructData(kind: 'file' | 'folder' | 'sample', objective: 'sft' | 'dpo'): Promise<void> {
+    if (kind === 'sample') {
+      const sample = instructSampleSource(this.deps.extensionUri, objective);
+      if (!sample) throw new Error(vscode.l10n.t('The shipped {0} set is not in this install (walkthroughs/instruct-sample/ is in the repository only); pick a JSONL file.', objective.toUpperCase()));
+      return this.setData(sample, objective);
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: false,
+      canSelectMany: false,
+      filters: { [vscode.l10n.t('JSON Lines')]: ['jsonl'] },
+      openLabel: vscode.l10n.t('Train on This'),
+      title: objective === 'sft' ? vscode.l10n.t('Conversations to fine-tune on: {"messages": [...]} per line') : vscode.l10n.t('Preference pairs: {"prompt", "chosen", "rejected"} per line'),
+    });
+    if (picked?.[0]) await this.setData(pathSource(picked[0].fsPath), objective);
   }
 
   private async useCheckpoint(which: 'last' | 'best'): Promise<void> {

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveFolder } from '../engine/train/atomicFolder';
 import { readTrainingState } from '../engine/train/checkpoint';
-import { compareInWorker, estimateInWorker, exportPyTorchInWorker, startTrainingJob, type TrainingJob } from '../engine/train/host';
+import { compareInWorker, estimateInWorker, exportPyTorchInWorker, previewDataInWorker, startTrainingJob, type TrainingJob } from '../engine/train/host';
+import type { DataPreview } from '../engine/train/instruct/dataPreview';
 import type { PyTorchExport } from '../engine/pytorchExport/exportRun';
 import type { CompareRequest, ComparedText } from '../engine/train/compareModels';
 import type { TrainingEstimate } from '../engine/train/estimate';
@@ -83,6 +84,11 @@ export class TrainingRuns implements vscode.Disposable {
 
   estimate(options: TrainOptions): Promise<TrainingEstimate> {
     return estimateInWorker(options, { workerScript: this.workerScript });
+  }
+
+  /** SFT or DPO data as the run `options` describes will read it. */
+  previewData(options: TrainOptions): Promise<DataPreview> {
+    return previewDataInWorker(options, { workerScript: this.workerScript });
   }
 
   compare(request: CompareRequest): Promise<readonly ComparedText[]> {

@@ -5,6 +5,8 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { mountPanelApp } from '../shared/boot';
 import './components/layer-heatmap';
 import './components/line-chart';
+import './components/loss-mask';
+import './components/preference-charts';
 import './components/run-form';
 import './components/run-monitor';
 import './components/training-app';

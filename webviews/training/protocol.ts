@@ -11,6 +11,9 @@ export const TOKENIZER_CHOICES = ['active', 'bytes', 'bpe'] as const;
 export const MODEL_CHOICES = ['preset', 'custom', 'continue'] as const;
 export const SCHEDULES = ['cosine', 'constant'] as const;
 export const LENGTH_UNITS = ['steps', 'epochs'] as const;
+/** What a run learns: plain text (pretraining), chat conversations (SFT) or preference pairs (DPO). */
+export const OBJECTIVES = ['text', 'sft', 'dpo'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
 /** The matrices LoRA can adapt (the engine's LORA_TARGETS): attention's QKV and output, the MLP's two projections. */
 export const LORA_TARGET_CHOICES = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'] as const;
 
@@ -45,6 +48,12 @@ const settings = v.strictObject({
   loraRank: v.optional(whole(1, 256), 8),
   loraAlpha: v.optional(numberIn(0.01, 1024), 16),
   loraTargets: v.optional(v.pipe(v.array(oneOf(LORA_TARGET_CHOICES)), v.minLength(1), v.maxLength(LORA_TARGET_CHOICES.length)), ['attn.c_attn', 'attn.c_proj']),
+  // SFT and DPO fine-tune the active model (fully, or with LoRA) on their own JSONL data.
+  objective: v.optional(oneOf(OBJECTIVES), 'text'),
+  /** SFT: the loss on every token of the rendered conversation, not only the assistant's. */
+  allTokens: v.optional(v.boolean(), false),
+  /** DPO's β: how strongly the implicit reward β·log(πθ/π_ref) is scaled (and the policy held near π_ref). */
+  dpoBeta: v.optional(numberIn(0.001, 100), 0.1),
 });
 export type TrainingSettings = v.InferOutput<typeof settings>;
 
@@ -53,7 +62,8 @@ const panelState = v.strictObject({ settings, logScale: v.boolean() });
 export type TrainingPanelState = v.InferOutput<typeof panelState>;
 
 const trainingRequests = panelRequests(panelState, [
-  message('chooseData', v.strictObject({ kind: oneOf(['file', 'folder', 'sample'] as const) })),
+  message('chooseData', v.strictObject({ kind: oneOf(['file', 'folder', 'sample'] as const), objective: v.optional(oneOf(OBJECTIVES), 'text') })),
+  message('previewData', v.strictObject({ settings })),
   message('estimate', v.strictObject({ settings })),
   message('start', v.strictObject({ settings })),
   message('pause', empty),
@@ -90,11 +100,17 @@ export interface PresetView {
 }
 
 export interface SetupView {
+  /** The data of each objective (pretraining text, SFT conversations, DPO pairs). */
   readonly data?: DataView;
+  readonly instructData: { readonly sft?: DataView; readonly dpo?: DataView };
+  /** Whether the shipped SFT and DPO sets are in this install (a clone has them; the VSIX leaves them out). */
+  readonly instructSamples: { readonly sft: boolean; readonly dpo: boolean };
   /** The active model, for "continue training" and the tokenizer choice "the active model's". */
   readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number };
   readonly presets: readonly PresetView[];
   readonly defaults: TrainingSettings;
+  /** What choosing each objective sets in the form besides it (rates and sizes that suit it). */
+  readonly objectiveDefaults: Readonly<Record<Objective, Partial<TrainingSettings>>>;
 }
 
 export interface EstimateView {
@@ -118,6 +134,33 @@ export interface EstimateView {
   readonly seconds: number;
 }
 
+/** A DPO step's measurements (the engine's PreferenceMetrics); rewards are β·(log πθ − log π_ref) of whole answers. */
+export interface PreferenceView {
+  readonly trainAccuracy: number;
+  readonly trainMargin: number;
+  readonly heldOut?: {
+    readonly pairs: number;
+    readonly loss: number;
+    readonly accuracy: number;
+    readonly chosenReward: number;
+    readonly rejectedReward: number;
+    readonly margin: number;
+    /** Mean per-token KL(πθ ‖ π_ref) over held-out chosen answers, nats. */
+    readonly kl: number;
+  };
+}
+
+/** SFT or DPO data as the next run reads it (the engine's DataPreview). */
+export type DataPreview =
+  | {
+      readonly kind: 'sft';
+      readonly conversations: number;
+      readonly line: number;
+      /** The first conversation's tokens, each marked by whether it is a target of the loss. */
+      readonly tokens: readonly { readonly text: string; readonly inLoss: boolean }[];
+    }
+  | { readonly kind: 'dpo'; readonly pairs: number; readonly skipped: readonly string[] };
+
 export interface PointView {
   readonly step: number;
   readonly loss: number;
@@ -125,6 +168,8 @@ export interface PointView {
   readonly learningRate?: number;
   readonly gradNorm?: number;
   readonly layerGradNorms?: readonly number[];
+  /** DPO runs: reward accuracy and margins, and the held-out measurements on the steps they were taken. */
+  readonly preference?: PreferenceView;
 }
 
 export interface SampleView {
@@ -144,6 +189,9 @@ export type RunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'stoppin
 
 export interface RunView {
   readonly folder: string;
+  readonly objective: Objective;
+  /** What the data loader left out and why (DPO: pairs whose chosen equals rejected). */
+  readonly notes: readonly string[];
   readonly status: RunStatus;
   /** Why it failed or stopped, in words. */
   readonly message?: string;
@@ -176,6 +224,8 @@ export type TrainingNotification =
   | Message<'estimate', EstimateView>
   | Message<'run', RunView | null>
   | Message<'comparison', ComparisonView>
+  /** SFT or DPO data as the next run will read it. */
+  | Message<'dataPreview', DataPreview>
   /** The form's settings chosen by a command (Fine-Tune with LoRA). */
   | Message<'settings', TrainingSettings>
   | KitNotification;

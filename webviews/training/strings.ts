@@ -19,7 +19,12 @@ export type TrainingStringKey =
   | 'pause' | 'resume' | 'stop' | 'stepLine' | 'speedLine' | 'epochLine'
   | 'lossChart' | 'lossSummary' | 'trainingLoss' | 'validationLoss' | 'logScale' | 'lrChart' | 'lrSummary' | 'gradChart' | 'gradSummary' | 'heatmap' | 'heatmapSummary'
   | 'exportSvg' | 'exportPng'
-  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'exportPyTorch' | 'comparison' | 'nextRun' | 'inUse' | 'parametersColumn' | 'flopsColumn' | 'memoryColumn';
+  | 'samples' | 'noSamples' | 'sampleAt' | 'checkpoints' | 'noCheckpoints' | 'checkpointLine' | 'useInInspectors' | 'compareWithBase' | 'modelCard' | 'exportPyTorch' | 'comparison' | 'nextRun' | 'inUse' | 'parametersColumn' | 'flopsColumn' | 'memoryColumn'
+  | 'objective' | 'objectiveText' | 'objectiveSft' | 'objectiveDpo' | 'objectiveTextHelp' | 'objectiveSftHelp' | 'objectiveDpoHelp'
+  | 'noSftData' | 'noDpoData' | 'chooseJsonl' | 'useShippedSet' | 'allTokens' | 'allTokensHelp' | 'dpoBeta' | 'dpoBetaHelp' | 'dpoPairs'
+  | 'maskSummary' | 'maskInExample' | 'maskIn' | 'maskOutExample' | 'maskOut' | 'maskLabel' | 'maskTokenIn' | 'maskTokenOut'
+  | 'sftLossChart' | 'dpoLossChart' | 'heldOutLoss' | 'dpoLossSummary' | 'accuracyChart' | 'trainPairs' | 'heldOutPairs' | 'accuracyAxis' | 'accuracySummary'
+  | 'rewardsChart' | 'chosenReward' | 'rejectedReward' | 'rewardMargin' | 'rewardsSummary' | 'klChart' | 'klSummary';
 
 export type TrainingStrings = Readonly<Record<TrainingStringKey, string>>;
 

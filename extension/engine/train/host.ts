@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
 import type { TrainingEstimate } from './estimate';
+import type { DataPreview } from './instruct/dataPreview';
 import { forkWorker } from '../workers/forkWorker';
 import type { TrainOptions } from './options';
 import type { SweepOptions } from '../scalingSweep/sweep';
@@ -96,6 +97,12 @@ export async function compareInWorker(request: CompareRequest, job: TrainingJobO
 export async function estimateInWorker(options: TrainOptions, job: TrainingJobOptions): Promise<TrainingEstimate> {
   const { finished } = runJob({ type: 'estimate', options }, job, (e): e is Extract<TrainEvent, { type: 'estimate' }> => e.type === 'estimate');
   return (await finished).estimate;
+}
+
+/** Reads SFT or DPO data as the run `options` describes would (its bad lines refuse it), in the worker. */
+export async function previewDataInWorker(options: TrainOptions, job: TrainingJobOptions): Promise<DataPreview> {
+  const { finished } = runJob({ type: 'previewData', options }, job, (e): e is Extract<TrainEvent, { type: 'dataPreview' }> => e.type === 'dataPreview');
+  return (await finished).preview;
 }
 
 /** Writes the run `options` describes as a PyTorch script folder `dir`, in the worker (it tokenizes the data). */

@@ -1,13 +1,14 @@
 // The messages between the host (extension, CLI) and the training worker. The host sends `start`
 // once and may send `cancel`; the worker answers with started, progress, samples, checkpoints and
-// finally exactly one `done` or `error`. Or the host sends `estimate` (or `compare`), and the
-// worker answers with one `estimate` (or `comparison`) or `error`. A `sweep` (or `sweep-check`) runs a
+// finally exactly one `done` or `error`. Or the host sends `estimate` (or `compare`, or `previewData`), and the
+// worker answers with one `estimate` (or `comparison`, or `dataPreview`) or `error`. A `sweep` (or `sweep-check`) runs a
 // scaling sweep (or trains its predicted size) and ends with one `sweep-results` or `error`;
 // `speculative` ends with one `speculative-report`, `forgetting` with one `forgetting-done`. Both sides import this file, so a change of shape is a
 // type error on both sides at once.
 
 import type { PyTorchExport } from '../pytorchExport/exportRun';
 import type { ComparedText, CompareRequest } from './compareModels';
+import type { DataPreview } from './instruct/dataPreview';
 import type { TrainingEstimate } from './estimate';
 import type { TrainOptions } from './options';
 import type { SweepEvent, SweepOptions } from '../scalingSweep/sweep';
@@ -19,6 +20,7 @@ export type HostToWorker =
   | { readonly type: 'estimate'; readonly options: TrainOptions }
   | { readonly type: 'compare'; readonly request: CompareRequest }
   | { readonly type: 'exportPyTorch'; readonly options: TrainOptions; readonly dir: string }
+  | { readonly type: 'previewData'; readonly options: TrainOptions }
   | { readonly type: 'sweep'; readonly options: SweepOptions }
   | { readonly type: 'sweep-check'; readonly outDir: string }
   | { readonly type: 'speculative'; readonly request: SpeculativeRequest }
@@ -134,6 +136,11 @@ export interface ExportedEvent {
   readonly result: PyTorchExport;
 }
 
+export interface DataPreviewEvent {
+  readonly type: 'dataPreview';
+  readonly preview: DataPreview;
+}
+
 export interface ErrorEvent {
   readonly type: 'error';
   readonly message: string;
@@ -153,7 +160,7 @@ export interface ForgettingDoneEvent {
 }
 
 export type TrainEvent =
-  | StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | ErrorEvent | SweepEvent
+  | StartedEvent | ProgressEvent | SampleEvent | CheckpointEvent | DoneEvent | EstimateEvent | ComparisonEvent | ExportedEvent | DataPreviewEvent | ErrorEvent | SweepEvent
   | SpeculativeEvent | ForgettingEvent | ForgettingDoneEvent;
 
 /** A structured-clone message from the worker is checked before the host trusts its type. */
@@ -161,7 +168,7 @@ export function isTrainEvent(value: unknown): value is TrainEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   return (
-    type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'error' ||
+    type === 'started' || type === 'progress' || type === 'sample' || type === 'checkpoint' || type === 'done' || type === 'estimate' || type === 'comparison' || type === 'exported' || type === 'dataPreview' || type === 'error' ||
     type === 'sweep-planned' || type === 'sweep-run-started' || type === 'sweep-train' || type === 'sweep-results' ||
     type === 'speculative-report' || type === 'forgetting-point' || type === 'forgetting-curve' || type === 'forgetting-done'
   );
@@ -176,5 +183,5 @@ export function isHostToWorker(value: unknown): value is HostToWorker {
   if (message.type === 'exportPyTorch') return isObject(message.options) && typeof message.dir === 'string';
   if (message.type === 'sweep-check') return typeof message.outDir === 'string';
   if (message.type === 'speculative') return isObject(message.request);
-  return (message.type === 'start' || message.type === 'estimate' || message.type === 'sweep' || message.type === 'forgetting') && isObject(message.options);
+  return (message.type === 'start' || message.type === 'estimate' || message.type === 'previewData' || message.type === 'sweep' || message.type === 'forgetting') && isObject(message.options);
 }

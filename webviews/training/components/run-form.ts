@@ -6,7 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 // live(): a field shows the kept value even when a clamped entry leaves the setting as it was.
 import { live } from 'lit/directives/live.js';
 import { baseStyles } from '../../shared/theme.css';
-import { LORA_TARGET_CHOICES, type EstimateView, type SetupView, type TrainingSettings } from '../protocol';
+import { LORA_TARGET_CHOICES, type DataPreview, type EstimateView, type Objective, type SetupView, type TrainingSettings } from '../protocol';
 import { t, type TrainingStringKey } from '../strings';
 import { bytes, count, duration, trainableShare } from '../format';
 
@@ -21,7 +21,7 @@ const BOUNDS: Record<NumberKey, readonly [number, number, 'int' | 'real']> = {
   learningRate: [1e-6, 1, 'real'], warmupSteps: [0, 1_000_000, 'int'], batchSize: [1, 1024, 'int'], contextLength: [8, 8192, 'int'],
   steps: [1, 10_000_000, 'int'], epochs: [0.01, 10_000, 'real'], weightDecay: [0, 1, 'real'], maxGradNorm: [0, 1000, 'real'],
   seed: [0, 2 ** 31 - 1, 'int'], validationFraction: [0, 0.5, 'real'], evalEvery: [0, 1_000_000, 'int'], sampleEvery: [0, 1_000_000, 'int'],
-  loraRank: [1, 256, 'int'], loraAlpha: [0.01, 1024, 'real'],
+  loraRank: [1, 256, 'int'], loraAlpha: [0.01, 1024, 'real'], dpoBeta: [0.001, 100, 'real'],
 };
 
 function clamped(key: NumberKey, value: number): number {
@@ -66,6 +66,8 @@ export class RunForm extends LitElement {
   @property({ attribute: false }) setup: SetupView | undefined;
   @property({ attribute: false }) settings!: TrainingSettings;
   @property({ attribute: false }) estimate: EstimateView | undefined;
+  /** The SFT or DPO data as the run will read it (SFT: the first conversation's loss mask). */
+  @property({ attribute: false }) preview: DataPreview | undefined;
   @property({ type: Boolean }) training = false;
   @property({ type: Boolean }) busy = false;
 
@@ -95,6 +97,7 @@ export class RunForm extends LitElement {
   private modelSection() {
     const s = this.settings;
     const setup = this.setup;
+    if (s.objective !== 'text') return html`<fieldset><legend>${t('model')}</legend>${this.continueSection()}</fieldset>`;
     return html`<fieldset><legend>${t('model')}</legend>
       <div class="row">${this.select('model', t('model'), [['preset', t('modelPreset')], ['custom', t('modelCustom')], ['continue', t('modelContinue')]])}
         ${s.model === 'preset' ? this.select('preset', t('modelPreset'), (setup?.presets ?? []).map((p) => [p.name, p.name] as const)) : nothing}</div>
@@ -140,13 +143,66 @@ export class RunForm extends LitElement {
       </div>` : nothing}`;
   }
 
+  /** Choosing an objective also sets the rates and sizes that suit it (SetupView.objectiveDefaults). */
+  private objectiveSection() {
+    const s = this.settings;
+    const choose = (objective: Objective) => {
+      if (objective === s.objective) return;
+      this.dispatchEvent(new CustomEvent('settings-change', { detail: { ...s, ...this.setup?.objectiveDefaults[objective], objective } }));
+    };
+    const options = [['text', t('objectiveText')], ['sft', t('objectiveSft')], ['dpo', t('objectiveDpo')]] as const;
+    return html`<fieldset><legend>${t('objective')}</legend>
+      <div class="row"><select id="f-objective" aria-label=${t('objective')} aria-describedby="f-objective-help" @change=${(e: Event) => choose(options[(e.target as HTMLSelectElement).selectedIndex][0])}>
+        ${options.map(([value, text]) => html`<option value=${value} ?selected=${value === s.objective}>${text}</option>`)}
+      </select></div>
+      <p id="f-objective-help" class="muted">${t(s.objective === 'sft' ? 'objectiveSftHelp' : s.objective === 'dpo' ? 'objectiveDpoHelp' : 'objectiveTextHelp')}</p>
+    </fieldset>`;
+  }
+
+  /** SFT and DPO data: a JSONL file or the shipped set; SFT's mask option and first example, DPO's β. */
+  private instructDataSection(objective: 'sft' | 'dpo') {
+    const s = this.settings;
+    const data = this.setup?.instructData[objective];
+    const preview = this.preview;
+    return html`<fieldset><legend>${t('data')}</legend>
+      <div class="row"><span>${data ? data.label : html`<span class="muted">${t(objective === 'sft' ? 'noSftData' : 'noDpoData')}</span>`}</span></div>
+      <div class="row">
+        <vscode-button secondary @click=${() => this.ask('choose-data', 'file')}>${t('chooseJsonl')}</vscode-button>
+        ${this.setup?.instructSamples[objective] ? html`<vscode-button secondary @click=${() => this.ask('choose-data', 'sample')}>${t('useShippedSet')}</vscode-button>` : nothing}
+      </div>
+      ${objective === 'sft' ? html`<div class="row"><label><input type="checkbox" .checked=${live(s.allTokens)} aria-describedby="f-allTokens-help"
+          @change=${(e: Event) => this.change('allTokens', (e.target as HTMLInputElement).checked)} /> ${t('allTokens')}</label></div>
+        <p id="f-allTokens-help" class="muted">${t('allTokensHelp')}</p>
+        ${data && preview?.kind === 'sft' ? html`<loss-mask .preview=${preview}></loss-mask>` : nothing}`
+      : html`<div class="grid"><label for="f-dpoBeta">${t('dpoBeta')}</label>
+          <input id="f-dpoBeta" type="number" min="0.001" step="0.05" .value=${live(String(s.dpoBeta))} aria-describedby="f-dpoBeta-help" @change=${(e: Event) => this.change('dpoBeta', Number((e.target as HTMLInputElement).value))} />
+          <span id="f-dpoBeta-help" class="muted">${t('dpoBetaHelp')}</span></div>
+        ${data && preview?.kind === 'dpo' ? html`<p class="muted" role="status">${t('dpoPairs', preview.pairs)}</p>
+          ${preview.skipped.map((line) => html`<p class="notice">${line}</p>`)}` : nothing}`}
+    </fieldset>`;
+  }
+
+  private textDataSection() {
+    const data = this.setup?.data;
+    return html`<fieldset><legend>${t('data')}</legend>
+        <div class="row"><span>${data ? data.label : html`<span class="muted">${t('noData')}</span>`}</span></div>
+        <div class="row">
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'file')}>${t('chooseFile')}</vscode-button>
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'folder')}>${t('chooseFolder')}</vscode-button>
+          <vscode-button secondary @click=${() => this.ask('choose-data', 'sample')}>${t('useSample')}</vscode-button>
+        </div>
+      </fieldset>`;
+  }
+
   private settingsSection() {
     const s = this.settings;
+    // A DPO run counts steps (of pairs), never epochs.
+    const inSteps = s.lengthUnit === 'steps' || s.objective === 'dpo';
     return html`<fieldset><legend>${t('settings')}</legend><div class="grid">
       <label>${t('length')}</label>
-      <span class="row"><input type="number" min="0" aria-label=${t('length')} .value=${live(String(s.lengthUnit === 'steps' ? s.steps : s.epochs))}
-        @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.change(s.lengthUnit === 'steps' ? 'steps' : 'epochs', v); }} />
-        ${this.select('lengthUnit', t('length'), [['steps', t('unitSteps')], ['epochs', t('unitEpochs')]])}</span>
+      <span class="row"><input type="number" min="0" aria-label=${t('length')} .value=${live(String(inSteps ? s.steps : s.epochs))}
+        @change=${(e: Event) => { const v = Number((e.target as HTMLInputElement).value); this.change(inSteps ? 'steps' : 'epochs', v); }} />
+        ${s.objective === 'dpo' ? t('unitSteps') : this.select('lengthUnit', t('length'), [['steps', t('unitSteps')], ['epochs', t('unitEpochs')]])}</span>
       <span class="muted">${t('lengthHelp')}</span>
       <label>${t('schedule')}</label>${this.select('schedule', t('schedule'), [['cosine', t('scheduleCosine')], ['constant', t('scheduleConstant')]])}<span class="muted">${t('scheduleHelp')}</span>
       ${FIELDS.map((f) => this.numberField(f))}
@@ -174,20 +230,15 @@ export class RunForm extends LitElement {
 
   override render() {
     if (!this.settings) return nothing;
-    const data = this.setup?.data;
+    const objective = this.settings.objective;
+    const data = objective === 'text' ? this.setup?.data : this.setup?.instructData[objective];
     return html`
-      <fieldset><legend>${t('data')}</legend>
-        <div class="row"><span>${data ? data.label : html`<span class="muted">${t('noData')}</span>`}</span></div>
-        <div class="row">
-          <vscode-button secondary @click=${() => this.ask('choose-data', 'file')}>${t('chooseFile')}</vscode-button>
-          <vscode-button secondary @click=${() => this.ask('choose-data', 'folder')}>${t('chooseFolder')}</vscode-button>
-          <vscode-button secondary @click=${() => this.ask('choose-data', 'sample')}>${t('useSample')}</vscode-button>
-        </div>
-      </fieldset>
+      ${this.objectiveSection()}
+      ${objective === 'text' ? this.textDataSection() : this.instructDataSection(objective)}
       ${this.modelSection()}
       ${this.settingsSection()}
       <div class="row">
-        <vscode-button secondary ?disabled=${!data || this.busy} @click=${() => this.ask('estimate')}>${t('estimate')}</vscode-button>
+        ${objective === 'dpo' ? nothing : html`<vscode-button secondary ?disabled=${!data || this.busy} @click=${() => this.ask('estimate')}>${t('estimate')}</vscode-button>`}
         <vscode-button ?disabled=${!data || this.training} @click=${() => this.ask('start')}>${t('start')}</vscode-button>
       </div>
       ${this.estimateSection()}

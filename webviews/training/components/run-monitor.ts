@@ -1,5 +1,5 @@
 // The run as it trains: status and controls, step, speed and epochs, the loss curves (linear or
-// log), the learning-rate schedule with the current step marked, the gradient norm and its split
+// log), a DPO run's reward accuracy, rewards and KL (preference-charts), the learning-rate schedule with the current step marked, the gradient norm and its split
 // by layer, the newest text sample beside the one before, and the checkpoints.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
@@ -50,14 +50,17 @@ export class RunMonitor extends LitElement {
   private controls() {
     const s = this.run.status;
     const training = s === 'running' || s === 'starting';
-    const resumable = (s === 'paused' || s === 'stopped' || s === 'failed') && this.run.checkpoints.some((c) => c.which === 'last');
+    // A DPO run cannot be resumed (its reference log-probabilities belong to the run): Stop only.
+    const dpo = this.run.objective === 'dpo';
+    const resumable = !dpo && (s === 'paused' || s === 'stopped' || s === 'failed') && this.run.checkpoints.some((c) => c.which === 'last');
     return html`<div class="row">
       <strong role="status">${t(STATUS[s])}</strong>
-      ${training ? html`<vscode-button secondary @click=${() => this.ask('pause')}>${t('pause')}</vscode-button>
+      ${training ? html`${dpo ? nothing : html`<vscode-button secondary @click=${() => this.ask('pause')}>${t('pause')}</vscode-button>`}
         <vscode-button secondary @click=${() => this.ask('stop')}>${t('stop')}</vscode-button>` : nothing}
       ${resumable ? html`<vscode-button @click=${() => this.ask('resume')}>${t('resume')}</vscode-button>` : nothing}
     </div>
-    ${this.run.message ? html`<p class="notice ${s === 'failed' ? 'error' : ''}">${this.run.message}</p>` : nothing}`;
+    ${this.run.message ? html`<p class="notice ${s === 'failed' ? 'error' : ''}">${this.run.message}</p>` : nothing}
+    ${this.run.notes.map((note) => html`<p class="notice">${note}</p>`)}`;
   }
 
   private figures() {
@@ -79,18 +82,20 @@ export class RunMonitor extends LitElement {
     const grad = r.points.filter((p) => p.gradNorm !== undefined).map((p) => [p.step, p.gradNorm as number] as const);
     const lastLoss = r.points.at(-1)?.loss;
     const lastValidation = validation.at(-1)?.[1];
+    const dpo = r.objective === 'dpo';
     return html`<div class="charts">
       <div>
-        <h3>${t('lossChart')}</h3>
+        <h3>${t(dpo ? 'dpoLossChart' : r.objective === 'sft' ? 'sftLossChart' : 'lossChart')}</h3>
         <div class="row">
           <vscode-checkbox ?checked=${this.log} @change=${(e: Event) => this.ask('log-scale', (e.target as HTMLInputElement).checked)}>${t('logScale')}</vscode-checkbox>
           <vscode-button secondary @click=${() => this.ask('export', 'svg')}>${t('exportSvg')}</vscode-button>
           <vscode-button secondary @click=${() => this.ask('export', 'png')}>${t('exportPng')}</vscode-button>
         </div>
-        <line-chart id="loss" .series=${[{ label: t('trainingLoss'), points: loss, colour: 'blue' }, { label: t('validationLoss'), points: validation, colour: 'red', dots: true }]}
-          .xMax=${r.totalSteps} .log=${this.log} yLabel="nats/token"
-          summary=${t('lossSummary', lastLoss?.toFixed(3) ?? '—', lastValidation?.toFixed(3) ?? '—')}></line-chart>
+        <line-chart id="loss" .series=${[{ label: t('trainingLoss'), points: loss, colour: 'blue' }, { label: t(dpo ? 'heldOutLoss' : 'validationLoss'), points: validation, colour: 'red', dots: true }]}
+          .xMax=${r.totalSteps} .log=${this.log} yLabel=${dpo ? 'nats/pair' : 'nats/token'}
+          summary=${t(dpo ? 'dpoLossSummary' : 'lossSummary', lastLoss?.toFixed(3) ?? '—', lastValidation?.toFixed(3) ?? '—')}></line-chart>
       </div>
+      ${dpo ? html`<preference-charts .run=${r}></preference-charts>` : nothing}
       <div>
         <h3>${t('lrChart')}</h3>
         <line-chart .series=${[{ label: t('lrChart'), points: r.schedule, colour: 'green', dashed: true }]} .xMax=${r.totalSteps} yLabel="lr"

@@ -6,7 +6,7 @@ import { exportData } from '../../shared/exportImage';
 import { PanelApp } from '../../shared/panelApp';
 import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
-import type { ComparisonView, EstimateView, RunView, SetupView, TrainingNotification, TrainingPanelState, TrainingRequest, TrainingSettings } from '../protocol';
+import type { ComparisonView, DataPreview, EstimateView, RunView, SetupView, TrainingNotification, TrainingPanelState, TrainingRequest, TrainingSettings } from '../protocol';
 import { t } from '../strings';
 import type { RunMonitor } from './run-monitor';
 
@@ -20,6 +20,10 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
   @state() private run: RunView | null = null;
   @state() private comparison: ComparisonView | undefined;
   @state() private logScale = false;
+  @state() private preview: DataPreview | undefined;
+  /** What the last preview was asked for: the data, the settings it depends on, and the setup it came with. */
+  private previewKey = '';
+  private setups = 0;
   @query('run-monitor') private monitor!: RunMonitor | null;
 
   protected override restore(saved: TrainingPanelState): void {
@@ -37,7 +41,13 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
         this.setup = message.payload;
         // A form saved before a setting existed gets that setting's default.
         this.settings = { ...message.payload.defaults, ...this.settings };
+        this.setups++;
         this.save();
+        this.askPreview();
+        break;
+      case 'dataPreview':
+        this.preview = message.payload;
+        this.error = '';
         break;
       case 'settings':
         this.changeSettings(message.payload);
@@ -60,6 +70,20 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
     this.settings = settings;
     this.estimate = undefined;
     this.save();
+    this.askPreview();
+  }
+
+  /** SFT and DPO data is read (and checked) as soon as it is chosen, and again when what the reading depends on changes. */
+  private askPreview(): void {
+    const settings = this.settings;
+    const objective = settings?.objective;
+    const data = objective && objective !== 'text' ? this.setup?.instructData[objective] : undefined;
+    if (!settings || !data) return;
+    const key = JSON.stringify([objective, data.label, settings.allTokens, settings.contextLength, this.setup?.activeModel.folder, this.setups]);
+    if (key === this.previewKey) return;
+    this.previewKey = key;
+    this.preview = undefined;
+    this.request({ type: 'previewData', payload: { settings } });
   }
 
   private async exportLoss(format: ImageFormat): Promise<void> {
@@ -71,9 +95,9 @@ export class TrainingApp extends PanelApp<TrainingNotification, TrainingRequest>
     const settings = this.settings;
     const training = this.run !== null && ['starting', 'running', 'pausing', 'stopping'].includes(this.run.status);
     const form = settings
-      ? html`<run-form .setup=${this.setup} .settings=${settings} .estimate=${this.estimate} ?training=${training} ?busy=${this.busy !== null}
+      ? html`<run-form .setup=${this.setup} .settings=${settings} .estimate=${this.estimate} .preview=${this.preview} ?training=${training} ?busy=${this.busy !== null}
           @settings-change=${(e: CustomEvent<TrainingSettings>) => this.changeSettings(e.detail)}
-          @choose-data=${(e: CustomEvent<'file' | 'folder' | 'sample'>) => this.request({ type: 'chooseData', payload: { kind: e.detail } })}
+          @choose-data=${(e: CustomEvent<'file' | 'folder' | 'sample'>) => this.request({ type: 'chooseData', payload: { kind: e.detail, objective: settings.objective } })}
           @estimate=${() => this.request({ type: 'estimate', payload: { settings } })}
           @start=${() => this.request({ type: 'start', payload: { settings } })}></run-form>`
       : nothing;

@@ -1,0 +1,59 @@
+// SFT and DPO in the real workbench. SFT: the objective chosen in the training panel's form, the
+// shipped set picked, and the first conversation drawn token by token with the loss mask (legend,
+// ARIA labels). DPO: a .jsonl of preference pairs picked with the open dialog, a run started from
+// the panel, and its reward accuracy, implicit rewards with their margin and KL to
+// the reference are charted live until it finishes.
+// Screenshots: test-results/screenshots/preference-*.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../harness/paths';
+import { e2e } from './framework';
+
+/** 40 pairs of the shipped set: the default 10% held out gives 4 pairs to measure. */
+const pairs = fs.readFileSync(path.join(repoRoot, 'walkthroughs', 'instruct-sample', 'dpo-train.jsonl'), 'utf8').split('\n').slice(0, 40).join('\n');
+
+e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL live', async (vs) => {
+  const folder = await vs.openWorkspace({ 'pairs.jsonl': `${pairs}\n` });
+  await vs.runCommand('LLM Pipeline: Train a Model');
+  const panel = vs.webview();
+
+  await panel.locator('run-form select#f-objective').selectOption('sft');
+  await panel.locator('run-form vscode-button', { hasText: 'Shipped Set' }).click();
+  const mask = panel.locator('loss-mask');
+  await mask.locator('.tok.in').first().waitFor({ timeout: vs.timeoutMs });
+  assert.match((await mask.locator('p').first().textContent()) ?? '', /The conversation on line 1 \(240 conversations in the file\), as the run sees it: \d+ of its \d+ tokens are in the loss\./);
+  const labels = await mask.locator('[role="listitem"]').evaluateAll((items) => items.map((i) => i.getAttribute('aria-label') ?? ''));
+  assert.match(labels[0], /^"<\|endoftext\|>": context only$/);
+  assert.match(labels.at(-1) ?? '', /^"<\|endoftext\|>": in the loss$/, 'the answer’s end token is learned');
+  const firstAnswer = labels.findIndex((l) => l.endsWith('in the loss'));
+  assert.ok(firstAnswer > 10 && labels.slice(firstAnswer).every((l) => l.endsWith('in the loss')), 'the prompt is context, the answer after it is in the loss');
+  await mask.scrollIntoViewIfNeeded();
+  await vs.screenshot('preference-1-sft-mask');
+
+  // DPO on a JSONL file of the workspace, picked with the panel's "JSONL File…" (VS Code's open dialog, a quick input on the web).
+  await panel.locator('run-form select#f-objective').selectOption('dpo');
+  await panel.locator('run-form vscode-button', { hasText: 'JSONL File…' }).click();
+  const input = vs.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
+  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
+  await input.fill(path.join(folder, 'pairs.jsonl'));
+  await vs.page.keyboard.press('Enter');
+  const dpoPanel = vs.webview();
+  await dpoPanel.locator('run-form fieldset', { hasText: 'pairs.jsonl' }).waitFor({ timeout: vs.timeoutMs });
+  await dpoPanel.locator('run-form p[role="status"]', { hasText: 'Preference pairs read: 40.' }).waitFor({ timeout: vs.timeoutMs });
+  await dpoPanel.locator('run-form vscode-button', { hasText: 'Start Training' }).click();
+
+  const accuracyDots = dpoPanel.locator('preference-charts line-chart#reward-accuracy svg circle');
+  await accuracyDots.first().waitFor({ timeout: vs.timeoutMs });
+  await dpoPanel.locator('run-monitor strong[role="status"]', { hasText: 'Finished' }).waitFor({ timeout: 10 * 60_000 });
+  // Held out every 10 of the 60 steps.
+  assert.equal(await accuracyDots.count(), 6);
+  assert.equal(await dpoPanel.locator('preference-charts line-chart#rewards svg circle').count(), 3 * 6, 'chosen, rejected and margin at each measurement');
+  const kl = (await dpoPanel.locator('preference-charts line-chart#kl svg').getAttribute('aria-label')) ?? '';
+  assert.match(kl, /^KL\(πθ ‖ π_ref\) per answer token: \d+\.\d{3} nats\.$/);
+  assert.match((await dpoPanel.locator('preference-charts line-chart#reward-accuracy svg').getAttribute('aria-label')) ?? '', /of the 4 held-out pairs rank the chosen answer above the rejected one/);
+  await dpoPanel.locator('preference-charts line-chart#kl').scrollIntoViewIfNeeded();
+  await vs.screenshot('preference-2-dpo-curves');
+}, { timeoutMs: 20 * 60_000 });
