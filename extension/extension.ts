@@ -7,7 +7,7 @@ import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
-import { registerRag } from './rag/registerRag';
+import { registerRag, type RagTestApi } from './rag/registerRag';
 import { registerServe, type ApiServerTestApi } from './serve/registerServe';
 import { registerTokenizer, type TokenizerTestApi } from './tokenizer/registerTokenizer';
 import { registerTraining, stopTrainingOnShutdown, type TrainingTestApi } from './train/registerTraining';
@@ -21,6 +21,7 @@ export interface ExtensionTestApi {
   readonly training: TrainingTestApi;
   readonly eval: EvalTestApi;
   readonly apiServer: ApiServerTestApi;
+  readonly rag: RagTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerWalkthrough(context);
   const attention = registerAttention(context);
   registerDecoding(context);
-  registerRag(context);
+  const rag = registerRag(context);
   const training = registerTraining(context);
   registerCalculator(context);
   const evaluation = registerEval(context);
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerQuantization(context);
   registerLora(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, rag };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */
