@@ -7,7 +7,7 @@ import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
-import { registerRag } from './rag/registerRag';
+import { registerRag, type RagTestApi } from './rag/registerRag';
 import { registerScalingSweep, stopSweepOnShutdown, type ScalingSweepTestApi } from './scalingSweep/registerScalingSweep';
 import { registerForgetting } from './forgetting/registerForgetting';
 import { registerSpeculative } from './speculative/registerSpeculative';
@@ -25,6 +25,7 @@ export interface ExtensionTestApi {
   readonly eval: EvalTestApi;
   readonly apiServer: ApiServerTestApi;
   readonly scalingSweep: ScalingSweepTestApi;
+  readonly rag: RagTestApi;
 }
 
 // activate() only registers: commands, panels' serializers, status bar items.
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerWalkthrough(context);
   const attention = registerAttention(context);
   registerDecoding(context);
-  registerRag(context);
+  const rag = registerRag(context);
   const training = registerTraining(context);
   registerCalculator(context);
   const evaluation = registerEval(context);
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   registerSpeculative(context);
   registerForgetting(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
-  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep, rag };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */

@@ -66,6 +66,11 @@ export class RagFolders implements vscode.Disposable {
     return [...this.attached.keys()].reverse();
   }
 
+  /** The roots this workspace's state lists as attached: the ones the next session restores. */
+  get remembered(): readonly string[] {
+    return this.context.workspaceState.get<string[]>(ATTACHED_KEY, []);
+  }
+
   /** The index of `root` when it is in memory and ready; decorations never trigger indexing. */
   loaded(root: string): RagIndex | undefined {
     return this.attached.get(root)?.ready;

@@ -19,7 +19,13 @@ import { skippedSummary } from './ragViews';
 /** Arguments the ask command takes from code (tests, other commands): a question, or more. */
 type AskArgument = string | { readonly question: string; readonly generate?: boolean };
 
-export function registerRag(context: vscode.ExtensionContext): void {
+/** What the integration tests read of step 5 beyond the commands' results. */
+export interface RagTestApi {
+  /** The attached roots as the workspace state remembers them for the next session. */
+  readonly rememberedRoots: () => readonly string[];
+}
+
+export function registerRag(context: vscode.ExtensionContext): RagTestApi {
   const model = activeModel(context);
   const parts = new RagPartsCache(model);
   const worker = new IndexWorkerHost(context.asAbsolutePath('dist/ragWorker.js'));
@@ -40,6 +46,7 @@ export function registerRag(context: vscode.ExtensionContext): void {
     model.onDidChange(() => folders.invalidate()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(RAG_SECTION) && folders.invalidate()),
   );
+  return { rememberedRoots: () => folders.remembered };
 }
 
 /** The selection, cut to llmPipeline.tokenizer.maxSelectionBytes as the tokenizer panel cuts it. */

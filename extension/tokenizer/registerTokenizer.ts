@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { chooseTokenizer } from './chooseTokenizer';
 import { firstPart, formatBytes, isTextEditor, maxSelectionBytes, selectionSource, utf8Length } from './selectionText';
-import { TokenBoundaries } from './tokenBoundaries';
+import { TokenBoundaries, type PaintedToken } from './tokenBoundaries';
 import { TokenCountStatus } from './tokenCountStatus';
 import { TokenHighlight } from './tokenHighlight';
 import { TokenizerCatalog } from './tokenizerCatalog';
@@ -12,7 +12,7 @@ import { tokenizerPanels, type TokenizerPanels } from './tokenizerPanel';
 /** What the integration tests read from Step 1 (the editor API cannot read status bars or decorations back). */
 export interface TokenizerTestApi {
   readonly statusText: () => string;
-  readonly paintedTokens: () => number;
+  readonly paintedTokens: () => readonly PaintedToken[];
   readonly activeTokenizer: () => string;
 }
 

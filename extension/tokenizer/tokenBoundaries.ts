@@ -7,6 +7,13 @@ import { isTextEditor, maxSelectionBytes, utf8Prefix } from './selectionText';
 import type { TokenizerCatalog } from './tokenizerCatalog';
 
 const REDRAW_DELAY_MS = 250;
+
+/** One painted token: its document offsets, and whether it has the odd tokens' background. */
+export interface PaintedToken {
+  readonly start: number;
+  readonly end: number;
+  readonly odd: boolean;
+}
 /** Decorations beyond this many tokens slow the editor down more than they teach. */
 const MAX_DECORATED_TOKENS = 20_000;
 
@@ -20,8 +27,11 @@ export class TokenBoundaries implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private drawn: vscode.TextEditor | undefined;
   private generation = 0;
-  /** How many tokens are painted now (what a test can check; the editor API cannot read decorations back). */
-  painted = 0;
+  /**
+   * The tokens painted now, as document offsets in order, each with the background it got (what a
+   * test can check; the editor API cannot read decorations back).
+   */
+  painted: readonly PaintedToken[] = [];
 
   constructor(private readonly catalog: TokenizerCatalog) {
     const redraw = () => this.scheduleRedraw();
@@ -67,16 +77,13 @@ export class TokenBoundaries implements vscode.Disposable {
     try {
       const spans = (await this.catalog.encode(this.catalog.activeId, text)).slice(0, MAX_DECORATED_TOKENS);
       if (generation !== this.generation || document.version !== version || !this.on) return;
-      const even: vscode.Range[] = [];
-      const odd: vscode.Range[] = [];
-      spans.forEach((s, i) => {
-        if (s.end > s.start) (i % 2 ? odd : even).push(new vscode.Range(document.positionAt(base + s.start), document.positionAt(base + s.end)));
-      });
+      const painted = spans.flatMap((s, i) => (s.end > s.start ? [{ start: base + s.start, end: base + s.end, odd: i % 2 === 1 }] : []));
+      const ranges = (odd: boolean) => painted.filter((p) => p.odd === odd).map((p) => new vscode.Range(document.positionAt(p.start), document.positionAt(p.end)));
       if (this.drawn && this.drawn !== editor) this.clear();
-      editor.setDecorations(this.even, even);
-      editor.setDecorations(this.odd, odd);
+      editor.setDecorations(this.even, ranges(false));
+      editor.setDecorations(this.odd, ranges(true));
       this.drawn = editor;
-      this.painted = even.length + odd.length;
+      this.painted = painted;
     } catch (error) {
       log().error(`token boundaries: ${(error as Error).message}`);
       void vscode.window.showErrorMessage((error as Error).message);
@@ -89,7 +96,7 @@ export class TokenBoundaries implements vscode.Disposable {
     this.drawn?.setDecorations(this.even, []);
     this.drawn?.setDecorations(this.odd, []);
     this.drawn = undefined;
-    this.painted = 0;
+    this.painted = [];
   }
 }
 

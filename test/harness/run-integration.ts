@@ -8,7 +8,8 @@
 // window.codeAutomationLog. Both are exposed to the page by playwright.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SUMMARY_PREFIX } from '../integration/index';
+import type { Page } from 'playwright-core';
+import { GRANT_TRUST_REQUEST, SUMMARY_PREFIX } from '../integration/index';
 import { launchBrowser } from './browser';
 import { freshRunFolders, startCodeServer } from './codeServer';
 import { compileIntegration } from './compileIntegration';
@@ -53,6 +54,21 @@ const UNTRUSTED_SETTINGS = {
   'security.workspace.trust.untrustedFiles': 'open',
 };
 
+/**
+ * Presses Trust in the Workspace Trust editor, which the requesting test opened (Workspaces: Manage
+ * Workspace Trust). The test sees the grant through onDidGrantWorkspaceTrust; a failure here is
+ * printed, and the test then fails waiting for it.
+ */
+async function grantWorkspaceTrust(page: Page): Promise<void> {
+  const buttons = page.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button');
+  try {
+    await buttons.filter({ hasText: /^Trust$/ }).click({ timeout: 60_000 });
+  } catch (error) {
+    const shown = await buttons.allTextContents().catch(() => []);
+    console.error(`integration: could not press Trust in the Workspace Trust editor (its buttons: ${JSON.stringify(shown)}): ${(error as Error).message}`);
+  }
+}
+
 runMain(async () => {
   const grep = argument('--grep');
   // --untrusted: Workspace Trust on, and the folder opened without the trust prompt, so in
@@ -85,6 +101,7 @@ runMain(async () => {
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
     const text = Array.isArray(args) ? args.map(String).join(' ') : String(args);
     if (text.startsWith(SUMMARY_PREFIX)) summary = JSON.parse(text.slice(SUMMARY_PREFIX.length)) as MochaSummary;
+    else if (untrusted && text === GRANT_TRUST_REQUEST) void grantWorkspaceTrust(page);
     else printExtensionHostLog(type, args);
   });
   await page.exposeFunction('codeAutomationExit', (code: number) => exitWith(code));

@@ -13,6 +13,12 @@ import Mocha from 'mocha';
 
 /** Printed as the last line of a run; test/harness/run-integration.ts reads the counts from it. */
 export const SUMMARY_PREFIX = 'MOCHA_SUMMARY ';
+/**
+ * Printed by a test of the untrusted tier that needs the workspace trusted while it runs: the
+ * harness then presses Trust in the Workspace Trust editor, as a user would (an extension has no
+ * API that grants trust).
+ */
+export const GRANT_TRUST_REQUEST = 'GRANT_WORKSPACE_TRUST';
 
 function testFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -11,9 +11,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
 import { randomWeights } from '../../extension/engine/gpt/randomWeights';
+import { generate } from '../../extension/engine/generate/generate';
+import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import type { IndexReport } from '../../extension/engine/rag/indexer';
 import { indexFolderFor } from '../../extension/engine/rag/indexStore';
+import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import type { ExtensionTestApi } from '../../extension/extension';
 import type { Message } from '../../webviews/shared/protocol';
 import { RAG_VIEW_TYPE, type AnswerView, type RagNotification, type RetrievalView } from '../../webviews/rag/protocol';
@@ -48,6 +52,7 @@ function ask(question: string, generate = false): Thenable<RetrievalView | undef
 
 suite('RAG and context window (Step 5)', () => {
   let dir: string;
+  let modelDir: string;
   let root: string;
   let attaching: Promise<IndexReport | undefined> | undefined;
 
@@ -65,7 +70,7 @@ suite('RAG and context window (Step 5)', () => {
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     api = await extension.activate();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-rag-'));
-    const modelDir = path.join(dir, 'tiny-gpt2');
+    modelDir = path.join(dir, 'tiny-gpt2');
     writeModelFolder(modelDir, { config: CONFIG, weights: randomWeights(CONFIG, 5), tokenizerJson: byteLevelTokenizerJson() });
     assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(modelDir)), modelDir);
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? dir;
@@ -122,14 +127,32 @@ suite('RAG and context window (Step 5)', () => {
     assert.deepEqual(ranked, retrieval);
   });
 
-  test('Retrieve and answer streams the answer in several growing parts, with the list of sources it was given', async () => {
+  test('Retrieve and answer streams the answer in several growing parts, the text the engine generates for the same prompt, with the sources it was given', async () => {
     await attachFixture();
     const posts = recordPosts();
+    const laidOut = nextPosted('budget');
     const done = nextPosted('answer', (a) => a.done);
+    const answerTokens = 96;
     try {
       // A long answer room, so that the stream has many parts before it ends.
-      await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: { question: 'How often is the fog signal fired in a storm?', policy: 'drop-sources', answerTokens: 96, generate: true } });
+      await api.panels.sendFromWebview(RAG_VIEW_TYPE, { type: 'ask', payload: { question: 'How often is the fog signal fired in a storm?', policy: 'drop-sources', answerTokens, generate: true } });
       const answer = await done;
+      // The same prompt, run by the engine in an inference process of the test's own with the
+      // panel's decoding (greedy, repetition penalty 1.2, the model's end-of-text token).
+      const { promptText, keptTokens } = await laidOut;
+      const tokenizer = await loadTokenizerFile(modelDir);
+      const prompt = tokenizer.encodeIds(promptText);
+      assert.equal(prompt.length, keptTokens, 'the laid-out prompt text does not encode to the kept tokens');
+      const inference = new InferenceHost(path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'inferenceWorker.js'));
+      try {
+        const model = await inference.openLanguageModel(modelDir);
+        const eos = readModelFolder(modelDir).config.eosTokenIds;
+        const direct = await generate(model, prompt, { sampler: { temperature: 0, repetitionPenalty: 1.2 }, seed: 0, maxNewTokens: answerTokens, stopTokenIds: eos, decode: (ids) => tokenizer.decode(ids) });
+        assert.equal(answer.text, direct.text, 'the panel\'s answer is not the engine\'s generation for the same prompt');
+        assert.equal(answer.tokens, direct.tokens.length);
+      } finally {
+        inference.dispose();
+      }
       const parts = posts.messages.filter((m) => m.type === 'answer').map((m) => m.payload as AnswerView);
       const partial = parts.filter((a) => !a.done);
       assert.ok(new Set(partial.map((p) => p.tokens)).size >= 2, `partial answers at ${partial.map((p) => p.tokens)} tokens before the last`);
@@ -279,11 +302,13 @@ suite('RAG and context window (Step 5)', () => {
     assert.equal(retrieval?.bm25[0].chunk.file, 'docs/supplies.md');
   });
 
-  test('Detach RAG Folder removes it: its stored index is deleted and questions then retrieve nothing', async () => {
+  test('Detach RAG Folder removes it: its stored index is deleted, the workspace forgets it, and questions then retrieve nothing', async () => {
     await attachFixture();
     assert.ok(fs.existsSync(storedIndex(root)));
+    assert.ok(api.rag.rememberedRoots().includes(root), 'the workspace state does not list the attached folder');
     await vscode.commands.executeCommand('llmPipeline.detachRagFolder', vscode.Uri.file(root));
     assert.equal(fs.existsSync(storedIndex(root)), false, `${storedIndex(root)} is still there`);
+    assert.ok(!api.rag.rememberedRoots().includes(root), `the workspace state still lists ${root}: the next session would attach it again`);
     assert.equal(await ask('paraffin'), undefined);
     attaching = undefined;
   });

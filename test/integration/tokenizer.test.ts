@@ -198,14 +198,37 @@ suite('Tokenizer panel (Step 1)', () => {
     await waitFor('the status item to hide', () => (api.tokenizer.statusText() === '' ? true : undefined));
   });
 
-  test('token boundaries paint every token of the selection, and toggle off', async () => {
-    const editor = await editorWith(SAMPLE);
-    selectAll(editor);
-    const count = tiktoken('builtin:cl100k_base').encode(SAMPLE).length;
+  test('token boundaries paint every token of the selection over its own text, alternating, and toggle off', async () => {
+    // The selection starts after a first line, so the painted offsets are the document's, not the selection's.
+    const first = 'A first line that is not selected.\n';
+    const editor = await editorWith(first + SAMPLE);
+    editor.selection = new vscode.Selection(editor.document.positionAt(first.length), editor.document.positionAt(first.length + SAMPLE.length));
+    // The boundaries are the active tokenizer's: cl100k_base, chosen in the panel when another is
+    // active (so that the test stands alone under --grep), then the editor is brought back.
+    if (api.tokenizer.activeTokenizer() !== 'builtin:cl100k_base') {
+      await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+      const switched = nextPosted('tokens', (p) => p.tokenizer === 'builtin:cl100k_base');
+      await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:cl100k_base' } });
+      await switched;
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    }
+    const encoder = tiktoken('builtin:cl100k_base');
+    const ids = encoder.encode(SAMPLE);
     await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
-    await waitFor('the boundaries', () => (api.tokenizer.paintedTokens() === count ? true : undefined));
+    const painted = await waitFor('the boundaries', () => (api.tokenizer.paintedTokens().length === ids.length ? api.tokenizer.paintedTokens() : undefined));
+    assert.equal(painted[0].start, first.length, 'the first token starts where the selection does');
+    assert.equal(painted.at(-1)?.end, first.length + SAMPLE.length, 'the last token ends where the selection does');
+    const text = editor.document.getText();
+    for (const [i, token] of painted.entries()) {
+      assert.equal(token.odd, i % 2 === 1, `token ${i} has the other background`);
+      if (i > 0) assert.ok(token.start >= painted[i - 1].start, `token ${i} is painted before the one before it`);
+      // A token of whole characters covers exactly its text (the emoji's bytes are split over
+      // tokens that each cover the whole emoji).
+      const decoded = encoder.decode([ids[i]]);
+      if (!decoded.includes('\uFFFD')) assert.equal(text.slice(token.start, token.end), decoded, `token ${i}`);
+    }
     await vscode.commands.executeCommand('llmPipeline.toggleTokenBoundaries');
-    assert.equal(api.tokenizer.paintedTokens(), 0);
+    assert.deepEqual(api.tokenizer.paintedTokens(), []);
   });
 
   test('a selection over the size limit is refused with the sizes, and typed text is cut to it', async () => {
