@@ -8,9 +8,17 @@ export function adapterSummary(f: AdapterFacts): string {
     f.rank, f.matrices, f.trainable.toLocaleString(), (100 * f.trainable / f.total).toFixed(2), (f.total / 1e6).toFixed(2), (f.adapterBytes / 1024).toFixed(0));
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+/**
+ * Model text shown as itself in Markdown: every ASCII punctuation mark that Markdown could read as
+ * syntax is backslash-escaped (CommonMark allows that before any of them), and a line break becomes
+ * <br> so that the text stays in its table cell.
+ */
+const literal = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&').replace(/\r?\n/g, '<br>');
 
-/** The A/B as a Markdown page: the two continuations side by side in one table. */
+/** One column of the A/B: the prompt in bold (an HTML tag, which holds whatever the prompt ends with), then that model's continuation. */
+const column = (prompt: string, continuation: string) => `<strong>${literal(prompt)}</strong>${literal(continuation)}`;
+
+/** The A/B as a Markdown page: the two continuations side by side in one table, under the settings they share. */
 export function comparisonMarkdown(model: string, adapter: string, result: LoraResult): string {
   const c = result.comparison;
   if (!c) return '';
@@ -19,11 +27,13 @@ export function comparisonMarkdown(model: string, adapter: string, result: LoraR
     '',
     vscode.l10n.t('Adapter {0}. {1}', adapter, adapterSummary(result)),
     '',
-    vscode.l10n.t('Prompt: {0} — the same seed and temperature for both.', c.prompt),
+    vscode.l10n.t('Prompt: {0}', literal(c.prompt)),
+    '',
+    vscode.l10n.t('Both continue it with seed {0}, temperature {1} and at most {2} new tokens, so the difference between the columns is the adapter\'s alone.', c.seed, c.temperature, c.maxTokens),
     '',
     `| ${vscode.l10n.t('base')} | ${vscode.l10n.t('base + adapter')} |`,
     '|---|---|',
-    `| ${cell(c.base)} | ${cell(c.adapted)} |`,
+    `| ${column(c.prompt, c.base)} | ${column(c.prompt, c.adapted)} |`,
     '',
   ].join('\n');
 }

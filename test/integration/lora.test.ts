@@ -61,10 +61,14 @@ suite('LoRA adapters (Step 6)', () => {
     assert.deepEqual(after.get('transformer.h.0.attn.c_proj.weight')?.data, before.get('transformer.h.0.attn.c_proj.weight')?.data, 'an untargeted matrix is unchanged');
   });
 
-  test('Compare with LoRA Adapter continues one prompt with base and adapted weights', async () => {
+  test('Compare with LoRA Adapter continues one prompt with base and adapted weights, side by side under the settings they share', async () => {
     const result = await vscode.commands.executeCommand<LoraResult | undefined>('llmPipeline.compareLoraAdapter', { adapter: path.join(dir, 'adapter'), prompt: 'The cat' });
     assert.ok(result?.comparison, 'an A/B came back');
-    assert.equal(result.comparison.prompt, 'The cat');
+    const { prompt, seed, temperature, maxTokens } = result.comparison;
+    assert.equal(prompt, 'The cat');
+    const page = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.isUntitled && d.getText().includes('LoRA adapter'))?.getText() ?? '';
+    assert.ok(page.includes(`seed ${seed}, temperature ${temperature} and at most ${maxTokens} new tokens`), `the page states the shared settings:\n${page}`);
+    assert.ok(page.includes('| <strong>The cat</strong>'), 'each column starts with the prompt');
     assert.equal(result.trainable, 2 * (16 + 48) + 2 * (16 + 64), "r·(in + out) for c_attn and c_fc of the one block");
     assert.ok(result.adapterBytes > 0);
     assert.notEqual(result.comparison.base, result.comparison.adapted, 'the adapter changes the continuation');

@@ -65,5 +65,11 @@ describe('quantized variants in transformers.js', function () {
       assert.equal(m.flips.length, Math.round((1 - m.top1Agreement) * 199), `${m.variant}: every flip listed`);
     }
     assert.ok((by.get('q4')?.meanKL ?? 0) > (by.get('fp16')?.meanKL ?? 0), 'four bits move the distribution more than fp16 rounding');
+
+    // Measuring only some variants gives them the same figures, and fp32 is always the reference.
+    const some = await compareVariants(path.join(parent, 'variants'), text, { decodeTokens: 8, threads: 1, variants: ['q4'] });
+    assert.deepEqual(some.measurements.map((m) => m.variant), ['fp32', 'q4']);
+    const [q4, alone] = [by.get('q4'), some.measurements[1]];
+    assert.deepEqual([alone.perplexity, alone.meanKL, alone.top1Agreement, alone.flips], [q4?.perplexity, q4?.meanKL, q4?.top1Agreement, q4?.flips]);
   });
 });

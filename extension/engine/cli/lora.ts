@@ -46,7 +46,7 @@ export const loraCommand: CliCommand = {
         return n;
       };
       const ab = await compareBaseAndAdapted(adapted, values.prompt, { seed: number('seed'), maxTokens: number('max-tokens'), temperature: number('temperature') });
-      print({ ...facts, ...ab }, `${summary}\nbase:    ${ab.base}\nadapted: ${ab.adapted}`);
+      print({ ...facts, ...ab }, `${summary}\nseed ${ab.seed}, temperature ${ab.temperature}, at most ${ab.maxTokens} new tokens for both\nbase:    ${ab.base}\nadapted: ${ab.adapted}`);
     }
   },
 };

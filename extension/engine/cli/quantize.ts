@@ -3,6 +3,7 @@
 //   npm run cli -- quantize --model models/tinystories-1m --out runs/quantized --json
 
 import { parseArgs } from 'node:util';
+import { VARIANTS, type Variant } from '../quantize/buildVariants';
 import { INT4_BLOCK_SIZES } from '../quantize/int4';
 import { runQuantizationLab } from '../quantize/runLab';
 import type { CliCommand } from './main';
@@ -13,6 +14,8 @@ const USAGE = `usage: npm run cli -- quantize --model <folder> --out <folder> [o
   --file F         text to measure perplexity, top-1 agreement and KL on
                    (default: walkthroughs/training-sample/stories.txt)
   --max-tokens N   score at most N tokens of the file (default: all)
+  --variants LIST  the variants to measure, comma-separated, from ${VARIANTS.join(', ')} (default: all);
+                   fp32 is the reference and is always measured
   --json           print the whole result (table, per-matrix errors, flips) as one JSON object`;
 
 export const DEFAULT_QUANTIZATION_TEXT = 'walkthroughs/training-sample/stories.txt';
@@ -24,7 +27,7 @@ export const quantizeCommand: CliCommand = {
       args,
       options: {
         model: { type: 'string' }, out: { type: 'string' }, 'block-size': { type: 'string', default: '32' },
-        file: { type: 'string', default: DEFAULT_QUANTIZATION_TEXT }, 'max-tokens': { type: 'string' },
+        file: { type: 'string', default: DEFAULT_QUANTIZATION_TEXT }, 'max-tokens': { type: 'string' }, variants: { type: 'string' },
         json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
       },
     });
@@ -34,8 +37,11 @@ export const quantizeCommand: CliCommand = {
       return;
     }
     const blockSize = positiveInteger('block-size', values['block-size']) as number;
+    const variants = values.variants?.split(',').map((name) => name.trim());
+    const unknown = variants?.find((name) => !(VARIANTS as readonly string[]).includes(name));
+    if (unknown !== undefined) throw new Error(`--variants: "${unknown}" is not a variant; choose from ${VARIANTS.join(', ')}`);
     const result = await runQuantizationLab(
-      { type: 'start', model: values.model, out: values.out, file: values.file, blockSize, maxTokens: positiveInteger('max-tokens', values['max-tokens']) },
+      { type: 'start', model: values.model, out: values.out, file: values.file, blockSize, maxTokens: positiveInteger('max-tokens', values['max-tokens']), variants: variants as Variant[] | undefined },
       (stage, done, total) => process.stderr.write(stage === 'build' ? (done ? 'variants written\n' : 'writing variants…\n') : `\rscored ${done} / ${total} tokens`),
     );
     process.stderr.write('\n');

@@ -8,15 +8,21 @@ import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { sampleTokens } from '../train/sampleText';
 import type { AdaptedModel } from './adaptedModel';
 
-export interface AdapterComparison {
+/** The sampling settings both continuations share. */
+export interface ComparisonSettings {
+  readonly seed: number;
+  readonly maxTokens: number;
+  readonly temperature: number;
+}
+
+export interface AdapterComparison extends ComparisonSettings {
   readonly prompt: string;
+  /** The continuations only (the prompt is not repeated in them). */
   readonly base: string;
   readonly adapted: string;
 }
 
-export async function compareBaseAndAdapted(
-  adapted: AdaptedModel, prompt: string, settings: { seed: number; maxTokens: number; temperature: number },
-): Promise<AdapterComparison> {
+export async function compareBaseAndAdapted(adapted: AdaptedModel, prompt: string, settings: ComparisonSettings): Promise<AdapterComparison> {
   const { base } = adapted;
   const config = (base.gpt2 as GPT2FolderConfig).gpt;
   const tokenizer = await loadTokenizerFile(base.dir);
@@ -26,5 +32,6 @@ export async function compareBaseAndAdapted(
   const run = async (weights: AdaptedModel['weights']) =>
     tokenizer.decode(await sampleTokens(config, weights, start, { ...settings, stopToken: endOfText }, new Mulberry32(settings.seed)));
   const baseWeights = readGPT2Weights(base.safetensorsFile as string, config);
-  return { prompt, base: await run(baseWeights), adapted: await run(adapted.weights) };
+  const { seed, maxTokens, temperature } = settings;
+  return { prompt, seed, maxTokens, temperature, base: await run(baseWeights), adapted: await run(adapted.weights) };
 }

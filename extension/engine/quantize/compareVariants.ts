@@ -36,6 +36,8 @@ export interface Comparison {
 }
 
 export interface CompareOptions {
+  /** The variants to measure; fp32, the reference, is measured whatever this says. Default: all. */
+  readonly variants?: readonly Variant[];
   /** Score at most this many tokens of the text. */
   readonly maxTokens?: number;
   readonly decodeTokens?: number;
@@ -69,9 +71,10 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
   const used = tokens.slice(0, Math.min(tokens.length, (options.maxTokens ?? Infinity) + 1));
   if (used.length < 2) throw new Error('the text is too short to score: it needs at least 2 tokens');
   const shownTokens = options.shownTokens ?? 600;
+  const measured = VARIANTS.filter((v) => v === 'fp32' || (options.variants ?? VARIANTS).includes(v));
   const models = new Map<Variant, { model: OnnxCausalLM; loadMs: number }>();
   try {
-    for (const variant of VARIANTS) {
+    for (const variant of measured) {
       const began = performance.now();
       const model = await OnnxCausalLM.open(path.join(dir, VARIANT_FILES[variant]), { config: folder.config, shownAs: VARIANT_FILES[variant], threads: options.threads });
       models.set(variant, { model, loadMs: performance.now() - began });
@@ -79,7 +82,7 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
     const fp32 = (models.get('fp32') as { model: OnnxCausalLM }).model;
     const window = fp32.contextLength;
     const V = fp32.vocabSize;
-    const totals = new Map<Variant, Totals>(VARIANTS.map((v) => [v, { nats: 0, kl: 0, agree: 0, prefillMs: 0, flips: [] }]));
+    const totals = new Map<Variant, Totals>(measured.map((v) => [v, { nats: 0, kl: 0, agree: 0, prefillMs: 0, flips: [] }]));
     const p = new Float64Array(V);
     const q = new Float64Array(V);
     let scored = 0;
@@ -88,7 +91,7 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
       const chunk = used.slice(begin, Math.min(begin + window + 1, used.length));
       const inputs = chunk.slice(0, -1);
       const logits = new Map<Variant, Float32Array>();
-      for (const variant of VARIANTS) {
+      for (const variant of measured) {
         const began = performance.now();
         logits.set(variant, (await (models.get(variant) as { model: OnnxCausalLM }).model.forwardAll(inputs)).logits);
         (totals.get(variant) as Totals).prefillMs += performance.now() - began;
@@ -97,7 +100,7 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
         logSoftmax((logits.get('fp32') as Float32Array).subarray(t * V, (t + 1) * V), p);
         const top = argmax(p);
         const target = chunk[t + 1];
-        for (const variant of VARIANTS) {
+        for (const variant of measured) {
           const total = totals.get(variant) as Totals;
           if (variant !== 'fp32') logSoftmax((logits.get(variant) as Float32Array).subarray(t * V, (t + 1) * V), q);
           const mine = variant === 'fp32' ? p : q;
@@ -118,7 +121,7 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
     }
 
     const measurements: VariantMeasurement[] = [];
-    for (const variant of VARIANTS) {
+    for (const variant of measured) {
       const { model, loadMs } = models.get(variant) as { model: OnnxCausalLM; loadMs: number };
       const total = totals.get(variant) as Totals;
       measurements.push({

@@ -1,6 +1,7 @@
 // Messages between the quantization lab's host and its worker process (labWorker.ts). The host
 // sends one `start`; the worker answers with progress, then exactly one result or error (childJob.ts).
 
+import type { Variant } from './buildVariants';
 import type { VariantMeasurement } from './compareVariants';
 import type { MatrixError } from './weightErrors';
 
@@ -14,6 +15,8 @@ export interface LabRequest {
   readonly file: string;
   readonly blockSize: number;
   readonly maxTokens?: number;
+  /** The variants to measure besides fp32 (default: all). */
+  readonly variants?: readonly Variant[];
 }
 
 export interface LabResult {
@@ -38,5 +41,6 @@ export interface LabProgress {
 export function isLabRequest(value: unknown): value is LabRequest {
   const m = value as Partial<LabRequest> | null;
   return typeof m === 'object' && m !== null && m.type === 'start' && typeof m.model === 'string' && typeof m.out === 'string'
-    && typeof m.file === 'string' && typeof m.blockSize === 'number' && (m.maxTokens === undefined || typeof m.maxTokens === 'number');
+    && typeof m.file === 'string' && typeof m.blockSize === 'number' && (m.maxTokens === undefined || typeof m.maxTokens === 'number')
+    && (m.variants === undefined || (Array.isArray(m.variants) && m.variants.every((v) => typeof v === 'string')));
 }

@@ -23,6 +23,7 @@ export async function runQuantizationLab(
   const tokenizer = await loadTokenizerFile(request.out);
   const tokens = tokenizer.encodeIds(bytes.toString('utf8'));
   const comparison = await compareVariants(request.out, tokens, {
+    variants: request.variants,
     maxTokens: Math.min(request.maxTokens ?? MAX_LAB_TOKENS, MAX_LAB_TOKENS),
     shownTokens: SHOWN_TOKENS,
     onProgress: (done, total) => onProgress('measure', done, total),

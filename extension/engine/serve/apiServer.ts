@@ -65,7 +65,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const created = Math.floor(Date.now() / 1000);
   let requests = 0;
 
-  const server = http.createServer(async (req, res) => {
+  // Each token's event is a small write of its own: noDelay (Node's default, stated here because the
+  // stream depends on it) sends it at once, where Nagle's algorithm would hold it until the
+  // previous one was acknowledged (up to 40 ms with delayed ACKs).
+  const server = http.createServer({ noDelay: true }, async (req, res) => {
     const started = performance.now();
     const path = (req.url ?? '').split('?')[0];
     const aborted = new AbortController();
