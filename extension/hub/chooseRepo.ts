@@ -20,11 +20,13 @@ function describe(model: CuratedModel): RepoItem {
   const sizes = curatedSizes(model);
   const millions = (sizes.parameters / 1e6).toFixed(0);
   const needs = vscode.l10n.t('{0}M parameters · about {1} on disk · about {2} in memory with a {3}-token KV cache', millions, megabytes(sizes.diskBytes), megabytes(sizes.memoryBytes), sizes.context);
+  // What the inspectors show: every one for our GPT-2 graphs; for an ONNX export, what its graph
+  // holds (the engine's own Llama definition, which the logit lens and training need, is not built yet).
   const shows =
     model.runsFrom === 'safetensors'
-      ? vscode.l10n.t('Every inspector: the engine rebuilds its graphs from model.safetensors (attention per head, logit lens, probabilities, training).')
-      : vscode.l10n.t('Runs from its ONNX export ({0}): generation and next-token probabilities; attention where the export keeps a Softmax per layer. The Llama family is not yet built into the engine, so the logit lens and training do not open it.', `onnx/${model.graph}`);
-  return { label: model.label, description: model.repo, detail: `${needs}. ${shows}`, model };
+      ? vscode.l10n.t('every inspector: attention per head, logit lens, probabilities, training')
+      : vscode.l10n.t('ONNX export: generation and probabilities; attention if the export keeps its Softmax; no logit lens or training');
+  return { label: model.label, description: shows, detail: `${model.repo} · ${needs}`, model };
 }
 
 export async function chooseRepo(): Promise<ChosenRepo | undefined> {

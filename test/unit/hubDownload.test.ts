@@ -65,6 +65,7 @@ describe('Hub downloads (fake hub)', () => {
     // Blobs are named as huggingface_hub names them: the LFS SHA-256 for weights.
     assert.ok(fs.existsSync(path.join(repoDir, 'blobs', sha256(path.join(BUNDLED, 'model.safetensors')))));
     assert.equal(readModelFolder(result.dir).kind, 'gpt2');
+    assert.equal(readModelFolder(result.dir).name, REPO, 'a snapshot is shown by its repository id, not its commit');
     assert.equal(result.weights, 'model.safetensors');
     assert.equal(progress.at(-1), fs.statSync(path.join(BUNDLED, 'model.safetensors')).size + result.files.filter((f) => f.path !== 'model.safetensors').reduce((s, f) => s + f.size, 0));
     // The weights came from the CDN the Hub redirected to.

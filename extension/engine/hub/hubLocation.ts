@@ -56,3 +56,9 @@ export function repoIdOfFolder(folder: string): string | undefined {
   if (!folder.startsWith('models--')) return undefined;
   return folder.slice('models--'.length).split('--').join('/');
 }
+
+/** "org/name" for a folder <cache>/models--org--name/snapshots/<commit>, else undefined. */
+export function repoIdOfSnapshot(dir: string): string | undefined {
+  const parts = path.resolve(dir).split(path.sep);
+  return parts.at(-2) === 'snapshots' ? repoIdOfFolder(parts.at(-3) ?? '') : undefined;
+}
