@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type CachedSnapshot, cachedSnapshots } from '../engine/hub/hubCache';
-import { hubCacheDir } from '../engine/hub/hubLocation';
+import { hubCacheDir, repoIdOfSnapshot } from '../engine/hub/hubLocation';
 import { looksLikeModelFolder } from '../engine/modelFolder/looksLikeModelFolder';
 import { untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { ActiveModel } from './activeModel';
@@ -77,7 +77,7 @@ function itemsFor(model: ActiveModel, workspaceFolders: readonly string[], cache
     if (untrusted !== undefined) {
       return [{ label: path.basename(dir), description: vscode.l10n.t('$(shield) not loaded: untrusted workspace'), detail: untrustedReason(dir, untrusted), dir, ...extra }];
     }
-    return [{ label: path.basename(dir), description: describe(dir), detail: dir, dir, ...extra }];
+    return [{ label: repoIdOfSnapshot(dir) ?? path.basename(dir), description: describe(dir), detail: dir, dir, ...extra }];
   };
   const items: FolderItem[] = [];
   if (bundled) {
