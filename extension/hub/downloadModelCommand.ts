@@ -74,6 +74,7 @@ function download(repo: string, graph: DecodeGraphName | undefined, token: strin
       } catch (error) {
         if (error instanceof DownloadCancelledError) {
           log().info(error.message);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Download of {0} cancelled; what was fetched is kept, and downloading it again resumes from there.', repo));
           return undefined;
         }
         throw error;

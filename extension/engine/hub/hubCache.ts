@@ -65,7 +65,7 @@ export function cachedSnapshots(cacheDir: string, isModel: (dir: string) => bool
     if (!repo) continue;
     const root = path.join(cacheDir, folder);
     const refs = readRefs(path.join(root, 'refs'));
-    for (const commit of listDir(path.join(root, 'snapshots'))) {
+    for (const commit of listDir(path.join(root, 'snapshots')).sort()) {
       if (found.length >= limit) return found;
       const dir = path.join(root, 'snapshots', commit);
       if (!isModel(dir)) continue;
