@@ -3,6 +3,7 @@ import { registerAttention, type AttentionTestApi } from './attention/registerAt
 import { registerCalculator } from './calculator/registerCalculator';
 import { registerDecoding } from './decoding/registerDecoding';
 import { registerEval, type EvalTestApi } from './eval/registerEval';
+import { registerHub } from './hub/registerHub';
 import { log } from './log';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const scalingSweep = registerScalingSweep(context, training.runs);
   registerSpeculative(context);
   registerForgetting(context);
+  registerHub(context);
   log().info(`LLM Pipeline Lab activated in ${Date.now() - started} ms`);
   return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep, rag };
 }

@@ -1,9 +1,12 @@
 // "LLM Pipeline: Choose Model Folder…": a quick pick of the bundled model, the folders chosen
-// before, the model folders in the workspace, and a folder picker for any other. A folder that
+// before, the model folders in the workspace, the models in the Hugging Face cache (ours and
+// those Python's huggingface_hub downloaded), and a folder picker for any other. A folder that
 // is not a usable model is refused with the file and the problem, and the choice stays as it was.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { type CachedSnapshot, cachedSnapshots } from '../engine/hub/hubCache';
+import { hubCacheDir, repoIdOfSnapshot } from '../engine/hub/hubLocation';
+import { looksLikeModelFolder } from '../engine/modelFolder/looksLikeModelFolder';
 import { untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { ActiveModel } from './activeModel';
 
@@ -37,10 +40,11 @@ async function pickFolder(model: ActiveModel): Promise<string | undefined> {
   picker.title = vscode.l10n.t('Choose the model the inspectors run');
   picker.placeholder = vscode.l10n.t('A folder in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx or model.safetensors');
   picker.busy = true;
-  picker.items = itemsFor(model, []);
+  const cached = cachedSnapshots(hubCacheDir(), looksLikeModelFolder);
+  picker.items = itemsFor(model, [], cached);
   picker.show();
   void workspaceModelFolders().then((found) => {
-    picker.items = itemsFor(model, found);
+    picker.items = itemsFor(model, found, cached);
     picker.busy = false;
   });
   const chosen = await new Promise<FolderItem | undefined>((resolve) => {
@@ -60,7 +64,7 @@ async function pickFolder(model: ActiveModel): Promise<string | undefined> {
   return uris?.[0]?.fsPath;
 }
 
-function itemsFor(model: ActiveModel, workspaceFolders: readonly string[]): FolderItem[] {
+function itemsFor(model: ActiveModel, workspaceFolders: readonly string[], cached: readonly CachedSnapshot[]): FolderItem[] {
   const active = model.folder;
   const bundled = model.bundledFolder;
   const describe = (dir: string): string => (dir === active ? vscode.l10n.t('in use') : '');
@@ -73,7 +77,7 @@ function itemsFor(model: ActiveModel, workspaceFolders: readonly string[]): Fold
     if (untrusted !== undefined) {
       return [{ label: path.basename(dir), description: vscode.l10n.t('$(shield) not loaded: untrusted workspace'), detail: untrustedReason(dir, untrusted), dir, ...extra }];
     }
-    return [{ label: path.basename(dir), description: describe(dir), detail: dir, dir, ...extra }];
+    return [{ label: repoIdOfSnapshot(dir) ?? path.basename(dir), description: describe(dir), detail: dir, dir, ...extra }];
   };
   const items: FolderItem[] = [];
   if (bundled) {
@@ -84,6 +88,10 @@ function itemsFor(model: ActiveModel, workspaceFolders: readonly string[]): Fold
   if (recent.length) items.push({ label: vscode.l10n.t('Chosen before'), kind: vscode.QuickPickItemKind.Separator }, ...recent);
   const inWorkspace = workspaceFolders.flatMap((dir) => entry(dir));
   if (inWorkspace.length) items.push({ label: vscode.l10n.t('In the workspace'), kind: vscode.QuickPickItemKind.Separator }, ...inWorkspace);
+  const inCache = cached.flatMap((snapshot) =>
+    entry(snapshot.dir, { label: `$(cloud) ${snapshot.repo}`, description: [snapshot.commit.slice(0, 8), ...snapshot.refs, describe(snapshot.dir)].filter(Boolean).join(' · ') }),
+  );
+  if (inCache.length) items.push({ label: vscode.l10n.t('In the Hugging Face cache'), kind: vscode.QuickPickItemKind.Separator }, ...inCache);
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: `$(folder-opened) ${vscode.l10n.t('Browse…')}`, detail: vscode.l10n.t('Any folder on disk'), browse: true, alwaysShow: true });
   return items;
@@ -96,9 +104,6 @@ async function workspaceModelFolders(): Promise<string[]> {
   return configs
     .filter((uri) => uri.scheme === 'file')
     .map((uri) => path.dirname(uri.fsPath))
-    .filter((dir) => {
-      const has = (relative: string) => fs.existsSync(path.join(dir, relative));
-      return has('tokenizer.json') && (has('onnx/model.onnx') || has('model.safetensors') || has('model.onnx'));
-    })
+    .filter(looksLikeModelFolder)
     .sort();
 }

@@ -1,6 +1,9 @@
 // `generate`: continue a prompt with a model folder, streaming the text as it is sampled, or run
 // beam search and print the best beams. Timing and cache figures go to stderr.
 //   npm run cli -- generate --model models/tiny --prompt "Once upon a time" --temperature 0.8 --top-p 0.9
+//   npm run cli -- generate --model <folder> --prompt "..." --greedy --max-new-tokens 20 --json
+// With --json it prints {"prompt_ids", "generated_ids", "text"} (text: the generated ids decoded, a stop token left out),
+// the form a program compares with another implementation's greedy continuation.
 
 import { parseArgs } from 'node:util';
 import { beamSearch } from '../generate/beamSearch';
@@ -13,6 +16,7 @@ import type { CliCommand } from './main';
 const USAGE = `usage: npm run cli -- generate --model <folder> --prompt "..." [options]
   --max-new-tokens N     tokens to generate (default 50)
   --temperature T        0 = greedy (default 1)
+  --greedy               the most probable token each step (same as --temperature 0)
   --top-k K              keep the K most probable tokens (0 = off)
   --top-p P              keep the smallest set reaching mass P (1 = off)
   --min-p M              keep tokens with p >= M * p_max (0 = off)
@@ -21,7 +25,8 @@ const USAGE = `usage: npm run cli -- generate --model <folder> --prompt "..." [o
   --stop TEXT            stop when the text contains TEXT (repeatable)
   --slide                slide the context window instead of stopping when it is full
   --beam N               beam search with N beams instead of sampling
-  --length-penalty A     beam search length penalty alpha (default 0.6)`;
+  --length-penalty A     beam search length penalty alpha (default 0.6)
+  --json                 print {"prompt_ids", "generated_ids", "text"} instead of streaming text`;
 
 export const generateCommand: CliCommand = {
   summary: 'continue a prompt with a model folder: sampling or beam search',
@@ -42,6 +47,8 @@ export const generateCommand: CliCommand = {
         slide: { type: 'boolean', default: false },
         beam: { type: 'string' },
         'length-penalty': { type: 'string', default: '0.6' },
+        greedy: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
@@ -61,9 +68,10 @@ export const generateCommand: CliCommand = {
     const maxNewTokens = number('max-new-tokens');
     const seed = number('seed');
     const beamWidth = values.beam === undefined ? undefined : number('beam');
+    if (beamWidth !== undefined && values.json) throw new Error('--json prints one continuation; it does not go with --beam');
     const lengthPenalty = number('length-penalty');
     const sampler: SamplerSettings = {
-      temperature: number('temperature'),
+      temperature: values.greedy ? 0 : number('temperature'),
       topK: number('top-k'),
       topP: number('top-p'),
       minP: number('min-p'),
@@ -103,6 +111,11 @@ export const generateCommand: CliCommand = {
         contextOverflow: values.slide ? 'slide' : 'stop',
         topN: 0,
       });
+      if (values.json) {
+        const result = await drain(stream);
+        console.log(JSON.stringify({ prompt_ids: prompt, generated_ids: result.tokens, text: result.text }));
+        return;
+      }
       process.stdout.write(values.prompt);
       let printed = '';
       let result: GenerationResult;
@@ -131,3 +144,10 @@ export const generateCommand: CliCommand = {
     }
   },
 };
+
+async function drain(stream: AsyncGenerator<unknown, GenerationResult, void>): Promise<GenerationResult> {
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) return next.value;
+  }
+}

@@ -9,6 +9,7 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   'build-graph': async () => (require('./buildGraph') as typeof import('./buildGraph')).buildGraphCommand,
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
+  download: async () => (require('./download') as typeof import('./download')).downloadCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
   'export-pytorch': async () => (require('./exportPyTorch') as typeof import('./exportPyTorch')).exportPyTorchCommand,
   forgetting: async () => (require('./forgetting') as typeof import('./forgetting')).forgettingCommand,

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoIdOfSnapshot } from '../hub/hubLocation';
 import { parseCausalLMConfig, type CausalLMConfig } from './causalLMConfig';
 import { ModelFolderError } from './folderError';
 import { readGenerationConfig, type GenerationConfig } from './generationConfig';
@@ -29,7 +30,7 @@ export const DECODE_GRAPH_NAMES = [
 
 export interface ModelFolder {
   readonly dir: string;
-  /** The folder's name, shown to the user. */
+  /** The folder's name, shown to the user; "org/name" for a snapshot in the Hugging Face cache. */
   readonly name: string;
   /** 'gpt2': config.json is our GPT-2 and model.safetensors holds its weights. */
   readonly kind: 'gpt2' | 'foreign';
@@ -74,7 +75,7 @@ export function readModelFolder(dir: string): ModelFolder {
 
   return {
     dir: root,
-    name: path.basename(root),
+    name: repoIdOfSnapshot(root) ?? path.basename(root),
     kind: gpt2 ? 'gpt2' : 'foreign',
     config,
     configJson,

@@ -1,0 +1,67 @@
+// `download`: fetch a model from the Hugging Face Hub into the Hugging Face cache, with the same
+// endpoint (HF_ENDPOINT), cache (HF_HUB_CACHE / HF_HOME), token (HF_TOKEN or huggingface-cli's
+// token file), checks and resume as the editor's command; prints the snapshot folder.
+//   npm run cli -- download HuggingFaceTB/SmolLM2-135M-Instruct --onnx model_int8.onnx
+//   npm run cli -- generate --model "$(npm run -s cli -- download openai-community/gpt2)" --prompt Hi
+import { parseArgs } from 'node:util';
+import { downloadModel } from '../hub/downloadModel';
+import { megabytes } from '../hub/downloadSnapshot';
+import { DECODE_GRAPH_NAMES } from '../modelFolder/readModelFolder';
+import type { DecodeGraphName } from '../hub/modelFiles';
+import type { CliCommand } from './main';
+
+const USAGE = `usage: npm run cli -- download <org/name> [options]
+  --revision REV   branch, tag or commit (default main)
+  --onnx NAME      the decode graph to fetch when the model runs from ONNX: ${DECODE_GRAPH_NAMES.join(', ')}
+                   (default: the first the repository has, in that order)
+  --json           print {"dir", "repo", "commit", "weights", "files", "memory_bytes"}
+environment: HF_ENDPOINT, HF_HUB_CACHE, HF_HOME, HF_TOKEN, HTTPS_PROXY`;
+
+export const downloadCommand: CliCommand = {
+  summary: 'download a model from the Hugging Face Hub into its cache; prints the folder',
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        revision: { type: 'string' },
+        onnx: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    const repo = positionals[0];
+    if (values.help || !repo || positionals.length > 1) {
+      console.log(USAGE);
+      if (!values.help) process.exitCode = 2;
+      return;
+    }
+    const graph = values.onnx;
+    if (graph !== undefined && !(DECODE_GRAPH_NAMES as readonly string[]).includes(graph)) {
+      throw new Error(`--onnx must be one of ${DECODE_GRAPH_NAMES.join(', ')}, got "${graph}"`);
+    }
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.once('SIGINT', cancel);
+    let shown = '';
+    const result = await downloadModel(repo, {
+      revision: values.revision,
+      preferredGraph: graph as DecodeGraphName | undefined,
+      proxy: process.env.HTTPS_PROXY ?? process.env.https_proxy,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const line = `${p.file} (${p.fileIndex + 1}/${p.fileCount}): ${megabytes(p.bytes)} of ${megabytes(p.totalBytes)}`;
+        // One line per tenth, not per chunk.
+        const tenth = `${p.file}:${Math.floor((10 * p.bytes) / Math.max(p.totalBytes, 1))}`;
+        if (tenth !== shown) console.error(line);
+        shown = tenth;
+      },
+    }).finally(() => process.off('SIGINT', cancel));
+    if (values.json) {
+      console.log(JSON.stringify({ dir: result.dir, repo: result.repo, commit: result.commit, weights: result.weights, files: result.files.map((f) => f.path), memory_bytes: result.memory.total }));
+      return;
+    }
+    console.error(`${result.repo} at ${result.commit}: ${result.weights}; serving needs about ${megabytes(result.memory.total)}`);
+    console.log(result.dir);
+  },
+};
