@@ -83,6 +83,19 @@ async function editorWith(text: string): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
 }
 
+/**
+ * Opens the panel on `text` with [start, end) selected and waits for its tokens, so that each
+ * test stands alone under --grep instead of leaning on a panel an earlier test opened.
+ */
+async function tokenizeIn(text: string, start = 0, end = text.length): Promise<vscode.TextEditor> {
+  const editor = await editorWith(text);
+  editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(end));
+  const shown = nextPosted('tokens', (p) => p.text === text.slice(start, end));
+  await vscode.commands.executeCommand('llmPipeline.tokenizeSelection');
+  await shown;
+  return editor;
+}
+
 function selectAll(editor: vscode.TextEditor): void {
   const end = editor.document.positionAt(editor.document.getText().length);
   editor.selection = new vscode.Selection(new vscode.Position(0, 0), end);
@@ -115,6 +128,7 @@ suite('Tokenizer panel (Step 1)', () => {
   });
 
   test('the chips carry the IDs, bytes and ranges of the tokens, equal to js-tiktoken (GPT-2)', async () => {
+    await tokenizeIn(`before\n${SAMPLE}\nafter`, 'before\n'.length, 'before\n'.length + SAMPLE.length);
     const tokens = nextPosted('tokens', (p) => p.text === SAMPLE && p.tokenizer === 'builtin:r50k_base');
     await fromWebview({ type: 'chooseTokenizer', payload: { id: 'builtin:r50k_base' } });
     const result = await tokens;
@@ -136,7 +150,7 @@ suite('Tokenizer panel (Step 1)', () => {
   });
 
   test('the panel follows a new selection and switching the tokenizer re-encodes (cl100k_base)', async () => {
-    const editor = await editorWith(SAMPLE);
+    const editor = await tokenizeIn(SAMPLE);
     const followed = nextPosted('tokens', (p) => p.text === SAMPLE.slice(0, 20));
     editor.selection = new vscode.Selection(new vscode.Position(0, 0), editor.document.positionAt(20));
     await followed;

@@ -39,6 +39,7 @@ export class CalculatorApp extends PanelApp<CalculatorNotification, CalculatorRe
       .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 4px 0; }
       label { display: inline-flex; gap: 4px; align-items: center; }
       input[type='number'] { width: 9em; }
+      input[type='number'].automatic { width: 16em; }
     `,
   ];
 
@@ -81,8 +82,15 @@ export class CalculatorApp extends PanelApp<CalculatorNotification, CalculatorRe
     this.change({ ...form, question: { ...form.question, [key]: value } });
   }
 
-  private number(label: string, value: number, set: (n: number) => void, help?: string) {
-    return html`<label>${label} <input type="number" min="0" .value=${live(String(value))} aria-label=${label} title=${help ?? ''}
+  /**
+   * A number field. Where `automatic` says what an empty field stands for, 0 (the protocol's
+   * "not given") shows as an empty field with that text as its placeholder, not as a literal 0
+   * that the figures below would seem to ignore.
+   */
+  private number(label: string, value: number, set: (n: number) => void, automatic?: string) {
+    const shown = automatic !== undefined && value === 0 ? '' : String(value);
+    return html`<label>${label} <input type="number" min="0" class=${automatic ? 'automatic' : ''} .value=${live(shown)} aria-label=${label}
+      placeholder=${automatic ?? ''} title=${automatic ?? ''}
       @change=${(e: Event) => { const n = Number((e.target as HTMLInputElement).value); if (Number.isFinite(n) && n >= 0) set(n); }} /></label>`;
   }
 
