@@ -2,7 +2,8 @@
 //   GET  /v1/models              the one model served
 //   POST /v1/completions         continue a prompt
 //   POST /v1/chat/completions    answer a conversation (the model's chat template applied)
-// Streams are server-sent events ("data: {json}\n\n" per token, then "data: [DONE]").
+// Streams are server-sent events ("data: {json}\n\n" per token, then "data: [DONE]"), written in
+// batches (eventStream.ts).
 // It listens on 127.0.0.1 only and wants "Authorization: Bearer <token>" on every request.
 // Hostile clients are bounded: bodies over MAX_BODY_BYTES get 413, max_tokens is capped, slow
 // headers and bodies time out, a client that goes away cancels its generation, and one that stops
@@ -12,6 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './apiError';
+import { EventStream } from './eventStream';
 import { FairQueue } from './fairQueue';
 import { DEFAULT_LIMITS, parseChatRequest, parseCompletionRequest, type GenerationRequest, type ServeLimits } from './requestFields';
 import { fullResponse, modelList, responseHead, streamChunk, usageOf } from './responseShapes';
@@ -108,31 +110,29 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   async function answer(request: GenerationRequest, res: http.ServerResponse, aborted: AbortController) {
     const prompt = served.promptTokens(request);
     const leave = await queue.admit(aborted.signal);
+    const events = new EventStream(res, () => aborted.abort(new Error(`the client left more than ${MAX_UNREAD_BYTES} bytes of its stream unread`)), MAX_UNREAD_BYTES);
     try {
       const head = responseHead(request);
       const tokens: ServedToken[] = [];
-      const send = (event: object) => {
-        res.write(`data: ${JSON.stringify(event)}\n\n`);
-        // A client that does not read: its data piles up here; it is cut off rather than waited for.
-        if (res.writableLength > MAX_UNREAD_BYTES) aborted.abort(new Error(`the client left more than ${MAX_UNREAD_BYTES} bytes of its stream unread`));
-      };
       if (request.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
-        if (request.kind === 'chat') send(streamChunk(request, head, { first: true }));
+        if (request.kind === 'chat') events.send(streamChunk(request, head, { first: true }));
       }
       const result = await served.generate(request, prompt, queue, aborted.signal, (token) => {
-        if (request.stream) send(streamChunk(request, head, { token }));
+        if (request.stream) events.send(streamChunk(request, head, { token }));
         else tokens.push(token);
       });
       if (request.stream) {
-        send(streamChunk(request, head, { finish: result.finishReason }));
-        if (request.includeUsage) send(streamChunk(request, head, { usage: usageOf(result) }));
-        res.end('data: [DONE]\n\n');
+        events.send(streamChunk(request, head, { finish: result.finishReason }));
+        if (request.includeUsage) events.send(streamChunk(request, head, { usage: usageOf(result) }));
+        events.end('data: [DONE]\n\n');
       } else {
         sendJson(res, 200, fullResponse(request, head, result, tokens));
       }
       return { promptTokens: result.promptTokens, completionTokens: result.completionTokens };
     } finally {
+      // Tokens already made reach the client before an error event ends the stream.
+      events.flush();
       leave();
     }
   }
