@@ -29,6 +29,13 @@ export const SAMPLE_ADAPTER_PATH = ['walkthroughs', 'lora-sample'] as const;
 
 type Runner = (request: LoraRequest, title: string) => Thenable<LoraResult>;
 
+/**
+ * The A/B pages of this window, read-only: a Markdown preview of a virtual document leaves no
+ * unsaved "Untitled" tab beside it to be asked about when the window closes.
+ */
+const COMPARISON_SCHEME = 'llm-pipeline-lora-ab';
+const comparisons = new Map<string, string>();
+
 export function registerLora(context: vscode.ExtensionContext): void {
   const model = activeModel(context);
   const worker = context.asAbsolutePath(path.join('dist', 'loraWorker.js'));
@@ -50,6 +57,7 @@ export function registerLora(context: vscode.ExtensionContext): void {
     }
   };
   context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(COMPARISON_SCHEME, { provideTextDocumentContent: (uri) => comparisons.get(uri.path) }),
     vscode.commands.registerCommand('llmPipeline.applyLoraAdapter', guarded((adapter?: vscode.Uri | string) => applyAdapter(context, model, run, adapter))),
     vscode.commands.registerCommand('llmPipeline.compareLoraAdapter', guarded((arg?: CompareArgument) => compareAdapter(model, run, arg?.sample ? { prompt: 'Once upon a time', ...arg, adapter: context.asAbsolutePath(path.join(...SAMPLE_ADAPTER_PATH)) } : arg))),
     vscode.commands.registerCommand('llmPipeline.mergeLoraAdapter', guarded(() => mergeAndExport(model, run))),
@@ -90,9 +98,11 @@ async function compareAdapter(model: ActiveModel, run: Runner, arg?: CompareArgu
   const prompt = arg?.prompt ?? selected ?? (await vscode.window.showInputBox({ prompt: vscode.l10n.t('The prompt both models continue'), value: 'Once upon a time' }));
   if (prompt === undefined) return undefined;
   const result = await run({ type: 'compare', model: base, adapter, prompt, seed: 1, maxTokens: 60, temperature: 0.8 }, vscode.l10n.t('Continuing the prompt with and without the adapter'));
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: comparisonMarkdown(path.basename(base), adapter, result) });
-  await vscode.window.showTextDocument(doc, { preview: true });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  const page = vscode.Uri.from({ scheme: COMPARISON_SCHEME, path: `/LoRA A-B ${comparisons.size + 1}.md` });
+  comparisons.set(page.path, comparisonMarkdown(path.basename(base), adapter, result));
+  // Loaded, not shown: only its preview opens.
+  await vscode.workspace.openTextDocument(page);
+  await vscode.commands.executeCommand('markdown.showPreview', page);
   return result;
 }
 

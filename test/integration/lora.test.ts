@@ -66,7 +66,8 @@ suite('LoRA adapters (Step 6)', () => {
     assert.ok(result?.comparison, 'an A/B came back');
     const { prompt, seed, temperature, maxTokens } = result.comparison;
     assert.equal(prompt, 'The cat');
-    const page = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.isUntitled && d.getText().includes('LoRA adapter'))?.getText() ?? '';
+    const page = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'llm-pipeline-lora-ab' && d.getText().includes('LoRA adapter'))?.getText() ?? '';
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'no unsaved tab is left beside the preview');
     assert.ok(page.includes(`seed ${seed}, temperature ${temperature} and at most ${maxTokens} new tokens`), `the page states the shared settings:\n${page}`);
     assert.ok(page.includes('| <strong>The cat</strong>'), 'each column starts with the prompt');
     assert.equal(result.trainable, 2 * (16 + 48) + 2 * (16 + 64), "r·(in + out) for c_attn and c_fc of the one block");

@@ -120,9 +120,18 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
       options.onProgress?.(scored, used.length - 1);
     }
 
+    // Decoding speed in rounds that take turns across the variants, the median of each: measured one
+    // variant after the other, whichever ran while the machine was busier (or first, cold) looked slower.
+    const speeds = new Map<Variant, number[]>(measured.map((v) => [v, []]));
+    for (let round = 0; round < DECODE_ROUNDS; round++) {
+      for (const variant of measured) {
+        const { model } = models.get(variant) as { model: OnnxCausalLM };
+        (speeds.get(variant) as number[]).push(await decodeSpeed(model, used.slice(0, 8), Math.min(options.decodeTokens ?? 64, model.contextLength - 8)));
+      }
+    }
     const measurements: VariantMeasurement[] = [];
     for (const variant of measured) {
-      const { model, loadMs } = models.get(variant) as { model: OnnxCausalLM; loadMs: number };
+      const { loadMs } = models.get(variant) as { loadMs: number };
       const total = totals.get(variant) as Totals;
       measurements.push({
         variant,
@@ -130,7 +139,7 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
         bytes: fs.statSync(path.join(dir, VARIANT_FILES[variant])).size,
         loadMs,
         prefillTokensPerSecond: scored / (total.prefillMs / 1000),
-        decodeTokensPerSecond: await decodeSpeed(model, used.slice(0, 8), Math.min(options.decodeTokens ?? 64, model.contextLength - 8)),
+        decodeTokensPerSecond: median(speeds.get(variant) as number[]),
         perplexity: Math.exp(total.nats / scored),
         top1Agreement: total.agree / scored,
         meanKL: total.kl / scored,
@@ -141,6 +150,13 @@ export async function compareVariants(dir: string, tokens: readonly number[], op
   } finally {
     for (const { model } of models.values()) await model.release();
   }
+}
+
+const DECODE_ROUNDS = 3;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Tokens per second of greedy decoding, one token per call with the KV cache, after an 8-token prompt. */

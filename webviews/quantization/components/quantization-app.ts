@@ -14,6 +14,8 @@ import { quantizationAppStyles } from './quantization-app.css';
 type BlockSize = (typeof BLOCK_SIZES)[number];
 
 const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+/** The table's columns, by their string keys. */
+const COLUMNS = ['variant', 'file', 'size', 'load', 'prefill', 'decode', 'perplexity', 'agreement', 'kl'] as const;
 
 @customElement('quantization-app')
 export class QuantizationApp extends PanelApp<QuantizationNotification, QuantizationRequest> {
@@ -71,16 +73,12 @@ export class QuantizationApp extends PanelApp<QuantizationNotification, Quantiza
     return html`
       <section>
         <p class="muted">${t('measuredOn', r.scoredTokens, r.file, r.window, r.blockSize)}</p>
-        <div class="scroll"><table class="results">
-          <thead><tr>
-            <th>${t('variant')}</th><th>${t('file')}</th><th>${t('size')}</th><th>${t('load')}</th><th>${t('prefill')}</th>
-            <th>${t('decode')}</th><th>${t('perplexity')}</th><th>${t('agreement')}</th><th>${t('kl')}</th>
-          </tr></thead>
-          <tbody>${r.measurements.map((m) => html`<tr>
-            <td>${m.variant}</td><td class="mono">${m.file}</td><td>${kB(m.bytes)}</td><td>${m.loadMs.toFixed(0)} ms</td>
-            <td>${m.prefillTokensPerSecond.toFixed(0)}</td><td>${m.decodeTokensPerSecond.toFixed(0)}</td><td>${m.perplexity.toFixed(3)}</td>
-            <td>${(100 * m.top1Agreement).toFixed(2)}%</td><td>${m.meanKL.toExponential(2)}</td>
-          </tr>`)}</tbody>
+        <div class="results-box"><table class="results" role="table">
+          <thead><tr role="row">${COLUMNS.map((c) => html`<th role="columnheader">${t(c)}</th>`)}</tr></thead>
+          <tbody>${r.measurements.map((m) => {
+            const cells = [m.variant, m.file, kB(m.bytes), `${m.loadMs.toFixed(0)} ms`, m.prefillTokensPerSecond.toFixed(0), m.decodeTokensPerSecond.toFixed(0), m.perplexity.toFixed(3), `${(100 * m.top1Agreement).toFixed(2)}%`, m.meanKL.toExponential(2)];
+            return html`<tr role="row">${cells.map((cell, i) => html`<td role="cell" data-label=${t(COLUMNS[i])} class=${COLUMNS[i] === 'file' ? 'mono' : ''}>${cell}</td>`)}</tr>`;
+          })}</tbody>
         </table></div>
       </section>
       <section>
