@@ -2,6 +2,7 @@
 // encodes to token spans with ids, the bytes each token stands for and where it sits in the text.
 
 import { Tokenizer } from '@huggingface/tokenizers';
+import { ByteLevelBpeSpans } from './byteLevelBpeSpans';
 import { tokenSpelling, vocabEntryBytes, type TokenSpelling } from './tokenBytes';
 import { alignTokenBytes, byteRangesToUtf16 } from './tokenOffsets';
 import type { TextTokenizer, TokenSpan } from './types';
@@ -35,6 +36,8 @@ export class HfTextTokenizer implements TextTokenizer {
   readonly addedTokens: ReadonlyMap<number, AddedTokenInfo>;
   /** Special token text -> id, e.g. "<|endoftext|>" -> 50256. */
   readonly specialTokens: ReadonlyMap<string, number>;
+  /** The fast road to spans, for plain byte-level BPE (undefined for other tokenizers). */
+  private readonly byteLevelSpans: ByteLevelBpeSpans | undefined;
 
   /**
    * @param tokenizerJson parsed tokenizer.json
@@ -57,6 +60,7 @@ export class HfTextTokenizer implements TextTokenizer {
     this.specialTokens = new Map([...added.values()].filter((t) => t.special).map((t) => [t.content, t.id]));
     // The model's id -> token table, added tokens included: its length is the largest id + 1.
     this.vocabSize = this.hf.model?.vocab.length ?? 0;
+    this.byteLevelSpans = ByteLevelBpeSpans.for(tokenizerJson, this.hf, (id) => this.tokenBytes(id));
   }
 
   /** Token ids only, the fast path for long texts. */
@@ -65,6 +69,16 @@ export class HfTextTokenizer implements TextTokenizer {
   }
 
   encode(text: string, options: EncodeOptions = {}): TokenSpan[] {
+    const addsNothing = !options.addSpecialTokens || !this.tokenizerJson.post_processor;
+    if (this.byteLevelSpans && addsNothing) return this.byteLevelSpans.encode(text);
+    return this.encodeByAlignment(text, options);
+  }
+
+  /**
+   * The general road, for every tokenizer: ids from @huggingface/tokenizers, then each token's bytes
+   * found in the text by walking it (tokenOffsets.ts).
+   */
+  encodeByAlignment(text: string, options: EncodeOptions = {}): TokenSpan[] {
     const plain = this.hf.encode(text, { add_special_tokens: false });
     const ids = options.addSpecialTokens ? this.hf.encode(text, { add_special_tokens: true }).ids : plain.ids;
     // Post-processor tokens go around the text's own tokens: find where those sit in the full list.
