@@ -17,7 +17,7 @@ import { tsxWorkerScript } from '../unit/workerShim';
 import { longestStall, median, report, type Bench } from './bench';
 
 const CORPUS = path.join(__dirname, '..', '..', 'corpus', 'tinystories', 'valid.txt');
-const NAMES: readonly BuiltinTokenizerName[] = ['cl100k_base', 'o200k_base'];
+const NAMES: readonly BuiltinTokenizerName[] = ['r50k_base', 'cl100k_base', 'o200k_base'];
 const TEXT_BYTES = 200_000;
 const ROUNDS = 5;
 const ROUND_BYTES = 100_000;
