@@ -81,7 +81,11 @@ async function requestOnce(url: URL, options: HubRequestOptions): Promise<http.I
   const tunnelled = proxy && secure ? await connectTunnel(proxy, url, options.signal) : undefined;
   return new Promise((resolve, reject) => {
     const req = request();
-    req.on('response', resolve);
+    req.on('response', (response) => {
+      // A tunnel carries one request: closed with its answer, or it would hold the process open.
+      if (tunnelled) response.once('close', () => tunnelled.destroy());
+      resolve(response);
+    });
     req.on('error', reject);
     req.end();
   });
@@ -97,7 +101,9 @@ function connectTunnel(proxy: URL, url: URL, signal: AbortSignal | undefined): P
         reject(new Error(`proxy ${proxy.host} refused the tunnel to ${authority}: HTTP ${answer.statusCode}`));
         return;
       }
-      resolve(tls.connect({ socket, servername: url.hostname }));
+      const secured = tls.connect({ socket, servername: url.hostname });
+      secured.once('close', () => socket.destroy());
+      resolve(secured);
     });
     req.on('error', reject);
     req.end();
