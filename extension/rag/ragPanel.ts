@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateStream } from '../engine/generate/generate';
+import { SUGGESTED_SENTENCE_MODEL } from '../engine/hub/downloadSentenceModel';
 import { answerRankingFor } from '../engine/rag/answerRanking';
 import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
@@ -116,6 +117,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
       case 'chooseEmbedder':
         await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel');
         return;
+      case 'downloadEmbedder':
+        await vscode.commands.executeCommand('llmPipeline.downloadEmbeddingModel');
+        return;
     }
   }
 
@@ -162,6 +166,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
           contextLength: this.contextLength(parts.model.folder.config.contextLength),
           embedder: parts.embedder.label,
           embedderCaveat: parts.embedder.caveat,
+          offeredEmbedder: parts.embedderSpec.kind === 'sentence' ? undefined : `${SUGGESTED_SENTENCE_MODEL.repo} (${SUGGESTED_SENTENCE_MODEL.downloadMB} MB)`,
         },
       });
     } catch (error) {
