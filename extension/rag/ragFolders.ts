@@ -177,7 +177,7 @@ export class RagFolders implements vscode.Disposable {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let shown = 0;
-        const { report, rebuiltBecause } = await this.worker.build(root, store, this.parts.spec(parts), {
+        const { report, rebuiltBecause, olderFormat } = await this.worker.build(root, store, this.parts.spec(parts), {
           signal: controller.signal,
           onProgress: ({ done, total, file }) => {
             const percent = total ? (100 * done) / total : 100;
@@ -185,7 +185,8 @@ export class RagFolders implements vscode.Disposable {
             shown = percent;
           },
         });
-        if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
+        if (olderFormat) log().info(`rag: stored index of ${root} is in an older format, rebuilding (${rebuiltBecause})`);
+        else if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
         const index = await loadIndex(store);
         if (!index) throw new Error(vscode.l10n.t('The index of {0} was not written to {1}.', root, store));
         const entry = this.attached.get(root);

@@ -5,7 +5,7 @@
 
 import { buildIndex, indexFile, sameParts, type IndexedFileText, type IndexerParts, type IndexProgress, type IndexReport, type IndexSettings } from './indexer';
 import type { Embedder } from './embedder';
-import { loadIndex, saveIndex } from './indexStore';
+import { loadIndex, OtherIndexFormatError, saveIndex } from './indexStore';
 import { openModelEmbedder } from './modelEmbedder';
 import { openSentenceEmbedder } from './sentenceEmbedder';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
@@ -33,6 +33,8 @@ export interface BuiltIndex {
   readonly report: IndexReport;
   /** Set when the stored index could not be read and was rebuilt from scratch: why. */
   readonly rebuiltBecause?: string;
+  /** With rebuiltBecause: the stored index was another version's format, not damaged. */
+  readonly olderFormat?: boolean;
 }
 
 export type IndexReply =
@@ -113,15 +115,17 @@ export class IndexJobs {
     const parts = await this.parts(spec);
     let previous;
     let rebuiltBecause: string | undefined;
+    let olderFormat: boolean | undefined;
     try {
       previous = await loadIndex(store);
     } catch (error) {
       rebuiltBecause = (error as Error).message;
+      if (error instanceof OtherIndexFormatError) olderFormat = true;
     }
     const { index, report } = await buildIndex(root, parts, { previous, ...options });
     const unchanged = previous && sameParts(previous, parts) && report.reused === report.files && previous.files.size === index.files.size;
     if (!unchanged) saveIndex(store, index);
-    return { report, rebuiltBecause };
+    return { report, rebuiltBecause, olderFormat };
   }
 
   async indexFile(root: string, file: string, spec: IndexPartsSpec, signal?: AbortSignal): Promise<IndexedFileText> {
