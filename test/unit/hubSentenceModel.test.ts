@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { downloadCommand } from '../../extension/engine/cli/download';
 import { chooseSentenceModelFiles, downloadSentenceModel } from '../../extension/engine/hub/downloadSentenceModel';
 import type { HubError } from '../../extension/engine/hub/hubError';
 import { sentenceModelFolder } from '../../extension/engine/rag/embedderFolder';
@@ -55,6 +56,28 @@ describe('sentence-embedding model downloads (fake hub)', () => {
       chooseSentenceModelFiles(listing('onnx/model.onnx', 'onnx/model.onnx_data', 'onnx/model.onnx_data_1', 'onnx/model_O4.onnx')).files.map((f) => f.path),
       ['tokenizer.json', 'onnx/model.onnx', 'onnx/model.onnx_data', 'onnx/model.onnx_data_1'],
     );
+  });
+
+  it('npm run cli -- download --embedder --json fetches the same from HF_ENDPOINT into HF_HUB_CACHE', async () => {
+    const saved = { endpoint: process.env.HF_ENDPOINT, cache: process.env.HF_HUB_CACHE, log: console.log, error: console.error };
+    const lines: string[] = [];
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HUB_CACHE = cacheDir;
+    console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
+    console.error = () => {};
+    try {
+      await downloadCommand.run([REPO, '--embedder', '--json']);
+    } finally {
+      for (const [name, value] of [['HF_ENDPOINT', saved.endpoint], ['HF_HUB_CACHE', saved.cache]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      [console.log, console.error] = [saved.log, saved.error];
+    }
+    const printed = JSON.parse(lines.join('\n'));
+    assert.equal(printed.dir, path.join(cacheDir, 'models--sentence-transformers--all-MiniLM-L6-v2', 'snapshots', hub.commitOf(REPO)));
+    assert.equal(printed.weights, 'onnx/model_q4.onnx');
+    assert.equal(sentenceModelFolder(printed.dir), printed.dir);
   });
 
   it('refuses a repository with no ONNX graph, naming it and what is missing, before fetching anything', async () => {
