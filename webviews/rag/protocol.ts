@@ -54,7 +54,7 @@ export interface RankedView {
 /** What one retrieval cost: the question's embedding, then the scoring of every chunk. */
 export interface RetrievalTiming {
   readonly embedMs: number;
-  /** BM25, cosine and fusion over all `chunks`. */
+  /** BM25, cosine and fusion over all `chunks`, in the index worker: the round trip to it included. */
   readonly scoreMs: number;
   readonly chunks: number;
 }

@@ -159,7 +159,8 @@ export class IndexWorkerHost {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === 'progress') {
-      pending.alive();
+      // The worker is alive and busy: jobs queued behind this one restart their clocks too.
+      for (const waiting of this.pending.values()) waiting.alive();
       pending.onProgress?.(message.progress);
       return;
     }
