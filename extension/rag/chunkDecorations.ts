@@ -62,10 +62,8 @@ export class ChunkDecorations implements vscode.Disposable {
     for (const root of this.folders.roots) {
       const relative = path.relative(root, uri.fsPath);
       if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
-      const index = this.folders.loaded(root);
-      if (!index) return [];
-      const ids = index.files.get(toPosix(relative))?.chunkIds ?? [];
-      return ids.map((id) => index.chunks.get(id)).filter((c): c is IndexedChunk => c !== undefined);
+      if (!this.folders.loaded(root)) return [];
+      return this.folders.chunksOf(root, toPosix(relative));
     }
     return [];
   }

@@ -1,16 +1,18 @@
 // The folders attached for RAG in this workspace: each one's index (in memory once used, on disk
 // under the extension's global storage, one folder per root), a file watcher (and the editor's
 // saves) that re-index a changed file alone, and attach/detach. Indexing is off in untrusted
-// workspaces. The indexing itself runs in the index worker's process; this thread loads the
-// result and answers queries.
+// workspaces. The indexing runs in the index worker's process, which also keeps each index in
+// memory and answers queries over it (engine/rag/heldIndexes.ts): this thread holds only counts
+// and receives only what the panel and the decorations draw.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyFile, sameParts, type IndexReport } from '../engine/rag/indexer';
+import type { AnswerRanking } from '../engine/rag/answerRanking';
+import type { IndexSummary } from '../engine/rag/heldIndexes';
+import type { IndexReport } from '../engine/rag/indexer';
 import type { IndexWorkerHost } from '../engine/rag/indexWorkerHost';
-import { deleteIndex, indexFolderFor, loadIndex, saveIndex } from '../engine/rag/indexStore';
-import type { RagIndex } from '../engine/rag/ragIndex';
+import { deleteIndex, indexFolderFor } from '../engine/rag/indexStore';
+import type { IndexedChunk, Retrieval } from '../engine/rag/ragIndex';
 import { relativeInside } from '../engine/files/insideFolder';
-import { isWalked } from '../engine/rag/walkFolder';
 import { log } from '../log';
 import type { RagPartsCache } from './ragParts';
 
@@ -25,10 +27,16 @@ export interface RagFolderChange {
   readonly file?: string;
 }
 
+/** An index the worker holds: where it is stored, and its counts as of the last build or update. */
+export interface HeldIndex {
+  readonly store: string;
+  summary: IndexSummary;
+}
+
 interface Attached {
-  index?: Promise<RagIndex>;
+  index?: Promise<HeldIndex>;
   /** The same index once built. */
-  ready?: RagIndex;
+  ready?: HeldIndex;
   report?: IndexReport;
   watcher?: vscode.Disposable;
   /** Updates run one after another, so two edits never race on the same index. */
@@ -71,9 +79,23 @@ export class RagFolders implements vscode.Disposable {
     return this.context.workspaceState.get<string[]>(ATTACHED_KEY, []);
   }
 
-  /** The index of `root` when it is in memory and ready; decorations never trigger indexing. */
-  loaded(root: string): RagIndex | undefined {
+  /** The index of `root` when it is built and ready; decorations never trigger indexing. */
+  loaded(root: string): HeldIndex | undefined {
     return this.attached.get(root)?.ready;
+  }
+
+  /** Ranks the chunks of `root` for `query` in the index worker (indexing first if needed). */
+  async search(root: string, query: string, vector: Float32Array, limit: number, answer: AnswerRanking): Promise<{ retrieval: Retrieval; chunks: number }> {
+    return this.worker.search((await this.index(root)).store, query, vector, limit, answer);
+  }
+
+  /** The chunks of one file of `root` ('/'-separated, relative), from its built index. */
+  async chunksOf(root: string, file: string): Promise<IndexedChunk[]> {
+    return this.worker.chunksOf((await this.index(root)).store, file);
+  }
+
+  async chunk(root: string, id: string): Promise<IndexedChunk | undefined> {
+    return this.worker.chunk((await this.index(root)).store, id);
   }
 
   report(root: string): IndexReport | undefined {
@@ -119,6 +141,7 @@ export class RagFolders implements vscode.Disposable {
     // An indexing run or update still going would write the index again after it is deleted.
     await Promise.allSettled([entry.queue, entry.index]);
     deleteIndex(this.storeFor(root));
+    await this.worker.forget(this.storeFor(root)).catch((error: Error) => log().warn(`rag: ${root}: ${error.message}`));
     await this.context.workspaceState.update(ATTACHED_KEY, this.roots);
     await this.noteAttached();
     log().info(`rag: detached ${root}`);
@@ -126,7 +149,7 @@ export class RagFolders implements vscode.Disposable {
   }
 
   /** The index of an attached root: in memory, else from disk brought up to date, else built. */
-  index(root: string): Promise<RagIndex> {
+  index(root: string): Promise<HeldIndex> {
     const entry = this.attached.get(root);
     if (!entry) return Promise.reject(new Error(vscode.l10n.t('{0} is not attached for RAG.', root)));
     if (!entry.index) {
@@ -168,7 +191,7 @@ export class RagFolders implements vscode.Disposable {
     return indexFolderFor(this.context.globalStorageUri.fsPath, root);
   }
 
-  private indexWithProgress(root: string, location: vscode.ProgressLocation): Promise<RagIndex> {
+  private indexWithProgress(root: string, location: vscode.ProgressLocation): Promise<HeldIndex> {
     const title = vscode.l10n.t('Indexing {0} for RAG', path.basename(root));
     return Promise.resolve(
       vscode.window.withProgress({ location, title, cancellable: true }, async (progress, token) => {
@@ -177,7 +200,7 @@ export class RagFolders implements vscode.Disposable {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let shown = 0;
-        const { report, rebuiltBecause } = await this.worker.build(root, store, this.parts.spec(parts), {
+        const { report, rebuiltBecause, olderFormat, summary } = await this.worker.build(root, store, this.parts.spec(parts), {
           signal: controller.signal,
           onProgress: ({ done, total, file }) => {
             const percent = total ? (100 * done) / total : 100;
@@ -185,9 +208,9 @@ export class RagFolders implements vscode.Disposable {
             shown = percent;
           },
         });
-        if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
-        const index = await loadIndex(store);
-        if (!index) throw new Error(vscode.l10n.t('The index of {0} was not written to {1}.', root, store));
+        if (olderFormat) log().info(`rag: stored index of ${root} is in an older format, rebuilding (${rebuiltBecause})`);
+        else if (rebuiltBecause) log().warn(`rag: stored index of ${root} was damaged and is rebuilt: ${rebuiltBecause}`);
+        const index: HeldIndex = { store, summary };
         const entry = this.attached.get(root);
         if (entry) Object.assign(entry, { report, ready: index });
         log().info(`rag: ${root}: ${report.files} files, ${report.chunks} chunks (${report.reused} unchanged), ${report.skipped.length} skipped, in ${report.ms.toFixed(0)} ms`);
@@ -233,23 +256,14 @@ export class RagFolders implements vscode.Disposable {
     if (!pending || this.attached.get(root) !== entry) return; // indexed from scratch when next used
     const index = await pending;
     const parts = await this.parts.parts();
-    if (!sameParts(index, parts)) {
+    // Jobs run in turn in the worker: one queued behind a rebuild sees the rebuilt index.
+    const { files, summary, stale } = await this.worker.update(root, index.store, relative, this.parts.spec(parts));
+    if (stale) {
       log().info(`rag: ${relative} changed; the index of ${root} was made with other settings and is rebuilt when next used`);
       return;
     }
-    const spec = this.parts.spec(parts);
-    const under = [...index.files.keys()].filter((f) => f.startsWith(`${relative}/`));
-    const files = under.length ? under : [relative];
-    let touched = false;
-    for (const file of files) {
-      if (!index.files.has(file) && !(await isWalked(root, file, parts.settings.walk))) continue;
-      const result = applyFile(index, file, await this.worker.indexFile(root, file, spec));
-      touched = true;
-      log().info(`rag: ${file}: ${result.kind === 'indexed' ? `${result.chunks} chunks` : result.kind}`);
-    }
-    // Invalidated meanwhile (settings, model): the index worker writes the new index; this one is stale.
-    if (!touched || entry.index !== pending || this.attached.get(root) !== entry) return;
-    saveIndex(this.storeFor(root), index);
-    this.changed.fire({ root, kind: 'updated', file: relative });
+    index.summary = summary;
+    for (const { file, update } of files) log().info(`rag: ${file}: ${update.kind === 'indexed' ? `${update.chunks} chunks` : update.kind}`);
+    if (files.length && entry.index === pending && this.attached.get(root) === entry) this.changed.fire({ root, kind: 'updated', file: relative });
   }
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateStream } from '../engine/generate/generate';
+import { SUGGESTED_SENTENCE_MODEL } from '../engine/hub/downloadSentenceModel';
 import { answerRankingFor } from '../engine/rag/answerRanking';
 import { contextBudget } from '../engine/rag/contextWindow';
 import { assemblePrompt, citedSources, DEFAULT_INSTRUCTION } from '../engine/rag/promptAssembly';
@@ -116,6 +117,9 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
       case 'chooseEmbedder':
         await vscode.commands.executeCommand('llmPipeline.chooseEmbeddingModel');
         return;
+      case 'downloadEmbedder':
+        await vscode.commands.executeCommand('llmPipeline.downloadEmbeddingModel');
+        return;
     }
   }
 
@@ -149,8 +153,8 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
       const views = [];
       for (const root of folders.roots) {
         const index = await folders.index(root).catch(() => undefined);
-        const chunkSize = index?.identity.chunk.size ?? parts.settings.chunk.size;
-        views.push(folderView(root, index?.files.size ?? 0, index?.chunks.size ?? 0, chunkSize, folders.report(root)));
+        const chunkSize = index?.summary.identity.chunk.size ?? parts.settings.chunk.size;
+        views.push(folderView(root, index?.summary.files ?? 0, index?.summary.chunks ?? 0, chunkSize, folders.report(root)));
       }
       await this.kit.post({
         type: 'state',
@@ -162,6 +166,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
           contextLength: this.contextLength(parts.model.folder.config.contextLength),
           embedder: parts.embedder.label,
           embedderCaveat: parts.embedder.caveat,
+          offeredEmbedder: parts.embedderSpec.kind === 'sentence' ? undefined : `${SUGGESTED_SENTENCE_MODEL.repo} (${SUGGESTED_SENTENCE_MODEL.downloadMB} MB)`,
         },
       });
     } catch (error) {
@@ -185,12 +190,13 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
     let retrieval: RetrievalView | undefined;
     let sources: IndexedChunk[] = [];
     if (root && question.trim()) {
-      const index = await this.deps.folders.index(root);
+      await this.deps.folders.index(root);
       const started = performance.now();
       const vector = await embedder.embed(question, signal);
       const embedded = performance.now();
-      const result = index.search(question, vector, SHOWN, answerRankingFor(embedder.id));
-      retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks: index.chunks.size });
+      // Scored in the index worker: the time includes the round trip to it.
+      const { retrieval: result, chunks } = await this.deps.folders.search(root, question, vector, SHOWN, answerRankingFor(embedder.id));
+      retrieval = retrievalView(result, { embedMs: embedded - started, scoreMs: performance.now() - embedded, chunks });
       sources = result.fed.slice(0, PROMPT_SOURCES).map((f) => f.chunk);
       await this.show({ type: 'retrieval', payload: retrieval });
     }
@@ -244,7 +250,7 @@ export class RagPanel implements PanelContent<RagRequest>, vscode.Disposable {
   private async openChunk(id: string): Promise<void> {
     const root = this.activeRoot();
     if (!root) return;
-    const chunk = (await this.deps.folders.index(root)).chunks.get(id);
+    const chunk = await this.deps.folders.chunk(root, id);
     if (chunk) await openChunk(path.join(root, chunk.file), chunk, this.kit.panel.viewColumn);
   }
 }

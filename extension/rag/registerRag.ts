@@ -1,5 +1,5 @@
 // Step 5 (memory and context) in the editor: Show Context Window, Attach / Detach RAG Folder, Ask
-// the RAG Folder, Choose Embedding Model, the panel's serializer and the chunk decorations.
+// the RAG Folder, Choose / Download Embedding Model, the panel's serializer and the chunk decorations.
 // Commands return what they produced (an index report, a retrieval) so the integration tests can
 // read it; nothing loads until a command runs.
 import * as vscode from 'vscode';
@@ -9,7 +9,7 @@ import { activeModel } from '../model/activeModel';
 import { selectionSource, withinSelectionLimit } from '../tokenizer/selectionText';
 import type { RetrievalView } from '../../webviews/rag/protocol';
 import { ChunkDecorations } from './chunkDecorations';
-import { chooseEmbeddingModel } from './chooseEmbedder';
+import { chooseEmbeddingModel, downloadEmbeddingModel } from './chooseEmbedder';
 import { RagFolders, untrustedMessage } from './ragFolders';
 import { ragPanels, type RagPanels } from './ragPanel';
 import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
@@ -42,7 +42,8 @@ export function registerRag(context: vscode.ExtensionContext): RagTestApi {
     vscode.commands.registerCommand('llmPipeline.attachRagFolder', (folder?: vscode.Uri) => attach(folders, panels, folder)),
     vscode.commands.registerCommand('llmPipeline.detachRagFolder', (folder?: vscode.Uri) => detach(folders, folder)),
     vscode.commands.registerCommand('llmPipeline.askRagFolder', (arg?: AskArgument) => ask(panels, arg)),
-    vscode.commands.registerCommand('llmPipeline.chooseEmbeddingModel', (folder?: vscode.Uri) => chooseEmbeddingModel(folder)),
+    vscode.commands.registerCommand('llmPipeline.chooseEmbeddingModel', (folder?: vscode.Uri) => chooseEmbeddingModel(context, folder)),
+    vscode.commands.registerCommand('llmPipeline.downloadEmbeddingModel', () => downloadEmbeddingModel(context)),
     model.onDidChange(() => folders.invalidate()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(RAG_SECTION) && folders.invalidate()),
   );

@@ -8,6 +8,7 @@ export function ragWebviewStrings(): RagStrings {
     modelLine: l10n.t('Model {0}: a context window of {1} tokens.'),
     embedderLine: l10n.t('Embeddings: {0}.'),
     chooseEmbedder: l10n.t('Embedding Model…'),
+    downloadEmbedder: l10n.t('Download {0}'),
     feedsAnswer: l10n.t('feeds the answer'),
     answerRanking: l10n.t('The answer is fed by {0}. Why: {1}.'),
     untrusted: l10n.t('RAG indexing is off in an untrusted workspace. The context window still works.'),

@@ -30,6 +30,8 @@ e2e('attach a RAG folder from the palette, ask a question, see rankings, the con
   const stats = panel.locator('rag-app p.muted', { hasText: /^6 files, \d+ chunks of at most 38 tokens/ });
   await stats.waitFor({ timeout: vs.timeoutMs });
   assert.ok(Number(/(\d+) chunks/.exec((await stats.textContent()) ?? '')?.[1]) > 6);
+  // With the bundled model's hidden states as embedder, the panel offers a real embedding model beside the caveat.
+  await panel.locator('rag-app p.notice vscode-button', { hasText: 'Download sentence-transformers/all-MiniLM-L6-v2 (91 MB)' }).waitFor({ timeout: vs.timeoutMs });
   await vs.screenshot('rag-1-attached');
 
   const box = panel.locator('vscode-textarea textarea');

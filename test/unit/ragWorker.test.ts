@@ -73,7 +73,19 @@ describe('RAG index worker (child process)', function () {
     fs.writeFileSync(path.join(store, 'index.json'), '{ not json');
     const rebuilt = await host.build(root, store, spec);
     assert.match(rebuilt.rebuiltBecause ?? '', /index\.json: cannot be read as an index/);
+    assert.equal(rebuilt.olderFormat, undefined, 'a damaged index is not called an older format');
     assert.equal(rebuilt.report.reused, 0);
+    assert.equal((await loadIndex(store))?.chunks.size, first.report.chunks);
+  });
+
+  it('rebuilds an index an older version stored, calling it an older format rather than damaged', async () => {
+    const store = path.join(temp, 'store-older');
+    const first = await host.build(root, store, spec);
+    const json = path.join(store, 'index.json');
+    fs.writeFileSync(json, JSON.stringify({ ...JSON.parse(fs.readFileSync(json, 'utf8')), format: 2 }));
+    const rebuilt = await host.build(root, store, spec);
+    assert.equal(rebuilt.olderFormat, true);
+    assert.match(rebuilt.rebuiltBecause ?? '', /index\.json: index format 2, this version reads \d+/);
     assert.equal((await loadIndex(store))?.chunks.size, first.report.chunks);
   });
 

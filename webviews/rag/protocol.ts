@@ -29,6 +29,8 @@ export interface RagStateView {
   readonly embedder: string;
   /** How far to trust the embedder (the model's hidden states are weak for meaning). */
   readonly embedderCaveat: string;
+  /** With no sentence-embedding model set: the one offered for download, "org/name (91 MB)". */
+  readonly offeredEmbedder?: string;
 }
 
 export interface ChunkView {
@@ -52,7 +54,7 @@ export interface RankedView {
 /** What one retrieval cost: the question's embedding, then the scoring of every chunk. */
 export interface RetrievalTiming {
   readonly embedMs: number;
-  /** BM25, cosine and fusion over all `chunks`. */
+  /** BM25, cosine and fusion over all `chunks`, in the index worker: the round trip to it included. */
   readonly scoreMs: number;
   readonly chunks: number;
 }
@@ -142,6 +144,7 @@ const ragRequests = panelRequests(panelState, [
   message('detach', v.strictObject({ root: text(MAX_PATH_CHARS) })),
   message('stop', empty),
   message('chooseEmbedder', empty),
+  message('downloadEmbedder', empty),
 ]);
 export type RagRequest = v.InferOutput<typeof ragRequests>;
 

@@ -7,6 +7,7 @@ export type RagStringKey =
   | 'modelLine'
   | 'embedderLine'
   | 'chooseEmbedder'
+  | 'downloadEmbedder'
   | 'feedsAnswer'
   | 'answerRanking'
   | 'untrusted'

@@ -3,9 +3,11 @@
 // token file), checks and resume as the editor's command; prints the snapshot folder.
 //   npm run cli -- download HuggingFaceTB/SmolLM2-135M-Instruct --onnx model_int8.onnx
 //   npm run cli -- generate --model "$(npm run -s cli -- download openai-community/gpt2)" --prompt Hi
+//   npm run cli -- rag query --folder docs --question "..." --embedder "$(npm run -s cli -- download sentence-transformers/all-MiniLM-L6-v2 --embedder)"
 import { parseArgs } from 'node:util';
 import { downloadModel } from '../hub/downloadModel';
-import { megabytes } from '../hub/downloadSnapshot';
+import { downloadSentenceModel } from '../hub/downloadSentenceModel';
+import { type DownloadProgress, megabytes } from '../hub/downloadSnapshot';
 import { DECODE_GRAPH_NAMES } from '../modelFolder/readModelFolder';
 import type { DecodeGraphName } from '../hub/modelFiles';
 import type { CliCommand } from './main';
@@ -14,7 +16,10 @@ const USAGE = `usage: npm run cli -- download <org/name> [options]
   --revision REV   branch, tag or commit (default main)
   --onnx NAME      the decode graph to fetch when the model runs from ONNX: ${DECODE_GRAPH_NAMES.join(', ')}
                    (default: the first the repository has, in that order)
+  --embedder       a sentence-embedding model for RAG: tokenizer files and the first of
+                   onnx/model.onnx, model_quantized.onnx, … (not a model the engine generates with)
   --json           print {"dir", "repo", "commit", "weights", "files", "memory_bytes"}
+                   (with --embedder: {"dir", "repo", "commit", "weights", "files"})
 environment: HF_ENDPOINT, HF_HUB_CACHE, HF_HOME, HF_TOKEN, HTTPS_PROXY`;
 
 export const downloadCommand: CliCommand = {
@@ -26,6 +31,7 @@ export const downloadCommand: CliCommand = {
       options: {
         revision: { type: 'string' },
         onnx: { type: 'string' },
+        embedder: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -44,19 +50,25 @@ export const downloadCommand: CliCommand = {
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);
     let shown = '';
-    const result = await downloadModel(repo, {
+    const options = {
       revision: values.revision,
-      preferredGraph: graph as DecodeGraphName | undefined,
       proxy: process.env.HTTPS_PROXY ?? process.env.https_proxy,
       signal: controller.signal,
-      onProgress: (p) => {
+      onProgress: (p: DownloadProgress) => {
         const line = `${p.file} (${p.fileIndex + 1}/${p.fileCount}): ${megabytes(p.bytes)} of ${megabytes(p.totalBytes)}`;
         // One line per tenth, not per chunk.
         const tenth = `${p.file}:${Math.floor((10 * p.bytes) / Math.max(p.totalBytes, 1))}`;
         if (tenth !== shown) console.error(line);
         shown = tenth;
       },
-    }).finally(() => process.off('SIGINT', cancel));
+    };
+    if (values.embedder) {
+      const sentence = await downloadSentenceModel(repo, options).finally(() => process.off('SIGINT', cancel));
+      if (values.json) console.log(JSON.stringify({ dir: sentence.dir, repo: sentence.repo, commit: sentence.commit, weights: sentence.graph, files: sentence.files.map((f) => f.path) }));
+      else console.log(sentence.dir);
+      return;
+    }
+    const result = await downloadModel(repo, { ...options, preferredGraph: graph as DecodeGraphName | undefined }).finally(() => process.off('SIGINT', cancel));
     if (values.json) {
       console.log(JSON.stringify({ dir: result.dir, repo: result.repo, commit: result.commit, weights: result.weights, files: result.files.map((f) => f.path), memory_bytes: result.memory.total }));
       return;

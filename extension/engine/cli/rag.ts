@@ -67,13 +67,13 @@ async function build(args: RagArgs, progress: boolean): Promise<BuiltIndex> {
 }
 
 async function index(args: RagArgs, json: boolean): Promise<void> {
-  const { report, rebuiltBecause } = await build(args, !json);
+  const { report, rebuiltBecause, olderFormat } = await build(args, !json);
   if (json) {
-    console.log(JSON.stringify({ folder: args.root, store: args.store, ...report, rebuiltBecause }, null, 2));
+    console.log(JSON.stringify({ folder: args.root, store: args.store, ...report, rebuiltBecause, olderFormat }, null, 2));
     return;
   }
   process.stderr.write('\n');
-  if (rebuiltBecause) console.log(`the stored index was rebuilt: ${rebuiltBecause}`);
+  if (rebuiltBecause) console.log(olderFormat ? `the stored index is in an older format, rebuilding (${rebuiltBecause})` : `the stored index was damaged and is rebuilt: ${rebuiltBecause}`);
   console.log(`${args.root}: ${report.files} files, ${report.chunks} chunks (${report.reused} unchanged), ${report.skipped.length} skipped, in ${report.ms.toFixed(0)} ms`);
   for (const s of report.skipped) console.log(`  skipped ${s.file}: ${s.reason}, ${s.detail}`);
   for (const f of report.unreadableFolders) console.log(`  unreadable folder ${f.path}: ${f.reason}`);

@@ -32,6 +32,17 @@ interface StoredIndex {
   readonly files: Record<string, Omit<IndexedFile, 'chunkIds'>>;
 }
 
+/** A stored index another version of this program wrote: not damaged, only in another layout; it is rebuilt. */
+export class OtherIndexFormatError extends Error {
+  constructor(
+    file: string,
+    readonly format: unknown,
+  ) {
+    super(`${file}: index format ${format}, this version reads ${FORMAT}`);
+    this.name = 'OtherIndexFormatError';
+  }
+}
+
 /** Where the index of `root` lives under `storageDir`: a hash of the absolute path names it. */
 export function indexFolderFor(storageDir: string, root: string): string {
   const hash = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
@@ -99,7 +110,10 @@ async function parseChunks(file: string, bytes: Buffer, turn: () => Promise<void
   return chunks;
 }
 
-/** The stored index, or undefined when there is none; a damaged one rejects naming the file and the problem. */
+/**
+ * The stored index, or undefined when there is none; a damaged one rejects naming the file and the
+ * problem, one of another version's format with OtherIndexFormatError.
+ */
 export async function loadIndex(dir: string): Promise<RagIndex | undefined> {
   const jsonFile = path.join(dir, 'index.json');
   const chunkFile = path.join(dir, 'chunks.jsonl');
@@ -111,7 +125,7 @@ export async function loadIndex(dir: string): Promise<RagIndex | undefined> {
   } catch (error) {
     throw new Error(`${jsonFile}: cannot be read as an index (${(error as Error).message})`);
   }
-  if (stored.format !== FORMAT) throw new Error(`${jsonFile}: index format ${stored.format}, this version reads ${FORMAT}`);
+  if (stored.format !== FORMAT) throw new OtherIndexFormatError(jsonFile, stored.format);
   const { dimensions } = stored.identity;
   const [lines, bytes] = await Promise.all([readIfThere(chunkFile), readIfThere(vectorFile)]);
   if (bytes.length !== stored.chunkCount * dimensions * 4) {

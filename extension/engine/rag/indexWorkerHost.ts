@@ -7,7 +7,10 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { forkWorker } from '../workers/forkWorker';
+import type { AnswerRanking } from './answerRanking';
+import type { IndexUpdate } from './heldIndexes';
 import type { IndexedFileText, IndexProgress } from './indexer';
+import type { IndexedChunk, Retrieval } from './ragIndex';
 import { isIndexReply, type BuiltIndex, type IndexPartsSpec, type IndexReply, type IndexRequest } from './indexJobs';
 
 interface Pending {
@@ -52,11 +55,41 @@ export class IndexWorkerHost {
     return reply.built;
   }
 
-  /** Reads, chunks and embeds one file of `root` for an incremental update. */
+  /** Reads, chunks and embeds one file of `root`, and answers it without touching any index. */
   async indexFile(root: string, file: string, parts: IndexPartsSpec, signal?: AbortSignal): Promise<IndexedFileText> {
-    const reply = await this.request((id) => ({ type: 'indexFile', id, root, file, parts }), this.limits.fileMs, `indexing ${root}/${file}`, signal);
-    if (reply.type !== 'file') throw new Error(`the RAG index worker answered "${reply.type}" to a file`);
-    return reply.result;
+    return (await this.ask('file', (id) => ({ type: 'indexFile', id, root, file, parts }), `indexing ${root}/${file}`, signal)).result;
+  }
+
+  /** Re-indexes one changed path of `root` in the index the worker holds for `store`, and stores it. */
+  async update(root: string, store: string, file: string, parts: IndexPartsSpec, signal?: AbortSignal): Promise<IndexUpdate> {
+    return (await this.ask('updated', (id) => ({ type: 'update', id, root, store, file, parts }), `updating ${root}/${file}`, signal)).update;
+  }
+
+  /** Ranks every chunk of the index in `store` for `query` (its embedding `vector`); `limit` of each ranking come back. */
+  async search(store: string, query: string, vector: Float32Array, limit: number, answer: AnswerRanking): Promise<{ retrieval: Retrieval; chunks: number }> {
+    const { retrieval, chunks } = await this.ask('searched', (id) => ({ type: 'search', id, store, query, vector, limit, answer }), `searching ${store}`);
+    return { retrieval, chunks };
+  }
+
+  /** The chunks of one file of the index in `store` ('/'-separated path), in file order. */
+  async chunksOf(store: string, file: string): Promise<IndexedChunk[]> {
+    return (await this.ask('chunks', (id) => ({ type: 'chunks', id, store, file }), `reading ${store}`)).chunks;
+  }
+
+  async chunk(store: string, chunkId: string): Promise<IndexedChunk | undefined> {
+    return (await this.ask('chunks', (id) => ({ type: 'chunks', id, store, chunkId }), `reading ${store}`)).chunks[0];
+  }
+
+  /** Drops the worker's copy of the index in `store` (the folder was detached). */
+  async forget(store: string): Promise<void> {
+    if (this.child?.connected) await this.ask('forgotten', (id) => ({ type: 'forget', id, store }), `forgetting ${store}`);
+  }
+
+  /** A request that answers with one reply of type `expected`, within the per-file time limit. */
+  private async ask<T extends IndexReply['type']>(expected: T, make: (id: number) => IndexRequest, what: string, signal?: AbortSignal): Promise<Extract<IndexReply, { type: T }>> {
+    const reply = await this.request(make, this.limits.fileMs, what, signal);
+    if (reply.type !== expected) throw new Error(`the RAG index worker answered "${reply.type}" to ${what}`);
+    return reply as Extract<IndexReply, { type: T }>;
   }
 
   /** The worker's process id while it runs. */
@@ -126,7 +159,8 @@ export class IndexWorkerHost {
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === 'progress') {
-      pending.alive();
+      // The worker is alive and busy: jobs queued behind this one restart their clocks too.
+      for (const waiting of this.pending.values()) waiting.alive();
       pending.onProgress?.(message.progress);
       return;
     }

@@ -95,7 +95,12 @@ export class RagApp extends PanelApp<RagNotification, RagRequest> {
               <span>${t('modelLine', v.model, v.contextLength)} ${t('embedderLine', v.embedder)}</span>
               <vscode-button secondary @click=${() => this.request({ type: 'chooseEmbedder', payload: {} })}>${t('chooseEmbedder')}</vscode-button>
             </div>
-            <p class="notice">${v.embedderCaveat}</p>`
+            <p class="notice">
+              ${v.embedderCaveat}
+              ${v.offeredEmbedder
+                ? html`<vscode-button @click=${() => this.request({ type: 'downloadEmbedder', payload: {} })}>${t('downloadEmbedder', v.offeredEmbedder)}</vscode-button>`
+                : nothing}
+            </p>`
         : nothing}
       ${v && !v.trusted ? html`<p class="notice error">${t('untrusted')}</p>` : nothing}
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
