@@ -24,7 +24,7 @@ describe('training panel: SFT and DPO settings → options', () => {
     assert.equal(o.tokenizerPath, active.folder);
     assert.equal(o.model, active.config);
     assert.equal(o.validationPath, place.validationPath);
-    assert.deepEqual([o.learningRate, o.batchSize, o.contextLength, o.steps], [5e-4, 8, 192, 100]);
+    assert.deepEqual([o.learningRate, o.batchSize, o.contextLength, o.steps], [1e-3, 8, 192, 300]);
     assert.doesNotThrow(() => checkTrainOptions(o));
   });
 
