@@ -71,8 +71,8 @@ export const OBJECTIVE_DEFAULTS: Readonly<Record<Objective, Partial<TrainingSett
     learningRate: DEFAULT_SETTINGS.learningRate, batchSize: DEFAULT_SETTINGS.batchSize, contextLength: DEFAULT_SETTINGS.contextLength, steps: DEFAULT_SETTINGS.steps, lengthUnit: 'steps',
     warmupSteps: DEFAULT_SETTINGS.warmupSteps, evalEvery: DEFAULT_SETTINGS.evalEvery, sampleEvery: DEFAULT_SETTINGS.sampleEvery, samplePrompt: DEFAULT_SETTINGS.samplePrompt,
   },
-  sft: { learningRate: 5e-4, batchSize: 8, contextLength: 192, steps: 100, lengthUnit: 'steps', warmupSteps: 10, evalEvery: 25, sampleEvery: 25, samplePrompt: 'User: Write a story that uses the words: dog, ball, sun.\nAssistant:' },
-  dpo: { learningRate: 2e-4, batchSize: 4, contextLength: 192, steps: 60, lengthUnit: 'steps', warmupSteps: 10, evalEvery: 10 },
+  sft: { learningRate: 1e-3, batchSize: 8, contextLength: 192, steps: 300, lengthUnit: 'steps', warmupSteps: 20, evalEvery: 100, sampleEvery: 50, samplePrompt: 'User: Write a story about Mia.\nAssistant:' },
+  dpo: { learningRate: 5e-5, batchSize: 4, contextLength: 192, steps: 60, lengthUnit: 'steps', warmupSteps: 10, evalEvery: 20, dpoBeta: 0.5 },
 };
 
 /** SFT and DPO fine-tune the active model: they continue it, as "continue training" does. */

@@ -38,9 +38,13 @@ export class RunViewBuilder {
     this.totalSteps = options.steps;
   }
 
-  /** Puts back what a checkpoint kept (after a reload): loss and validation loss by step. */
+  /** Puts back what a checkpoint kept (after a reload): loss and validation loss by step, and a DPO run's preference measurements. */
   restoreHistory(history: readonly HistoryPoint[], totalSteps: number): void {
-    this.points = history.map((h) => ({ step: h.step, loss: h.loss, ...(h.validationLoss === undefined ? {} : { validationLoss: h.validationLoss }) }));
+    this.points = history.map((h) => ({
+      step: h.step, loss: h.loss,
+      ...(h.validationLoss === undefined ? {} : { validationLoss: h.validationLoss }),
+      ...(h.preference === undefined ? {} : { preference: h.preference }),
+    }));
     this.step = history.at(-1)?.step ?? 0;
     this.totalSteps = totalSteps;
     this.thin();

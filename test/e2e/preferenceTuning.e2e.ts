@@ -7,11 +7,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OBJECTIVE_DEFAULTS } from '../../extension/train/runOptions';
 import { repoRoot } from '../harness/paths';
 import { e2e } from './framework';
 
 /** 40 pairs of the shipped set: the default 10% held out gives 4 pairs to measure. */
-const pairs = fs.readFileSync(path.join(repoRoot, 'walkthroughs', 'instruct-sample', 'dpo-train.jsonl'), 'utf8').split('\n').slice(0, 40).join('\n');
+const sample = path.join(repoRoot, 'walkthroughs', 'instruct-sample');
+const pairs = fs.readFileSync(path.join(sample, 'dpo-train.jsonl'), 'utf8').split('\n').slice(0, 40).join('\n');
+const conversations = fs.readFileSync(path.join(sample, 'sft-train.jsonl'), 'utf8').trim().split('\n').length;
+const { steps, evalEvery } = OBJECTIVE_DEFAULTS.dpo as { steps: number; evalEvery: number };
 
 e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL live', async (vs) => {
   const folder = await vs.openWorkspace({ 'pairs.jsonl': `${pairs}\n` });
@@ -22,7 +26,7 @@ e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL l
   await panel.locator('run-form vscode-button', { hasText: 'Shipped Set' }).click();
   const mask = panel.locator('loss-mask');
   await mask.locator('.tok.in').first().waitFor({ timeout: vs.timeoutMs });
-  assert.match((await mask.locator('p').first().textContent()) ?? '', /The conversation on line 1 \(240 conversations in the file\), as the run sees it: \d+ of its \d+ tokens are in the loss\./);
+  assert.match((await mask.locator('p').first().textContent()) ?? '', new RegExp(`^The conversation on line 1 \\(${conversations} conversations in the file\\), as the run sees it: \\d+ of its \\d+ tokens are in the loss\\.$`));
   const labels = await mask.locator('[role="listitem"]').evaluateAll((items) => items.map((i) => i.getAttribute('aria-label') ?? ''));
   assert.match(labels[0], /^"<\|endoftext\|>": context only$/);
   assert.match(labels.at(-1) ?? '', /^"<\|endoftext\|>": in the loss$/, 'the answer’s end token is learned');
@@ -48,9 +52,9 @@ e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL l
   const accuracyDots = dpoPanel.locator('preference-charts line-chart#reward-accuracy svg circle');
   await accuracyDots.first().waitFor({ timeout: vs.timeoutMs });
   await dpoPanel.locator('run-monitor strong[role="status"]', { hasText: 'Finished' }).waitFor({ timeout: 10 * 60_000 });
-  // Held out every 10 of the 60 steps.
-  assert.equal(await accuracyDots.count(), 6);
-  assert.equal(await dpoPanel.locator('preference-charts line-chart#rewards svg circle').count(), 3 * 6, 'chosen, rejected and margin at each measurement');
+  // Held out every evalEvery of the run's steps.
+  assert.equal(await accuracyDots.count(), steps / evalEvery);
+  assert.equal(await dpoPanel.locator('preference-charts line-chart#rewards svg circle').count(), 3 * (steps / evalEvery), 'chosen, rejected and margin at each measurement');
   const kl = (await dpoPanel.locator('preference-charts line-chart#kl svg').getAttribute('aria-label')) ?? '';
   assert.match(kl, /^KL\(πθ ‖ π_ref\) per answer token: \d+\.\d{3} nats\.$/);
   assert.match((await dpoPanel.locator('preference-charts line-chart#reward-accuracy svg').getAttribute('aria-label')) ?? '', /of the 4 held-out pairs rank the chosen answer above the rejected one/);

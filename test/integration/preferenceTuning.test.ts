@@ -18,7 +18,7 @@ import { panelMessages } from './panelMessages';
 import { transformersGreedy } from './trainingCheckpoint';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
-const PROMPT = 'User: Write a story that uses the words: dog, ball, sun.\nAssistant:';
+const PROMPT = 'User: Write a story about Mia.\nAssistant:';
 /** Short runs on the bundled model: a few steps of small batches, measured on the held-out share. */
 const SHORT = { batchSize: 2, contextLength: 96, warmupSteps: 1, sampleEvery: 0, validationFraction: 0.25 } as const;
 
@@ -106,9 +106,9 @@ suite('Training panel: SFT and DPO (Step 4)', () => {
     assert.ok(preview.kind === 'sft');
     assert.equal(preview.conversations, 16);
     const answer = preview.tokens.filter((k) => k.inLoss).map((k) => k.text).join('');
-    const first = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]).messages[1].content as string;
+    const [user, first] = (JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]).messages as Array<{ content: string }>).map((m) => m.content);
     assert.equal(answer, ` ${first}<|endoftext|>`.slice(0, answer.length), 'the tokens in the loss spell the answer');
-    assert.match(preview.tokens.filter((k) => !k.inLoss).map((k) => k.text).join(''), /^<\|endoftext\|>User: Write a story that uses the words: .+\nAssistant:$/);
+    assert.equal(preview.tokens.filter((k) => !k.inLoss).map((k) => k.text).join(''), `<|endoftext|>User: ${user}\nAssistant:`);
 
     const run = await finishedRun(settings);
     assert.equal(run.objective, 'sft');

@@ -9,6 +9,7 @@ import { randomWeights } from '../../extension/engine/gpt/randomWeights';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { readTrainingState } from '../../extension/engine/train/checkpoint';
 import { defaultTrainOptions } from '../../extension/engine/train/options';
 import type { ProgressEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { runTraining } from '../../extension/engine/train/runObjective';
@@ -61,6 +62,8 @@ describe('DPO training run', function () {
       assert.ok(heldOut.margin > 0, `margin ${heldOut.margin}`);
       assert.ok(Math.abs(heldOut.chosenReward - heldOut.rejectedReward - heldOut.margin) < 1e-9);
       assert.ok(heldOut.kl > 0);
+      // The checkpoint keeps every step's measurements, so the panel can redraw the curves after a reload.
+      assert.deepEqual(readTrainingState(path.join(out, 'last')).state.history.map((h) => h.preference), progress.map((p) => p.preference));
       const folder = readModelFolder(path.join(out, 'last'));
       assert.ok(folder.gpt2 && folder.safetensorsFile);
       assert.equal((await loadTokenizerFile(path.join(out, 'last'))).config.chat_template, (await loadTokenizerFile(base)).config.chat_template);

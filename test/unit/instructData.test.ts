@@ -1,6 +1,6 @@
 // SFT and DPO data: conversations rendered through the bundled chat template with the assistant
 // tokens in the loss, the masked loss against a reference that skips masked tokens, bad input, and
-// the word-use check with its interval.
+// the name check, and the shipped sets against the rules that built them.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,10 +12,9 @@ import { renderTemplate, templateVariables } from '../../extension/engine/tokeni
 import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { loadChatExamples } from '../../extension/engine/train/instruct/chatExamples';
-import { wilsonInterval } from '../../extension/engine/train/instruct/instructionEval';
 import { loadPreferencePairs } from '../../extension/engine/train/instruct/preferencePairs';
 import { exampleBatch } from '../../extension/engine/train/instruct/sftBatches';
-import { requestedWords, usesAllWords } from '../../extension/engine/train/instruct/wordInstructions';
+import { instructionFor, mentionsName, renameStory, requestedName, storyName } from '../../extension/engine/train/instruct/nameInstructions';
 import { buildLossGraph } from '../../extension/engine/train/trainingGraph';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 
@@ -106,16 +105,37 @@ describe('instruction and preference data', () => {
     assert.equal(tokenizer.decode(chosen.ids.filter((_, i) => chosen.inLoss[i])), ' A dog.<|endoftext|>');
   });
 
-  it('word use is checked on whole words, and the Wilson interval matches published values', () => {
-    const words = requestedWords('Write a story that uses the words: dog, ball, sun.') as string[];
-    assert.deepEqual(words, ['dog', 'ball', 'sun']);
-    assert.equal(usesAllWords('The Dog threw the ball at the sun.', words), true);
-    assert.equal(usesAllWords('The dogs threw the ball at the sun.', words), false);
-    // Wilson 95% for 0/10: [0, 0.2775]; for 5/10: [0.2366, 0.7634] (Newcombe 1998, table I).
-    const [lo0, hi0] = wilsonInterval(0, 10);
-    assert.equal(lo0, 0);
-    assert.ok(Math.abs(hi0 - 0.2775) < 1e-4);
-    const [lo5, hi5] = wilsonInterval(5, 10);
-    assert.ok(Math.abs(lo5 - 0.2366) < 1e-4 && Math.abs(hi5 - 0.7634) < 1e-4);
+  it('a name is checked as a whole, capitalised word; a renamed story keeps every other word', () => {
+    assert.equal(requestedName(instructionFor('Mia')), 'Mia');
+    assert.equal(requestedName('Write a story that uses the words: dog, ball, sun.'), undefined);
+    assert.equal(storyName('Once upon a time, there was a girl named Mia. Mia liked cats.'), 'Mia');
+    assert.equal(mentionsName("It was Mia's cat.", 'Mia'), true);
+    assert.equal(mentionsName('They flew to Miami.', 'Mia'), false);
+    assert.equal(mentionsName('mia ran.', 'Mia'), false);
+    assert.equal(renameStory("Mia met Miami's mayor. Mia's cat purred.", 'Mia', 'Tom'), "Tom met Miami's mayor. Tom's cat purred.");
+  });
+
+  it('the shipped sets follow the rules that built them: held-out from valid.txt, five prompts per name at most, pairs that differ in the name only', () => {
+    const sample = path.join(__dirname, '..', '..', 'walkthroughs', 'instruct-sample');
+    const read = (name: string) => fs.readFileSync(path.join(sample, name), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const valid = fs.readFileSync(path.join(__dirname, '..', '..', 'corpus', 'tinystories', 'valid.txt'), 'utf8').replace(/\s*\n\s*/g, ' ');
+    const heldOut = read('sft-heldout.jsonl').map((r) => r.messages.map((m: { content: string }) => m.content) as [string, string]);
+    assert.ok(heldOut.length >= 150);
+    const perName = new Map<string, number>();
+    for (const [instruction, story] of heldOut) {
+      const name = requestedName(instruction) as string;
+      assert.ok(mentionsName(story, name) && storyName(story) === name, instruction);
+      assert.ok(valid.includes(story), `held-out story not from valid.txt: ${story.slice(0, 60)}`);
+      perName.set(name, (perName.get(name) ?? 0) + 1);
+    }
+    assert.ok(Math.max(...perName.values()) <= 5, 'at most five held-out prompts per name');
+    for (const file of ['dpo-train.jsonl', 'dpo-heldout.jsonl']) {
+      for (const { prompt, chosen, rejected } of read(file)) {
+        const name = requestedName(prompt) as string;
+        const other = storyName(rejected) as string;
+        assert.ok(mentionsName(chosen, name) && !mentionsName(rejected, name), prompt);
+        assert.equal(renameStory(chosen, name, other), rejected);
+      }
+    }
   });
 });

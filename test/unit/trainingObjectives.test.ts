@@ -24,7 +24,7 @@ describe('training panel: SFT and DPO settings → options', () => {
     assert.equal(o.tokenizerPath, active.folder);
     assert.equal(o.model, active.config);
     assert.equal(o.validationPath, place.validationPath);
-    assert.deepEqual([o.learningRate, o.batchSize, o.contextLength, o.steps], [5e-4, 8, 192, 100]);
+    assert.deepEqual([o.learningRate, o.batchSize, o.contextLength, o.steps], [1e-3, 8, 192, 300]);
     assert.doesNotThrow(() => checkTrainOptions(o));
   });
 
@@ -58,6 +58,11 @@ describe('training panel: a DPO run view', () => {
     assert.deepEqual(view.notes, ['pairs.jsonl: line 3 skipped: chosen equals rejected']);
     assert.deepEqual(view.points.map((p) => p.preference?.trainAccuracy), [0.25, 0.5, 0.75, 1]);
     assert.deepEqual(view.points.map((p) => p.preference?.heldOut?.kl), [undefined, 0.01, undefined, 0.01]);
+
+    // After a window reload the run is rebuilt from its checkpoint's history: the same curves come back.
+    const restored = new RunViewBuilder('/runs/one', 'pairs.jsonl', options, 'finished');
+    restored.restoreHistory(view.points.map(({ step, loss, validationLoss, preference }) => ({ step, loss, validationLoss, preference })), 4);
+    assert.deepEqual(restored.view().points.map((p) => p.preference), view.points.map((p) => p.preference));
   });
 });
 

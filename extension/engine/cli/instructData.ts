@@ -1,49 +1,62 @@
 // `instruct-data`: builds the shipped instruction (SFT) and preference (DPO) sets from TinyStories.
-//   npm run cli -- instruct-data [--corpus corpus/tinystories] [--out walkthroughs/instruct-sample] [--rejected-model models/tinystories-1m]
-// Training files come from train.txt, held-out files from valid.txt (never trained on):
-//   sft-train.jsonl, sft-heldout.jsonl   {"messages":[user: "Write a story that uses the words: a, b, c.", assistant: a story using them]}
-//   dpo-train.jsonl, dpo-heldout.jsonl   {"prompt": that instruction, "chosen": the story, "rejected": another story that uses none of the words}
-//   With --rejected-model FOLDER the rejected answer is instead that model's own greedy answer to the
-//   instruction (for the bundled base model, mostly a short degenerate loop), where it misses a word.
-// Stories are short ones (a few hundred characters), so that the files stay small and a run on two cores takes minutes.
+//   npm run cli -- instruct-data [--corpus corpus/tinystories] [--out walkthroughs/instruct-sample] [--seed 7]
+// Training files come from the train files (train.txt, then train-extra.txt), held-out files from
+// valid.txt only (never trained on):
+//   sft-train.jsonl, sft-heldout.jsonl   {"messages":[user: "Write a story about Mia.", assistant: a story whose main character is named Mia]}
+//   dpo-train.jsonl, dpo-heldout.jsonl   {"prompt": that instruction, "chosen": the story, "rejected": the same story told about another name}
+// A rejected answer differs from its chosen one only in the name, so the one thing a pair prefers is
+// following the instruction. Each name appears at most a few times per set: TinyStories names a third
+// of its heroines Lily, and a model that writes "Lily" by default must not score on Lily prompts alone.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Mulberry32 } from '../generate/random';
 import { writeFileAtomic } from '../modelFolder/atomicWrite';
-import { openAnswerer } from '../train/instruct/instructionEval';
-import { instructionFor, pickWords, usesAllWords, wordsOf } from '../train/instruct/wordInstructions';
+import { instructionFor, renameStory, storyName } from '../train/instruct/nameInstructions';
 import type { CliCommand } from './main';
 
-const SIZES = { sftTrain: 240, sftHeldOut: 150, dpoTrain: 150, dpoHeldOut: 50 };
-const MIN_CHARS = 250;
+const SIZES = { sftTrain: 400, sftHeldOut: 150, dpoTrain: 200, dpoHeldOut: 50 };
+/** Stories of this many characters fit the 192-token context that the shipped runs use, end of text included. */
+const MIN_CHARS = 150;
 const MAX_CHARS = 700;
+/** At most this many instructions per name in one set: five in the held-out instructions, more where the pool is smaller. */
+const PER_NAME = { train: 8, heldOut: 5, dpoHeldOut: 10 };
 
-function shortStories(file: string): string[] {
+interface Instruction { readonly instruction: string; readonly name: string; readonly story: string }
+
+function namedStories(file: string, shortOnly: boolean): Instruction[] {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file (give the TinyStories folder with --corpus)`);
-  return fs.readFileSync(file, 'utf8').split('<|endoftext|>').map((s) => s.trim().replace(/\s*\n\s*/g, ' ')).filter((s) => s.length >= MIN_CHARS && s.length <= MAX_CHARS);
-}
-
-interface Instruction { readonly instruction: string; readonly words: string[]; readonly story: string }
-
-function instructions(stories: readonly string[], count: number, random: Mulberry32): Instruction[] {
   const out: Instruction[] = [];
-  for (const story of stories) {
-    if (out.length === count) break;
-    const words = pickWords(story, random);
-    if (words) out.push({ instruction: instructionFor(words), words, story });
+  for (const raw of fs.readFileSync(file, 'utf8').split('<|endoftext|>')) {
+    const story = raw.trim().replace(/\s*\n\s*/g, ' ');
+    const name = storyName(story);
+    if (name && (!shortOnly || (story.length >= MIN_CHARS && story.length <= MAX_CHARS))) out.push({ instruction: instructionFor(name), name, story });
   }
-  if (out.length < count) throw new Error(`only ${out.length} short stories found, ${count} wanted`);
   return out;
 }
 
-/** A story from `pool` that uses none of the words (the answer that ignores the instruction). */
-function ignoringStory(pool: readonly string[], words: readonly string[], random: Mulberry32): string {
+/** The first `count` of `pool` not yet `used`, with at most `perName` per name; marks them used. */
+function pick(pool: readonly Instruction[], used: Set<Instruction>, count: number, perName: number, what: string): Instruction[] {
+  const perNameCount = new Map<string, number>();
+  const out: Instruction[] = [];
+  for (const item of pool) {
+    if (out.length === count) break;
+    const seen = perNameCount.get(item.name) ?? 0;
+    if (used.has(item) || seen >= perName) continue;
+    perNameCount.set(item.name, seen + 1);
+    used.add(item);
+    out.push(item);
+  }
+  if (out.length < count) throw new Error(`${what}: only ${out.length} stories with a named character (at most ${perName} per name), ${count} wanted`);
+  return out;
+}
+
+/** The pair for an instruction: its story, and the same story about a name drawn from `names` that it does not mention. */
+function pairFor(item: Instruction, names: readonly string[], random: Mulberry32) {
   for (;;) {
-    const story = pool[random.nextInt(pool.length)];
-    const present = new Set(wordsOf(story));
-    if (!words.some((w) => present.has(w))) return story;
+    const other = names[random.nextInt(names.length)];
+    if (other !== item.name && !new RegExp(`\\b${other}\\b`).test(item.story)) return { prompt: item.instruction, chosen: item.story, rejected: renameStory(item.story, item.name, other) };
   }
 }
 
@@ -51,34 +64,27 @@ const jsonl = (records: readonly unknown[]) => `${records.map((r) => JSON.string
 const conversation = (i: Instruction) => ({ messages: [{ role: 'user', content: i.instruction }, { role: 'assistant', content: i.story }] });
 
 export const instructDataCommand: CliCommand = {
-  summary: 'build the SFT and DPO sets (word-use instructions) from the TinyStories corpus',
+  summary: 'build the SFT and DPO sets ("Write a story about <name>.") from the TinyStories corpus',
   async run(args) {
-    const { values } = parseArgs({ args, options: { corpus: { type: 'string', default: path.join('corpus', 'tinystories') }, out: { type: 'string', default: path.join('walkthroughs', 'instruct-sample') }, seed: { type: 'string', default: '7' }, 'rejected-model': { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { corpus: { type: 'string', default: path.join('corpus', 'tinystories') }, out: { type: 'string', default: path.join('walkthroughs', 'instruct-sample') }, seed: { type: 'string', default: '7' } } });
     const random = new Mulberry32(Number(values.seed));
-    const train = shortStories(path.join(values.corpus, 'train.txt'));
-    const valid = shortStories(path.join(values.corpus, 'valid.txt'));
-    // Disjoint slices: the SFT and DPO sets never share a training story, and held-out instructions come from valid.txt only.
-    const sftTrain = instructions(train, SIZES.sftTrain, random);
-    const dpoTrain = instructions(train.slice(train.indexOf(sftTrain.at(-1)!.story) + 1), SIZES.dpoTrain, random);
-    const heldOut = instructions(valid, SIZES.sftHeldOut, random);
-    const dpoHeldOut = instructions(valid.slice(valid.indexOf(heldOut.at(-1)!.story) + 1), SIZES.dpoHeldOut, random);
-    const answerer = values['rejected-model'] ? await openAnswerer(values['rejected-model'], { maxTokens: 120, temperature: 0, seed: 1 }) : undefined;
-    const pairs = async (items: readonly Instruction[], pool: readonly string[]) => {
-      const out: Array<{ prompt: string; chosen: string; rejected: string }> = [];
-      for (const i of items) {
-        const own = (await answerer?.answer(i.instruction))?.trim();
-        const rejected = own && !usesAllWords(own, i.words) ? own : ignoringStory(pool, i.words, random);
-        out.push({ prompt: i.instruction, chosen: i.story, rejected });
-      }
-      return out;
-    };
+    const train = ['train.txt', 'train-extra.txt'].flatMap((f) => namedStories(path.join(values.corpus, f), true));
+    // Held-out instructions are read for their name only, so any length of story will do; the stories serve as held-out answers.
+    const valid = namedStories(path.join(values.corpus, 'valid.txt'), false);
+    const usedTrain = new Set<Instruction>();
+    const usedValid = new Set<Instruction>();
+    // Disjoint: the SFT and DPO sets never share a story, and held-out instructions come from valid.txt only.
+    const sftTrain = pick(train, usedTrain, SIZES.sftTrain, PER_NAME.train, 'SFT training set');
+    const dpoTrain = pick(train, usedTrain, SIZES.dpoTrain, PER_NAME.train, 'DPO training set');
+    const heldOut = pick(valid, usedValid, SIZES.sftHeldOut, PER_NAME.heldOut, 'held-out instructions');
+    const dpoHeldOut = pick(valid, usedValid, SIZES.dpoHeldOut, PER_NAME.dpoHeldOut, 'held-out pairs');
+    const names = (items: readonly Instruction[]) => [...new Set(items.map((i) => i.name))];
     const files: Record<string, string> = {
       'sft-train.jsonl': jsonl(sftTrain.map(conversation)),
       'sft-heldout.jsonl': jsonl(heldOut.map(conversation)),
-      'dpo-train.jsonl': jsonl(await pairs(dpoTrain, train)),
-      'dpo-heldout.jsonl': jsonl(await pairs(dpoHeldOut, valid)),
+      'dpo-train.jsonl': jsonl(dpoTrain.map((i) => pairFor(i, names(train), random))),
+      'dpo-heldout.jsonl': jsonl(dpoHeldOut.map((i) => pairFor(i, names(valid), random))),
     };
-    await answerer?.release();
     for (const [name, text] of Object.entries(files)) {
       writeFileAtomic(path.join(values.out, name), text);
       console.log(`${path.join(values.out, name)}: ${text.split('\n').length - 1} lines, ${text.length} bytes`);

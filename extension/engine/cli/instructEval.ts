@@ -1,6 +1,6 @@
 // `instruct-eval`: the instruction-following rate of one or more models on held-out instructions.
 //   npm run cli -- instruct-eval --model models/tinystories-1m --model runs/sft/last --instructions walkthroughs/instruct-sample/sft-heldout.jsonl
-// An answer follows "Write a story that uses the words: a, b, c." when it uses all three words.
+// An answer follows "Write a story about Mia." when it mentions Mia.
 
 import { parseArgs } from 'node:util';
 import { evaluateInstructionFollowing } from '../train/instruct/instructionEval';
@@ -14,7 +14,7 @@ const USAGE = `usage: npm run cli -- instruct-eval --model <folder> [--model <fo
   --json             one JSON object per model`;
 
 export const instructEvalCommand: CliCommand = {
-  summary: 'instruction-following rate (uses all requested words) of models on held-out instructions, with 95% intervals',
+  summary: 'instruction-following rate (mentions the requested name) of models on held-out instructions, with 95% intervals',
   async run(args) {
     const { values } = parseArgs({
       args,

@@ -20,6 +20,7 @@ import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, write
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
 import { loraTargets } from './lora';
 import type { LoraSettings } from './options';
+import type { PreferenceMetrics } from './protocol';
 import type { OptimizerSettings } from './optimizerGraph';
 
 export const TRAINING_STATE_FILE = 'training_state.json';
@@ -32,6 +33,8 @@ export interface HistoryPoint {
   readonly step: number;
   readonly loss: number;
   readonly validationLoss?: number;
+  /** A DPO step's reward accuracy and margin, with the held-out rewards and KL where measured: the panel redraws them after a reload. */
+  readonly preference?: PreferenceMetrics;
 }
 
 export interface TrainingState {

@@ -135,7 +135,7 @@ export async function trainDpo(options: TrainOptions, hooks: TrainHooks = {}): P
         trainMargin: chosen.reduce((a, c, i) => a + c - rejected[i], 0) / P,
         ...((options.evalEvery > 0 && step % options.evalEvery === 0) || step === totalSteps ? { heldOut: await meter.measure(runner.parameterFeeds()) } : {}),
       };
-      history.push({ step, loss: result.loss, ...(preference.heldOut ? { validationLoss: preference.heldOut.loss } : {}) });
+      history.push({ step, loss: result.loss, ...(preference.heldOut ? { validationLoss: preference.heldOut.loss } : {}), preference });
       const tokens = 2 * P * T;
       emit({
         type: 'progress', step, totalSteps, epoch: step / stepsPerEpoch, loss: result.loss, validationLoss: preference.heldOut?.loss,

@@ -1,9 +1,10 @@
-// Does a model follow "Write a story that uses the words: a, b, c."? Each held-out instruction is
-// rendered through the model's chat template with the generation prompt, the model writes its
-// answer (greedy by default, so the figure does not depend on a seed), and the answer counts as
-// following the instruction when it uses every requested word. The rate comes with its 95%
+// Does a model follow "Write a story about Mia."? Each held-out instruction is rendered through the
+// model's chat template with the generation prompt, the model writes its answer (greedy by default,
+// so the figure does not depend on a seed), and the answer counts as following the instruction when
+// it mentions the requested name. The rate comes with its 95%
 // Wilson score interval (Wilson 1927), which stays inside [0, 1] and behaves at small counts.
 
+import { wilsonInterval } from '../../eval/intervals';
 import { Mulberry32 } from '../../generate/random';
 import { buildDecodeModel } from '../../gpt/decodeModel';
 import { readGPT2Weights } from '../../modelFolder/gpt2Weights';
@@ -14,7 +15,7 @@ import { loadTokenizerFile } from '../../tokenizer/loadTokenizerFile';
 import { DataError } from '../dataset';
 import { continueTokens } from '../sampleText';
 import { readJsonl } from './jsonl';
-import { requestedWords, usesAllWords } from './wordInstructions';
+import { mentionsName, requestedName } from './nameInstructions';
 
 export interface InstructionEvalOptions {
   readonly maxTokens: number;
@@ -35,25 +36,16 @@ export interface InstructionEvalResult {
   readonly examples: ReadonlyArray<{ readonly instruction: string; readonly answer: string; readonly followed: boolean }>;
 }
 
-/** The 95% Wilson score interval for k successes in n trials. */
-export function wilsonInterval(k: number, n: number, z = 1.959964): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
-  return [k === 0 ? 0 : Math.max(0, centre - half), k === n ? 1 : Math.min(1, centre + half)];
-}
-
 /** The user instructions of a held-out file: SFT conversations (first user turn) or DPO pairs (prompt). */
-export function readInstructions(file: string): Array<{ instruction: string; words: string[] }> {
+export function readInstructions(file: string): Array<{ instruction: string; name: string }> {
   const records = readJsonl(file, (v) => {
     const text = Array.isArray(v.messages) ? (v.messages as ChatMessage[]).find((m) => m?.role === 'user')?.content : v.prompt;
     if (typeof text !== 'string') return 'needs a user message or a "prompt"';
-    return requestedWords(text) ? undefined : 'the instruction does not name words to use ("... uses the words: a, b, c.")';
+    return requestedName(text) ? undefined : 'the instruction does not ask for a story about a name ("Write a story about Mia.")';
   });
   return records.map(({ value }) => {
     const instruction = (Array.isArray(value.messages) ? (value.messages as ChatMessage[]).find((m) => m.role === 'user')?.content : value.prompt) as string;
-    return { instruction, words: requestedWords(instruction) as string[] };
+    return { instruction, name: requestedName(instruction) as string };
   });
 }
 
@@ -85,9 +77,9 @@ export async function evaluateInstructionFollowing(modelDir: string, instruction
   let followed = 0;
   const examples: Array<{ instruction: string; answer: string; followed: boolean }> = [];
   try {
-    for (const { instruction, words } of instructions) {
+    for (const { instruction, name } of instructions) {
       const answer = await answerer.answer(instruction);
-      const ok = usesAllWords(answer, words);
+      const ok = mentionsName(answer, name);
       if (ok) followed++;
       if (examples.length < 5) examples.push({ instruction, answer, followed: ok });
     }
@@ -95,5 +87,6 @@ export async function evaluateInstructionFollowing(modelDir: string, instruction
     await answerer.release();
   }
   const n = instructions.length;
-  return { model: modelDir, n, followed, rate: followed / n, interval: wilsonInterval(followed, n), examples };
+  const { low, high } = wilsonInterval(followed, n);
+  return { model: modelDir, n, followed, rate: followed / n, interval: [low, high], examples };
 }

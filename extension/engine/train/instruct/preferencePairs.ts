@@ -1,5 +1,5 @@
 // Preference data for DPO, in TRL's format, one pair per line:
-//   {"prompt": "Write a story that uses the words: dog, ball, happy.", "chosen": "...", "rejected": "..."}
+//   {"prompt": "Write a story about Mia.", "chosen": "...", "rejected": "..."}
 // The prompt is rendered as a user turn through the model's chat template and each answer as the
 // assistant turn after it, exactly as SFT renders conversations, so the tokens that count in the
 // sequence log-probability are the answer's (and its end-of-turn token), found the same way.
