@@ -1,0 +1,79 @@
+// Small random Llama-family model folders, as Hugging Face writes them: config.json with the real
+// key names, safetensors weights (F32 or BF16, one file or two shards with
+// model.safetensors.index.json) and a byte-level tokenizer.json. Weights are drawn larger than a
+// trained model's (std 0.2 rather than 0.02) so that logits and attention are far from uniform.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Mulberry32 } from '../../extension/engine/generate/random';
+import type { Tensor, TensorMap } from '../../extension/engine/gpt/tensor';
+import { parseLlamaConfig } from '../../extension/engine/llama/configJson';
+import { llamaParameters } from '../../extension/engine/llama/parameters';
+import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
+import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
+
+export interface FixtureOptions {
+  readonly seed: number;
+  readonly dtype: 'F32' | 'BF16';
+  readonly shards: 1 | 2;
+  /** Extra tensors stored beside the parameters (a checkpoint's rotary buffers, say). */
+  readonly extra?: TensorMap;
+}
+
+export function writeLlamaFolder(dir: string, configJson: Record<string, unknown>, options: FixtureOptions): TensorMap {
+  fs.mkdirSync(dir, { recursive: true });
+  const config = parseLlamaConfig(configJson);
+  const random = new Mulberry32(options.seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+  const weights: TensorMap = new Map();
+  for (const spec of llamaParameters(config)) {
+    const gain = spec.name.endsWith('norm.weight');
+    const data = Float32Array.from({ length: spec.dims.reduce((a, b) => a * b, 1) }, () => (gain ? 1 : 0) + (gain ? 0.1 : 0.2) * normal());
+    weights.set(spec.name, { dims: spec.dims, data: options.dtype === 'BF16' ? data.map(roundToBfloat16) : data });
+  }
+  const stored: TensorMap = new Map([...weights, ...(options.extra ?? [])]);
+  const encode = options.dtype === 'BF16' ? encodeBfloat16 : (t: TensorMap) => encodeSafetensors(t, { format: 'pt' });
+  if (options.shards === 1) {
+    fs.writeFileSync(path.join(dir, 'model.safetensors'), encode(stored));
+  } else {
+    const names = [...stored.keys()];
+    const halves = [names.slice(0, names.length / 2), names.slice(names.length / 2)];
+    const weightMap: Record<string, string> = {};
+    halves.forEach((half, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      fs.writeFileSync(path.join(dir, file), encode(new Map(half.map((name) => [name, stored.get(name) as Tensor]))));
+      for (const name of half) weightMap[name] = file;
+    });
+    fs.writeFileSync(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
+  }
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(configJson, null, 2));
+  fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
+  return weights;
+}
+
+/** The nearest bfloat16 (round half to even on the upper 16 bits), as a float32. */
+function roundToBfloat16(value: number): number {
+  const bits = new Uint32Array(Float32Array.of(value).buffer)[0];
+  const rounded = (bits + 0x7fff + ((bits >>> 16) & 1)) & 0xffff0000;
+  return new Float32Array(Uint32Array.of(rounded >>> 0).buffer)[0];
+}
+
+/** A safetensors file with every tensor stored as BF16 (values already bfloat16-exact: the upper 16 bits of each float32). */
+function encodeBfloat16(tensors: TensorMap): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, tensor] of tensors) {
+    header[name] = { dtype: 'BF16', shape: tensor.dims, data_offsets: [offset, offset + 2 * tensor.data.length] };
+    offset += 2 * tensor.data.length;
+  }
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const words = new Uint16Array(offset / 2);
+  let w = 0;
+  for (const tensor of tensors.values()) {
+    for (const bits of new Uint32Array(Float32Array.from(tensor.data).buffer)) words[w++] = bits >>> 16;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  out.set(new Uint8Array(words.buffer), 8 + json.length);
+  return out;
+}
