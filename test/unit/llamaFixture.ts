@@ -2,14 +2,40 @@
 // key names, safetensors weights (F32 or BF16, one file or two shards with
 // model.safetensors.index.json) and a byte-level tokenizer.json. Weights are drawn larger than a
 // trained model's (std 0.2 rather than 0.02) so that logits and attention are far from uniform.
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { Mulberry32 } from '../../extension/engine/generate/random';
 import type { Tensor, TensorMap } from '../../extension/engine/gpt/tensor';
 import { parseLlamaConfig } from '../../extension/engine/llama/configJson';
 import { llamaParameters } from '../../extension/engine/llama/parameters';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
+
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = path.join(__dirname, 'python', 'llama_reference.py');
+
+export interface Reference {
+  /** [T][vocab] for the prompt. */
+  readonly logits: number[][];
+  /** [layer][head][T][T] */
+  readonly attentions: number[][][][];
+  /** The greedy continuation, each step recomputing the whole sequence. */
+  readonly greedy: number[];
+}
+
+/**
+ * test/unit/python/llama_reference.py on a folder: a plain PyTorch transcription of Hugging Face's
+ * modelling code. Needs /usr/bin/python3 with torch and NumPy (Debian: python3-torch).
+ */
+export async function pytorchReference(dir: string, prompt: readonly number[], newTokens: number): Promise<Reference> {
+  const { stdout } = await promisify(execFile)(PYTHON, [REFERENCE, dir, JSON.stringify(prompt), String(newTokens)], {
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Reference;
+}
 
 export interface FixtureOptions {
   readonly seed: number;
@@ -59,21 +85,30 @@ function roundToBfloat16(value: number): number {
 
 /** A safetensors file with every tensor stored as BF16 (values already bfloat16-exact: the upper 16 bits of each float32). */
 function encodeBfloat16(tensors: TensorMap): Uint8Array {
+  return encodeRaw(
+    [...tensors].map(([name, tensor]) => {
+      const words = Uint16Array.from(new Uint32Array(Float32Array.from(tensor.data).buffer), (bits) => bits >>> 16);
+      return { name, dtype: 'BF16', shape: tensor.dims, bytes: new Uint8Array(words.buffer) };
+    }),
+  );
+}
+
+/** A safetensors file from raw tensor bytes, for dtypes encodeSafetensors does not write. */
+export function encodeRaw(entries: ReadonlyArray<{ name: string; dtype: string; shape: readonly number[]; bytes: Uint8Array }>): Uint8Array {
   const header: Record<string, unknown> = {};
   let offset = 0;
-  for (const [name, tensor] of tensors) {
-    header[name] = { dtype: 'BF16', shape: tensor.dims, data_offsets: [offset, offset + 2 * tensor.data.length] };
-    offset += 2 * tensor.data.length;
+  for (const { name, dtype, shape, bytes } of entries) {
+    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
+    offset += bytes.length;
   }
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const words = new Uint16Array(offset / 2);
-  let w = 0;
-  for (const tensor of tensors.values()) {
-    for (const bits of new Uint32Array(Float32Array.from(tensor.data).buffer)) words[w++] = bits >>> 16;
-  }
   const out = new Uint8Array(8 + json.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
-  out.set(new Uint8Array(words.buffer), 8 + json.length);
+  let position = 8 + json.length;
+  for (const { bytes } of entries) {
+    out.set(bytes, position);
+    position += bytes.length;
+  }
   return out;
 }

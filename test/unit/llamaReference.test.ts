@@ -5,37 +5,19 @@
 // greedy continuation (token by token through the KV cache) must all agree with PyTorch's.
 // Needs /usr/bin/python3 with torch and NumPy (Debian: python3-torch, which .ci/run installs).
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { openInspector } from '../../extension/engine/runtime/inspection';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
-import { type FixtureOptions, writeLlamaFolder } from './llamaFixture';
+import { type FixtureOptions, pytorchReference, writeLlamaFolder } from './llamaFixture';
 
-const PYTHON = '/usr/bin/python3';
-const REFERENCE = path.join(__dirname, 'python', 'llama_reference.py');
 /** Both sides compute in float32 and differ only in the order of their sums: about 1e-6 apart. */
 const LOGIT_TOLERANCE = 1e-4;
 const PROBABILITY_TOLERANCE = 1e-5;
 const PROMPT = [72, 101, 108, 108, 111, 32, 256, 7, 299, 150, 33];
 const NEW_TOKENS = 8;
-
-interface Reference {
-  readonly logits: number[][];
-  readonly attentions: number[][][][];
-  readonly greedy: number[];
-}
-
-async function reference(dir: string): Promise<Reference> {
-  const { stdout } = await promisify(execFile)(PYTHON, [REFERENCE, dir, JSON.stringify(PROMPT), String(NEW_TOKENS)], {
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as Reference;
-}
 
 const COMMON = { hidden_act: 'silu', vocab_size: 300, rms_norm_eps: 1e-6, bos_token_id: 256, eos_token_id: 256, torch_dtype: 'float32' };
 
@@ -97,7 +79,7 @@ describe('Llama-family graphs against a PyTorch transcription of Hugging Face mo
       writeLlamaFolder(dir, config, options);
       const folder = readModelFolder(dir);
       assert.equal(folder.kind, 'llama');
-      const expected = await reference(dir);
+      const expected = await pytorchReference(dir, PROMPT, NEW_TOKENS);
       const V = 300;
       const T = PROMPT.length;
 

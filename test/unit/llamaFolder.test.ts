@@ -1,0 +1,87 @@
+// Llama-family model folders as the engine opens them: `generate --greedy --json` continues a
+// prompt as the PyTorch transcription of Hugging Face's modelling code does, and each kind of bad
+// folder (a missing shard, an integer dtype, an unknown model_type, a rope_scaling type the graphs
+// lack, a tensor of the wrong shape, a shard outside the folder) is refused naming the file.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateCommand } from '../../extension/engine/cli/generate';
+import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
+import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
+import { encodeRaw, pytorchReference, writeLlamaFolder } from './llamaFixture';
+import { printed } from './cliOutput';
+
+const CONFIG = {
+  model_type: 'llama', architectures: ['LlamaForCausalLM'], hidden_act: 'silu', hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2,
+  num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 64, rms_norm_eps: 1e-5, rope_theta: 10000.0, vocab_size: 257,
+  tie_word_embeddings: false,
+};
+
+describe('Llama-family model folders', function () {
+  this.timeout(120_000);
+  let root: string;
+  let n = 0;
+  const folder = (config: Record<string, unknown> = CONFIG, shards: 1 | 2 = 1): string => {
+    const dir = path.join(root, `folder-${n++}`);
+    writeLlamaFolder(dir, config, { seed: n, dtype: 'F32', shards });
+    return dir;
+  };
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'llama-folder-'));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('generate --greedy --json continues the prompt as PyTorch does', async () => {
+    const dir = folder(CONFIG, 2);
+    const json = JSON.parse(await printed(() => generateCommand.run(['--model', dir, '--prompt', 'Hello there', '--greedy', '--max-new-tokens', '6', '--json'])));
+    assert.deepEqual(Object.keys(json), ['prompt_ids', 'generated_ids', 'text']);
+    assert.deepEqual(json.prompt_ids, [...Buffer.from('Hello there')]);
+    const expected = await pytorchReference(dir, json.prompt_ids, 6);
+    assert.deepEqual(json.generated_ids, expected.greedy);
+    assert.equal(typeof json.text, 'string');
+  });
+
+  it('names the shard the index lists but the folder lacks', () => {
+    const dir = folder(CONFIG, 2);
+    fs.rmSync(path.join(dir, 'model-00002-of-00002.safetensors'));
+    assert.throws(() => readModelFolder(dir), /folder-\d+\/model-00002-of-00002\.safetensors: is missing: model\.safetensors\.index\.json lists it as a shard/);
+  });
+
+  it('refuses a shard named outside the folder', () => {
+    const dir = folder(CONFIG, 2);
+    const indexFile = path.join(dir, 'model.safetensors.index.json');
+    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+    index.weight_map['model.norm.weight'] = '../elsewhere.safetensors';
+    fs.writeFileSync(indexFile, JSON.stringify(index));
+    assert.throws(() => readModelFolder(dir), /model\.safetensors\.index\.json: weight_map names "\.\.\/elsewhere\.safetensors" for tensor model\.norm\.weight/);
+  });
+
+  it('names the tensor stored in a dtype the engine cannot convert', () => {
+    const dir = folder();
+    const file = path.join(dir, 'model.safetensors');
+    const norm = { name: 'model.norm.weight', dtype: 'I8', shape: [32], bytes: new Uint8Array(32) };
+    fs.writeFileSync(file, encodeRaw([norm]));
+    assert.throws(() => readModelFolder(dir), /model\.safetensors: tensor model\.norm\.weight is I8; the engine converts F32, F16 and BF16 weights/);
+  });
+
+  it('names a tensor whose shape does not match config.json', () => {
+    const dir = folder();
+    fs.writeFileSync(path.join(dir, 'model.safetensors'), encodeSafetensors(new Map([['model.norm.weight', { dims: [31], data: new Float32Array(31) }]])));
+    assert.throws(() => readModelFolder(dir), /model\.safetensors: tensor model\.embed_tokens\.weight is missing/);
+    const weights = path.join(dir, 'model.safetensors');
+    fs.rmSync(weights);
+    const other = folder();
+    fs.copyFileSync(path.join(other, 'model.safetensors'), weights);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, intermediate_size: 48 }));
+    assert.throws(() => readModelFolder(dir), /tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[64, 32\] but config\.json implies \[48, 32\]/);
+  });
+
+  it('refuses an unknown model_type and a rope_scaling type the graphs lack, naming config.json', () => {
+    const dir = folder();
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, model_type: 'phi3' }));
+    assert.throws(() => readModelFolder(dir), /has no decode graph, and its model_type "phi3" is not one the engine builds from safetensors \(gpt2, llama, mistral, qwen2\)/);
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, rope_scaling: { rope_type: 'yarn', factor: 4 } }));
+    assert.throws(() => readModelFolder(dir), /config\.json rope_scaling: rope_type is "yarn"; the Llama-family graphs support rotary scaling of type "llama3" only/);
+  });
+});
