@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateCommand } from '../../extension/engine/cli/generate';
+import { chooseModelFiles } from '../../extension/engine/hub/modelFiles';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { encodeRaw, pytorchReference, writeLlamaFolder } from './llamaFixture';
@@ -83,5 +84,22 @@ describe('Llama-family model folders', function () {
     assert.throws(() => readModelFolder(dir), /has no decode graph, and its model_type "phi3" is not one the engine builds from safetensors \(gpt2, llama, mistral, qwen2\)/);
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, rope_scaling: { rope_type: 'yarn', factor: 4 } }));
     assert.throws(() => readModelFolder(dir), /config\.json rope_scaling: rope_type is "yarn"; the Llama-family graphs support rotary scaling of type "llama3" only/);
+  });
+});
+
+describe('which files a Llama-family repository needs', () => {
+  const file = (p: string) => ({ path: p, size: 1, blobId: '0'.repeat(40) });
+  const listing = (paths: string[]) => ({ repo: 'org/model', commit: 'c'.repeat(40), files: paths.map(file) });
+  const TEXT = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+  it('takes the ONNX export when there is one, else model.safetensors, else the index and its shards', () => {
+    const paths = (choice: { files: readonly { path: string }[] }) => choice.files.map((f) => f.path);
+    assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'model.safetensors', 'onnx/model.onnx']), 'llama')), [...TEXT, 'onnx/model.onnx']);
+    const single = chooseModelFiles(listing([...TEXT, 'model.safetensors', 'pytorch_model.bin']), 'qwen2');
+    assert.deepEqual(paths(single), [...TEXT, 'model.safetensors']);
+    assert.equal(single.dtype, 'fp32');
+    const shards = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
+    assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'model.safetensors.index.json', ...shards, 'consolidated.safetensors']), 'mistral')), [...TEXT, 'model.safetensors.index.json', ...shards]);
+    assert.throws(() => chooseModelFiles(listing([...TEXT, 'pytorch_model.bin']), 'llama'), /a "llama" model needs model\.safetensors \(or model\.safetensors\.index\.json with its shards\) or an ONNX decode graph/);
   });
 });
