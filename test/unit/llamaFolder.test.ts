@@ -6,10 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildGraphCommand } from '../../extension/engine/cli/buildGraph';
 import { generateCommand } from '../../extension/engine/cli/generate';
 import { chooseModelFiles } from '../../extension/engine/hub/modelFiles';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
+import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { encodeRaw, pytorchReference, writeLlamaFolder } from './llamaFixture';
 import { printed } from './cliOutput';
 
@@ -41,6 +43,24 @@ describe('Llama-family model folders', function () {
     const expected = await pytorchReference(dir, json.prompt_ids, 6);
     assert.deepEqual(json.generated_ids, expected.greedy);
     assert.equal(typeof json.text, 'string');
+  });
+
+  it('build-graph writes a folder whose onnx/model.onnx, run from the file, gives PyTorch\'s logits', async () => {
+    const dir = folder(CONFIG, 2);
+    const target = path.join(root, 'built');
+    assert.deepEqual(JSON.parse(await printed(() => buildGraphCommand.run([dir, '--out', target, '--json']))), { dir: target, built: true });
+    assert.ok(fs.existsSync(path.join(target, 'model-00002-of-00002.safetensors')));
+    const built = readModelFolder(target);
+    assert.deepEqual(built.onnxFiles, ['onnx/model.onnx']);
+    const model = await openLanguageModel(built);
+    try {
+      const prompt = [...Buffer.from('Hi!')];
+      const { logits } = await model.forwardAll(prompt);
+      const expected = (await pytorchReference(dir, prompt, 0)).logits.flat();
+      assert.ok(expected.every((v, i) => Math.abs(v - logits[i]) < 1e-4));
+    } finally {
+      await model.release();
+    }
   });
 
   it('names the shard the index lists but the folder lacks', () => {
