@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildGraphCommand } from '../../extension/engine/cli/buildGraph';
 import { generateCommand } from '../../extension/engine/cli/generate';
+import { inspectCommand } from '../../extension/engine/cli/inspect';
 import { chooseModelFiles } from '../../extension/engine/hub/modelFiles';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
@@ -61,6 +62,14 @@ describe('Llama-family model folders', function () {
     } finally {
       await model.release();
     }
+  });
+
+  it('inspect describes the architecture and reads every head\'s attention and the logit lens', async () => {
+    const dir = folder();
+    const out = await printed(() => inspectCommand.run([dir, '--text', 'Hello']));
+    assert.match(out, /llama built from safetensors: 2 layers, 4 query heads sharing 2 key\/value heads of 8 dims, 32 dims, vocabulary 257, context 64/);
+    assert.match(out, /layer 1 +h0 .* h3 /);
+    assert.match(out, /block 1 +".*" \(id \d+\)/);
   });
 
   it('names the shard the index lists but the folder lacks', () => {
