@@ -107,6 +107,15 @@ describe('Llama-family model folders', function () {
     assert.throws(() => readModelFolder(dir), /tensor model\.layers\.0\.mlp\.gate_proj\.weight has shape \[64, 32\] but config\.json implies \[48, 32\]/);
   });
 
+  it('refuses a model too large for a graph built in memory, with the figures, unless it has an ONNX export to run from', () => {
+    const dir = folder();
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, hidden_size: 2048, intermediate_size: 8192, num_attention_heads: 32, num_key_value_heads: 8, num_hidden_layers: 16, vocab_size: 128256 }));
+    assert.throws(() => readModelFolder(dir), /folder-\d+\/config\.json: describes 1,498,482,688 parameters, 5\.99 GB as float32: more than the 2\.11 GB a graph built in memory can hold/);
+    fs.mkdirSync(path.join(dir, 'onnx'));
+    fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), '');
+    assert.equal(readModelFolder(dir).kind, 'foreign');
+  });
+
   it('refuses an unknown model_type and a rope_scaling type the graphs lack, naming config.json', () => {
     const dir = folder();
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...CONFIG, model_type: 'phi3' }));
