@@ -1,7 +1,9 @@
-// Llama-family model folders as the engine opens them: `generate --greedy --json` continues a
-// prompt as the PyTorch transcription of Hugging Face's modelling code does, and each kind of bad
-// folder (a missing shard, an integer dtype, an unknown model_type, a rope_scaling type the graphs
-// lack, a tensor of the wrong shape, a shard outside the folder) is refused naming the file.
+// Llama-family model folders as the engine and its CLI open them: `generate --greedy --json`
+// continues a prompt as the PyTorch transcription of Hugging Face's modelling code does, build-graph
+// and inspect work on them, each kind of bad folder (a missing shard, an integer dtype, an unknown
+// model_type, a rope_scaling type the graphs lack, a tensor of the wrong shape, a shard outside the
+// folder, a model too large to build) is refused naming the file, and a repository without an ONNX
+// export downloads as safetensors from a fake hub.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,11 +11,13 @@ import * as path from 'node:path';
 import { buildGraphCommand } from '../../extension/engine/cli/buildGraph';
 import { generateCommand } from '../../extension/engine/cli/generate';
 import { inspectCommand } from '../../extension/engine/cli/inspect';
+import { downloadModel } from '../../extension/engine/hub/downloadModel';
 import { chooseModelFiles } from '../../extension/engine/hub/modelFiles';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { encodeRaw, pytorchReference, writeLlamaFolder } from './llamaFixture';
+import { FakeHub, repoFromFolder } from '../fixtures/hub/fakeHub';
 import { printed } from './cliOutput';
 
 const CONFIG = {
@@ -139,5 +143,41 @@ describe('which files a Llama-family repository needs', () => {
     const shards = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
     assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'model.safetensors.index.json', ...shards, 'consolidated.safetensors']), 'mistral')), [...TEXT, 'model.safetensors.index.json', ...shards]);
     assert.throws(() => chooseModelFiles(listing([...TEXT, 'pytorch_model.bin']), 'llama'), /a "llama" model needs model\.safetensors \(or model\.safetensors\.index\.json with its shards\) or an ONNX decode graph/);
+  });
+});
+
+describe('downloading a Llama-family repository without an ONNX export', function () {
+  this.timeout(60_000);
+  let root: string;
+  let hub: FakeHub;
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'llama-hub-'));
+    const small = path.join(root, 'small');
+    writeLlamaFolder(small, CONFIG, { seed: 9, dtype: 'BF16', shards: 2 });
+    const large = path.join(root, 'large');
+    writeLlamaFolder(large, CONFIG, { seed: 9, dtype: 'F32', shards: 1 });
+    fs.writeFileSync(path.join(large, 'config.json'), JSON.stringify({ ...CONFIG, hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 16, vocab_size: 128256 }));
+    hub = await FakeHub.start([repoFromFolder('org/small-llama', small), repoFromFolder('org/large-llama', large)]);
+  });
+  after(async () => {
+    await hub.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('fetches the index and its shards, and the snapshot opens as a Llama-family folder', async () => {
+    const cacheDir = path.join(root, 'cache');
+    const downloaded = await downloadModel('org/small-llama', { endpoint: hub.url, cacheDir });
+    assert.equal(downloaded.weights, 'model.safetensors.index.json');
+    const folder = readModelFolder(downloaded.dir);
+    assert.equal(folder.kind, 'llama');
+    assert.equal(folder.name, 'org/small-llama');
+    assert.equal(folder.llamaWeights?.length, 2);
+  });
+
+  it('refuses, before fetching any weights, a model too large for a graph built in memory', async () => {
+    const cacheDir = path.join(root, 'cache-large');
+    await assert.rejects(downloadModel('org/large-llama', { endpoint: hub.url, cacheDir }), /org\/large-llama: config\.json: describes [\d,]+ parameters, [\d.]+ GB as float32/);
+    const blobs = path.join(cacheDir, 'models--org--large-llama', 'blobs');
+    assert.equal(fs.readdirSync(blobs).length, 1, 'only config.json was fetched');
   });
 });

@@ -15,7 +15,7 @@ import { readJsonObject, type JsonObject } from './jsonFile';
 import type { LlamaConfig } from '../llama/config';
 import { isLlamaModelType, LLAMA_MODEL_TYPES, parseLlamaConfig } from '../llama/configJson';
 import { checkLlamaWeightFiles, llamaWeightFiles, type WeightFile } from './llamaWeights';
-import { llamaParameterCount } from '../llama/parameters';
+import { builtGraphTooLarge } from '../llama/graphSize';
 import { checkTokenizerFitsVocabulary, readChatTemplate } from './tokenizerFiles';
 
 /**
@@ -121,28 +121,12 @@ function readLlama(dir: string, name: string, configJson: JsonObject, config: Ca
     const files = llamaWeightFiles(dir, name);
     if (files.length === 0) return undefined;
     const llama = parseLlamaConfig(configJson);
-    checkGraphSize(llama, name);
+    const tooLarge = builtGraphTooLarge(llama);
+    if (tooLarge) throw new ModelFolderError(`${name}/config.json`, tooLarge);
     checkLlamaWeightFiles(files, llama);
     return { config: llama, files };
   } catch (error) {
     if (hasGraph && error instanceof ModelFolderError) return undefined;
     throw error;
-  }
-}
-
-/**
- * The engine's graphs hold their weights inside the ONNX protobuf, which cannot exceed 2 GiB; a
- * little is kept for the graph itself. Qwen2.5-0.5B (494 M parameters, 1.98 GB as float32) fits.
- */
-const MAX_BUILT_WEIGHT_BYTES = 2 ** 31 - 32 * 2 ** 20;
-
-function checkGraphSize(config: LlamaConfig, name: string): void {
-  const bytes = 4 * llamaParameterCount(config).total;
-  if (bytes > MAX_BUILT_WEIGHT_BYTES) {
-    const gb = (n: number) => `${(n / 1e9).toFixed(2)} GB`;
-    throw new ModelFolderError(
-      `${name}/config.json`,
-      `describes ${llamaParameterCount(config).total.toLocaleString('en-US')} parameters, ${gb(bytes)} as float32: more than the ${gb(MAX_BUILT_WEIGHT_BYTES)} a graph built in memory can hold. Use the model's ONNX export (onnx/model.onnx or a quantized variant) instead`,
-    );
   }
 }
