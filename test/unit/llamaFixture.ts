@@ -10,6 +10,7 @@ import { Mulberry32 } from '../../extension/engine/generate/random';
 import type { Tensor, TensorMap } from '../../extension/engine/gpt/tensor';
 import { parseLlamaConfig } from '../../extension/engine/llama/configJson';
 import { llamaParameters } from '../../extension/engine/llama/parameters';
+import { float16ToFloat32 } from '../../extension/engine/modelFolder/float16';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 
@@ -39,7 +40,7 @@ export async function pytorchReference(dir: string, prompt: readonly number[], n
 
 export interface FixtureOptions {
   readonly seed: number;
-  readonly dtype: 'F32' | 'BF16';
+  readonly dtype: 'F32' | 'F16' | 'BF16';
   readonly shards: 1 | 2;
   /** Extra tensors stored beside the parameters (a checkpoint's rotary buffers, say). */
   readonly extra?: TensorMap;
@@ -54,10 +55,11 @@ export function writeLlamaFolder(dir: string, configJson: Record<string, unknown
   for (const spec of llamaParameters(config)) {
     const gain = spec.name.endsWith('norm.weight');
     const data = Float32Array.from({ length: spec.dims.reduce((a, b) => a * b, 1) }, () => (gain ? 1 : 0) + (gain ? 0.1 : 0.2) * normal());
-    weights.set(spec.name, { dims: spec.dims, data: options.dtype === 'BF16' ? data.map(roundToBfloat16) : data });
+    const rounded = options.dtype === 'BF16' ? data.map(roundToBfloat16) : options.dtype === 'F16' ? data.map((v) => float16ToFloat32(float16Bits(v))) : data;
+    weights.set(spec.name, { dims: spec.dims, data: rounded });
   }
   const stored: TensorMap = new Map([...weights, ...(options.extra ?? [])]);
-  const encode = options.dtype === 'BF16' ? encodeBfloat16 : (t: TensorMap) => encodeSafetensors(t, { format: 'pt' });
+  const encode = options.dtype === 'BF16' ? encodeBfloat16 : options.dtype === 'F16' ? encodeFloat16 : (t: TensorMap) => encodeSafetensors(t, { format: 'pt' });
   if (options.shards === 1) {
     fs.writeFileSync(path.join(dir, 'model.safetensors'), encode(stored));
   } else {
@@ -91,6 +93,24 @@ function encodeBfloat16(tensors: TensorMap): Uint8Array {
       return { name, dtype: 'BF16', shape: tensor.dims, bytes: new Uint8Array(words.buffer) };
     }),
   );
+}
+
+/** A safetensors file with every tensor stored as F16. */
+function encodeFloat16(tensors: TensorMap): Uint8Array {
+  return encodeRaw([...tensors].map(([name, tensor]) => ({ name, dtype: 'F16', shape: tensor.dims, bytes: new Uint8Array(Uint16Array.from(tensor.data, float16Bits).buffer) })));
+}
+
+/** IEEE half-precision bits of the nearest float16 (round half to even), for values in its normal range or zero. */
+function float16Bits(value: number): number {
+  const bits = new Uint32Array(Float32Array.of(value).buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const mantissa = bits & 0x7fffff;
+  if (exponent <= 0) return sign; // below 2^-14: the fixtures' weights never are, except 0
+  if (exponent >= 0x1f) throw new Error(`${value} is too large for float16`);
+  const half = (exponent << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (rest > 0x1000 || (rest === 0x1000 && half & 1) ? half + 1 : half);
 }
 
 /** A safetensors file from raw tensor bytes, for dtypes encodeSafetensors does not write. */

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
+import { readSafetensorsHeader } from '../../extension/engine/modelFolder/safetensors';
 import { openInspector } from '../../extension/engine/runtime/inspection';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { type FixtureOptions, pytorchReference, writeLlamaFolder } from './llamaFixture';
@@ -42,13 +43,13 @@ const CASES: Array<{ title: string; config: Record<string, unknown>; options: Fi
     options: { seed: 2, dtype: 'F32', shards: 2 },
   },
   {
-    title: 'Qwen2: multi-query (one key/value head), q/k/v biases, tied',
+    title: 'Qwen2: multi-query (one key/value head), q/k/v biases, tied, F16 weights',
     config: {
       ...COMMON, model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'], hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2,
       num_attention_heads: 4, num_key_value_heads: 1, max_position_embeddings: 512, rope_theta: 1000000.0, use_sliding_window: false,
       sliding_window: 32, tie_word_embeddings: true,
     },
-    options: { seed: 3, dtype: 'F32', shards: 1 },
+    options: { seed: 3, dtype: 'F16', shards: 1 },
   },
 ];
 
@@ -79,6 +80,8 @@ describe('Llama-family graphs against a PyTorch transcription of Hugging Face mo
       writeLlamaFolder(dir, config, options);
       const folder = readModelFolder(dir);
       assert.equal(folder.kind, 'llama');
+      assert.equal(folder.llamaWeights?.length, options.shards);
+      assert.ok(folder.llamaWeights.every(({ file }) => readSafetensorsHeader(file).entries.every((e) => e.dtype === options.dtype || e.name.endsWith('inv_freq'))));
       const expected = await pytorchReference(dir, PROMPT, NEW_TOKENS);
       const V = 300;
       const T = PROMPT.length;
