@@ -9,7 +9,7 @@
 // What differs from GPT-2: RMSNorm instead of LayerNorm, rotary position embeddings on q and k
 // instead of a learned position table, grouped-query attention (fewer key/value heads, each shared
 // by a group of query heads), and a gated MLP, SwiGLU: down(silu(gate(x)) ⊙ up(x)).
-// Ops (default ONNX domain, opset 20): Gather, Add, Sub, Mul, Div, Neg, Sqrt, ReduceMean, Sigmoid,
+// Ops (default ONNX domain, opset 20): Gather, Add, Mul, Div, Neg, Sqrt, ReduceMean, Sigmoid,
 // MatMul, Transpose, Reshape, Split, Concat, Unsqueeze, Tile, Softmax, Cast, Cos, Sin.
 import { attr, type GraphBuilder } from '../onnx';
 import { Constants, type GPT2ForwardInputs, type GPT2ForwardOutputs, type KeyValue, type ParameterResolver, resolveOnce } from '../gpt/forwardGraph';
