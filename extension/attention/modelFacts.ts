@@ -1,5 +1,5 @@
-// The numbers the Model tab lists. Our GPT-2's come from its config and the parameter count of
-// the architecture (gpt/sizes.ts); a foreign model's from its config.json and the weights its ONNX
+// The numbers the Model tab lists. Our GPT-2's and a Llama-family model's come from its config and
+// the parameter count of the architecture (gpt/sizes.ts, llama/parameters.ts); a foreign model's from its config.json and the weights its ONNX
 // graph stores (skipped for very large graphs, which would be read a second time just to count).
 // Either way the Model Size Calculator's figures come from config.json when it names a known
 // architecture (engine/scaling/).
@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { headDim } from '../engine/gpt/config';
 import { parameterCount } from '../engine/gpt/sizes';
+import { contextLength as llamaContextLength } from '../engine/llama/config';
+import { llamaParameterCount } from '../engine/llama/parameters';
 import type { ModelFolder } from '../engine/modelFolder/readModelFolder';
 import { OnnxModel, summarizeGraph } from '../engine/onnx';
 import { modelSizes } from '../engine/scaling/modelSizes';
@@ -33,6 +35,23 @@ export async function modelFacts(folder: ModelFolder, bundled: boolean): Promise
       embeddingDim: gpt.n_embd,
       contextLength: gpt.n_positions,
       vocabSize: gpt.vocab_size,
+    };
+  }
+  if (folder.llama) {
+    const llama = folder.llama;
+    const count = llamaParameterCount(llama);
+    return {
+      ...base,
+      graph: 'inspection graph built from the safetensors weights',
+      parameters: count.total,
+      embeddingParameters: count.embedding,
+      layers: llama.num_hidden_layers,
+      heads: llama.num_attention_heads,
+      keyValueHeads: llama.num_key_value_heads,
+      headDim: llama.head_dim,
+      embeddingDim: llama.hidden_size,
+      contextLength: llamaContextLength(llama),
+      vocabSize: llama.vocab_size,
     };
   }
   const { config } = folder;

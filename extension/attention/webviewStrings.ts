@@ -66,6 +66,7 @@ export function attentionWebviewStrings(): AttentionStrings {
     factKind: l10n.t('Kind'),
     factKindGpt2: l10n.t('GPT-2 with model.safetensors: every view'),
     factKindForeign: l10n.t('{0} from its ONNX decode graph'),
+    factKindLlama: l10n.t('{0} built from its safetensors weights: every view'),
     factGraph: l10n.t('Graph run'),
     factParameters: l10n.t('Parameters'),
     factEmbeddingParameters: l10n.t('of them in embeddings'),

@@ -21,7 +21,7 @@ function describe(model: CuratedModel): RepoItem {
   const millions = (sizes.parameters / 1e6).toFixed(0);
   const needs = vscode.l10n.t('{0}M parameters · about {1} on disk · about {2} in memory with a {3}-token KV cache', millions, megabytes(sizes.diskBytes), megabytes(sizes.memoryBytes), sizes.context);
   // What the inspectors show: every one for our GPT-2 graphs; for an ONNX export, what its graph
-  // holds (the engine's own Llama definition, which the logit lens and training need, is not built yet).
+  // holds (the curated Llama-family models come as exports, which the logit lens cannot open).
   const shows =
     model.runsFrom === 'safetensors'
       ? vscode.l10n.t('every inspector: attention per head, logit lens, probabilities, training')
@@ -33,7 +33,7 @@ export async function chooseRepo(): Promise<ChosenRepo | undefined> {
   const items: RepoItem[] = [
     ...CURATED_MODELS.map(describe),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: `$(cloud-download) ${vscode.l10n.t('Another repository…')}`, detail: vscode.l10n.t('Any model repository id (org/name) with a GPT-2 model.safetensors or an ONNX decode graph'), other: true, alwaysShow: true },
+    { label: `$(cloud-download) ${vscode.l10n.t('Another repository…')}`, detail: vscode.l10n.t('Any model repository id (org/name) with an ONNX decode graph, or safetensors of a GPT-2, Llama, Mistral or Qwen2'), other: true, alwaysShow: true },
   ];
   const chosen = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('Download a model from Hugging Face'),

@@ -61,7 +61,7 @@ export class LoadedModel {
       if (this.inference) return this.inference.openInspector(this.folder.dir, this.settings);
       const weights = this.gpt2Weights();
       if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, { ...this.settings, logitLens: true });
-      return openInspector(this.folder, this.settings);
+      return openInspector(this.folder, { ...this.settings, logitLens: true });
     });
   }
 

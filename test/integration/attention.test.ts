@@ -15,6 +15,7 @@ import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenize
 import { ATTENTION_VIEW_TYPE, MEAN_HEAD, type AttentionNotification, type AttentionRequest } from '../../webviews/attention/protocol';
 import type { Message } from '../../webviews/shared/protocol';
 import { STORY, writeTinyModel } from '../unit/attentionModelFixture';
+import { writeLlamaFolder } from '../unit/llamaFixture';
 import { byteLevelTokenizerJson } from '../unit/modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyWeights } from '../unit/runtimeToyGraphs';
 import { panelMessages } from './panelMessages';
@@ -334,6 +335,46 @@ suite('Attention panel (Step 2)', () => {
     assert.equal(view.attentionUnavailable, undefined);
     assert.deepEqual(view.heads, [4, 4]);
     view.thumbnails.forEach((thumbs, layer) => assert.ok(maxAbsDiff(thumbs, result.attentions[layer].data) < 1e-5, `layer ${layer}`));
+    await api.attention.model.setFolder(modelDir);
+  });
+
+  test('a Llama-family folder with safetensors only is built in the engine: every head\'s attention (grouped-query), the logit lens and the model facts', async () => {
+    const llama = path.join(dir, 'tiny-llama');
+    writeLlamaFolder(llama, {
+      model_type: 'llama', hidden_act: 'silu', hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 4,
+      num_key_value_heads: 2, max_position_embeddings: CONTEXT, rms_norm_eps: 1e-5, rope_theta: 10000.0, vocab_size: 257, tie_word_embeddings: false,
+    }, { seed: 7, dtype: 'BF16', shards: 2 });
+    assert.equal(await vscode.commands.executeCommand('llmPipeline.chooseModelFolder', vscode.Uri.file(llama)), llama);
+    const text = STORY.split('\n')[1].slice(0, 30);
+    const editor = await editorWith(text);
+    editor.selection = new vscode.Selection(0, 0, 0, text.length);
+    const posted = nextPosted('inspection', (p) => p.text === text);
+    const facts = nextPosted('model', (p) => p.dir === llama);
+    await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+    const view = await posted;
+    const model = await facts;
+    assert.equal(model.kind, 'llama');
+    assert.deepEqual([model.layers, model.heads, model.keyValueHeads, model.headDim, model.contextLength], [2, 4, 2, 8, CONTEXT]);
+    const result = await engineRun(llama, text);
+    const T = result.tokens.length;
+    assert.equal(view.attentionUnavailable, undefined);
+    assert.deepEqual(view.tokens.map((t) => t.id), result.tokens);
+    assert.deepEqual(view.heads, [4, 4]);
+    view.thumbnails.forEach((thumbs, layer) => assert.ok(maxAbsDiff(thumbs, result.attentions[layer].data) < 1e-6, `layer ${layer}`));
+    // Query heads of one group share keys, not attention: their maps differ.
+    assert.ok(maxAbsDiff(result.attentions[0].data.subarray(0, T * T), result.attentions[0].data.subarray(T * T, 2 * T * T)) > 1e-3);
+
+    const lens = nextPosted('lens');
+    await fromWebview({ type: 'ready', payload: {} });
+    const lensView = await lens;
+    assert.equal(lensView.streams, 3);
+    const V = result.logits.length / T;
+    for (let l = 0; l < 3; l++) {
+      for (let t = 0; t < T; t++) {
+        const row = result.logitLens[l].subarray(t * V, (t + 1) * V);
+        assert.equal(lensView.ids[(l * T + t) * lensView.k], row.indexOf(Math.max(...row)), `stream ${l}, position ${t}`);
+      }
+    }
     await api.attention.model.setFolder(modelDir);
   });
 

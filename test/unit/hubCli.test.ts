@@ -10,22 +10,10 @@ import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { FakeHub, repoFromFolder } from '../fixtures/hub/fakeHub';
+import { printed } from './cliOutput';
 
 const BUNDLED = path.join(__dirname, '..', '..', 'models', 'tinystories-1m');
 const REPO = 'llm-pipeline-lab/tinystories-1m';
-
-async function printed(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const [log, error] = [console.log, console.error];
-  console.log = (...parts: unknown[]) => lines.push(parts.join(' '));
-  console.error = () => {};
-  try {
-    await run();
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-  return lines.join('\n');
-}
 
 describe('cli download and generate --json', () => {
   let hub: FakeHub;

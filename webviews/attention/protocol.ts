@@ -23,8 +23,8 @@ export const MEAN_HEAD = -1;
 export interface ModelFacts {
   readonly name: string;
   readonly dir: string;
-  /** 'gpt2': our GPT-2 with model.safetensors (every view); 'foreign': a decode graph only. */
-  readonly kind: 'gpt2' | 'foreign';
+  /** 'gpt2': our GPT-2 with model.safetensors, 'llama': a Llama-family model with safetensors (both: every view); 'foreign': a decode graph only. */
+  readonly kind: 'gpt2' | 'llama' | 'foreign';
   readonly bundled: boolean;
   readonly modelType: string;
   /** The graph the inspector runs, e.g. "inspection graph built from model.safetensors". */

@@ -65,6 +65,7 @@ export const ATTENTION_STRING_KEYS = [
   'factKind',
   'factKindGpt2',
   'factKindForeign',
+  'factKindLlama',
   'factGraph',
   'factParameters',
   'factEmbeddingParameters',

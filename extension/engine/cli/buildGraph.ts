@@ -1,4 +1,4 @@
-// `build-graph`: a GPT-2 folder that has only its weights, made whole with onnx/model.onnx built
+// `build-graph`: a GPT-2 or Llama-family folder that has only its weights, made whole with onnx/model.onnx built
 // from them, as the extension does for the bundled model on first use.
 //   npm run cli -- build-graph models/tinystories-1m --out /tmp/tinystories-1m --json
 import { parseArgs } from 'node:util';
@@ -6,13 +6,14 @@ import { buildGraphFolder } from '../modelFolder/graphFolder';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- build-graph <model folder> --out <folder> [--json]
-  <model folder>  a GPT-2 folder with config.json and model.safetensors (read only)
+  <model folder>  a GPT-2 folder with config.json and model.safetensors, or a Llama, Mistral or
+                  Qwen2 folder with safetensors weights (single or sharded) (read only)
   --out           the folder to create: a copy of the model folder's files plus onnx/model.onnx
                   (left as it is when it is already complete)
   --json          print {"dir", "built"}`;
 
 export const buildGraphCommand: CliCommand = {
-  summary: 'copy a GPT-2 folder and build its onnx/model.onnx from model.safetensors',
+  summary: 'copy a GPT-2 or Llama-family folder and build its onnx/model.onnx from its safetensors',
   async run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean' } } });
     const [source] = positionals;

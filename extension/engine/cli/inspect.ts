@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GPTConfig } from '../gpt/config';
 import { forwardFlopsPerToken, kvCacheBytes, parameterCount } from '../gpt/sizes';
+import { contextLength as llamaContextLength, type LlamaConfig } from '../llama/config';
+import { llamaParameterCount } from '../llama/parameters';
 import { readModelFolder, type ModelFolder } from '../modelFolder/readModelFolder';
 import { argmax } from '../generate/probabilities';
 import { exposeAttentionProbabilities, OnnxModel, type GraphValue } from '../onnx';
@@ -52,6 +54,13 @@ function printGPT2(config: GPTConfig): void {
   line('model', `our GPT-2: ${config.n_layer} layers, ${config.n_head} heads, ${config.n_embd} dims, vocabulary ${count(config.vocab_size)}, context ${config.n_positions}`);
   line('', `parameters ${count(params.total)} (embeddings ${count(params.embedding)}, the rest ${count(params.nonEmbedding)})`);
   line('', `forward ${count(flops.total)} FLOPs per token at full context; KV cache ${bytes(kvCacheBytes(config, 1))} per token`);
+}
+
+function printLlama(config: LlamaConfig): void {
+  const params = llamaParameterCount(config);
+  const heads = `${config.num_attention_heads} query heads sharing ${config.num_key_value_heads} key/value heads of ${config.head_dim} dims`;
+  line('model', `${config.model_type} built from safetensors: ${config.num_hidden_layers} layers, ${heads}, ${config.hidden_size} dims, vocabulary ${count(config.vocab_size)}, context ${llamaContextLength(config)}`);
+  line('', `parameters ${count(params.total)} (embeddings and output layer ${count(params.embedding)}${config.tie_word_embeddings ? ', tied' : ''})`);
 }
 
 function printGraph(model: OnnxModel, shownAs: string): void {
@@ -114,6 +123,7 @@ async function inspect(options: Options): Promise<void> {
   const folder = isFolder ? readModelFolder(options.target) : undefined;
   const config = folder?.kind === 'gpt2' ? folder.gpt2?.gpt : undefined;
   if (config) printGPT2(config);
+  else if (folder?.llama) printLlama(folder.llama);
   else if (folder) line('model', `${folder.name}: model_type ${folder.config.modelType}`);
 
   const graphFile = folder ? (folder.onnxFiles.length > 0 ? path.join(folder.dir, folder.onnxFiles[0]) : undefined) : options.target;

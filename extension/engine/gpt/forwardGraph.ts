@@ -53,8 +53,18 @@ export interface GPT2ForwardOutputs {
   readonly outputWeight: string;
 }
 
+/** A resolver that asks `resolve` once per name and repeats its answer after. */
+export function resolveOnce(resolve: ParameterResolver): ParameterResolver {
+  const resolved = new Map<string, string>();
+  return (name) => {
+    let value = resolved.get(name);
+    if (value === undefined) resolved.set(name, (value = resolve(name)));
+    return value;
+  };
+}
+
 /** Shared constants (reshape targets, the attention scale), created once per builder. */
-class Constants {
+export class Constants {
   private readonly cache = new Map<string, string>();
   constructor(private readonly g: GraphBuilder) {}
 
@@ -74,12 +84,7 @@ class Constants {
 }
 
 export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2ForwardInputs, resolve: ParameterResolver = (n) => n): GPT2ForwardOutputs {
-  const resolved = new Map<string, string>();
-  const param: ParameterResolver = (name) => {
-    let value = resolved.get(name);
-    if (value === undefined) resolved.set(name, (value = resolve(name)));
-    return value;
-  };
+  const param = resolveOnce(resolve);
   const k = new Constants(g);
   const tokens = g.op('Gather', [param(WTE), inputs.inputIds], { axis: attr.int(0) }, { name: 'wte_lookup' });
   const positions = g.op('Gather', [param(WPE), inputs.positionIds], { axis: attr.int(0) }, { name: 'wpe_lookup' });

@@ -2,9 +2,10 @@
 // Hub declares (so that the disk and memory it needs are computed by the calculator's formulas,
 // not quoted) and the weights the engine would fetch for it.
 //   GPT-2 runs from model.safetensors: the engine rebuilds every graph, so every inspector works.
-//   The Llama family (SmolLM2 is a llama, Qwen2.5 a qwen2) runs from its ONNX export; the
-//   engine's own Llama definition is not built yet, so the inspectors that need our graphs
-//   (logit lens, training) do not open these models.
+//   The curated Llama-family models (SmolLM2 is a llama, Qwen2.5 a qwen2) run from their ONNX
+//   exports, smaller than fp32 weights; the inspectors that need our graphs (logit lens, training)
+//   do not open them. A Llama-family repository without an export is fetched as safetensors and
+//   the engine builds its graphs (modelFiles.ts).
 import type { JsonObject } from '../modelFolder/jsonFile';
 import { architectureFromConfig } from '../scaling/architecture';
 import { BYTES_PER_VALUE, servingMemory } from '../scaling/memory';

@@ -1,7 +1,11 @@
 // Downloads a model the engine can run: lists the repository, reads its config.json first, picks
 // the files the engine needs (modelFiles.ts), refuses a model that will not fit in memory
-// (memoryGuard.ts), fetches the rest, and checks the snapshot opens as a model folder.
-import { readJsonObject } from '../modelFolder/jsonFile';
+// (memoryGuard.ts) or whose safetensors the engine cannot build graphs from, fetches the rest, and checks the snapshot opens as a model folder.
+import type { LlamaConfig } from '../llama/config';
+import { isLlamaModelType, parseLlamaConfig } from '../llama/configJson';
+import { builtGraphTooLarge } from '../llama/graphSize';
+import { ModelFolderError } from '../modelFolder/folderError';
+import { readJsonObject, type JsonObject } from '../modelFolder/jsonFile';
 import { readModelFolder } from '../modelFolder/readModelFolder';
 import { blobPath } from './hubCache';
 import { HubError } from './hubError';
@@ -41,6 +45,7 @@ export async function downloadModel(repo: string, options: DownloadModelOptions 
   if (!modelType) throw new HubError(repo, 'has no model_type', { file: 'config.json' });
 
   const choice = chooseModelFiles(listing, modelType, options.preferredGraph);
+  if (isLlamaModelType(modelType) && !choice.weights.endsWith('.onnx')) checkBuildable(repo, config);
   const memory = estimateServingMemory(config, choice);
   checkMemory(repo, memory, choice.dtype, options.memoryBytes);
 
@@ -51,4 +56,17 @@ export async function downloadModel(repo: string, options: DownloadModelOptions 
     throw new HubError(repo, `was downloaded to ${snapshot.dir} but the engine cannot open it: ${(error as Error).message}`);
   }
   return { ...snapshot, weights: choice.weights, memory };
+}
+
+/** Safetensors the engine will build graphs from: refused before any weights are fetched when it cannot. */
+function checkBuildable(repo: string, config: JsonObject): void {
+  let llama: LlamaConfig;
+  try {
+    llama = parseLlamaConfig(config);
+  } catch (error) {
+    if (error instanceof ModelFolderError) throw new HubError(repo, error.message);
+    throw error;
+  }
+  const tooLarge = builtGraphTooLarge(llama);
+  if (tooLarge) throw new HubError(repo, tooLarge, { file: 'config.json' });
 }

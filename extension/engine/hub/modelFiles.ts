@@ -3,9 +3,13 @@
 //   always      config.json and tokenizer.json; generation_config.json, tokenizer_config.json
 //               (chat template) and special_tokens_map.json where present;
 //   GPT-2       model.safetensors: the engine rebuilds every graph from it, so every inspector works;
+//   Llama, Mistral, Qwen2 without an ONNX export
+//               model.safetensors, or model.safetensors.index.json and its shards: the engine
+//               builds every graph from them (in fp32), as for GPT-2;
 //   otherwise   one ONNX decode graph in the layout transformers.js uses (onnx/model.onnx, or a
 //               quantized variant such as onnx/model_int8.onnx) with its external-data files.
 import * as path from 'node:path';
+import { isLlamaModelType } from '../llama/configJson';
 import { DECODE_GRAPH_NAMES } from '../modelFolder/readModelFolder';
 import { HubError } from './hubError';
 import type { RepoFile, RepoListing } from './repoFiles';
@@ -47,13 +51,29 @@ export function chooseModelFiles(listing: RepoListing, modelType: string, prefer
   const graphs = DECODE_GRAPH_NAMES.flatMap((name) => [`onnx/${name}`, name]).filter((name) => byPath.has(name));
   const preferred = preferredGraph && graphs.find((name) => path.posix.basename(name) === preferredGraph);
   const graph = preferred ?? graphs[0];
+  if (!graph && isLlamaModelType(modelType)) {
+    const weights = llamaSafetensors(listing.files, byPath);
+    if (weights) return { files: [...text, ...weights], weights: weights[0].path, dtype: 'fp32' };
+  }
   if (!graph) {
     const weights = listing.files.map((file) => file.path).filter((name) => /\.(safetensors|bin|onnx|gguf|pt|pth)$/.test(name));
     const held = weights.length ? `it holds ${weights.slice(0, 6).join(', ')}${weights.length > 6 ? ', …' : ''}` : 'it holds no weight files';
-    const runs = modelType === 'gpt2' ? 'a GPT-2 needs model.safetensors (one file, not sharded) or an ONNX decode graph' : `a "${modelType}" model runs from an ONNX decode graph (onnx/model.onnx or a variant) for now`;
+    const runs =
+      modelType === 'gpt2' ? 'a GPT-2 needs model.safetensors (one file, not sharded) or an ONNX decode graph'
+      : isLlamaModelType(modelType) ? `a "${modelType}" model needs model.safetensors (or model.safetensors.index.json with its shards) or an ONNX decode graph`
+      : `a "${modelType}" model runs from an ONNX decode graph (onnx/model.onnx or a variant)`;
     throw new HubError(listing.repo, `no weights the engine can run: ${runs}, and ${held}`);
   }
   // ONNX keeps weights over 2 GB in external files named after the graph: model.onnx_data, model.onnx_data_1, …
   const externalData = listing.files.filter((file) => file.path.startsWith(`${graph}_data`));
   return { files: [...text, byPath.get(graph) as RepoFile, ...externalData], weights: graph, dtype: GRAPH_DTYPE[path.posix.basename(graph) as DecodeGraphName] };
+}
+
+/** model.safetensors, else the index and the shards named as transformers names them (model-00001-of-00002.safetensors). */
+function llamaSafetensors(files: readonly RepoFile[], byPath: ReadonlyMap<string, RepoFile>): RepoFile[] | undefined {
+  const single = byPath.get('model.safetensors');
+  if (single) return [single];
+  const index = byPath.get('model.safetensors.index.json');
+  const shards = files.filter((file) => /^model-\d+-of-\d+\.safetensors$/.test(file.path));
+  return index && shards.length > 0 ? [index, ...shards] : undefined;
 }

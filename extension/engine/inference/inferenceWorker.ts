@@ -6,10 +6,9 @@
 // to). KV caches stay here, named by number; the host drops those it no
 // longer holds, and each decode graph keeps at most MAX_CACHES (a generation needs the latest).
 
-import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readModelFolder } from '../modelFolder/readModelFolder';
 import type { KVCache } from '../model/languageModel';
-import { openGPT2Inspector, openInspector, type Inspector } from '../runtime/inspection';
+import { openInspector, type Inspector } from '../runtime/inspection';
 import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import { openLanguageModel } from '../runtime/openModelFolder';
 import type { Embedder } from '../rag/embedder';
@@ -39,11 +38,7 @@ async function open(part: PartKind, dir: string, settings: object): Promise<Part
   if (part === 'sentenceEmbedder') return { kind: 'sentenceEmbedder', embedder: await openSentenceEmbedder(dir, settings) };
   const folder = readModelFolder(dir);
   if (part === 'languageModel') return { kind: 'languageModel', lm: await openLanguageModel(folder, settings), caches: new Map() };
-  if (folder.gpt2 && folder.safetensorsFile) {
-    const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
-    return { kind: 'inspector', inspector: await openGPT2Inspector(folder.gpt2.gpt, weights, { ...settings, logitLens: true }) };
-  }
-  return { kind: 'inspector', inspector: await openInspector(folder, settings) };
+  return { kind: 'inspector', inspector: await openInspector(folder, { ...settings, logitLens: true }) };
 }
 
 function infoOf(part: Part): PartInfo {

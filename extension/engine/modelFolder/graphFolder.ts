@@ -1,5 +1,5 @@
-// A GPT-2 folder that ships only its weights (model.safetensors) made whole: a copy of the folder's
-// files plus onnx/model.onnx, the decode graph built from those weights (gpt/decodeModel.ts), in a
+// A GPT-2 or Llama-family folder that ships only its weights (safetensors) made whole: a copy of the folder's
+// files plus onnx/model.onnx, the decode graph built from those weights (gpt/ or llama/decodeModel.ts), in a
 // folder this program owns. The extension ships the bundled model this way, once, and builds the
 // graph on first use (extension/model/bundledModel.ts); `npm run cli -- build-graph` does the same.
 //
@@ -14,7 +14,9 @@ import { buildDecodeModel } from '../gpt/decodeModel';
 import { fsyncDirectory, writeFileAtomic } from './atomicWrite';
 import { ModelFolderError } from './folderError';
 import { readGPT2Weights } from './gpt2Weights';
-import { readModelFolder } from './readModelFolder';
+import { readLlamaWeights } from './llamaWeights';
+import { readModelFolder, type ModelFolder } from './readModelFolder';
+import { buildLlamaDecodeModel } from '../llama/decodeModel';
 
 export const BUILT_GRAPH = 'onnx/model.onnx';
 
@@ -46,11 +48,8 @@ export function buildGraphFolder(source: string, target: string): GraphFolderRes
   const dir = path.resolve(target);
   if (isCompleteGraphFolder(dir)) return { dir, built: false };
   const folder = readModelFolder(source);
-  if (!folder.gpt2 || !folder.safetensorsFile) {
-    throw new ModelFolderError(folder.dir, `is not a GPT-2 folder with model.safetensors (model_type "${String(folder.configJson.model_type)}"): ${BUILT_GRAPH} is built only from a GPT-2's weights`);
-  }
   // Everything that can fail on bad input happens before the first byte is written.
-  const graph = buildDecodeModel(folder.gpt2.gpt, readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt));
+  const graph = decodeGraphOf(folder);
 
   const parent = path.dirname(dir);
   fs.mkdirSync(parent, { recursive: true });
@@ -71,4 +70,13 @@ export function buildGraphFolder(source: string, target: string): GraphFolderRes
   }
   fsyncDirectory(parent);
   return { dir, built: true };
+}
+
+function decodeGraphOf(folder: ModelFolder): Uint8Array {
+  if (folder.gpt2 && folder.safetensorsFile) return buildDecodeModel(folder.gpt2.gpt, readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt));
+  if (folder.llama && folder.llamaWeights) return buildLlamaDecodeModel(folder.llama, readLlamaWeights(folder.llamaWeights, folder.llama));
+  throw new ModelFolderError(
+    folder.dir,
+    `has no weights the engine builds a graph from (model_type "${String(folder.configJson.model_type)}"): ${BUILT_GRAPH} is built from a GPT-2's model.safetensors or a Llama, Mistral or Qwen2's safetensors`,
+  );
 }

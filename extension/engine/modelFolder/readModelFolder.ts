@@ -1,6 +1,7 @@
 // Describes what a model folder in the Hugging Face layout holds, without loading the model:
-// either our GPT-2 (its graphs can be rebuilt from model.safetensors, so every inspector works)
-// or a foreign causal language model that runs from its ONNX decode graph.
+// our GPT-2 or a Llama-family model (Llama, Mistral, Qwen2) whose graphs are built from its
+// safetensors weights, so every inspector works, or a foreign causal language model that runs
+// from its ONNX decode graph.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,10 @@ import { readGenerationConfig, type GenerationConfig } from './generationConfig'
 import { parseGPT2Config, type GPT2FolderConfig } from './gpt2Config';
 import { checkGPT2WeightsFile } from './gpt2Weights';
 import { readJsonObject, type JsonObject } from './jsonFile';
+import type { LlamaConfig } from '../llama/config';
+import { isLlamaModelType, LLAMA_MODEL_TYPES, parseLlamaConfig } from '../llama/configJson';
+import { checkLlamaWeightFiles, llamaWeightFiles, type WeightFile } from './llamaWeights';
+import { builtGraphTooLarge } from '../llama/graphSize';
 import { checkTokenizerFitsVocabulary, readChatTemplate } from './tokenizerFiles';
 
 /**
@@ -32,12 +37,19 @@ export interface ModelFolder {
   readonly dir: string;
   /** The folder's name, shown to the user; "org/name" for a snapshot in the Hugging Face cache. */
   readonly name: string;
-  /** 'gpt2': config.json is our GPT-2 and model.safetensors holds its weights. */
-  readonly kind: 'gpt2' | 'foreign';
+  /**
+   * 'gpt2': config.json is our GPT-2 and model.safetensors holds its weights; 'llama': a Llama,
+   * Mistral or Qwen2 with safetensors weights; 'foreign': a decode graph only.
+   */
+  readonly kind: 'gpt2' | 'llama' | 'foreign';
   readonly config: CausalLMConfig;
   readonly configJson: JsonObject;
   /** Present when kind is 'gpt2'. */
   readonly gpt2?: GPT2FolderConfig;
+  /** Present when kind is 'llama'. */
+  readonly llama?: LlamaConfig;
+  /** The safetensors files holding a Llama-family model's weights (one, or the index's shards). */
+  readonly llamaWeights?: readonly WeightFile[];
   /** Absolute path of model.safetensors, when the folder has one. */
   readonly safetensorsFile?: string;
   /** Folder-relative paths of the decode graphs present, in DECODE_GRAPH_NAMES order ("onnx/model.onnx"). */
@@ -63,9 +75,14 @@ export function readModelFolder(dir: string): ModelFolder {
     checkGPT2WeightsFile(safetensorsFile, gpt2.gpt);
   }
 
-  const onnxFiles = DECODE_GRAPH_NAMES.flatMap((name) => [`onnx/${name}`, name]).filter((relative) => fs.existsSync(file(relative)));
-  if (!gpt2 && onnxFiles.length === 0) {
-    const problem = config.modelType === 'gpt2' ? 'has neither model.safetensors nor a decode graph' : 'has no decode graph';
+  const name = repoIdOfSnapshot(root) ?? path.basename(root);
+  const onnxFiles = DECODE_GRAPH_NAMES.flatMap((graph) => [`onnx/${graph}`, graph]).filter((relative) => fs.existsSync(file(relative)));
+  const llama = readLlama(root, name, configJson, config, onnxFiles.length > 0);
+  if (!gpt2 && !llama && onnxFiles.length === 0) {
+    const problem =
+      config.modelType === 'gpt2' ? 'has neither model.safetensors nor a decode graph'
+      : isLlamaModelType(config.modelType) ? 'has neither model.safetensors (or model.safetensors.index.json) nor a decode graph'
+      : `has no decode graph, and its model_type "${config.modelType}" is not one the engine builds from safetensors (${['gpt2', ...LLAMA_MODEL_TYPES].join(', ')})`;
     throw new ModelFolderError(dir, `${problem} (looked for onnx/${DECODE_GRAPH_NAMES.join(', onnx/')})`);
   }
 
@@ -75,11 +92,13 @@ export function readModelFolder(dir: string): ModelFolder {
 
   return {
     dir: root,
-    name: repoIdOfSnapshot(root) ?? path.basename(root),
-    kind: gpt2 ? 'gpt2' : 'foreign',
+    name,
+    kind: gpt2 ? 'gpt2' : llama ? 'llama' : 'foreign',
     config,
     configJson,
     gpt2,
+    llama: llama?.config,
+    llamaWeights: llama?.files,
     safetensorsFile,
     onnxFiles,
     tokenizerJsonFile: file('tokenizer.json'),
@@ -90,3 +109,24 @@ export function readModelFolder(dir: string): ModelFolder {
   };
 }
 
+
+/**
+ * A Llama-family folder's config and weight files, checked from the headers; undefined when the
+ * model_type is another or there are no safetensors. A folder that also has a decode graph still
+ * opens from that graph when its safetensors cannot be used (a rope_scaling type the graphs lack).
+ */
+function readLlama(dir: string, name: string, configJson: JsonObject, config: CausalLMConfig, hasGraph: boolean): { config: LlamaConfig; files: WeightFile[] } | undefined {
+  if (!isLlamaModelType(config.modelType)) return undefined;
+  try {
+    const files = llamaWeightFiles(dir, name);
+    if (files.length === 0) return undefined;
+    const llama = parseLlamaConfig(configJson);
+    const tooLarge = builtGraphTooLarge(llama);
+    if (tooLarge) throw new ModelFolderError(`${name}/config.json`, tooLarge);
+    checkLlamaWeightFiles(files, llama);
+    return { config: llama, files };
+  } catch (error) {
+    if (hasGraph && error instanceof ModelFolderError) return undefined;
+    throw error;
+  }
+}

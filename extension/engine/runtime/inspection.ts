@@ -1,6 +1,8 @@
 // Runs a whole sequence once and returns what the inspectors draw: attention probabilities per
-// layer and head, and for our GPT-2 the residual stream after every block and the logit lens.
-//   our GPT-2: the inspection graph built from the folder's weights, which outputs all of it;
+// layer and head, and for the models this engine builds the residual stream after every block and
+// the logit lens.
+//   our GPT-2, a Llama, Mistral or Qwen2 with safetensors: the inspection graph built from the
+//   folder's weights, which outputs all of it;
 //   a foreign model: its decode graph with every Softmax output added as a graph output (graph
 //   surgery), or the plain reason when attention is fused into one operator and never materialises.
 
@@ -10,6 +12,9 @@ import type { GPTConfig } from '../gpt/config';
 import type { TensorMap } from '../gpt/tensor';
 import { ModelFolderError } from '../modelFolder/folderError';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readLlamaWeights } from '../modelFolder/llamaWeights';
+import { contextLength as llamaContextLength, type LlamaConfig } from '../llama/config';
+import { buildLlamaInspectionModel } from '../llama/inspectionModel';
 import type { CausalLMConfig } from '../modelFolder/causalLMConfig';
 import type { ModelFolder } from '../modelFolder/readModelFolder';
 import { exposeAttentionProbabilities, OnnxModel } from '../onnx';
@@ -59,6 +64,7 @@ export async function openInspector(folder: ModelFolder, options: InspectorOptio
     const { gpt } = folder.gpt2;
     return openGPT2Inspector(gpt, readGPT2Weights(folder.safetensorsFile, gpt), options);
   }
+  if (folder.llama && folder.llamaWeights) return openLlamaInspector(folder.llama, readLlamaWeights(folder.llamaWeights, folder.llama), options);
   const contextLength = folder.config.contextLength;
   if (contextLength === undefined) throw new ModelFolderError('config.json', 'has no max_position_embeddings or n_positions: the context length is unknown');
   const relative = folder.onnxFiles[0];
@@ -66,23 +72,43 @@ export async function openInspector(folder: ModelFolder, options: InspectorOptio
 }
 
 /** Our GPT-2 from weights in memory (a folder's, or a model being trained). */
-export async function openGPT2Inspector(config: GPTConfig, weights: TensorMap, options: InspectorOptions = {}): Promise<Inspector> {
+export function openGPT2Inspector(config: GPTConfig, weights: TensorMap, options: InspectorOptions = {}): Promise<Inspector> {
   const logitLens = options.logitLens ?? false;
-  const session = await openSession(buildInspectionModel(config, weights, { logitLens }), 'inspection graph', options);
-  const streams = Array.from({ length: config.n_layer + 1 }, (_, j) => j);
+  const sizes = { layers: config.n_layer, heads: config.n_head, vocabSize: config.vocab_size, contextLength: config.n_positions };
+  return openBuiltInspector(buildInspectionModel(config, weights, { logitLens }), sizes, logitLens, options);
+}
+
+/** A Llama, Mistral or Qwen2 from its weights in memory. */
+export function openLlamaInspector(config: LlamaConfig, weights: TensorMap, options: InspectorOptions = {}): Promise<Inspector> {
+  const logitLens = options.logitLens ?? false;
+  const sizes = { layers: config.num_hidden_layers, heads: config.num_attention_heads, vocabSize: config.vocab_size, contextLength: llamaContextLength(config) };
+  return openBuiltInspector(buildLlamaInspectionModel(config, weights, { logitLens }), sizes, logitLens, options);
+}
+
+interface BuiltSizes {
+  readonly layers: number;
+  readonly heads: number;
+  readonly vocabSize: number;
+  readonly contextLength: number;
+}
+
+/** An inspection graph this engine built (gpt/inspectionModel.ts, llama/inspectionModel.ts): every output by name. */
+async function openBuiltInspector(graph: Uint8Array, sizes: BuiltSizes, logitLens: boolean, options: InspectorOptions): Promise<Inspector> {
+  const session = await openSession(graph, 'inspection graph', options);
+  const streams = Array.from({ length: sizes.layers + 1 }, (_, j) => j);
   const { Tensor } = loadOrt();
   return {
-    vocabSize: config.vocab_size,
-    contextLength: config.n_positions,
+    vocabSize: sizes.vocabSize,
+    contextLength: sizes.contextLength,
     async run(tokens) {
-      checkLength(tokens, config.n_positions);
+      checkLength(tokens, sizes.contextLength);
       const ids = new Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]);
       const out = await session.run({ input_ids: ids });
       const data = (name: string): Float32Array => out[name].data as Float32Array;
       return {
         tokens: [...tokens],
         logits: data('logits'),
-        attentions: Array.from({ length: config.n_layer }, (_, i) => ({ name: `attentions.${i}`, heads: config.n_head, data: data(`attentions.${i}`) })),
+        attentions: Array.from({ length: sizes.layers }, (_, i) => ({ name: `attentions.${i}`, heads: sizes.heads, data: data(`attentions.${i}`) })),
         hiddenStates: streams.map((j) => data(`hidden_states.${j}`)),
         logitLens: logitLens ? streams.map((j) => data(`logit_lens.${j}`)) : [],
       };

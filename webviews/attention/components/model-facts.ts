@@ -36,7 +36,7 @@ export class ModelFacts extends LitElement {
     const rows: [AttentionStringKey, string][] = [
       ['factName', f.bundled ? `${f.name} (${t('bundled')})` : f.name],
       ['factFolder', f.dir],
-      ['factKind', f.kind === 'gpt2' ? t('factKindGpt2') : t('factKindForeign', f.modelType)],
+      ['factKind', f.kind === 'gpt2' ? t('factKindGpt2') : f.kind === 'llama' ? t('factKindLlama', f.modelType) : t('factKindForeign', f.modelType)],
       ['factGraph', f.graph],
       ['factParameters', f.parameters === undefined ? t('factUnknown') : `${count(f.parameters)}${f.embeddingParameters ? ` (${count(f.embeddingParameters)} ${t('factEmbeddingParameters')})` : ''}`],
       ['factLayers', count(f.layers)],
