@@ -6,6 +6,7 @@ import { machine, type Bench } from './bench';
 const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./ortMatMul.bench') as typeof import('./ortMatMul.bench')).bench,
   () => (require('./generation.bench') as typeof import('./generation.bench')).bench,
+  () => (require('./llama.bench') as typeof import('./llama.bench')).bench,
   () => (require('./inspection.bench') as typeof import('./inspection.bench')).bench,
   () => (require('./attentionPanel.bench') as typeof import('./attentionPanel.bench')).bench,
   () => (require('./train.bench') as typeof import('./train.bench')).bench,
