@@ -3,15 +3,25 @@
 // in order). A module reached only through a require() inside a function is wrapped by esbuild and
 // runs when that function first does. This test reads esbuild's own import graph of the bundle
 // (its metafile) and checks that ONNX Runtime and the ONNX schema, which took most of the start-up
-// time in the extension host (npm run bench -- activation), are not among the eager modules.
+// time in the extension host (npm run bench -- activation), and the tokenizer and template
+// libraries are not among the eager modules.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-/** Loaded only when a command needs them: the native runtime, and the protobuf schema of ONNX graphs. */
-const HEAVY = [/(^|\/)onnxruntime-node$/, /node_modules\/onnx-buf\//, /node_modules\/@bufbuild\/protobuf\//];
+/**
+ * Loaded only when a command needs them: the native runtime, the protobuf schema of ONNX graphs,
+ * the tokenizer library (its byte tables are built when it loads) and the template engine.
+ */
+const HEAVY = [
+  /(^|\/)onnxruntime-node$/,
+  /node_modules\/onnx-buf\//,
+  /node_modules\/@bufbuild\/protobuf\//,
+  /node_modules\/@huggingface\/tokenizers\//,
+  /node_modules\/@huggingface\/jinja\//,
+];
 
 /** Each eagerly loaded module, with the chain of imports that first reaches it from the entry. */
 function eagerModules(metafile: esbuild.Metafile, entry: string): Map<string, string[]> {
@@ -29,7 +39,7 @@ function eagerModules(metafile: esbuild.Metafile, entry: string): Map<string, st
 }
 
 describe('extension start-up modules', () => {
-  it('ONNX Runtime and the ONNX schema are not loaded before activate() runs', async () => {
+  it('ONNX Runtime, the ONNX schema, the tokenizer library and the template engine are not loaded before activate() runs', async () => {
     const result = await esbuild.build({
       absWorkingDir: repoRoot,
       entryPoints: ['extension/extension.ts'],
