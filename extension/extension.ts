@@ -57,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const activation = stopClock();
   log().info(
     `LLM Pipeline Lab activated in ${activation.totalMilliseconds.toFixed(1)} ms ` +
-      `(loading its modules ${activation.loadMilliseconds.toFixed(1)} ms, activate() ${activation.activateMilliseconds.toFixed(1)} ms)`,
+      `(loading its modules ${activation.loadMilliseconds.toFixed(1)} ms, activate() ${activation.activateMilliseconds.toFixed(1)} ms; ` +
+      `CPU ${activation.cpuMilliseconds.toFixed(1)} ms)`,
   );
   return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep, rag, activation };
 }
