@@ -1,7 +1,7 @@
 // Bundles the extension host code (Node, CommonJS) and each webview (browser, ESM).
 // usage: node esbuild.config.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const watch = process.argv.includes('--watch');
@@ -55,6 +55,25 @@ export default JSON.parse(brotliDecompressSync(readFileSync(join(__dirname, 'ran
   },
 };
 
+// `import * as vscode from 'vscode'` in a CommonJS bundle gives each importing module its own copy
+// of the API object's 200 properties (esbuild's interop helper __toESM): some 80 copies before
+// activate() could run, the largest part of the start-up. The API comes through one ES module
+// instead, which reads each name once (the names @types/vscode declares); every module shares it.
+const vscodeApiOnce = {
+  name: 'vscode-api-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-api' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-api' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-api' }, () => {
+      const types = readFileSync('node_modules/@types/vscode/index.d.ts', 'utf8');
+      const names = new Set([...types.matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)].map((m) => m[1]));
+      const contents = `const api = require('vscode');\n${[...names].map((name) => `export const ${name} = api.${name};`).join('\n')}\n`;
+      return { contents, loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -68,7 +87,7 @@ const builds = [
     external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
     // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build bundles.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
-    plugins: [brotliTiktokenRanks],
+    plugins: [brotliTiktokenRanks, vscodeApiOnce],
   },
   {
     ...common,
