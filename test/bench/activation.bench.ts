@@ -27,7 +27,10 @@ export const bench: Bench = {
       if (result.status !== 0 || !figures) {
         throw new Error(`window ${i + 1}: the activation suite ${result.status === 0 ? 'printed no timing' : `failed (exit ${result.status})`}\n${result.stdout}${result.stderr}`);
       }
-      console.log(`  window ${i + 1}: ${figures.totalMilliseconds.toFixed(1)} ms`);
+      console.log(
+        `  window ${i + 1}: ${figures.totalMilliseconds.toFixed(1)} ms (modules ${figures.loadMilliseconds.toFixed(1)} + activate() ` +
+          `${figures.activateMilliseconds.toFixed(1)}), CPU ${figures.cpuMilliseconds.toFixed(1)} ms`,
+      );
       runs.push(figures);
     }
     const pick = (key: keyof ActivationFigures) => median(runs.map((r) => r[key]));
