@@ -1,7 +1,8 @@
 // Bundles the extension host code (Node, CommonJS) and each webview (browser, ESM).
 // usage: node esbuild.config.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const watch = process.argv.includes('--watch');
@@ -55,6 +56,32 @@ export default JSON.parse(brotliDecompressSync(readFileSync(join(__dirname, 'ran
   },
 };
 
+// `import * as vscode from 'vscode'` in a CommonJS bundle gives each importing module its own copy
+// of the API object's 200 properties (esbuild's interop helper __toESM): some 80 copies before
+// activate() could run, the largest part of the start-up. The same holds for node:fs (100
+// properties, imported by some 60 modules), node:path and node:os. Each of these comes through one
+// ES module instead, which reads each name once; every module shares it. The names are those
+// @types/vscode declares, and those the build's Node gives the built-in module (less fs's
+// deprecated X_OK constants, which warn when read on newer Node).
+const SHARED_MODULES = /^(vscode|node:fs|node:path|node:os)$/;
+const sharedModuleNames = (name) =>
+  name === 'vscode'
+    ? [...readFileSync('node_modules/@types/vscode/index.d.ts', 'utf8').matchAll(/^\texport (?:namespace|class|enum|function|const|let|var) (\w+)/gm)].map((m) => m[1])
+    : Object.keys(createRequire(import.meta.url)(name)).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default' && !/^[FRWX]_OK$/.test(key));
+const sharedModules = {
+  name: 'shared-modules',
+  setup(build) {
+    build.onResolve({ filter: SHARED_MODULES }, (args) =>
+      args.namespace === 'shared-module' ? { path: args.path, external: true } : { path: args.path, namespace: 'shared-module' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'shared-module' }, ({ path: name }) => {
+      const names = new Set(sharedModuleNames(name));
+      const contents = `const api = require(${JSON.stringify(name)});\n${[...names].map((key) => `export const ${key} = api.${key};`).join('\n')}\n`;
+      return { contents, loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -68,7 +95,7 @@ const builds = [
     external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
     // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build bundles.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
-    plugins: [brotliTiktokenRanks],
+    plugins: [brotliTiktokenRanks, sharedModules],
   },
   {
     ...common,

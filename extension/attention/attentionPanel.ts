@@ -90,6 +90,8 @@ let runCounter = 0;
 const FOLLOW_UP_WAIT_MS = 1000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const aborted = (signal: AbortSignal) =>
+  signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Disposable {
@@ -188,8 +190,9 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
       run.postedAt = performance.now();
       // The heatmap first: the other views are computed once it is on screen (or after a
       // moment, when there is no heatmap to draw), so they never hold it up.
+      // A newer command aborts this run: it stops waiting at once, so the queue is free for the new one.
       const heatmap = inspection.result.attentions.length > 0;
-      if (heatmap) await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS)]);
+      if (heatmap) await Promise.race([new Promise<void>((resolve) => this.drawnWaiters.set(run.id, resolve)), delay(FOLLOW_UP_WAIT_MS), aborted(signal)]);
       this.drawnWaiters.delete(run.id);
       if (signal.aborted) return;
       await this.postFollowUps(run, tokenizer, inspector.vocabSize);
@@ -256,10 +259,13 @@ export class AttentionPanel implements PanelContent<AttentionRequest>, vscode.Di
   /** The views that take longer or are not always there: logit lens, norms, embeddings. */
   private async postFollowUps(run: Run, tokenizer: ModelTokenizer, vocabSize: number): Promise<void> {
     const foreign = vscode.l10n.t('{0} is not one of our GPT-2 folders (config.json and model.safetensors), so only its attention can be read.', run.model.folder.name);
+    // Posted without waiting for the webview's acknowledgement (a round trip through the
+    // workbench): the run ends as soon as its last view is sent, so the next command's run, which
+    // waits for this one in the task queue, starts at once. Messages keep their order anyway.
     const send = async (message: AttentionNotification) => {
       if (this.run !== run) return;
       run.followUps.push(message);
-      await this.kit.post(message);
+      void this.kit.post(message);
     };
     const unavailable = (view: 'embeddings' | 'lens' | 'norms') => send({ type: 'unavailable', payload: { runId: run.id, view, reason: foreign } });
     const { result } = run.inspection;

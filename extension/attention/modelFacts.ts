@@ -10,7 +10,6 @@ import { parameterCount } from '../engine/gpt/sizes';
 import { contextLength as llamaContextLength } from '../engine/llama/config';
 import { llamaParameterCount } from '../engine/llama/parameters';
 import type { ModelFolder } from '../engine/modelFolder/readModelFolder';
-import { OnnxModel, summarizeGraph } from '../engine/onnx';
 import { modelSizes } from '../engine/scaling/modelSizes';
 import { folderArchitecture } from '../calculator/sizesView';
 import type { ModelFacts, ModelSizeFacts } from '../../webviews/attention/protocol';
@@ -73,6 +72,8 @@ export async function modelFacts(folder: ModelFolder, bundled: boolean): Promise
 async function storedWeights(file: string): Promise<number | undefined> {
   try {
     if (fs.statSync(file).size > COUNTED_GRAPH_BYTES) return undefined;
+    // The ONNX schema loads here, when a foreign graph is counted, not when the extension starts.
+    const { OnnxModel, summarizeGraph } = require('../engine/onnx') as typeof import('../engine/onnx');
     return summarizeGraph(await OnnxModel.load(file)).weightElements;
   } catch {
     return undefined;

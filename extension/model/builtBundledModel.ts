@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isCompleteGraphFolder, type GraphFolderResult } from '../engine/modelFolder/graphFolder';
+import type { GraphFolderResult } from '../engine/modelFolder/graphFolder';
+import { isCompleteGraphFolder } from '../engine/modelFolder/graphFolderCheck';
 import { startChildJob } from '../engine/workers/childJob';
 import { log } from '../log';
 import { builtModelFolder, builtModelsRoot, bundledModelFolder } from './bundledModel';

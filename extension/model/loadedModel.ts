@@ -12,8 +12,7 @@ import type { InferenceHost } from '../engine/inference/inferenceHost';
 import type { LanguageModel } from '../engine/model/languageModel';
 import { readGPT2Weights } from '../engine/modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../engine/modelFolder/readModelFolder';
-import { openGPT2Inspector, openInspector, type Inspector } from '../engine/runtime/inspection';
-import { openLanguageModel } from '../engine/runtime/openModelFolder';
+import type { Inspector } from '../engine/runtime/inspection';
 import type { SessionSettings } from '../engine/runtime/ort';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
 import { openModelTokenizer, tokenizerInThread, type ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
@@ -59,6 +58,8 @@ export class LoadedModel {
   inspector(): Promise<Inspector> {
     return this.part('inspector', async () => {
       if (this.inference) return this.inference.openInspector(this.folder.dir, this.settings);
+      // The graph builder, the ONNX schema and ONNX Runtime load with the first model, not with the extension.
+      const { openGPT2Inspector, openInspector } = require('../engine/runtime/inspection') as typeof import('../engine/runtime/inspection');
       const weights = this.gpt2Weights();
       if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, { ...this.settings, logitLens: true });
       return openInspector(this.folder, { ...this.settings, logitLens: true });
@@ -67,7 +68,11 @@ export class LoadedModel {
 
   /** The decode graph with its KV cache, for generation. */
   languageModel(): Promise<OpenLanguageModel> {
-    return this.part<OpenLanguageModel>('languageModel', () => (this.inference ? this.inference.openLanguageModel(this.folder.dir, this.settings) : openLanguageModel(this.folder, this.settings)));
+    return this.part<OpenLanguageModel>('languageModel', async () => {
+      if (this.inference) return this.inference.openLanguageModel(this.folder.dir, this.settings);
+      const { openLanguageModel } = require('../engine/runtime/openModelFolder') as typeof import('../engine/runtime/openModelFolder');
+      return openLanguageModel(this.folder, this.settings);
+    });
   }
 
   /** Our GPT-2's weights by Hugging Face name, read from model.safetensors once; undefined for a foreign model. */

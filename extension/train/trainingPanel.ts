@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { writeJsonAtomic } from '../engine/modelFolder/atomicWrite';
 import { readModelFolder } from '../engine/modelFolder/readModelFolder';
 import { byteTokenizerJson } from '../engine/train/byteTokenizer';
-import { CHINCHILLA_TOKENS_PER_PARAMETER } from '../engine/train/estimate';
+import { CHINCHILLA_TOKENS_PER_PARAMETER } from '../engine/scaling/chinchilla';
 import { checkBeforeStart } from '../engine/train/memoryEstimate';
 import type { TrainOptions } from '../engine/train/options';
 import { PanelController, type PanelContent } from '../panels/panelController';

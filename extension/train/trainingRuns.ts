@@ -16,7 +16,7 @@ import type { TrainingEstimate } from '../engine/train/estimate';
 import type { TrainOptions } from '../engine/train/options';
 import type { TrainEvent } from '../engine/train/protocol';
 import { readRunRecord, runFolderName, writeRunCard, writeRunRecord, type RunRecord, type RunState } from '../engine/train/runRecord';
-import { bestFolder, lastFolder } from '../engine/train/runSetup';
+import { bestFolder, lastFolder } from '../engine/train/runFolders';
 import { log } from '../log';
 import type { RunStatus, RunView } from '../../webviews/training/protocol';
 import { RunViewBuilder } from './runView';

@@ -18,6 +18,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./surprise.bench') as typeof import('./surprise.bench')).bench,
   () => (require('./serve.bench') as typeof import('./serve.bench')).bench,
   () => (require('./speculative.bench') as typeof import('./speculative.bench')).bench,
+  () => (require('./activation.bench') as typeof import('./activation.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {

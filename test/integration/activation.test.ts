@@ -2,6 +2,8 @@
 // declares in package.json.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ExtensionTestApi } from '../../extension/extension';
+import { activationLine } from './activationLine';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
 
@@ -27,6 +29,23 @@ suite('Activation', () => {
     assert.equal(extension.isActive, true);
     const how = activeBefore ? 'already active when the test began' : 'activated by the test';
     console.log(`activation: activate() took ${elapsed.toFixed(0)} ms, ${how} (node ${process.version})`);
+  });
+
+  // The extension host's own clock (extension/activationClock.ts): printed for
+  // `npm run bench -- activation`, which reads this line from several window loads. No timed
+  // assertion: the figures must exist, add up and be those of a start-up that happened.
+  test('activate() reports how long the start-up took', async () => {
+    const extension = vscode.extensions.getExtension<ExtensionTestApi>(EXTENSION_ID);
+    assert.ok(extension);
+    const { activation } = await extension.activate();
+    const { loadMilliseconds, activateMilliseconds, totalMilliseconds, cpuMilliseconds } = activation;
+    for (const [name, value] of Object.entries({ loadMilliseconds, activateMilliseconds, totalMilliseconds })) {
+      assert.ok(Number.isFinite(value) && value > 0 && value < 600_000, `${name} is ${value}, not a duration in ms`);
+    }
+    // CPU time is counted in ticks: a short span may show none.
+    assert.ok(Number.isFinite(cpuMilliseconds) && cpuMilliseconds >= 0 && cpuMilliseconds < 600_000, `cpuMilliseconds is ${cpuMilliseconds}`);
+    assert.ok(Math.abs(loadMilliseconds + activateMilliseconds - totalMilliseconds) < 1e-6, 'the parts do not add up to the total');
+    console.log(activationLine(activation));
   });
 
   test('every command in contributes.commands is registered', async () => {

@@ -13,7 +13,7 @@ import { inspectText } from '../../extension/attention/textInspection';
 import { topTokens } from '../../extension/attention/topTokens';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import { LoadedModel } from '../../extension/model/loadedModel';
-import { MEAN_HEAD } from '../../webviews/attention/protocol';
+import { isAttentionData, MEAN_HEAD } from '../../webviews/attention/protocol';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 import { STORY, writeTinyModel, type TinyModel } from './attentionModelFixture';
 
@@ -155,6 +155,41 @@ describe('attention panel: views of a real run', () => {
     assert.ok(variance(view.vocabulary.x) >= variance(view.vocabulary.y));
     assert.ok(view.explained[0] >= view.explained[1] && view.explained[0] + view.explained[1] < 1);
     assert.equal(view.vocabulary.texts[at], ' fox');
+  });
+
+  it('sends typed arrays whose lengths match the shapes the protocol declares; the webview drops one that does not', async () => {
+    const text = STORY.slice(0, 80);
+    const tokenizer = await model.tokenizer();
+    const inspection = await inspectText(text, tokenizer, await model.inspector());
+    const { result } = inspection;
+    const wte = model.gpt2Weights()?.get('transformer.wte.weight');
+    assert.ok(wte);
+    const messages = [
+      { type: 'inspection', payload: inspectionView({ runId: 4, text, source: '', linked: false, notices: [], inspection, selected: { layer: 0, head: MEAN_HEAD } }) },
+      { type: 'head', payload: { runId: 4, ...attentionOf(result, 1, 3) } },
+      { type: 'norms', payload: normsView(4, result) },
+      { type: 'lens', payload: lensView(4, result, tokenizer, tiny.config.vocab_size) },
+      { type: 'embeddings', payload: embeddingView(4, wte, result.tokens, tokenizer) },
+    ];
+    for (const m of messages) assert.ok(isAttentionData(m), `${m.type} is rejected`);
+    // Structured cloning keeps the arrays' kinds, as VS Code's binary transfer to the webview does.
+    for (const m of messages) assert.ok(isAttentionData(structuredClone(m)), `${m.type} is rejected after cloning`);
+
+    const T = inspection.spans.length;
+    const [overview, head, norms, lens, embeddings] = messages.map((m) => m.payload) as [
+      ReturnType<typeof inspectionView>, ReturnType<typeof attentionOf>, NonNullable<ReturnType<typeof normsView>>, NonNullable<ReturnType<typeof lensView>>, ReturnType<typeof embeddingView>,
+    ];
+    const broken = [
+      { type: 'inspection', payload: { ...overview, thumbnails: [overview.thumbnails[0].subarray(1), overview.thumbnails[1]] } },
+      { type: 'inspection', payload: { ...overview, selected: { ...head, data: new Float32Array((T - 1) * (T - 1)) } } },
+      { type: 'head', payload: { runId: 4, ...head, data: head.data.subarray(1) } },
+      { type: 'head', payload: { runId: 4, ...head, data: Array.from(head.data) } },
+      { type: 'norms', payload: { ...norms, norms: norms.norms.subarray(1) } },
+      { type: 'lens', payload: { ...lens, probs: lens.probs.subarray(1) } },
+      { type: 'lens', payload: { ...lens, ids: Float32Array.from(lens.ids) } },
+      { type: 'embeddings', payload: { ...embeddings, y: embeddings.y.subarray(1) } },
+    ];
+    for (const m of broken) assert.equal(isAttentionData(m), false, `a broken ${m.type} message passes`);
   });
 
   it('lists the model\'s facts from its config and the architecture\'s parameter count', async () => {

@@ -5,7 +5,7 @@
 // Matrices travel as Float32Array: VS Code moves typed arrays to the webview as binary, and each
 // one is a fresh array (never a view into a larger buffer, which would be copied whole).
 import * as v from 'valibot';
-import { empty, guardOf, message, numberIn, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
+import { empty, float32s, guardOf, int32s, message, numberIn, oneOf, panelRequests, text, whole, type KitNotification, type Message } from '../shared/protocol';
 
 export const ATTENTION_VIEW_TYPE = 'llmPipeline.attention';
 
@@ -55,79 +55,124 @@ export interface ModelSizeFacts {
   readonly servingBytes: number;
 }
 
+// ---- the views built from one run: schemas, because they carry typed arrays whose lengths the
+// webview checks against the shape each message declares before drawing (isAttentionData below)
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const isSquare = (n: number) => Number.isInteger(Math.sqrt(n));
+const list = <S extends v.GenericSchema>(item: S) => v.pipe(v.array(item), v.readonly());
+
 /** One token of the inspected text. `start`/`end` are UTF-16 offsets into the text. */
-export interface TokenView {
-  readonly id: number;
-  readonly text: string;
-  readonly start: number;
-  readonly end: number;
-}
+const tokenView = v.object({ id: count, text: v.string(), start: count, end: count });
+export type TokenView = v.InferOutput<typeof tokenView>;
 
 /** One head's attention, full size: data[q·T + k] is how much query token q attends to key token k. */
-export interface HeadMatrix {
-  readonly layer: number;
+const headMatrix = v.object({
+  layer: count,
   /** A head index, or MEAN_HEAD. */
-  readonly head: number;
-  readonly data: Float32Array;
-}
+  head: v.pipe(v.number(), v.integer(), v.minValue(MEAN_HEAD)),
+  data: v.pipe(float32s(), v.check((data) => isSquare(data.length), 'a head matrix is T × T')),
+});
+export type HeadMatrix = v.InferOutput<typeof headMatrix>;
 
-export interface InspectionView {
-  /** Counts the host's inspections; later messages about this text carry the same id. */
-  readonly runId: number;
-  readonly text: string;
-  /** Where the text came from, e.g. "story.txt, lines 3–7"; empty when restored without its file. */
-  readonly source: string;
-  /** True when choosing a token can highlight what it attends to in an open editor. */
-  readonly linked: boolean;
-  readonly tokens: readonly TokenView[];
-  /** Things to know about this run (the selection was cut to the context length). */
-  readonly notices: readonly string[];
-  /** Heads per layer (foreign graphs may differ per layer); empty when attention is unavailable. */
-  readonly heads: readonly number[];
-  /** Side of every thumbnail: T when T is small, else each cell is the mean of a block of T/side. */
-  readonly thumbnailSize: number;
-  /** Per layer: [heads, side, side], row-major. */
-  readonly thumbnails: readonly Float32Array[];
-  /** Why this model's attention cannot be shown. */
-  readonly attentionUnavailable?: string;
-  /** The head the panel showed last, full size, so the first drawing needs no round trip. */
-  readonly selected?: HeadMatrix;
-}
+const inspectionView = v.pipe(
+  v.object({
+    /** Counts the host's inspections; later messages about this text carry the same id. */
+    runId: count,
+    text: v.string(),
+    /** Where the text came from, e.g. "story.txt, lines 3–7"; empty when restored without its file. */
+    source: v.string(),
+    /** True when choosing a token can highlight what it attends to in an open editor. */
+    linked: v.boolean(),
+    tokens: list(tokenView),
+    /** Things to know about this run (the selection was cut to the context length). */
+    notices: list(v.string()),
+    /** Heads per layer (foreign graphs may differ per layer); empty when attention is unavailable. */
+    heads: list(count),
+    /** Side of every thumbnail: T when T is small, else each cell is the mean of a block of T/side. */
+    thumbnailSize: count,
+    /** Per layer: [heads, side, side], row-major. */
+    thumbnails: list(float32s()),
+    /** Why this model's attention cannot be shown. */
+    attentionUnavailable: v.optional(v.string()),
+    /** The head the panel showed last, full size, so the first drawing needs no round trip. */
+    selected: v.optional(headMatrix),
+  }),
+  v.check(
+    ({ tokens, heads, thumbnailSize: side, thumbnails, selected }) =>
+      side <= tokens.length &&
+      thumbnails.length === heads.length &&
+      thumbnails.every((t, layer) => t.length === heads[layer] * side * side) &&
+      (selected === undefined || selected.data.length === tokens.length * tokens.length),
+    'the thumbnails or the selected head do not match the tokens and heads',
+  ),
+);
+export type InspectionView = v.InferOutput<typeof inspectionView>;
 
 /** Token embeddings projected on the first two principal components of frequent tokens' embeddings. */
-export interface EmbeddingView {
-  readonly runId: number;
-  /** One point per token of the text. */
-  readonly x: Float32Array;
-  readonly y: Float32Array;
-  /** The frequent tokens the axes come from (a BPE's first merges), as a backdrop. */
-  readonly vocabulary: { readonly ids: Int32Array; readonly texts: readonly string[]; readonly x: Float32Array; readonly y: Float32Array };
-  /** Share of the variance each axis explains. */
-  readonly explained: readonly [number, number];
-  /** How many embedding rows the components were computed from (the backdrop's points). */
-  readonly basisRows: number;
-}
+const embeddingView = v.pipe(
+  v.object({
+    runId: count,
+    /** One point per token of the text. */
+    x: float32s(),
+    y: float32s(),
+    /** The frequent tokens the axes come from (a BPE's first merges), as a backdrop. */
+    vocabulary: v.object({ ids: int32s(), texts: list(v.string()), x: float32s(), y: float32s() }),
+    /** Share of the variance each axis explains. */
+    explained: v.tuple([v.number(), v.number()]),
+    /** How many embedding rows the components were computed from (the backdrop's points). */
+    basisRows: count,
+  }),
+  v.check(
+    ({ x, y, vocabulary: b }) => x.length === y.length && [b.texts.length, b.x.length, b.y.length].every((n) => n === b.ids.length),
+    'the embedding points and their coordinates differ in number',
+  ),
+);
+export type EmbeddingView = v.InferOutput<typeof embeddingView>;
 
 /** The logit lens: each residual stream read through the final LayerNorm and the output layer. */
-export interface LensView {
-  readonly runId: number;
-  /** Residual streams: the embeddings, then after each block (n_layer + 1). */
-  readonly streams: number;
-  /** Top tokens kept per cell. */
-  readonly k: number;
-  /** [streams, T, k] token ids and their probabilities, best first. */
-  readonly ids: Int32Array;
-  readonly probs: Float32Array;
-  /** The text of each id in `ids`, same order. */
-  readonly texts: readonly string[];
-}
+const lensView = v.pipe(
+  v.object({
+    runId: count,
+    /** Residual streams: the embeddings, then after each block (n_layer + 1). */
+    streams: count,
+    /** Top tokens kept per cell. */
+    k: count,
+    /** [streams, T, k] token ids and their probabilities, best first. */
+    ids: int32s(),
+    probs: float32s(),
+    /** The text of each id in `ids`, same order. */
+    texts: list(v.string()),
+  }),
+  v.check(
+    ({ streams, k, ids, probs, texts }) => streams * k > 0 && ids.length % (streams * k) === 0 && probs.length === ids.length && texts.length === ids.length,
+    'the logit lens is not [streams, T, k]',
+  ),
+);
+export type LensView = v.InferOutput<typeof lensView>;
 
-export interface NormsView {
-  readonly runId: number;
-  readonly streams: number;
-  /** [streams, T]: the L2 norm of the residual stream of each token after each block. */
-  readonly norms: Float32Array;
-}
+const normsView = v.pipe(
+  v.object({
+    runId: count,
+    streams: count,
+    /** [streams, T]: the L2 norm of the residual stream of each token after each block. */
+    norms: float32s(),
+  }),
+  v.check(({ streams, norms }) => streams > 0 && norms.length % streams === 0, 'the norms are not [streams, T]'),
+);
+export type NormsView = v.InferOutput<typeof normsView>;
+
+/** The notifications that carry arrays, as the webview checks them before drawing. */
+const attentionData = v.variant('type', [
+  message('inspection', inspectionView),
+  message('head', v.intersect([headMatrix, v.object({ runId: count })])),
+  message('embeddings', embeddingView),
+  message('lens', lensView),
+  message('norms', normsView),
+]);
+export const ATTENTION_DATA_TYPES: ReadonlySet<string> = new Set(['inspection', 'head', 'embeddings', 'lens', 'norms']);
+/** True for a data notification whose arrays have the kinds and lengths its shape declares. */
+export const isAttentionData = guardOf(attentionData);
 
 // ---- host -> webview
 

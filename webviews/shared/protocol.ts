@@ -5,8 +5,9 @@
 // schema: the TypeScript type is inferred from it (v.InferOutput) and the runtime guard checks
 // against it (v.is), so the two cannot drift apart. valibot was chosen over zod because it is
 // built of small functions that esbuild tree-shakes: a panel's bundle carries only the checks it
-// uses (a few kB), where zod's classes come whole. What the host sends the webview is trusted and
-// declared as plain types.
+// uses (a few kB), where zod's classes come whole. What the host sends the webview is declared as
+// plain types, except messages that carry large typed arrays: those are schemas too, and the
+// webview checks each array's length against the shape before it draws.
 import * as v from 'valibot';
 
 export interface Message<T extends string = string, P = unknown> {
@@ -48,6 +49,14 @@ export const whole = (min: number, max: number) => v.pipe(v.number(), v.integer(
 export const empty = v.strictObject({});
 /** One of the given names. */
 export const oneOf = <const T extends readonly string[]>(names: T) => v.picklist(names);
+
+// Typed arrays cross from the host as binary (VS Code transfers their buffers; JSON would turn
+// each number into text). A schema checks the array's kind; the message's schema checks its
+// length against the shape the message declares.
+/** A Float32Array (over any buffer). */
+export const float32s = () => v.custom<Float32Array>((value) => value instanceof Float32Array, 'expected a Float32Array');
+/** An Int32Array (over any buffer). */
+export const int32s = () => v.custom<Int32Array>((value) => value instanceof Int32Array, 'expected an Int32Array');
 
 // ---- what every panel's webview can send: the kit handles these for it
 

@@ -4,7 +4,8 @@
 // A non-scalar function f is checked through L = Σ f(x) ⊙ R with a fixed random R, which makes
 // every output element matter with a different weight.
 
-import * as ort from 'onnxruntime-node';
+// Required on first use, not when the extension host loads this module (engine/runtime/ort.ts).
+import { loadOrt } from '../runtime/ort';
 import { attr } from '../onnx/attributes';
 import { GraphBuilder } from '../onnx/builder';
 import { addGradients } from './gradients';
@@ -56,11 +57,11 @@ function makeGraph(build: Build, inputs: readonly CheckedInput[], withGradients:
 
 export async function checkGradients(build: Build, inputs: readonly CheckedInput[], options: GradCheckOptions = {}): Promise<GradCheckResult> {
   const { step = 1e-6, atol = 1e-6, rtol = 1e-5, maxPerInput = 64 } = options;
-  const forward = await ort.InferenceSession.create(makeGraph(build, inputs, false).bytes);
+  const forward = await loadOrt().InferenceSession.create(makeGraph(build, inputs, false).bytes);
   const backward = makeGraph(build, inputs, true);
-  const gradient = await ort.InferenceSession.create(backward.bytes);
+  const gradient = await loadOrt().InferenceSession.create(backward.bytes);
   const feeds = (values: readonly CheckedInput[]) =>
-    Object.fromEntries(values.map((v) => [v.name, new ort.Tensor(v.data instanceof Float64Array ? 'float64' : 'int64', v.data, [...v.dims])]));
+    Object.fromEntries(values.map((v) => [v.name, new (loadOrt().Tensor)(v.data instanceof Float64Array ? 'float64' : 'int64', v.data, [...v.dims])]));
   const symbolic = await gradient.run(feeds(inputs));
   const lossAt = async (values: CheckedInput[]) => ((await forward.run(feeds(values))).loss.data as Float64Array)[0];
 

@@ -14,11 +14,10 @@ import { buildDecodeModel } from '../gpt/decodeModel';
 import { fsyncDirectory, writeFileAtomic } from './atomicWrite';
 import { ModelFolderError } from './folderError';
 import { readGPT2Weights } from './gpt2Weights';
+import { BUILT_GRAPH, isCompleteGraphFolder } from './graphFolderCheck';
 import { readLlamaWeights } from './llamaWeights';
 import { readModelFolder, type ModelFolder } from './readModelFolder';
 import { buildLlamaDecodeModel } from '../llama/decodeModel';
-
-export const BUILT_GRAPH = 'onnx/model.onnx';
 
 export interface GraphFolderRequest {
   readonly type: 'build';
@@ -37,11 +36,6 @@ export interface GraphFolderResult {
 export function isGraphFolderRequest(value: unknown): value is GraphFolderRequest {
   const m = value as Partial<GraphFolderRequest> | null;
   return typeof m === 'object' && m !== null && m.type === 'build' && typeof m.source === 'string' && typeof m.target === 'string';
-}
-
-/** A folder holding config.json and the built graph; config.json is copied first, so both mean a finished rename. */
-export function isCompleteGraphFolder(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'config.json')) && fs.existsSync(path.join(dir, ...BUILT_GRAPH.split('/')));
 }
 
 export function buildGraphFolder(source: string, target: string): GraphFolderResult {

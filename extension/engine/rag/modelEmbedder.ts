@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { readModelFolder } from '../modelFolder/readModelFolder';
-import { openInspector, type Inspector } from '../runtime/inspection';
+import type { Inspector } from '../runtime/inspection';
 import type { SessionSettings } from '../runtime/ort';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import type { SpanEncoder } from '../tokenizer/types';
@@ -39,6 +39,7 @@ export async function openModelEmbedder(dir: string, settings: SessionSettings =
     throw new Error(`${dir}: only this project's GPT-2 folders expose hidden states; choose a sentence-embedding model folder instead`);
   }
   const tokenizer = await loadTokenizerFile(dir);
+  const { openInspector } = require('../runtime/inspection') as typeof import('../runtime/inspection');
   const inspector = await openInspector(folder, settings);
   return hiddenStateEmbedder(path.basename(dir), `model:${path.resolve(dir)}`, tokenizer, inspector, folder.gpt2.gpt.n_embd);
 }

@@ -2,7 +2,7 @@
 // characters), then each merge the tokenizer applies, in order, with its rank, down to the tokens
 // the tokenizer outputs for that piece.
 
-import { BPE } from '@huggingface/tokenizers';
+import type { BPE } from '@huggingface/tokenizers';
 import { mergeByRank } from './bpeMerge';
 import type { AddedTokenInfo, HfTextTokenizer } from './hfTokenizer';
 import { vocabEntryBytes } from './tokenBytes';
@@ -51,6 +51,8 @@ const utf8 = new TextEncoder();
 
 function requireBpe(tokenizer: HfTextTokenizer): BPE {
   const model = tokenizer.hf.model;
+  // Required here, not when the extension host starts (tokenizer/hfTokenizer.ts loads it too).
+  const { BPE } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
   if (!(model instanceof BPE)) {
     throw new Error(`${tokenizer.name} is a ${tokenizer.modelType} tokenizer; step-by-step merges exist only for BPE`);
   }

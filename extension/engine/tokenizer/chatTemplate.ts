@@ -6,7 +6,7 @@
 // the end-of-turn token the other turns have, no generation prompt, special-token look-alikes the
 // tokenizer does not know, and special tokens smuggled in through message text.
 
-import { Template } from '@huggingface/jinja';
+import type { Template } from '@huggingface/jinja';
 import type { HfTextTokenizer } from './hfTokenizer';
 
 export interface ChatMessage {
@@ -110,6 +110,8 @@ export interface RenderedTemplate {
 export function renderTemplate(request: ChatRenderRequest, variables: Json): RenderedTemplate {
   let template: Template;
   try {
+    // Required with the first template rendered, not when the extension host starts.
+    const { Template } = require('@huggingface/jinja') as typeof import('@huggingface/jinja');
     template = new Template(request.template);
   } catch (error) {
     throw new Error(`The chat template cannot be parsed: ${(error as Error).message}`);

@@ -1,7 +1,7 @@
 // A TextTokenizer on top of @huggingface/tokenizers: any tokenizer.json (BPE, WordPiece, Unigram)
 // encodes to token spans with ids, the bytes each token stands for and where it sits in the text.
 
-import { Tokenizer } from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { ByteLevelBpeSpans } from './byteLevelBpeSpans';
 import { tokenSpelling, vocabEntryBytes, type TokenSpelling } from './tokenBytes';
 import { alignTokenBytes, byteRangesToUtf16 } from './tokenOffsets';
@@ -50,6 +50,8 @@ export class HfTextTokenizer implements TextTokenizer {
     readonly config: Record<string, unknown> = {},
     readonly files: { readonly tokenizerJson?: string; readonly chatTemplate?: string } = {},
   ) {
+    // Required here, with the first tokenizer, not when the extension host starts.
+    const { Tokenizer } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
     this.hf = new Tokenizer(tokenizerJson, config);
     const model = tokenizerJson.model as Record<string, unknown>;
     this.modelType = String(model.type ?? (Array.isArray(model.vocab) ? 'Unigram' : 'BPE'));

@@ -15,7 +15,6 @@ import { parseGPT2Config } from '../modelFolder/gpt2Config';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
-import { writeModelFolder } from '../modelFolder/writeModelFolder';
 import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter, type PeftAdapter } from '../lora/peftAdapter';
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
 import { loraTargets } from './lora';
@@ -77,6 +76,8 @@ export function checkpointAdapter(config: GPTConfig, lora: LoraSettings, adapter
 
 /** Writes `checkpoint` as the folder `dir`, atomically. */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: (name: string) => readonly number[]): Promise<void> {
+  // Loaded here: the extension host reads checkpoints at start-up, and writing one builds the decode graph.
+  const { writeModelFolder } = require('../modelFolder/writeModelFolder') as typeof import('../modelFolder/writeModelFolder');
   await replaceFolderAtomically(dir, isCheckpointFolder, (temp) => {
     writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson, chatTemplate: checkpoint.chatTemplate });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));

@@ -14,7 +14,7 @@ import { resolveFolder } from './atomicFolder';
 import { readTrainingState, type HistoryPoint } from './checkpoint';
 import { lossCurveSvg } from './lossCurveSvg';
 import type { TrainOptions } from './options';
-import { bestFolder, lastFolder } from './runSetup';
+import { bestFolder, lastFolder } from './runFolders';
 
 export const RUN_FILE = 'run.json';
 const FORMAT = 'llm-pipeline-lab/training-run';

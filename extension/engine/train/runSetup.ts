@@ -22,12 +22,12 @@ import { loadChatExamples } from './instruct/chatExamples';
 import { ExampleSampler, exampleValidationBatches } from './instruct/sftBatches';
 import { initAdapters, loraOverlay } from './lora';
 import { trainingMemory, type MemoryEstimate } from './memoryEstimate';
+import { bestFolder, lastFolder } from './runFolders';
 import { checkTrainOptions, type LoraSettings, type TrainOptions } from './options';
 import { StepRunner } from './stepRunner';
 import { loadTokenStreamCached, tokenCacheKey } from './tokenCache';
 
-export const lastFolder = (outDir: string): string => path.join(outDir, 'last');
-export const bestFolder = (outDir: string): string => path.join(outDir, 'best');
+export { bestFolder, lastFolder };
 
 const toMap = (weights: TensorMap): Map<string, Float32Array> => new Map([...weights].map(([n, t]) => [n, t.data]));
 

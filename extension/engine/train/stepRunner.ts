@@ -2,7 +2,9 @@
 // Float32Arrays between steps: each step feeds them in (ONNX Runtime reads the arrays in place)
 // and keeps the next.* outputs as the new values.
 
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+// Required on first use, not when the extension host loads this module (engine/runtime/ort.ts).
+import { loadOrt } from '../runtime/ort';
 import type { Batch } from './dataset';
 import { stepScalars } from './optimizerGraph';
 import { buildLossGraph, buildTrainingGraph, nextName, type NamedShape, type TrainingGraph, type TrainingGraphOptions } from './trainingGraph';
@@ -28,7 +30,7 @@ function sessionOptions(threads: number | undefined): ort.InferenceSession.Sessi
   return { graphOptimizationLevel: 'all', executionMode: 'sequential', ...(threads ? { intraOpNumThreads: threads } : {}) };
 }
 
-const scalar = (v: number) => new ort.Tensor('float32', Float32Array.of(v), []);
+const scalar = (v: number) => new (loadOrt().Tensor)('float32', Float32Array.of(v), []);
 const numel = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 export class StepRunner {
@@ -61,27 +63,27 @@ export class StepRunner {
       state.set(s.name, saved ?? new Float32Array(numel(s.dims)));
     }
     const [trainSession, lossSession] = await Promise.all([
-      ort.InferenceSession.create(graph.bytes, sessionOptions(options.threads)),
-      ort.InferenceSession.create(lossBytes, sessionOptions(options.threads)),
+      loadOrt().InferenceSession.create(graph.bytes, sessionOptions(options.threads)),
+      loadOrt().InferenceSession.create(lossBytes, sessionOptions(options.threads)),
     ]);
     return new StepRunner(graph, trainSession, lossSession, options, parameters, state);
   }
 
   parameterFeeds(): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const p of this.graph.parameters) feeds[p.name] = new ort.Tensor('float32', this.parameters.get(p.name) as Float32Array, [...p.dims]);
+    for (const p of this.graph.parameters) feeds[p.name] = new (loadOrt().Tensor)('float32', this.parameters.get(p.name) as Float32Array, [...p.dims]);
     return feeds;
   }
 
   batchFeeds(batch: Batch): Record<string, ort.Tensor> {
     const dims = [batch.batchSize, batch.contextLength];
-    return { input_ids: new ort.Tensor('int64', batch.inputs, dims), targets: new ort.Tensor('int64', batch.targets, dims) };
+    return { input_ids: new (loadOrt().Tensor)('int64', batch.inputs, dims), targets: new (loadOrt().Tensor)('int64', batch.targets, dims) };
   }
 
   /** One optimizer step at `step` (0-based) with the given learning rate. */
   async step(batch: Batch, step: number, learningRate: number, maxGradNorm: number, extraFeeds: Record<string, ort.Tensor> = {}): Promise<StepResult> {
     const feeds = { ...this.parameterFeeds(), ...this.batchFeeds(batch), ...extraFeeds };
-    for (const s of this.graph.state) feeds[s.name] = new ort.Tensor('float32', this.state.get(s.name) as Float32Array, [...s.dims]);
+    for (const s of this.graph.state) feeds[s.name] = new (loadOrt().Tensor)('float32', this.state.get(s.name) as Float32Array, [...s.dims]);
     const scalars = stepScalars(this.options.optimizer, learningRate, step, maxGradNorm > 0 ? maxGradNorm : Number.MAX_VALUE);
     for (const [name, value] of Object.entries(scalars)) feeds[name] = scalar(value);
     const out = await this.trainSession.run(feeds);

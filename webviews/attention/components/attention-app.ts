@@ -9,7 +9,9 @@ import type { ImageFormat, KitNotification } from '../../shared/protocol';
 import { baseStyles, panelLayoutStyles } from '../../shared/theme.css';
 import { colourRamp, type Palette } from '../draw/palette';
 import {
+  ATTENTION_DATA_TYPES,
   ATTENTION_TABS,
+  isAttentionData,
   MEAN_HEAD,
   type AttentionNotification,
   type AttentionPanelState,
@@ -94,6 +96,12 @@ export class AttentionApp extends PanelApp<AttentionNotification, AttentionReque
   }
 
   protected override receive(message: Exclude<AttentionNotification, KitNotification>): void {
+    // The arrays arrive as binary: a wrong length would draw garbage or read past the end, so a
+    // message whose arrays do not match its shape is dropped (it would be a bug in the host).
+    if (ATTENTION_DATA_TYPES.has(message.type) && !isAttentionData(message)) {
+      console.error(`attention panel: dropped a '${message.type}' message whose arrays do not match its shape`);
+      return;
+    }
     switch (message.type) {
       case 'model':
         this.facts = message.payload;

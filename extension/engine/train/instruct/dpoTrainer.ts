@@ -10,7 +10,8 @@
 //     every checkpointEvery steps and at the end: <out>/last (a model folder)
 
 import * as os from 'node:os';
-import * as ort from 'onnxruntime-node';
+// Required on first use, not when the extension host loads this module (engine/runtime/ort.ts).
+import { loadOrt } from '../../runtime/ort';
 import { mixSeed, Mulberry32, shuffledIndices } from '../../generate/random';
 import { parameterCount, trainingFlopsPerToken } from '../../gpt/sizes';
 import type { TensorMap } from '../../gpt/tensor';
@@ -123,7 +124,7 @@ export async function trainDpo(options: TrainOptions, hooks: TrainHooks = {}): P
       const pairs = pairsAt(train, P, options.seed, step);
       const referenceLogp = Float32Array.from([...pairs.map((p) => reference.get(p)![0]), ...pairs.map((p) => reference.get(p)![1])]);
       const began = performance.now();
-      const result = await runner.step(preferenceBatch(pairs, T, padId), step, learningRate, options.maxGradNorm, { reference_logp: new ort.Tensor('float32', referenceLogp, [2 * P]) });
+      const result = await runner.step(preferenceBatch(pairs, T, padId), step, learningRate, options.maxGradNorm, { reference_logp: new (loadOrt().Tensor)('float32', referenceLogp, [2 * P]) });
       const ms = performance.now() - began;
       if (!Number.isFinite(result.loss)) throw new Error(`the DPO loss became ${result.loss} at step ${step + 1}; try a lower learning rate (now ${learningRate.toExponential(2)})`);
       step++;

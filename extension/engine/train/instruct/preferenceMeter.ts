@@ -4,7 +4,9 @@
 //   held-out DPO loss, reward accuracy, chosen and rejected rewards, their margin, and
 //   KL(πθ ‖ π_ref) = mean over answer tokens t of Σ_v πθ(v|t) (log πθ(v|t) − log π_ref(v|t)).
 
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+// Required on first use, not when the extension host loads this module (engine/runtime/ort.ts).
+import { loadOrt } from '../../runtime/ort';
 import type { Batch } from '../dataset';
 import type { PreferenceMetrics } from '../protocol';
 import type { ChatExample } from './chatExamples';
@@ -36,13 +38,13 @@ export class PreferenceMeter {
   ) {}
 
   static async create(graph: Uint8Array, options: { contextLength: number; vocabSize: number; padId: number; beta: number; threads?: number }, heldOut: readonly PreferencePair[]): Promise<PreferenceMeter> {
-    const session = await ort.InferenceSession.create(graph, { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    const session = await loadOrt().InferenceSession.create(graph, { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
     return new PreferenceMeter(session, options.contextLength, options.vocabSize, options.padId, heldOut, options.beta);
   }
 
   private async run(parameters: Feeds, batch: Batch): Promise<{ logp: Float32Array; logProbs: Float32Array }> {
     const dims = [batch.batchSize, batch.contextLength];
-    const out = await this.session.run({ ...parameters, input_ids: new ort.Tensor('int64', batch.inputs, dims), targets: new ort.Tensor('int64', batch.targets, dims) });
+    const out = await this.session.run({ ...parameters, input_ids: new (loadOrt().Tensor)('int64', batch.inputs, dims), targets: new (loadOrt().Tensor)('int64', batch.targets, dims) });
     return { logp: out.sequence_logp.data as Float32Array, logProbs: out.log_probs.data as Float32Array };
   }
 
