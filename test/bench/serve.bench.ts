@@ -7,8 +7,10 @@
 // 1-client stream and direct generation produce the same tokens (checked every round); the
 // clients read with node:http, whose cost per event is small, so the figure is the server's.
 // Each figure is completion tokens divided by wall time, prefill included; one untimed run of
-// each comes first, then the three take turns, round after round, and the figures are medians
-// over the rounds (the overhead is the median of each round's own ratio). CPU milliseconds per
+// each comes first, then the three take turns, round after round (a round times three completions
+// per path: one alone lasts a quarter of a second, and single ones gave ratios from −4% to +17% in
+// one run), and the figures are medians over the rounds (the overhead is the median of each
+// round's own ratio). CPU milliseconds per
 // token (from /proc, on Linux) are printed too: they move much less than tokens/s when other
 // programs load the machine.
 
@@ -26,7 +28,9 @@ import { median, report, type Bench } from './bench';
 const MODEL_DIR = path.resolve(__dirname, '../../models/tinystories-1m');
 const PROMPT = 'Once upon a time, there was a little girl named Lily.';
 const MAX_TOKENS = 128;
-const ROUNDS = 7;
+const ROUNDS = 15;
+/** Completions per path in a round: one completion (~0.25 s) is too short to time on a shared machine. */
+const PER_ROUND = 3;
 const TOKEN = 'bench-token-0123456789';
 
 interface Completion {
@@ -104,18 +108,28 @@ export const bench: Bench = {
       const self = process.pid;
       const server = child.pid as number;
       const rounds: { direct: Measured; one: Measured; four: Measured }[] = [];
+      // One round: PER_ROUND completions one after the other, the same seeds on both paths.
+      const seeds = (round: number) => Array.from({ length: PER_ROUND }, (_, k) => round * PER_ROUND + k);
+      const inTurn = async (run: (seed: number) => Promise<Completion>, round: number): Promise<Completion[]> => {
+        const done: Completion[] = [];
+        for (const seed of seeds(round)) done.push(await run(seed));
+        return done;
+      };
+      const total = (completions: readonly Completion[]) => ({ completions, tokens: completions.reduce((sum, c) => sum + c.tokens, 0) });
       for (let round = 1; round <= ROUNDS; round++) {
-        const directRun = await measure(() => direct(round), [self]);
-        const oneRun = await measure(() => streamCompletion(url, round), [server, self]);
+        const directRun = await measure(async () => total(await inTurn(direct, round)), [self]);
+        const oneRun = await measure(async () => total(await inTurn((seed) => streamCompletion(url, seed), round)), [server, self]);
         // Like with like: the same seed gives the same tokens directly and through the server.
-        const [a, b] = [directRun.result as Completion, oneRun.result as Completion];
-        if (a.text !== b.text || a.tokens !== b.tokens) throw new Error(`round ${round}: the server and direct generation disagree (${a.tokens} vs ${b.tokens} tokens)`);
-        const four = async () => ({ tokens: (await Promise.all([0, 1, 2, 3].map((c) => streamCompletion(url, ROUNDS + round * 4 + c)))).reduce((sum, c) => sum + c.tokens, 0) });
+        directRun.result.completions.forEach((a, k) => {
+          const b = oneRun.result.completions[k];
+          if (a.text !== b.text || a.tokens !== b.tokens) throw new Error(`round ${round}: the server and direct generation disagree (${a.tokens} vs ${b.tokens} tokens)`);
+        });
+        const four = async () => ({ tokens: (await Promise.all([0, 1, 2, 3].map((c) => streamCompletion(url, 10_000 + round * 4 + c)))).reduce((sum, c) => sum + c.tokens, 0) });
         rounds.push({ direct: directRun, one: oneRun, four: await measure(four, [server, self]) });
       }
       const medianOf = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
       const directTps = medianOf((r) => r.direct.tokensPerSecond);
-      const note = `median of ${ROUNDS} rounds`;
+      const note = `median of ${ROUNDS} rounds of ${PER_ROUND} completions`;
       report('direct generate() in this process', directTps, 'tokens/s', note);
       report('server, 1 streaming client', medianOf((r) => r.one.tokensPerSecond), 'tokens/s', note);
       report('server, 4 streaming clients (all together)', medianOf((r) => r.four.tokensPerSecond), 'tokens/s', note);
