@@ -8,6 +8,7 @@ import { runningApiServer } from '../serve/registerServe';
 import { tokenLabel } from './tokenLabels';
 import type { TokenWriter } from './stepHistory';
 import type { RemoteLanguageModel } from '../engine/remote/remoteLanguageModel';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 const TOKEN_KEY = 'llmPipeline.remote.token';
 const SECTION = 'llmPipeline.remote';
@@ -57,7 +58,7 @@ export async function connectToServer(secrets: vscode.SecretStorage, arg: Connec
   const models = await listRemoteModels(url, token);
   const model =
     arg.model ??
-    (models.length === 1 ? models[0] : await vscode.window.showQuickPick(models, { title: vscode.l10n.t('Model served at {0}', url) }));
+    (models.length === 1 ? models[0] : await vscode.window.showQuickPick(models, { ...PICKER_OPTIONS, title: vscode.l10n.t('Model served at {0}', url) }));
   if (!model) {
     if (models.length === 0) throw new Error(vscode.l10n.t('{0} lists no models.', url));
     return false;

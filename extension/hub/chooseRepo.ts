@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { CURATED_MODELS, type CuratedModel, curatedSizes } from '../engine/hub/curatedModels';
 import { megabytes } from '../engine/hub/downloadSnapshot';
 import { checkRepoId } from '../engine/hub/hubLocation';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 interface RepoItem extends vscode.QuickPickItem {
   readonly model?: CuratedModel;
@@ -36,6 +37,7 @@ export async function chooseRepo(): Promise<ChosenRepo | undefined> {
     { label: `$(cloud-download) ${vscode.l10n.t('Another repository…')}`, detail: vscode.l10n.t('Any model repository id (org/name) with an ONNX decode graph, or safetensors of a GPT-2, Llama, Mistral or Qwen2'), other: true, alwaysShow: true },
   ];
   const chosen = await vscode.window.showQuickPick(items, {
+    ...PICKER_OPTIONS,
     title: vscode.l10n.t('Download a model from Hugging Face'),
     placeHolder: vscode.l10n.t('Choose a model; it goes into the Hugging Face cache, shared with Python\'s huggingface_hub'),
     matchOnDescription: true,

@@ -9,6 +9,7 @@ import { hubCacheDir, repoIdOfSnapshot } from '../engine/hub/hubLocation';
 import { looksLikeModelFolder } from '../engine/modelFolder/looksLikeModelFolder';
 import { untrustedFolderOf, untrustedReason } from '../trust/workspaceTrust';
 import type { ActiveModel } from './activeModel';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 interface FolderItem extends vscode.QuickPickItem {
   readonly dir?: string;
@@ -39,6 +40,7 @@ async function pickFolder(model: ActiveModel): Promise<string | undefined> {
   const picker = vscode.window.createQuickPick<FolderItem>();
   picker.title = vscode.l10n.t('Choose the model the inspectors run');
   picker.placeholder = vscode.l10n.t('A folder in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx or model.safetensors');
+  picker.ignoreFocusOut = PICKER_OPTIONS.ignoreFocusOut;
   picker.busy = true;
   const cached = cachedSnapshots(hubCacheDir(), looksLikeModelFolder);
   picker.items = itemsFor(model, [], cached);

@@ -9,6 +9,7 @@ import { downloadSentenceModel, SUGGESTED_SENTENCE_MODEL } from '../engine/hub/d
 import { cachedSentenceModels, hubCacheDir, sentenceModelFolder } from '../engine/rag/embedderFolder';
 import { hubDownload } from '../hub/hubDownload';
 import { RAG_SECTION } from './ragSettings';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 type Choice = vscode.QuickPickItem & { readonly dir?: string; readonly browse?: boolean; readonly download?: boolean };
 
@@ -37,7 +38,7 @@ function choices(): Choice[] {
 }
 
 async function pick(context: vscode.ExtensionContext): Promise<string | undefined> {
-  const picked = await vscode.window.showQuickPick(choices(), { title: vscode.l10n.t('Embedding model for RAG'), matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(choices(), { ...PICKER_OPTIONS, title: vscode.l10n.t('Embedding model for RAG'), matchOnDetail: true });
   if (picked?.download) return downloadSuggested(context);
   if (!picked?.browse) return picked?.dir;
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Use for RAG embeddings') });

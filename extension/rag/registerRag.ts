@@ -15,6 +15,7 @@ import { ragPanels, type RagPanels } from './ragPanel';
 import { DEFAULT_ANSWER_TOKENS, RagPartsCache } from './ragParts';
 import { RAG_SECTION } from './ragSettings';
 import { skippedSummary } from './ragViews';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 /** Arguments the ask command takes from code (tests, other commands): a question, or more. */
 type AskArgument = string | { readonly question: string; readonly generate?: boolean };
@@ -96,7 +97,7 @@ async function attach(folders: RagFolders, panels: RagPanels, folder?: vscode.Ur
 async function pickFolder(): Promise<string | undefined> {
   const browse = vscode.l10n.t('Browse…');
   const items = [...(vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: f.name, description: f.uri.fsPath })), { label: browse, description: '' }];
-  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Attach a folder for RAG') });
+  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { ...PICKER_OPTIONS, title: vscode.l10n.t('Attach a folder for RAG') });
   if (!picked) return undefined;
   if (picked.label !== browse || picked.description) return picked.description;
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Attach for RAG') });
@@ -106,7 +107,7 @@ async function pickFolder(): Promise<string | undefined> {
 async function detach(folders: RagFolders, folder?: vscode.Uri): Promise<void> {
   const root =
     folder?.fsPath ??
-    (await vscode.window.showQuickPick(folders.roots, { title: vscode.l10n.t('Detach a RAG folder (its index is deleted)') }));
+    (await vscode.window.showQuickPick(folders.roots, { ...PICKER_OPTIONS, title: vscode.l10n.t('Detach a RAG folder (its index is deleted)') }));
   if (!root) return;
   if (!folders.roots.includes(root)) {
     void vscode.window.showWarningMessage(vscode.l10n.t('{0} is not attached for RAG.', root));

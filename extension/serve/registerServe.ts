@@ -10,6 +10,7 @@ import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { ApiServerProcess, type ServerAddress } from './apiServerProcess';
 import { ApiStatusBar } from './apiStatusBar';
 import { apiToken } from './apiToken';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 /** What the integration tests read of the server. */
 export interface ApiServerTestApi {
@@ -121,7 +122,7 @@ export function registerServe(context: vscode.ExtensionContext): ApiServerTestAp
       { label: vscode.l10n.t('$(key) Copy Token'), run: copyTokenToClipboard },
       { label: vscode.l10n.t('$(debug-stop) Stop API Server'), run: async () => stop() },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('API server at {0}', running.address.url) });
+    const picked = await vscode.window.showQuickPick(items, { ...PICKER_OPTIONS, title: vscode.l10n.t('API server at {0}', running.address.url) });
     await picked?.run();
   }
 

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TokenizerCatalog } from './tokenizerCatalog';
+import { PICKER_OPTIONS } from '../panels/pickerOptions';
 
 interface Pick extends vscode.QuickPickItem {
   readonly id?: string;
@@ -31,7 +32,7 @@ export async function chooseTokenizer(catalog: TokenizerCatalog, file?: vscode.U
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: vscode.l10n.t('$(folder-opened) Open tokenizer.json from disk…'), openFile: true });
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Choose Tokenizer'), placeHolder: catalog.label(active) });
+  const pick = await vscode.window.showQuickPick(items, { ...PICKER_OPTIONS, title: vscode.l10n.t('Choose Tokenizer'), placeHolder: catalog.label(active) });
   if (pick?.openFile) return openTokenizerFile(catalog);
   if (pick?.id) return activate(catalog, pick.id, pick.label);
   return undefined;
