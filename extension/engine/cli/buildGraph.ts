@@ -15,7 +15,11 @@ const USAGE = `usage: npm run cli -- build-graph <model folder> --out <folder> [
 export const buildGraphCommand: CliCommand = {
   summary: 'copy a GPT-2 or Llama-family folder and build its onnx/model.onnx from its safetensors',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
+    if (values.help) {
+      console.log(USAGE);
+      return;
+    }
     const [source] = positionals;
     if (!source || !values.out || positionals.length > 1) throw new Error(USAGE);
     const result = buildGraphFolder(source, values.out);

@@ -149,5 +149,8 @@ async function inspect(options: Options): Promise<void> {
 
 export const inspectCommand: CliCommand = {
   summary: 'what a model folder or .onnx graph holds; with --text, its attention and logit lens',
-  run: async (args) => inspect(parseArgs(args)),
+  run: async (args) => {
+    if (args.includes('--help')) console.log(USAGE);
+    else await inspect(parseArgs(args));
+  },
 };

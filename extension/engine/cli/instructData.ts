@@ -63,10 +63,19 @@ function pairFor(item: Instruction, names: readonly string[], random: Mulberry32
 const jsonl = (records: readonly unknown[]) => `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
 const conversation = (i: Instruction) => ({ messages: [{ role: 'user', content: i.instruction }, { role: 'assistant', content: i.story }] });
 
+const USAGE = `usage: npm run cli -- instruct-data [--corpus <folder>] [--out <folder>] [--seed N]
+  --corpus  a folder with train.txt, train-extra.txt and valid.txt (default: corpus/tinystories)
+  --out     where the SFT and DPO .jsonl files go (default: walkthroughs/instruct-sample)
+  --seed    the draw of names and stories (default: 7)`;
+
 export const instructDataCommand: CliCommand = {
   summary: 'build the SFT and DPO sets ("Write a story about <name>.") from the TinyStories corpus',
   async run(args) {
-    const { values } = parseArgs({ args, options: { corpus: { type: 'string', default: path.join('corpus', 'tinystories') }, out: { type: 'string', default: path.join('walkthroughs', 'instruct-sample') }, seed: { type: 'string', default: '7' } } });
+    const { values } = parseArgs({ args, options: { corpus: { type: 'string', default: path.join('corpus', 'tinystories') }, out: { type: 'string', default: path.join('walkthroughs', 'instruct-sample') }, seed: { type: 'string', default: '7' }, help: { type: 'boolean' } } });
+    if (values.help) {
+      console.log(USAGE);
+      return;
+    }
     const random = new Mulberry32(Number(values.seed));
     const train = ['train.txt', 'train-extra.txt'].flatMap((f) => namedStories(path.join(values.corpus, f), true));
     // Held-out instructions are read for their name only, so any length of story will do; the stories serve as held-out answers.
