@@ -1,7 +1,7 @@
 // The samplers' promises, each checked against a direct reading of its definition.
 
 import { strict as assert } from 'node:assert';
-import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from '../../extension/engine/generate/filters';
+import { applyRepetitionPenalty, applyTemperature, countKept, minP, topK, topP } from '../../extension/engine/generate/filters';
 import { argmax, logSoftmax, logSumExp, softmax } from '../../extension/engine/generate/probabilities';
 import { descendingOrder, topIndices } from '../../extension/engine/generate/ranking';
 import { Mulberry32 } from '../../extension/engine/generate/random';
@@ -94,15 +94,17 @@ describe('softmax and friends', () => {
   it('topIndices equals sorting all indices, ties by lower index', () => {
     const rng = new Mulberry32(9);
     for (let trial = 0; trial < 50; trial++) {
-      const values = Array.from({ length: 40 }, () => Math.floor(rng.next() * 10));
+      const values = Array.from({ length: 200 }, () => Math.floor(rng.next() * 10));
       const sorted = [...values.keys()].sort((a, b) => values[b] - values[a] || a - b);
-      for (const n of [0, 1, 5, 40, 60]) assert.deepEqual(topIndices(values, n), sorted.slice(0, n));
+      // Both ways of taking the first n: one pass (n ≤ 64) and the heap.
+      for (const n of [0, 1, 5, 40, 64, 65, 150, 200, 250]) assert.deepEqual(topIndices(values, n), sorted.slice(0, n));
       assert.deepEqual([...descendingOrder(values)], sorted);
     }
   });
 
-  it('descendingOrder skips NaN and yields -Infinity last', () => {
+  it('descendingOrder and topIndices skip NaN and rank -Infinity last', () => {
     assert.deepEqual([...descendingOrder([NaN, -Infinity, 2, NaN, 3])], [4, 2, 1]);
+    assert.deepEqual(topIndices([NaN, -Infinity, 2, NaN, 3], 5), [4, 2, 1]);
   });
 });
 
@@ -161,10 +163,30 @@ describe('filters', () => {
     assert.ok(after[2] > before[2] && after[3] > before[3]);
   });
 
-  it('greedy keeps only the first largest logit', () => {
-    const filtered = greedyOnly(Float32Array.from([1, 4, 4, 2]));
-    assert.deepEqual(Array.from(filtered), [-Infinity, 4, -Infinity, -Infinity]);
-    assert.equal(countKept(filtered), 1);
+  it('greedy keeps only the first largest logit, as softmax over the filtered logits would say', () => {
+    // The reference: cut every logit but the first largest (the greedy filter), then the general
+    // pipeline's formulas, softmax and exp(z - logSumExp(z)), over the whole vocabulary.
+    const rng = new Mulberry32(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const z = Float32Array.from({ length: 300 }, () => Math.round(rng.next() * 40) / 4 - 5); // many ties
+      const context = [3, 7, 7, argmax(z)];
+      for (const repetitionPenalty of [1, 1.3]) {
+        const penalized = repetitionPenalty === 1 ? z : applyRepetitionPenalty(z, context, repetitionPenalty);
+        const filtered = penalized.map((v, i) => (i === argmax(penalized) ? v : -Infinity));
+        const final = softmax(filtered);
+        const { probabilities, trace } = samplingDistribution(z, { temperature: 0, repetitionPenalty }, context, 30);
+        assert.deepEqual(Array.from(probabilities), Array.from(final));
+        assert.deepEqual(trace.filters, [{ name: 'greedy', kept: countKept(filtered) }]);
+        assert.deepEqual(trace.candidates.map((c) => c.token), topIndices(penalized, 30));
+        for (const c of trace.candidates) {
+          assert.equal(c.originalProbability, Math.exp(z[c.token] - logSumExp(z)));
+          assert.equal(c.temperedProbability, Math.exp(penalized[c.token] - logSumExp(penalized)));
+          assert.deepEqual(c.afterFilters, [Math.exp(filtered[c.token] - logSumExp(filtered))]);
+          assert.equal(c.finalProbability, final[c.token]);
+          assert.equal(c.cutBy, filtered[c.token] === -Infinity ? 'greedy' : null);
+        }
+      }
+    }
   });
 
   it('temperature divides the logits', () => {

@@ -30,12 +30,6 @@ export function applyTemperature(logits: Float32Array, temperature: number): Flo
   return out;
 }
 
-/** Greedy: keep only the largest logit (argmax), cut the rest. */
-export function greedyOnly(logits: Float32Array): Float32Array {
-  const best = argmax(logits);
-  return keepWhere(logits, (token) => token === best);
-}
-
 /**
  * Top-k (Fan et al. 2018): keep the k largest logits, cut the rest.
  * A token tied with the k-th largest is kept as well, so ties can leave more than k.

@@ -1,7 +1,7 @@
-// Tokens from the most to the least probable, produced lazily. Sorting all 50,000 logits of a
-// GPT-2 vocabulary would take milliseconds per token, yet top-k, top-p and the candidate list only
-// need the first few tokens of that order. A binary max-heap built over all indices in O(V) gives
-// each next token in O(log V).
+// Tokens from the most to the least probable. Sorting all 50,000 logits of a GPT-2 vocabulary
+// would take milliseconds per token, yet top-k, top-p and the candidate list only need the first
+// few tokens of that order. A binary max-heap built over all indices in O(V) gives each next token
+// in O(log V); the first few (the sampling trace's 20) come faster from one pass that keeps them.
 
 /** a ranks before b: larger value first, lower index first on a tie. */
 function before(values: ArrayLike<number>, a: number, b: number): boolean {
@@ -39,13 +39,38 @@ export function* descendingOrder(values: ArrayLike<number>): Generator<number, v
   }
 }
 
-/** Indices of the `n` largest values, largest first (ties: lower index first). */
+/** Above this many, topIndices pops the heap: each insertion into the kept list costs up to n moves. */
+const ONE_PASS_LIMIT = 64;
+
+/**
+ * Indices of the `n` largest values, largest first (ties: lower index first); NaN values are
+ * skipped. For small n, one pass keeps the best n seen so far in order: a value that does not
+ * beat the n-th best costs one comparison, so this is O(V) with no heap over all V indices.
+ */
 export function topIndices(values: ArrayLike<number>, n: number): number[] {
-  const indices: number[] = [];
-  if (n <= 0) return indices;
-  for (const index of descendingOrder(values)) {
-    indices.push(index);
-    if (indices.length === n) break;
+  const best: number[] = [];
+  if (n <= 0) return best;
+  if (n > ONE_PASS_LIMIT) {
+    for (const index of descendingOrder(values)) {
+      best.push(index);
+      if (best.length === n) break;
+    }
+    return best;
   }
-  return indices;
+  // The n-th best value so far: once n are kept, anything not above it is passed over at once.
+  let floor = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (Number.isNaN(value)) continue;
+    // Scanning in index order, a tie never displaces an earlier index: only a larger value does.
+    if (best.length === n && !(value > floor)) continue;
+    let at = best.length === n ? n - 1 : best.length;
+    while (at > 0 && value > values[best[at - 1]]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+    if (best.length === n) floor = values[best[n - 1]];
+  }
+  return best;
 }

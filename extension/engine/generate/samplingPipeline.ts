@@ -3,8 +3,8 @@
 // Besides the final distribution it returns a trace of what every stage did to the most probable
 // candidates, which the Decoding Playground draws as bars.
 
-import { applyRepetitionPenalty, applyTemperature, countKept, greedyOnly, minP, topK, topP } from './filters';
-import { logSumExp, softmax } from './probabilities';
+import { applyRepetitionPenalty, applyTemperature, countKept, minP, topK, topP } from './filters';
+import { argmax, logSumExp, softmax } from './probabilities';
 import { topIndices } from './ranking';
 
 export interface SamplerSettings {
@@ -102,21 +102,17 @@ export function samplingDistribution(
   const penalty = settings.repetitionPenalty ?? 1;
   const penalized = penalty === 1 ? logits : applyRepetitionPenalty(logits, context, penalty);
 
-  const greedy = settings.temperature <= GREEDY_TEMPERATURE;
-  const tempered = greedy ? penalized : applyTemperature(penalized, settings.temperature);
+  if (settings.temperature <= GREEDY_TEMPERATURE) return greedyDistribution(logits, penalized, traceSize);
+  const tempered = applyTemperature(penalized, settings.temperature);
   const stages: { name: FilterName; logits: Float32Array }[] = [];
   let current = tempered;
   const addStage = (name: FilterName, filtered: Float32Array) => {
     stages.push({ name, logits: filtered });
     current = filtered;
   };
-  if (greedy) {
-    addStage('greedy', greedyOnly(penalized));
-  } else {
-    if (settings.topK) addStage('top-k', topK(current, settings.topK));
-    if (settings.topP !== undefined && settings.topP < 1) addStage('top-p', topP(current, settings.topP));
-    if (settings.minP) addStage('min-p', minP(current, settings.minP));
-  }
+  if (settings.topK) addStage('top-k', topK(current, settings.topK));
+  if (settings.topP !== undefined && settings.topP < 1) addStage('top-p', topP(current, settings.topP));
+  if (settings.minP) addStage('min-p', minP(current, settings.minP));
   const probabilities = softmax(current);
 
   // The trace needs probabilities of a few candidates only: p_i = exp(z_i - logSumExp(z)).
@@ -125,7 +121,7 @@ export function samplingDistribution(
     return (token: number) => Math.exp(z[token] - normalizer);
   };
   const original = probabilityUnder(logits);
-  const temperedProbability = tempered === logits ? original : probabilityUnder(tempered);
+  const temperedProbability = probabilityUnder(tempered);
   const afterStage = stages.map((stage) => probabilityUnder(stage.logits));
   // Candidates are ranked as the filters see them: after the penalty and the temperature.
   const candidates = topIndices(tempered, traceSize).map((token): CandidateTrace => ({
@@ -140,6 +136,35 @@ export function samplingDistribution(
   }));
   const filters = stages.map(({ name, logits: filtered }) => ({ name, kept: countKept(filtered) }));
   return { probabilities, trace: { candidates, filters } };
+}
+
+/**
+ * Greedy decoding: the greedy filter keeps the argmax of the penalised logits and cuts the rest, so
+ * its stage and the sampled distribution are one-hot. Softmax over a single finite logit gives it
+ * exactly exp(0) / 1 = 1, so both are written down instead of computed over the whole vocabulary;
+ * what remains is one argmax, one log-sum-exp (the model's own probabilities in the trace) and
+ * one top-N pass. A unit test checks it against greedyOnly and softmax.
+ */
+function greedyDistribution(logits: Float32Array, penalized: Float32Array, traceSize: number): SamplingDistribution {
+  const best = argmax(penalized);
+  const probabilities = new Float64Array(logits.length);
+  probabilities[best] = 1;
+  const normalizer = logSumExp(logits);
+  const temperedNormalizer = penalized === logits ? normalizer : logSumExp(penalized);
+  const candidates = topIndices(penalized, traceSize).map((token): CandidateTrace => {
+    const kept = token === best ? 1 : 0;
+    return {
+      token,
+      logit: logits[token],
+      originalProbability: Math.exp(logits[token] - normalizer),
+      penalized: penalized[token] !== logits[token],
+      temperedProbability: Math.exp(penalized[token] - temperedNormalizer),
+      afterFilters: [kept],
+      cutBy: kept ? null : 'greedy',
+      finalProbability: kept,
+    };
+  });
+  return { probabilities, trace: { candidates, filters: [{ name: 'greedy', kept: 1 }] } };
 }
 
 /**

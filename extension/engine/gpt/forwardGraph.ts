@@ -38,6 +38,12 @@ export interface GPT2ForwardInputs {
   readonly attentionBias: string;
   /** Keys and values of earlier tokens, one per layer; S = past + T when given, else S = T. */
   readonly past?: readonly KeyValue[];
+  /**
+   * Names for layer i's keys and values of all S tokens when they are graph outputs (the decode
+   * graph's present.{i}.key|value). Naming the Concat that makes them saves the Identity a renamed
+   * output would need, a copy of the whole cache per layer at every step.
+   */
+  readonly presentNames?: (layer: number) => KeyValue;
 }
 
 export interface GPT2ForwardOutputs {
@@ -97,7 +103,7 @@ export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2
     const p = (rest: string) => param(blockParam(i, rest));
     const name = (what: string) => ({ name: `h.${i}.${what}` });
 
-    const a = attention(g, k, config, i, layerNorm(g, config, x, p('ln_1.weight'), p('ln_1.bias'), `h.${i}.ln_1`), inputs.attentionBias, inputs.past?.[i], param);
+    const a = attention(g, k, config, i, layerNorm(g, config, x, p('ln_1.weight'), p('ln_1.bias'), `h.${i}.ln_1`), inputs.attentionBias, inputs.past?.[i], inputs.presentNames?.(i), param);
     attentions.push(a.probs);
     presents.push(a.present);
     x = g.op('Add', [x, a.out], {}, name('attn_residual'));
@@ -123,7 +129,7 @@ export function emitLMHead(g: GraphBuilder, config: GPTConfig, hidden: string, o
 }
 
 /** Causal self-attention of block `layer`: y = softmax(q·kᵀ/√d + bias)·v, heads concatenated, then c_proj. */
-function attention(g: GraphBuilder, k: Constants, config: GPTConfig, layer: number, x: string, bias: string, past: KeyValue | undefined, param: ParameterResolver) {
+function attention(g: GraphBuilder, k: Constants, config: GPTConfig, layer: number, x: string, bias: string, past: KeyValue | undefined, presentNames: KeyValue | undefined, param: ParameterResolver) {
   const C = config.n_embd;
   const H = config.n_head;
   const D = headDim(config);
@@ -138,8 +144,10 @@ function attention(g: GraphBuilder, k: Constants, config: GPTConfig, layer: numb
   let keys = heads(kNew, 'k');
   let values = heads(vNew, 'v');
   if (past) {
-    keys = g.op('Concat', [past.key, keys], { axis: attr.int(2) }, name('present_k'));       // [B, H, S, D]
-    values = g.op('Concat', [past.value, values], { axis: attr.int(2) }, name('present_v'));
+    const concat = (older: string, newer: string, what: string, named?: string) =>
+      g.node('Concat', [older, newer], { axis: attr.int(2) }, { ...name(what), ...(named ? { outputs: [named] } : {}) })[0];
+    keys = concat(past.key, keys, 'present_k', presentNames?.key);                          // [B, H, S, D]
+    values = concat(past.value, values, 'present_v', presentNames?.value);
   }
   const kT = g.op('Transpose', [keys], { perm: attr.ints([0, 1, 3, 2]) }, name('k_t'));         // [B, H, D, S]
   const scores = g.op('Mul', [g.op('MatMul', [heads(q, 'q'), kT], {}, name('qk')), k.scalar(1 / Math.sqrt(D), 'attn_scale')], {}, name('scores'));

@@ -10,6 +10,7 @@ import { readLlamaWeights } from '../modelFolder/llamaWeights';
 import { contextLength as llamaContextLength } from '../llama/config';
 import { buildLlamaDecodeModel } from '../llama/decodeModel';
 import { readModelFolder, type ModelFolder } from '../modelFolder/readModelFolder';
+import { decodeThreads } from './decodeThreads';
 import { OnnxCausalLM } from './onnxCausalLM';
 import type { SessionSettings } from './ort';
 
@@ -23,7 +24,9 @@ export async function openModelFolder(dir: string, settings: SessionSettings = {
   return { folder, model: await openLanguageModel(folder, settings) };
 }
 
-export async function openLanguageModel(folder: ModelFolder, settings: SessionSettings = {}): Promise<OnnxCausalLM> {
+/** Threads default to decodeThreads(folder): one for a small model. */
+export async function openLanguageModel(folder: ModelFolder, given: SessionSettings = {}): Promise<OnnxCausalLM> {
+  const settings = { ...given, threads: given.threads ?? decodeThreads(folder) };
   const graph = folder.onnxFiles[0];
   if (graph) {
     return OnnxCausalLM.open(path.join(folder.dir, graph), { ...settings, config: folder.config, shownAs: graph });

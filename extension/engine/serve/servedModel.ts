@@ -21,7 +21,6 @@ import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { ApiError, invalidParam } from './apiError';
 import type { FairQueue } from './fairQueue';
 import type { GenerationRequest } from './requestFields';
-import { servingThreads } from './servingThreads';
 
 export interface TokenLogprob {
   readonly token: string;
@@ -67,7 +66,7 @@ export class ServedModel {
   static async open(dir: string): Promise<ServedModel> {
     const folder = readModelFolder(dir);
     const tokenizer = await loadTokenizerFile(folder.dir);
-    const model = await openLanguageModel(folder, { threads: servingThreads(folder) });
+    const model = await openLanguageModel(folder);
     return new ServedModel(path.basename(folder.dir), folder.dir, model, tokenizer, folder.generation.eosTokenIds, folder.chatTemplate, templateVariables(folder.tokenizerConfig));
   }
 
