@@ -122,9 +122,9 @@ describe('filters', () => {
     }
   });
 
-  it('top-p keeps the smallest most-probable set whose mass reaches p', () => {
-    for (let seed = 0; seed < 20; seed++) {
-      const z = randomLogits(seed, 60);
+  it('top-p keeps the smallest most-probable set whose mass reaches p, also after top-k cut most tokens', () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const z = seed < 20 ? randomLogits(seed, 60) : topK(randomLogits(seed, 60), 10);
       const probs = softmax(z);
       for (const p of [0.1, 0.5, 0.9, 0.99]) {
         const keptIds = kept(topP(z, p));

@@ -48,12 +48,19 @@ export function topK(logits: Float32Array, k: number): Float32Array {
 export function topP(logits: Float32Array, p: number): Float32Array {
   if (!(p > 0 && p <= 1)) throw new Error(`top-p must be in (0, 1], got ${p}`);
   const probs = softmax(logits);
+  // Only tokens with probability above 0 are ranked: after top-k that is a few dozen, not the
+  // whole vocabulary. Should rounding leave their mass short of p, every token is kept, as a
+  // walk on into the zeros would.
+  const positive: number[] = [];
+  for (let i = 0; i < probs.length; i++) if (probs[i] > 0) positive.push(i);
   let mass = 0;
   let smallestKept = 0;
-  for (const token of descendingOrder(probs)) {
-    smallestKept = probs[token];
-    mass += probs[token];
-    if (mass >= p) break;
+  for (const at of descendingOrder(positive.map((token) => probs[token]))) {
+    mass += probs[positive[at]];
+    if (mass >= p) {
+      smallestKept = probs[positive[at]];
+      break;
+    }
   }
   return keepWhere(logits, (token) => probs[token] >= smallestKept);
 }
