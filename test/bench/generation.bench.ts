@@ -4,7 +4,8 @@
 // random, which does not change the speed. The two sides take turns, round after round, so that
 // both see the same load on a shared machine; the figures are medians over the rounds. The same
 // decode loop also runs in the inference process the extension uses (engine/inference), to show
-// what isolating ONNX Runtime from the extension host costs per token.
+// what isolating ONNX Runtime from the extension host costs per token, and ONNX Runtime's
+// session.run alone on the same graph gives the floor that neither side can go under.
 
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +20,7 @@ import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelF
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { decodeThreads } from '../../extension/engine/runtime/decodeThreads';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import { loadOrt, openSession, type OrtSession, type OrtTensor } from '../../extension/engine/runtime/ort';
 import { byteLevelTokenizerJson, makeTempDir, removeTempDir } from '../unit/modelFolderFixtures';
 import { median, report, type Bench } from './bench';
 
@@ -35,6 +37,36 @@ function seededPrompt(length: number, vocab: number): number[] {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state % vocab;
   });
+}
+
+/**
+ * The floor under every runtime on this graph: ONNX Runtime's session.run alone, fed the previous
+ * step's present tensors as they come back, with nothing else per step. Milliseconds for the
+ * decode calls after a prefill of `prompt`.
+ */
+async function bareSessionDecode(session: OrtSession, prompt: readonly number[], newTokens: number): Promise<number> {
+  const { Tensor } = loadOrt();
+  const ids = (length: number, value: (i: number) => number) => BigInt64Array.from({ length }, (_, i) => BigInt(value(i)));
+  const L = BENCH_CONFIG.n_layer;
+  const cacheDims = (length: number) => [1, BENCH_CONFIG.n_head, length, BENCH_CONFIG.n_embd / BENCH_CONFIG.n_head];
+  let past: Record<string, OrtTensor> = {};
+  for (let l = 0; l < L; l++) for (const kv of ['key', 'value']) past[`past_key_values.${l}.${kv}`] = new Tensor('float32', new Float32Array(0), cacheDims(0));
+  let seen = 0;
+  let start = 0;
+  for (let step = 0; step < newTokens; step++) {
+    if (step === 1) start = performance.now();
+    const tokens = step === 0 ? prompt : [step];
+    const outputs = await session.run({
+      input_ids: new Tensor('int64', ids(tokens.length, (i) => tokens[i]), [1, tokens.length]),
+      attention_mask: new Tensor('int64', ids(seen + tokens.length, () => 1), [1, seen + tokens.length]),
+      position_ids: new Tensor('int64', ids(tokens.length, (i) => seen + i), [1, tokens.length]),
+      ...past,
+    });
+    seen += tokens.length;
+    past = {};
+    for (let l = 0; l < L; l++) for (const kv of ['key', 'value']) past[`past_key_values.${l}.${kv}`] = outputs[`present.${l}.${kv}`];
+  }
+  return performance.now() - start;
 }
 
 async function elapsed(fn: () => Promise<unknown>): Promise<number> {
@@ -57,6 +89,7 @@ export const bench: Bench = {
       // Ours with the threads the extension chooses (runtime/decodeThreads.ts: one for a model this small).
       const threads = decodeThreads(readModelFolder(path.join(parent, FOLDER)));
       const { model } = await openModelFolder(path.join(parent, FOLDER));
+      const bare = await openSession(path.join(parent, FOLDER, 'onnx', 'model.onnx'), 'bench graph', { threads });
       const inference = new InferenceHost(workerScript('inferenceWorker', 'inference/inferenceWorker.ts'));
       const isolated = await inference.openLanguageModel(path.join(parent, FOLDER));
       const tf = await import('@huggingface/transformers');
@@ -78,7 +111,7 @@ export const bench: Bench = {
         m.generate({ inputs: ids(tokens), max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false });
 
       const rounds = {
-        oursPrefill: [] as number[], oursDecode: [] as number[], isolatedDecode: [] as number[], oursGenerate: [] as number[], oursFirstToken: [] as number[],
+        oursPrefill: [] as number[], oursDecode: [] as number[], bareDecode: [] as number[], isolatedDecode: [] as number[], oursGenerate: [] as number[], oursFirstToken: [] as number[],
         theirsOnePrefill: [] as number[], theirsOneGenerate: [] as number[], theirsOneFirstToken: [] as number[],
         theirsAllPrefill: [] as number[], theirsAllGenerate: [] as number[], theirsAllFirstToken: [] as number[],
       };
@@ -96,6 +129,7 @@ export const bench: Bench = {
           theirsOnePrefill: await elapsed(() => theirsOne({ input_ids: ids(prompt), attention_mask: mask(prompt) })),
           theirsAllPrefill: await elapsed(() => theirsAll({ input_ids: ids(prompt), attention_mask: mask(prompt) })),
           oursDecode: await decodeLoop(model),
+          bareDecode: await bareSessionDecode(bare, prompt, NEW_TOKENS),
           isolatedDecode: await decodeLoop(isolated),
           theirsOneGenerate: await elapsed(() => theirsGenerate(theirsOne, prompt, NEW_TOKENS)),
           theirsAllGenerate: await elapsed(() => theirsGenerate(theirsAll, prompt, NEW_TOKENS)),
@@ -109,6 +143,7 @@ export const bench: Bench = {
         if (round > 0) for (const [key, ms] of Object.entries(times)) rounds[key as keyof typeof rounds].push(ms);
       }
       await model.release();
+      await bare.release();
       await isolated.release();
       inference.dispose();
       await theirsOne.dispose();
@@ -132,6 +167,7 @@ export const bench: Bench = {
       report('prefill ratio, ours / transformers.js', theirsPrefill / m.oursPrefill, '×');
       report(`time to first token, ${LONG_PROMPT_TOKENS}-token prompt, ours`, m.oursFirstToken, 'ms', 'generate(), prefill and the first sampling step');
       report(`time to first token, ${LONG_PROMPT_TOKENS}-token prompt, transformers.js`, theirsFirstToken, 'ms');
+      report('decode, ONNX Runtime alone (session.run)', rate(m.bareDecode), 'tokens/s', `${perToken(m.bareDecode).toFixed(3)} ms per token, the floor under both on this graph`);
       report('decode, ours (runtime, greedy loop)', rate(oursDecode), 'tokens/s', `${perToken(oursDecode).toFixed(3)} ms per token`);
       report('decode, ours in the inference process', rate(m.isolatedDecode), 'tokens/s', `${perToken(m.isolatedDecode).toFixed(3)} ms per token, as the extension runs it`);
       report('isolation cost per decoded token', perToken(m.isolatedDecode) - perToken(oursDecode), 'ms', 'inference process minus this thread');
@@ -140,6 +176,7 @@ export const bench: Bench = {
       report(`decode, transformers.js (generate(), greedy, ${cores} threads)`, rate(theirsAllDecode), 'tokens/s', `${perToken(theirsAllDecode).toFixed(3)} ms per token`);
       report('decode ratio, ours greedy loop / transformers.js', theirsDecode / oursDecode, '×', `goal ≥ 2, peer at ${theirsThreads} thread${theirsThreads === 1 ? '' : 's'}`);
       report('decode ratio, ours generate() / transformers.js', theirsDecode / oursGenerateDecode, '×', 'goal ≥ 1.5');
+      report('decode ratio, ONNX Runtime alone / transformers.js', theirsDecode / m.bareDecode, '×', 'the most any runtime of this graph could reach');
     } finally {
       removeTempDir(parent);
     }
