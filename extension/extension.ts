@@ -7,6 +7,8 @@ import { registerDecoding } from './decoding/registerDecoding';
 import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { registerHub } from './hub/registerHub';
 import { log } from './log';
+import { activeModel } from './model/activeModel';
+import { registerRuntimeBackend } from './model/runtimeBackend';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
@@ -39,6 +41,7 @@ export interface ExtensionTestApi {
 // Nothing heavy (ONNX Runtime, tokenizer data) is loaded until a command needs it.
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const stopClock = startActivationClock();
+  registerRuntimeBackend(context, (why) => activeModel(context).inference.restart(why));
   const tokenizer = registerTokenizer(context);
   registerWalkthrough(context);
   const attention = registerAttention(context);
