@@ -13,6 +13,15 @@ const SETTING = 'llmPipeline.runtime.backend';
 
 /** The fallback message is shown once per window. */
 let fallbackShown = false;
+const reported = new vscode.EventEmitter<BackendReport>();
+
+/** What activate() returns for the integration tests. */
+export interface RuntimeBackendTestApi {
+  /** Fires when a new inference process says which backend it runs. */
+  readonly onDidReportBackend: vscode.Event<BackendReport>;
+  /** Where the extension's log channel writes its file. */
+  readonly logFolder: string;
+}
 
 function configuredChoice(): BackendChoice {
   const value = vscode.workspace.getConfiguration().get<string>(SETTING, 'auto');
@@ -43,6 +52,7 @@ function applyChoice(extensionDir: string): BackendChoice {
 export function reportBackend(report: BackendReport): void {
   const name = report.backend === 'native' ? `native (onnxruntime-node ${report.version})` : `WebAssembly (onnxruntime-web ${report.version})`;
   log().info(`ONNX Runtime backend of the inference process: ${name}`);
+  reported.fire(report);
   if (!report.fallbackReason) return;
   log().warn(`ONNX Runtime fell back to WebAssembly: ${report.fallbackReason}`);
   if (fallbackShown) return;
@@ -53,13 +63,15 @@ export function reportBackend(report: BackendReport): void {
 }
 
 /** Applies the setting now and on every change; `restartInference` ends the inference process so the next part opens on the new backend. */
-export function registerRuntimeBackend(context: vscode.ExtensionContext, restartInference: (why: string) => void): void {
+export function registerRuntimeBackend(context: vscode.ExtensionContext, restartInference: (why: string) => void): RuntimeBackendTestApi {
   applyChoice(context.extensionUri.fsPath);
   context.subscriptions.push(
+    reported,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SETTING)) return;
       const choice = applyChoice(context.extensionUri.fsPath);
       restartInference(`the inference process was restarted: the ONNX Runtime backend is now "${choice}"`);
     }),
   );
+  return { onDidReportBackend: reported.event, logFolder: context.logUri.fsPath };
 }
