@@ -75,6 +75,14 @@ describe('ONNX Runtime backends', () => {
     assert.throws(() => backendChoice({ [ORT_BACKEND_ENV]: 'gpu' }), /LLM_PIPELINE_ORT_BACKEND="gpu": not a backend \(give auto or webassembly\)/);
   });
 
+  it('the CLI takes --backend before or after the command, and its backend command says which one runs', () => {
+    const cli = (...args: string[]) =>
+      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'extension/engine/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, [ORT_BACKEND_ENV]: '' } }));
+    assert.deepEqual({ ...cli('backend', '--json'), version: '' }, { choice: 'auto', backend: 'native', version: '' });
+    assert.equal(cli('--backend', 'webassembly', 'backend', '--json').backend, 'webassembly');
+    assert.equal(cli('backend', '--backend', 'webassembly', '--json').choice, 'webassembly');
+  });
+
   it('loads onnxruntime-web with its .wasm and .mjs files from its own folder, not the network', () => {
     const { ort } = loadBackend('webassembly');
     const paths = (ort.env.wasm as { wasmPaths?: { wasm: string; mjs: string } }).wasmPaths;
