@@ -41,6 +41,7 @@ async function logHolding(folder: string, line: string): Promise<string> {
 suite('ONNX Runtime WebAssembly backend (setting llmPipeline.runtime.backend)', () => {
   let folder: string;
   let tokens: number[];
+  let document: vscode.TextDocument | undefined;
   /** The native backend's run, in an inference process started before the setting changed. */
   let native: { inspection: InspectionResult; logits: Float32Array };
 
@@ -63,6 +64,11 @@ suite('ONNX Runtime WebAssembly backend (setting llmPipeline.runtime.backend)', 
 
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('llmPipeline').update(SETTING, undefined, vscode.ConfigurationTarget.Global);
+    // The untitled selection document is closed unsaved (closing it dirty would ask to save it).
+    if (document) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -80,7 +86,7 @@ suite('ONNX Runtime WebAssembly backend (setting llmPipeline.runtime.backend)', 
   });
 
   test('Inspect Attention runs through it: every layer\'s attention the panel gets equals the native backend\'s', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: `Title\n${TEXT}\n`, language: 'plaintext' });
+    document = await vscode.workspace.openTextDocument({ content: `Title\n${TEXT}\n`, language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     editor.selection = new vscode.Selection(new vscode.Position(1, 0), new vscode.Position(1, TEXT.length));
     const posted = nextPosted('inspection', (p) => p.text === TEXT);
