@@ -48,10 +48,14 @@ function applyChoice(extensionDir: string): BackendChoice {
   return choice;
 }
 
+/** "native (onnxruntime-node 1.30.0)" or "WebAssembly (onnxruntime-web 1.31.0)", for the log. */
+export function backendName(report: BackendReport): string {
+  return report.backend === 'native' ? `native (onnxruntime-node ${report.version})` : `WebAssembly (onnxruntime-web ${report.version})`;
+}
+
 /** Logs which backend a new inference process runs on, and says once when it had to fall back. */
 export function reportBackend(report: BackendReport): void {
-  const name = report.backend === 'native' ? `native (onnxruntime-node ${report.version})` : `WebAssembly (onnxruntime-web ${report.version})`;
-  log().info(`ONNX Runtime backend of the inference process: ${name}`);
+  log().info(`ONNX Runtime backend of the inference process: ${backendName(report)}`);
   reported.fire(report);
   if (!report.fallbackReason) return;
   log().warn(`ONNX Runtime fell back to WebAssembly: ${report.fallbackReason}`);

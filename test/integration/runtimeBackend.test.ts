@@ -1,15 +1,21 @@
 // The WebAssembly backend in a real extension host: with llmPipeline.runtime.backend set to
 // "webassembly", the inference process restarts on onnxruntime-web, and Inspect Attention and the
 // bundled model's next-token logits (what the Decoding Playground draws) come through it, equal to
-// the native backend's run of the same inputs; the log names the backend.
+// the native backend's run of the same inputs; the log names the backend. A training process
+// started from this host afterwards (the extension's trainWorker.js) trains on it too.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionTestApi } from '../../extension/extension';
 import { InferenceHost } from '../../extension/engine/inference/inferenceHost';
 import type { InspectionResult } from '../../extension/engine/runtime/inspection';
 import type { BackendReport } from '../../extension/engine/runtime/ortBackend';
+import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
+import { startTrainingJob } from '../../extension/engine/train/host';
+import { defaultTrainOptions } from '../../extension/engine/train/options';
+import type { StartedEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { ATTENTION_VIEW_TYPE, type AttentionNotification } from '../../webviews/attention/protocol';
 import { panelMessages } from './panelMessages';
@@ -98,5 +104,28 @@ suite('ONNX Runtime WebAssembly backend (setting llmPipeline.runtime.backend)', 
     assert.ok(view.selected, 'the first head comes with the overview');
     assert.ok(maxAbsDiff(view.selected.data, native.inspection.attentions[0].data.subarray(0, T * T)) < 1e-4);
     view.thumbnails.forEach((thumbs, layer) => assert.ok(maxAbsDiff(thumbs, native.inspection.attentions[layer].data) < 1e-4, `layer ${layer}`));
+  });
+
+  test('a training process started now trains on it: the steps run and the loss falls', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-lab-wasm-training-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
+      fs.writeFileSync(path.join(dir, 'data.txt'), `${TEXT}\n`.repeat(40));
+      const model = { n_layer: 1, n_head: 2, n_embd: 16, n_positions: 16, vocab_size: 257, layer_norm_epsilon: 1e-5 };
+      const options = {
+        ...defaultTrainOptions({ dataPath: path.join(dir, 'data.txt'), tokenizerPath: path.join(dir, 'tokenizer.json'), outDir: path.join(dir, 'out'), model }),
+        steps: 30, batchSize: 4, learningRate: 1e-2, warmupSteps: 0, evalEvery: 0, sampleEvery: 0, checkpointEvery: 0,
+      };
+      const events: TrainEvent[] = [];
+      const workerScript = path.join(vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? '', 'dist', 'trainWorker.js');
+      const done = await startTrainingJob(options, { workerScript, onEvent: (e) => events.push(e) }).finished;
+      assert.equal(done.step, 30);
+      const started = events.find((e): e is StartedEvent => e.type === 'started');
+      assert.equal(started?.backend?.backend, 'webassembly');
+      const losses = events.flatMap((e) => (e.type === 'progress' ? [e.loss] : []));
+      assert.ok(losses.length >= 2 && (losses.at(-1) as number) < losses[0], `loss ${losses[0]} → ${losses.at(-1)}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
