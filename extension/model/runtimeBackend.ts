@@ -5,6 +5,7 @@
 // evaluations started afterwards get it as they start). The inference process says which backend
 // it runs: the log names it, and a fallback from the native library is shown once, with its reason.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type BackendChoice, BACKEND_CHOICES, type BackendReport, ORT_BACKEND_ENV } from '../engine/runtime/ortBackend';
 import { log } from '../log';
@@ -33,11 +34,12 @@ function configuredChoice(): BackendChoice {
  * in an installation without onnxruntime-web (a platform VSIX), it says so at once: a model would
  * otherwise fail only when opened.
  */
-function applyChoice(extensionDir: string): BackendChoice {
+function applyChoice(extensionDir: string, changed: boolean): BackendChoice {
   const choice = configuredChoice();
   process.env[ORT_BACKEND_ENV] = choice;
-  log().info(`ONNX Runtime backend asked for: ${choice}`);
-  if (choice === 'webassembly' && !fs.existsSync(`${extensionDir}/node_modules/onnxruntime-web/package.json`)) {
+  // The default goes unlogged: the inference process names the backend it runs when it starts.
+  if (choice !== 'auto' || changed) log().info(`ONNX Runtime backend asked for: ${choice}`);
+  if (choice === 'webassembly' && !fs.existsSync(path.join(extensionDir, 'node_modules', 'onnxruntime-web', 'package.json'))) {
     const message = vscode.l10n.t(
       'The WebAssembly backend of ONNX Runtime is not in this installation: platform-specific VSIX files carry only the native library. Set "{0}" to "auto", or install the universal VSIX.',
       SETTING,
@@ -68,12 +70,12 @@ export function reportBackend(report: BackendReport): void {
 
 /** Applies the setting now and on every change; `restartInference` ends the inference process so the next part opens on the new backend. */
 export function registerRuntimeBackend(context: vscode.ExtensionContext, restartInference: (why: string) => void): RuntimeBackendTestApi {
-  applyChoice(context.extensionUri.fsPath);
+  applyChoice(context.extensionUri.fsPath, false);
   context.subscriptions.push(
     reported,
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SETTING)) return;
-      const choice = applyChoice(context.extensionUri.fsPath);
+      const choice = applyChoice(context.extensionUri.fsPath, true);
       restartInference(`the inference process was restarted: the ONNX Runtime backend is now "${choice}"`);
     }),
   );
