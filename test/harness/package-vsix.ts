@@ -122,7 +122,8 @@ if (require.main === module) {
       return vsix;
     });
     // Install this machine's into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
-    const own = packed.find((vsix) => vsix.target === hostTarget()?.target);
+    // A machine without a VSIX of its own gets the universal one, as the marketplace would serve it.
+    const own = packed.find((vsix) => vsix.target === (hostTarget() ?? UNIVERSAL_TARGET).target);
     if (!own) {
       console.log(`package: no VSIX for this machine (${process.platform}-${process.arch}) was built, so none is installed`);
       return 0;
