@@ -25,6 +25,8 @@
 // Only the build the engine loads ships: SIMD with threads, not the JSEP/JSPI/asyncify ones, no
 // source maps; onnxruntime-web's own copy of onnxruntime-common (a newer one than onnxruntime-node's) goes with it.
 
+import { WASM_FILES } from '../../extension/engine/runtime/ortBackend';
+
 export interface VsixTarget {
   /** vsce's --target. */
   readonly target: string;
@@ -44,8 +46,7 @@ export const WASM_RUNTIME = 'node_modules/onnxruntime-web';
 export const WASM_RUNTIME_FILES: readonly string[] = [
   'package.json',
   'dist/ort.node.min.js',
-  'dist/ort-wasm-simd-threaded.wasm',
-  'dist/ort-wasm-simd-threaded.mjs',
+  ...WASM_FILES.map((file) => `dist/${file}`),
   'node_modules/onnxruntime-common/package.json',
   'node_modules/onnxruntime-common/dist/cjs/package.json',
 ].map((file) => `${WASM_RUNTIME}/${file}`);

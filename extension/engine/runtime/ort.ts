@@ -31,7 +31,7 @@ export function backendReport(): BackendReport {
 }
 
 export interface SessionSettings {
-  /** Threads one operator may use; defaults to every core. */
+  /** Threads one operator may use; defaults to every core. The WebAssembly backend has one count for its whole process (ortBackend.ts). */
   readonly threads?: number;
 }
 
