@@ -90,9 +90,10 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules.
+    // vscode is provided by the host; onnxruntime-node carries native binaries and ships in node_modules,
+    // as onnxruntime-web does in the universal VSIX (its .wasm is found beside its entry file).
     // tsx/cjs is only looked up when the engine runs from source (workers/workerScript.ts), never bundled.
-    external: ['vscode', 'onnxruntime-node', 'tsx/cjs'],
+    external: ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'tsx/cjs'],
     // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build bundles.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
     plugins: [brotliTiktokenRanks, sharedModules],

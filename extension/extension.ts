@@ -7,6 +7,8 @@ import { registerDecoding } from './decoding/registerDecoding';
 import { registerEval, type EvalTestApi } from './eval/registerEval';
 import { registerHub } from './hub/registerHub';
 import { log } from './log';
+import { activeModel } from './model/activeModel';
+import { registerRuntimeBackend, type RuntimeBackendTestApi } from './model/runtimeBackend';
 import { panelTestHooks, type PanelTestHooks } from './panels/panelTestHooks';
 import { registerLora } from './lora/registerLora';
 import { registerQuantization } from './quantization/registerQuantization';
@@ -31,6 +33,7 @@ export interface ExtensionTestApi {
   readonly apiServer: ApiServerTestApi;
   readonly scalingSweep: ScalingSweepTestApi;
   readonly rag: RagTestApi;
+  readonly runtime: RuntimeBackendTestApi;
   /** How long this window's start-up of the extension took. */
   readonly activation: ActivationTiming;
 }
@@ -39,6 +42,7 @@ export interface ExtensionTestApi {
 // Nothing heavy (ONNX Runtime, tokenizer data) is loaded until a command needs it.
 export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const stopClock = startActivationClock();
+  const runtime = registerRuntimeBackend(context, (why) => activeModel(context).inference.restart(why));
   const tokenizer = registerTokenizer(context);
   registerWalkthrough(context);
   const attention = registerAttention(context);
@@ -60,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
       `(loading its modules ${activation.loadMilliseconds.toFixed(1)} ms, activate() ${activation.activateMilliseconds.toFixed(1)} ms; ` +
       `CPU ${activation.cpuMilliseconds.toFixed(1)} ms)`,
   );
-  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep, rag, activation };
+  return { panels: panelTestHooks, tokenizer, attention, training, eval: evaluation, apiServer, scalingSweep, rag, runtime, activation };
 }
 
 /** VS Code waits for this promise (briefly) when the window closes: a run saves its checkpoint. */

@@ -19,6 +19,7 @@ import { requireTrustedLocation } from '../trust/workspaceTrust';
 import { BuiltBundledModel } from './builtBundledModel';
 import { chooseModelFolder } from './chooseModelFolder';
 import { LoadedModel } from './loadedModel';
+import { reportBackend } from './runtimeBackend';
 
 const CHOSEN_KEY = 'llmPipeline.model.folder';
 const RECENT_KEY = 'llmPipeline.model.recent';
@@ -53,7 +54,7 @@ export class ActiveModel implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.bundled = new BuiltBundledModel(context.extensionUri.fsPath, context.globalStorageUri.fsPath, context.asAbsolutePath('dist/graphFolderWorker.js'));
-    this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'));
+    this.inference = new InferenceHost(context.asAbsolutePath('dist/inferenceWorker.js'), undefined, reportBackend);
     this.tokenizers = new TokenizerWorkers(context.asAbsolutePath('dist/tokenizerWorker.js'));
   }
 

@@ -18,6 +18,7 @@ import type { TrainEvent } from '../engine/train/protocol';
 import { readRunRecord, runFolderName, writeRunCard, writeRunRecord, type RunRecord, type RunState } from '../engine/train/runRecord';
 import { bestFolder, lastFolder } from '../engine/train/runFolders';
 import { log } from '../log';
+import { backendName } from '../model/runtimeBackend';
 import type { RunStatus, RunView } from '../../webviews/training/protocol';
 import { RunViewBuilder } from './runView';
 
@@ -167,6 +168,7 @@ export class TrainingRuns implements vscode.Disposable {
     if (builder !== this.builder) return;
     builder.apply(event);
     if (event.type === 'started' && builder.status === 'starting') builder.status = 'running';
+    if (event.type === 'started' && event.backend) log().info(`training: ONNX Runtime backend ${backendName(event.backend)}`);
     this.publish(event.type !== 'progress');
   }
 

@@ -19,6 +19,7 @@ const BENCHES: ReadonlyArray<() => Bench> = [
   () => (require('./serve.bench') as typeof import('./serve.bench')).bench,
   () => (require('./speculative.bench') as typeof import('./speculative.bench')).bench,
   () => (require('./activation.bench') as typeof import('./activation.bench')).bench,
+  () => (require('./wasm.bench') as typeof import('./wasm.bench')).bench,
 ];
 
 async function main(filter: string | undefined): Promise<void> {

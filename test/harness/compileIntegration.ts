@@ -43,7 +43,7 @@ export async function compileIntegration(): Promise<number> {
     // inline maps doubled that (it was reported unresponsive). js-tiktoken's rank tables (the
     // independent check of token IDs) load from node_modules, as the tests need them.
     sourcemap: 'linked',
-    external: ['vscode', 'mocha', 'onnxruntime-node', 'js-tiktoken', 'js-tiktoken/*'],
+    external: ['vscode', 'mocha', 'onnxruntime-node', 'onnxruntime-web', 'js-tiktoken', 'js-tiktoken/*'],
     logLevel: 'warning',
   });
   return sources.length - 1;

@@ -1,8 +1,9 @@
 // npm run package [-- --target all | <target>[,<target>...]]
 // Builds the production bundle and packs a VSIX per target with vsce (vsce 4 needs Node >= 22: it
 // runs on the provisioned Node 24): by default this machine's, with `--target all` every platform
-// of vsixTargets.ts. Each VSIX's contents are checked against what may ship (its own platform's
-// native files present, every other platform's absent, the model's weights once) and its size
+// of vsixTargets.ts and the universal VSIX. Each VSIX's contents are checked against what may ship
+// (its own platform's native files present, every other platform's absent, the WebAssembly runtime
+// in the universal one only, the model's weights once) and its size
 // against the limit; then the one for this machine is installed into a throwaway code-server, to
 // prove it installs.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import { codeServerCli, freshRunFolders, type RunFolders } from './codeServer';
 import { runMain } from './lifecycle';
 import { node24Bin, repoRoot } from './paths';
 import { node24Env, provision } from './provision';
-import { binaryPaths, hostTarget, ORT_BINARIES, parseTargets, type VsixTarget } from './vsixTargets';
+import { binaryPaths, hostTarget, ORT_BINARIES, parseTargets, runtimeIncludes, UNIVERSAL_TARGET, type VsixTarget, WASM_RUNTIME, WASM_RUNTIME_COMMON_JS, WASM_RUNTIME_FILES } from './vsixTargets';
 
 /** Under 25 MiB each, with room for the panels to come (onnxruntime's linux-x64 library alone is 17 MiB of it, deflated). */
 const MAX_BYTES = 25 * 1024 * 1024;
@@ -23,7 +24,7 @@ const MAX_BYTES = 25 * 1024 * 1024;
 const mayShip = [
   'package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md',
   'dist/', 'walkthroughs/', 'snippets/', 'models/', 'l10n/', 'media/',
-  'node_modules/onnxruntime-node/', 'node_modules/onnxruntime-common/',
+  'node_modules/onnxruntime-node/', 'node_modules/onnxruntime-common/', 'node_modules/onnxruntime-web/',
 ];
 /** The bundled model ships its weights once: its graphs are built on first use. */
 const modelGraph = /^models\/.*\.onnx$/;
@@ -36,12 +37,23 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
   return result.stdout;
 }
 
-/** .vscodeignore, plus a "!" line for each of the target's native files (.vscodeignore itself lets none through). */
+/** .vscodeignore, plus a "!" line for each of the target's runtime files (.vscodeignore itself lets none through). */
 function writeIgnoreFile(target: VsixTarget, dir: string): string {
   const file = path.join(dir, `vscodeignore-${target.target}`);
   const base = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
-  fs.writeFileSync(file, `${base}\n# ${target.target}: its onnxruntime-node binaries (test/harness/vsixTargets.ts)\n${binaryPaths(target).map((p) => `!${p}`).join('\n')}\n`);
+  fs.writeFileSync(file, `${base}\n# ${target.target}: its ONNX Runtime files (test/harness/vsixTargets.ts)\n${runtimeIncludes(target).map((p) => `!${p}`).join('\n')}\n`);
   return file;
+}
+
+/** The WebAssembly runtime: whole in the universal VSIX, absent from the platform ones. */
+function wasmProblems(files: readonly string[], target: VsixTarget): string[] {
+  const wasm = files.filter((file) => file.startsWith(`${WASM_RUNTIME}/`));
+  if (target !== UNIVERSAL_TARGET) return wasm.map((file) => `${file}: the WebAssembly runtime ships in the universal VSIX only`);
+  const expected = new Set(WASM_RUNTIME_FILES);
+  return [
+    ...wasm.filter((file) => !expected.has(file) && !(file.startsWith(WASM_RUNTIME_COMMON_JS) && file.endsWith('.js'))).map((file) => `${file}: not a file of the WebAssembly build the engine loads`),
+    ...[...expected, `${WASM_RUNTIME_COMMON_JS}index.js`].filter((file) => !files.includes(file)).map((file) => `${file}: missing`),
+  ];
 }
 
 export function checkContents(files: readonly string[], target: VsixTarget): void {
@@ -49,6 +61,7 @@ export function checkContents(files: readonly string[], target: VsixTarget): voi
   const problems = [
     ...files.filter((file) => !mayShip.some((prefix) => file === prefix || file.startsWith(prefix))).map((file) => `${file}: not a path that may ship`),
     ...files.filter((file) => file.startsWith(`${ORT_BINARIES}/`) && !own.has(file)).map((file) => `${file}: not a ${target.target} binary the extension loads`),
+    ...wasmProblems(files, target),
     ...files.filter((file) => modelGraph.test(file)).map((file) => `${file}: the bundled model ships as model.safetensors only`),
     ...[...own].filter((file) => !files.includes(file)).map((file) => `${file}: missing`),
     ...['dist/extension.js', 'dist/graphFolderWorker.js'].filter((file) => !files.includes(file)).map((file) => `${file}: missing`),
@@ -79,7 +92,8 @@ export function packVsix(outDir: string, target: VsixTarget | undefined = hostTa
     const contents = run(node24Bin, [vsce, 'ls', '--ignoreFile', ignoreFile], node24Env()).split('\n').filter(Boolean);
     checkContents(contents, target);
     const file = path.join(outDir, `${manifest.name}-${target.target}-${manifest.version}.vsix`);
-    run(node24Bin, [vsce, 'package', '--target', target.target, '--ignoreFile', ignoreFile, '--out', file], node24Env());
+    const targetArgs = target === UNIVERSAL_TARGET ? [] : ['--target', target.target];
+    run(node24Bin, [vsce, 'package', ...targetArgs, '--ignoreFile', ignoreFile, '--out', file], node24Env());
     const bytes = fs.statSync(file).size;
     if (bytes > MAX_BYTES) throw new Error(`the ${target.target} VSIX is ${megabytes(bytes)}, over the ${megabytes(MAX_BYTES)} limit`);
     return { file, target: target.target, files: contents.length, bytes, id: `${manifest.publisher}.${manifest.name}@${manifest.version}` };
@@ -108,7 +122,8 @@ if (require.main === module) {
       return vsix;
     });
     // Install this machine's into a throwaway code-server: proves the VSIX is well-formed and targets this platform.
-    const own = packed.find((vsix) => vsix.target === hostTarget()?.target);
+    // A machine without a VSIX of its own gets the universal one, as the marketplace would serve it.
+    const own = packed.find((vsix) => vsix.target === (hostTarget() ?? UNIVERSAL_TARGET).target);
     if (!own) {
       console.log(`package: no VSIX for this machine (${process.platform}-${process.arch}) was built, so none is installed`);
       return 0;

@@ -12,6 +12,20 @@
 //   provider, and dxcompiler.dll/dxil.dll only by the WebGPU one. The lab runs every session on the
 //   CPU provider (engine/runtime/ort.ts), so those 40 MB stay out.
 // onnxruntime-node 1.30 ships no darwin/x64 binary, so there is no darwin-x64 VSIX.
+//
+// The universal VSIX: the marketplace serves a platform-neutral VSIX to every platform that has
+// no platform-specific one (macOS on Intel, Alpine's musl, 32-bit ARM, ...). It carries no native
+// binary at all, and instead onnxruntime-web's WebAssembly build, which the engine falls back to
+// when onnxruntime-node cannot load (engine/runtime/ortBackend.ts). That is the one case where the
+// fallback is needed: onnxruntime-node's binding is an N-API module, whose ABI is stable across
+// Node and Electron versions, so a platform VSIX never meets an ABI mismatch. The WebAssembly
+// files stay out of the platform VSIX files: the .wasm is 14.3 MB (3.7 MB deflated) and the
+// linux-x64 VSIX is within 0.2 MB of the 25 MB limit. There, asking for the WebAssembly backend
+// (the setting llmPipeline.runtime.backend) is answered with a message saying this VSIX lacks it.
+// Only the build the engine loads ships: SIMD with threads, not the JSEP/JSPI/asyncify ones, no
+// source maps; onnxruntime-web's own copy of onnxruntime-common (a newer one than onnxruntime-node's) goes with it.
+
+import { WASM_FILES } from '../../extension/engine/runtime/ortBackend';
 
 export interface VsixTarget {
   /** vsce's --target. */
@@ -23,6 +37,21 @@ export interface VsixTarget {
 }
 
 export const ORT_BINARIES = 'node_modules/onnxruntime-node/bin/napi-v6';
+
+/** Packed without vsce's --target: for every platform without a VSIX of its own. */
+export const UNIVERSAL_TARGET: VsixTarget = { target: 'universal', binaryDir: '', binaryFiles: [] };
+
+export const WASM_RUNTIME = 'node_modules/onnxruntime-web';
+/** The files of onnxruntime-web that the universal VSIX carries: the Node entry, the one WebAssembly build, and the onnxruntime-common the entry requires. */
+export const WASM_RUNTIME_FILES: readonly string[] = [
+  'package.json',
+  'dist/ort.node.min.js',
+  ...WASM_FILES.map((file) => `dist/${file}`),
+  'node_modules/onnxruntime-common/package.json',
+  'node_modules/onnxruntime-common/dist/cjs/package.json',
+].map((file) => `${WASM_RUNTIME}/${file}`);
+/** onnxruntime-common's CommonJS build, which the universal VSIX carries whole. */
+export const WASM_RUNTIME_COMMON_JS = `${WASM_RUNTIME}/node_modules/onnxruntime-common/dist/cjs/`;
 
 export const VSIX_TARGETS: readonly VsixTarget[] = [
   { target: 'linux-x64', binaryDir: 'linux/x64', binaryFiles: ['onnxruntime_binding.node', 'libonnxruntime.so.1'] },
@@ -37,6 +66,11 @@ export function binaryPaths(target: VsixTarget): string[] {
   return target.binaryFiles.map((file) => `${ORT_BINARIES}/${target.binaryDir}/${file}`);
 }
 
+/** What .vscodeignore (which lets no runtime binary through) must let through for the target: its native files, or the WebAssembly runtime. */
+export function runtimeIncludes(target: VsixTarget): string[] {
+  return target === UNIVERSAL_TARGET ? [...WASM_RUNTIME_FILES, `${WASM_RUNTIME_COMMON_JS}**/*.js`] : binaryPaths(target);
+}
+
 /** The target this machine runs (code-server here installs only this one). */
 export function hostTarget(): VsixTarget | undefined {
   return VSIX_TARGETS.find((t) => t.target === `${process.platform}-${process.arch}`);
@@ -49,10 +83,10 @@ export function parseTargets(value: string | undefined): VsixTarget[] {
     if (!host) throw new Error(`this machine (${process.platform}-${process.arch}) is not one of the targets: ${VSIX_TARGETS.map((t) => t.target).join(', ')}; give --target`);
     return [host];
   }
-  if (value === 'all') return [...VSIX_TARGETS];
+  if (value === 'all') return [...VSIX_TARGETS, UNIVERSAL_TARGET];
   return value.split(',').map((name) => {
-    const target = VSIX_TARGETS.find((t) => t.target === name);
-    if (!target) throw new Error(`--target ${name}: not a target (onnxruntime-node ships binaries for ${VSIX_TARGETS.map((t) => t.target).join(', ')}, or give "all")`);
+    const target = [...VSIX_TARGETS, UNIVERSAL_TARGET].find((t) => t.target === name);
+    if (!target) throw new Error(`--target ${name}: not a target (onnxruntime-node ships binaries for ${VSIX_TARGETS.map((t) => t.target).join(', ')}; "universal" carries its WebAssembly build instead; or give "all")`);
     return target;
   });
 }

@@ -14,6 +14,7 @@ import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights'
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { openGPT2Inspector } from '../../extension/engine/runtime/inspection';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
+import { type BackendReport, ORT_BACKEND_ENV } from '../../extension/engine/runtime/ortBackend';
 import { writeTinyModel } from './attentionModelFixture';
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 import { tsxWorkerScript } from './workerShim';
@@ -155,5 +156,27 @@ describe('inference process', function () {
     assert.equal(end.value.finishReason, 'aborted');
     assert.equal(end.value.tokens.length, 1);
     await lm.release();
+  });
+
+  it('each process reports its ONNX Runtime backend once; restarted with the backend variable set to webassembly, a part opens again on it with the same logits', async () => {
+    const reports: BackendReport[] = [];
+    const reporting = new InferenceHost(tsxWorkerScript(dir, 'inferenceWorker', 'extension/engine/inference/inferenceWorker.ts'), undefined, (report) => reports.push(report));
+    const before = process.env[ORT_BACKEND_ENV];
+    try {
+      const lm = await reporting.openLanguageModel(model);
+      const native = await lm.forward([3, 1, 4]);
+      await reporting.openInspector(model);
+      assert.deepEqual(reports.map((r) => r.backend), ['native']);
+      // As the setting does: the variable set in this process, inherited by the next child.
+      process.env[ORT_BACKEND_ENV] = 'webassembly';
+      reporting.restart('the backend changed');
+      const wasm = await lm.forward([3, 1, 4]);
+      assert.deepEqual(reports.map((r) => r.backend), ['native', 'webassembly']);
+      assert.ok(native.logits.every((x, i) => Math.abs(x - wasm.logits[i]) < 1e-4));
+    } finally {
+      if (before === undefined) delete process.env[ORT_BACKEND_ENV];
+      else process.env[ORT_BACKEND_ENV] = before;
+      reporting.dispose();
+    }
   });
 });

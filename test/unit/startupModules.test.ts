@@ -17,6 +17,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
  */
 const HEAVY = [
   /(^|\/)onnxruntime-node$/,
+  /(^|\/)onnxruntime-web$/,
   /node_modules\/onnx-buf\//,
   /node_modules\/@bufbuild\/protobuf\//,
   /node_modules\/@huggingface\/tokenizers\//,
@@ -51,7 +52,7 @@ describe('extension start-up modules', () => {
       outdir: 'out/startup-modules',
       logLevel: 'silent',
       // As esbuild.config.mjs bundles the extension.
-      external: ['vscode', 'onnxruntime-node', 'tsx/cjs', 'js-tiktoken/ranks/*'],
+      external: ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'tsx/cjs', 'js-tiktoken/ranks/*'],
       alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
     });
     const eager = eagerModules(result.metafile, 'extension/extension.ts');

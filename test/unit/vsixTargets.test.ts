@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkContents } from '../harness/package-vsix';
-import { binaryPaths, ORT_BINARIES, parseTargets, VSIX_TARGETS, type VsixTarget } from '../harness/vsixTargets';
+import { binaryPaths, ORT_BINARIES, parseTargets, runtimeIncludes, UNIVERSAL_TARGET, VSIX_TARGETS, type VsixTarget, WASM_RUNTIME_FILES } from '../harness/vsixTargets';
 
 const REPO = path.resolve(__dirname, '../..');
 const folderOf = (target: VsixTarget) => path.join(REPO, ORT_BINARIES, ...target.binaryDir.split('/'));
@@ -81,6 +81,22 @@ describe('the VSIX targets', () => {
     assert.throws(() => checkContents([...good, 'models/tinystories-1m/onnx/model.onnx'], linux), /ships as model\.safetensors only/);
     assert.throws(() => checkContents([...good, 'corpus/tinystories.txt'], linux), /not a path that may ship/);
     assert.throws(() => parseTargets('darwin-x64'), /not a target/);
-    assert.equal(parseTargets('all').length, VSIX_TARGETS.length);
+    assert.equal(parseTargets('all').length, VSIX_TARGETS.length + 1);
+    assert.throws(() => checkContents([...good, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'], linux), /ships in the universal VSIX only/);
+  });
+
+  it('the universal VSIX carries the WebAssembly build the engine loads, whole, and no native binary', () => {
+    const [universal] = parseTargets('universal');
+    assert.equal(universal, UNIVERSAL_TARGET);
+    for (const file of WASM_RUNTIME_FILES) assert.ok(fs.existsSync(path.join(REPO, file)), `${file} is installed`);
+    const common = 'node_modules/onnxruntime-web/node_modules/onnxruntime-common/dist/cjs/index.js';
+    const good = ['package.json', 'dist/extension.js', 'dist/graphFolderWorker.js', 'node_modules/onnxruntime-node/dist/index.js', ...WASM_RUNTIME_FILES, common];
+    checkContents(good, universal);
+    assert.ok(runtimeIncludes(universal).every((p) => p.startsWith('node_modules/onnxruntime-web/')));
+    assert.throws(() => checkContents([...good, `${ORT_BINARIES}/linux/x64/libonnxruntime.so.1`], universal), /not a universal binary/);
+    assert.throws(() => checkContents([...good, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm'], universal), /not a file of the WebAssembly build/);
+    assert.throws(() => checkContents([...good, 'node_modules/onnxruntime-web/dist/ort.node.min.js.map'], universal), /not a file of the WebAssembly build/);
+    assert.throws(() => checkContents(good.filter((f) => !f.endsWith('.wasm')), universal), /ort-wasm-simd-threaded\.wasm: missing/);
+    assert.throws(() => checkContents(good.filter((f) => f !== common), universal), /index\.js: missing/);
   });
 });

@@ -1,5 +1,8 @@
 // The engine's command line: `node dist/cli.js <command> [options]` (npm run cli -- ...).
-// Each command lives in its own file and is listed here.
+// Each command lives in its own file and is listed here. `--backend webassembly`, before or after
+// the command, runs every graph on onnxruntime-web's WebAssembly build (runtime/ortBackend.ts).
+
+import { BACKEND_CHOICES, ORT_BACKEND_ENV } from '../runtime/ortBackend';
 
 export interface CliCommand {
   readonly summary: string;
@@ -8,6 +11,7 @@ export interface CliCommand {
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   'build-graph': async () => (require('./buildGraph') as typeof import('./buildGraph')).buildGraphCommand,
+  backend: async () => (require('./backend') as typeof import('./backend')).backendCommand,
   'chat-template': async () => (require('./chatTemplate') as typeof import('./chatTemplate')).chatTemplateCommand,
   download: async () => (require('./download') as typeof import('./download')).downloadCommand,
   eval: async () => (require('./eval') as typeof import('./eval')).evalCommand,
@@ -33,8 +37,18 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'train-tokenizer': async () => (require('./trainTokenizer') as typeof import('./trainTokenizer')).trainTokenizerCommand,
 };
 
+/** Takes `--backend <choice>` out of the arguments into the environment, which every worker inherits. */
+function takeBackendOption(argv: string[]): string[] {
+  const at = argv.indexOf('--backend');
+  if (at < 0) return argv;
+  const choice = argv[at + 1];
+  if (!(BACKEND_CHOICES as readonly (string | undefined)[]).includes(choice)) throw new Error(`--backend takes ${BACKEND_CHOICES.join(' or ')}`);
+  process.env[ORT_BACKEND_ENV] = choice;
+  return [...argv.slice(0, at), ...argv.slice(at + 2)];
+}
+
 async function main(argv: string[]): Promise<void> {
-  const [name, ...args] = argv;
+  const [name, ...args] = takeBackendOption(argv);
   const load = name ? commands[name] : undefined;
   if (!load) {
     const list = await Promise.all(Object.entries(commands).map(async ([n, l]) => `  ${n.padEnd(16)} ${(await l()).summary}`));

@@ -18,6 +18,7 @@ import type { Embedder } from '../rag/embedder';
 import type { InspectionResult, Inspector } from '../runtime/inspection';
 import type { SequenceLogits } from '../runtime/onnxCausalLM';
 import type { SessionSettings } from '../runtime/ort';
+import type { BackendReport } from '../runtime/ortBackend';
 import { isInferenceReply, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';
 
 type Request = InferenceRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -66,10 +67,14 @@ export class InferenceHost {
     if (held.generation === this.generation && this.child?.connected) this.child.send({ ...held, type: 'dropCache' } satisfies InferenceRequest);
   });
 
-  /** `workerScript`: dist/inferenceWorker.js in the extension. */
+  /** The process whose ONNX Runtime backend was reported (once per process). */
+  private reportedGeneration = 0;
+
+  /** `workerScript`: dist/inferenceWorker.js in the extension; `onBackend` hears which ONNX Runtime each new process runs. */
   constructor(
     private readonly workerScript: string,
     private readonly cancelGraceMs = CANCEL_GRACE_MS,
+    private readonly onBackend?: (report: BackendReport) => void,
   ) {}
 
   /** The process id while it runs (tests kill it, as a native crash would). */
@@ -91,10 +96,24 @@ export class InferenceHost {
   }
 
   dispose(): void {
+    this.restart('the inference process was stopped');
+  }
+
+  /** Ends the process now (`why` fails the requests it held); the next request starts a new one, which opens its parts again. */
+  restart(why: string): void {
     const child = this.child;
     this.child = undefined;
-    this.failAll(new Error('the inference process was stopped'));
+    // What it held is gone, as when it dies: parts open again, caches are rebuilt.
+    if (child) this.generation++;
+    this.failAll(new Error(why));
     child?.kill();
+  }
+
+  /** @internal The process of `generation` opened a part on `backend`. */
+  noteBackend(generation: number, backend: BackendReport): void {
+    if (generation === this.reportedGeneration) return;
+    this.reportedGeneration = generation;
+    this.onBackend?.(backend);
   }
 
   /** @internal Sends a request to the process (started if needed) and waits for its reply; `signal` cancels it. */
@@ -213,6 +232,7 @@ abstract class RemotePart {
     const opened = host.handle();
     const reply = await host.request({ type: 'open', handle: opened.handle, part: kind, dir, settings });
     if (reply.type !== 'opened') throw new Error(`the inference process answered "${reply.type}" to open`);
+    host.noteBackend(opened.generation, reply.info.backend);
     return { info: reply.info, opened };
   }
 

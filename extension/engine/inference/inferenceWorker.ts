@@ -11,6 +11,7 @@ import type { KVCache } from '../model/languageModel';
 import { openInspector, type Inspector } from '../runtime/inspection';
 import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import { openLanguageModel } from '../runtime/openModelFolder';
+import { backendReport } from '../runtime/ort';
 import type { Embedder } from '../rag/embedder';
 import { openSentenceEmbedder } from '../rag/sentenceEmbedder';
 import { openWorkerChannel } from '../workers/channel';
@@ -42,13 +43,14 @@ async function open(part: PartKind, dir: string, settings: object): Promise<Part
 }
 
 function infoOf(part: Part): PartInfo {
+  const backend = backendReport();
   if (part.kind === 'sentenceEmbedder') {
     const { id, label, caveat, dimensions, maxTokens } = part.embedder;
-    return { vocabSize: 0, contextLength: maxTokens, embedder: { id, label, caveat, dimensions, maxTokens } };
+    return { vocabSize: 0, contextLength: maxTokens, embedder: { id, label, caveat, dimensions, maxTokens }, backend };
   }
   const model = part.kind === 'inspector' ? part.inspector : part.lm;
   const unavailable = part.kind === 'inspector' ? part.inspector.attentionUnavailable : undefined;
-  return { vocabSize: model.vocabSize, contextLength: model.contextLength, ...(unavailable ? { attentionUnavailable: unavailable } : {}) };
+  return { vocabSize: model.vocabSize, contextLength: model.contextLength, ...(unavailable ? { attentionUnavailable: unavailable } : {}), backend };
 }
 
 function partOf<K extends Part['kind']>(handle: number, kind: K): Extract<Part, { kind: K }> {

@@ -5,6 +5,7 @@
 
 import type { InspectionResult } from '../runtime/inspection';
 import type { SessionSettings } from '../runtime/ort';
+import type { BackendReport } from '../runtime/ortBackend';
 
 /** What the host learns of a part when it opens: the sizes of a model, or an embedder's description. */
 export interface PartInfo {
@@ -12,6 +13,8 @@ export interface PartInfo {
   readonly contextLength: number;
   readonly attentionUnavailable?: string;
   readonly embedder?: { readonly id: string; readonly label: string; readonly caveat: string; readonly dimensions: number; readonly maxTokens: number };
+  /** The ONNX Runtime backend the process runs it on. */
+  readonly backend: BackendReport;
 }
 
 export type PartKind = 'inspector' | 'languageModel' | 'sentenceEmbedder';

@@ -14,6 +14,7 @@ import type { TrainOptions } from './options';
 import type { SweepEvent, SweepOptions } from '../scalingSweep/sweep';
 import type { ForgettingCurve, ForgettingEvent, ForgettingOptions } from '../continualLearning/forgetting';
 import type { SpeculativeReport, SpeculativeRequest } from '../generate/speculativeRun';
+import type { BackendReport } from '../runtime/ortBackend';
 
 export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
@@ -48,6 +49,8 @@ export interface StartedEvent {
   readonly notes?: readonly string[];
   /** The loss history so far (a resumed run's earlier steps). */
   readonly history: readonly { readonly step: number; readonly loss: number; readonly validationLoss?: number }[];
+  /** The ONNX Runtime backend the run's steps run on. */
+  readonly backend?: BackendReport;
 }
 
 export interface ProgressEvent {

@@ -15,6 +15,7 @@ import type { TensorMap } from '../gpt/tensor';
 import { saveCheckpoint, type Checkpoint, type HistoryPoint } from './checkpoint';
 import { groupByLayer, layerNorms } from './layerGradients';
 import { mergeAdapters } from './lora';
+import { backendReport } from '../runtime/ort';
 import { measureMatMulFlops } from './matmulPeak';
 import { checkFitsInMemory } from './memoryEstimate';
 import type { TrainOptions } from './options';
@@ -54,7 +55,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   emit({
     type: 'started', step, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount,
     flopsPerToken, peakFlops, trainTokens: split.train.length, validationTokens: split.validation.length,
-    stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history,
+    stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history, backend: backendReport(),
   });
 
   const currentWeights = (): TensorMap => {
