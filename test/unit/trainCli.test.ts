@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { optionsFromArgs, trainCommand } from '../../extension/engine/cli/train';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
+import { gptOnly } from '../../extension/engine/train/architecture';
 
 describe('cli train', () => {
   let dir: string;
@@ -18,7 +19,8 @@ describe('cli train', () => {
   it('turns flags into options: preset, overrides, byte tokenizer by default, optimizer choice', async () => {
     const out = path.join(dir, 'out');
     const o = await optionsFromArgs({ data: path.join(dir, 'data.txt'), out, preset: 'small', 'n-layer': '3', steps: '7', batch: '2', lr: '3e-4', optimizer: 'sgd', seed: '9', resume: true, schedule: 'constant', clip: '0.5' });
-    assert.deepEqual([o.model.n_layer, o.model.n_head, o.model.n_embd, o.model.n_positions, o.model.vocab_size], [3, 4, 128, 256, 257]);
+    const model = gptOnly(o.model, 'the small preset');
+    assert.deepEqual([model.n_layer, model.n_head, model.n_embd, model.n_positions, model.vocab_size], [3, 4, 128, 256, 257]);
     assert.deepEqual([o.steps, o.batchSize, o.learningRate, o.seed, o.resume, o.contextLength], [7, 2, 3e-4, 9, true, 256]);
     assert.equal(o.optimizer.kind, 'sgd');
     assert.deepEqual([o.schedule, o.maxGradNorm], ['constant', 0.5]);

@@ -13,6 +13,7 @@ import { readRunRecord, runFolderName, writeRunCard, writeRunRecord } from '../.
 import { train } from '../../extension/engine/train/trainer';
 import { DEFAULT_SETTINGS, modelConfig, presetViews, trainOptionsFrom } from '../../extension/train/runOptions';
 import { RunViewBuilder } from '../../extension/train/runView';
+import { gptOnly } from '../../extension/engine/train/architecture';
 
 const active = { folder: '/models/bundled', config: { n_layer: 4, n_head: 4, n_embd: 128, n_positions: 256, vocab_size: 4096, layer_norm_epsilon: 1e-5 } };
 const place = { dataPath: '/data/stories.txt', outDir: '/runs/one', byteTokenizerPath: '/runs/one/byte-tokenizer/tokenizer.json' };
@@ -20,7 +21,8 @@ const place = { dataPath: '/data/stories.txt', outDir: '/runs/one', byteTokenize
 describe('training panel: form → options', () => {
   it('a preset on the active tokenizer: a new model sized to its vocabulary', () => {
     const o = trainOptionsFrom(DEFAULT_SETTINGS, active, place);
-    assert.deepEqual([o.model.n_layer, o.model.n_embd, o.model.n_positions, o.model.vocab_size], [2, 64, 128, 4096]);
+    const model = gptOnly(o.model, 'the tiny preset');
+    assert.deepEqual([model.n_layer, model.n_embd, model.n_positions, model.vocab_size], [2, 64, 128, 4096]);
     assert.equal(o.tokenizerPath, active.folder);
     assert.equal(o.baseModel, undefined);
     assert.equal(o.trainTokenizer, undefined);

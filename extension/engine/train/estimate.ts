@@ -5,12 +5,12 @@
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
 import { peftAdapterBytes } from '../lora/peftAdapter';
 import { checkpointAdapter } from './checkpoint';
 import { listTextFiles } from './dataset';
 import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
+import { gptOnly, totalParameters, trainingFlops } from './architecture';
 import { createStepRunner, prepareRun } from './runSetup';
 
 export { CHINCHILLA_TOKENS_PER_PARAMETER } from '../scaling/chinchilla';
@@ -67,10 +67,10 @@ export async function estimateTraining(options: TrainOptions): Promise<TrainingE
     vocabSize: run.tokenizer.vocabSize,
     trainTokens: run.split.train.length,
     validationTokens: run.split.validation.length,
-    parameters: parameterCount(run.config).total,
+    parameters: totalParameters(run.config),
     trainableParameters: run.trainableCount,
-    adapterBytes: run.lora && run.start.adapters ? peftAdapterBytes(checkpointAdapter(run.config, run.lora, run.start.adapters, options.baseModel ?? '')) : undefined,
-    flopsPerToken: trainingFlopsPerToken(run.config, (run.T + 1) / 2),
+    adapterBytes: run.lora && run.start.adapters ? peftAdapterBytes(checkpointAdapter(gptOnly(run.config, 'LoRA'), run.lora, run.start.adapters, options.baseModel ?? '')) : undefined,
+    flopsPerToken: trainingFlops(run.config, (run.T + 1) / 2),
     totalSteps: run.totalSteps,
     stepsPerEpoch: run.sampler.stepsPerEpoch,
     tokensSeen,

@@ -25,6 +25,7 @@ import { checkFitsInMemory, trainingMemory } from '../memoryEstimate';
 import { checkTrainOptions, type TrainOptions } from '../options';
 import type { DoneEvent, PreferenceMetrics } from '../protocol';
 import { lastFolder, refuseToOverwrite, startingPoint } from '../runSetup';
+import { gptOnly } from '../architecture';
 import { learningRateAt } from '../schedule';
 import { StepRunner } from '../stepRunner';
 import type { TrainHooks } from '../trainer';
@@ -51,7 +52,7 @@ export async function trainDpo(options: TrainOptions, hooks: TrainHooks = {}): P
 
   const tokenizer = await loadTokenizerFile(options.tokenizerPath);
   const start = startingPoint(options);
-  const { config } = start;
+  const config = gptOnly(start.config, 'DPO');
   const lora = options.lora;
   const adapters = lora ? (start.adapters ?? initAdapters(config, lora, options.seed)) : undefined;
   const T = Math.min(options.contextLength, config.n_positions);
