@@ -3,9 +3,8 @@
 // and refuses what cannot work, naming the setting.
 
 import * as path from 'node:path';
-import type { GPTConfig } from '../engine/gpt/config';
-import { parameterCount, trainingFlopsPerToken } from '../engine/gpt/sizes';
 import { trainingMemory } from '../engine/train/memoryEstimate';
+import { llamaLike, totalParameters, trainingFlops, type TrainableConfig } from '../engine/train/trainableConfig';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../engine/train/options';
 import { BYTE_VOCAB_SIZE } from '../engine/train/byteTokenizer';
 import { PRESET_NAMES, type Objective, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
@@ -13,7 +12,7 @@ import { PRESET_NAMES, type Objective, type PresetView, type TrainingSettings } 
 /** The active model, as far as the form needs it. */
 export interface ActiveModelFacts {
   readonly folder: string;
-  readonly config: GPTConfig;
+  readonly config: TrainableConfig;
 }
 
 export interface RunPlace {
@@ -28,6 +27,7 @@ export interface RunPlace {
 /** The form's starting values: the tiny preset on the active model's tokenizer, a run of about a minute on two cores. */
 export const DEFAULT_SETTINGS: TrainingSettings = {
   model: 'preset',
+  architecture: 'gpt2',
   preset: 'tiny',
   nLayer: 2,
   nHead: 2,
@@ -98,12 +98,17 @@ function vocabSize(settings: TrainingSettings, active: ActiveModelFacts): number
 }
 
 /** The architecture the form describes (for "continue", the active model's own). */
-export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): GPTConfig {
+export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): TrainableConfig {
   if (continues(settings)) return active.config;
   const shape = settings.model === 'preset'
     ? MODEL_PRESETS[settings.preset]
     : { n_layer: settings.nLayer, n_head: settings.nHead, n_embd: settings.nEmbd, n_positions: settings.nPositions, layer_norm_epsilon: 1e-5 };
-  return { ...shape, vocab_size: vocabSize(settings, active) };
+  return sized(settings, shape, vocabSize(settings, active));
+}
+
+/** A new model of this size in the form's architecture: GPT-2, or the Llama with as many parameters per block. */
+function sized(settings: TrainingSettings, shape: (typeof MODEL_PRESETS)[string], vocab: number): TrainableConfig {
+  return settings.architecture === 'llama' ? llamaLike(shape, vocab) : { ...shape, vocab_size: vocab };
 }
 
 export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModelFacts, place: RunPlace): TrainOptions {
@@ -142,12 +147,12 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
 export function presetViews(settings: TrainingSettings, active: ActiveModelFacts): PresetView[] {
   return PRESET_NAMES.map((name) => {
     const p = MODEL_PRESETS[name];
-    const config = { ...p, vocab_size: vocabSize(settings, active) };
+    const config = sized(settings, p, vocabSize(settings, active));
     const context = Math.min(settings.contextLength, p.n_positions);
     return {
       name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions,
-      parameters: parameterCount(config).total,
-      flopsPerToken: trainingFlopsPerToken(config, (context + 1) / 2),
+      parameters: totalParameters(config),
+      flopsPerToken: trainingFlops(config, (context + 1) / 2),
       memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
     };
   });

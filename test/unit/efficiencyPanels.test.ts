@@ -18,7 +18,7 @@ import { isSpeculativeRequest } from '../../webviews/speculative/protocol';
 import { speculativeSpans } from '../../webviews/speculative/spans';
 import { makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 import { tsxWorkerScript } from './workerShim';
-import { gptOnly } from '../../extension/engine/train/architecture';
+import { gptOnly } from '../../extension/engine/train/trainableConfig';
 
 const ROOT = path.join(__dirname, '..', '..');
 

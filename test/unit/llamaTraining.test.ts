@@ -17,7 +17,7 @@ import type { LlamaConfig } from '../../extension/engine/llama/config';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { GraphBuilder } from '../../extension/engine/onnx';
 import { loadOrt } from '../../extension/engine/runtime/ort';
-import { isLlamaConfig, llamaLike, totalParameters } from '../../extension/engine/train/architecture';
+import { isLlamaConfig, llamaLike, totalParameters } from '../../extension/engine/train/trainableConfig';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
 import { defaultTrainOptions } from '../../extension/engine/train/options';

@@ -16,7 +16,7 @@ import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
 import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import { lastFolder } from '../../extension/engine/train/runSetup';
 import { train } from '../../extension/engine/train/trainer';
-import { gptOnly } from '../../extension/engine/train/architecture';
+import { gptOnly } from '../../extension/engine/train/trainableConfig';
 
 /**
  * Both sides compute in float32 and differ only in the order of their sums (ONNX Runtime's

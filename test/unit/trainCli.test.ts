@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { optionsFromArgs, trainCommand } from '../../extension/engine/cli/train';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
-import { gptOnly } from '../../extension/engine/train/architecture';
+import { gptOnly, isLlamaConfig } from '../../extension/engine/train/trainableConfig';
 
 describe('cli train', () => {
   let dir: string;
@@ -25,6 +25,10 @@ describe('cli train', () => {
     assert.equal(o.optimizer.kind, 'sgd');
     assert.deepEqual([o.schedule, o.maxGradNorm], ['constant', 0.5]);
     assert.ok(fs.existsSync(o.tokenizerPath), 'the byte tokenizer is written under --out');
+    const llama = await optionsFromArgs({ data: path.join(dir, 'data.txt'), out, preset: 'small', architecture: 'llama' });
+    assert.ok(isLlamaConfig(llama.model), '--architecture llama trains a Llama');
+    assert.deepEqual([llama.model.num_hidden_layers, llama.model.hidden_size, llama.model.num_key_value_heads, llama.model.max_position_embeddings, llama.contextLength], [4, 128, 2, 256, 256]);
+    await assert.rejects(optionsFromArgs({ data: 'x', out, architecture: 'mamba' }), /--architecture must be gpt2 or llama/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, preset: 'huge' }), /--preset must be one of/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, steps: 'many' }), /--steps must be a whole number/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, optimizer: 'lion' }), /--optimizer must be adamw or sgd/);

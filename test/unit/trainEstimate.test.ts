@@ -16,7 +16,7 @@ import { train } from '../../extension/engine/train/trainer';
 import { tsxWorkerScript } from './workerShim';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { DEFAULT_SETTINGS, trainOptionsFrom } from '../../extension/train/runOptions';
-import { gptOnly } from '../../extension/engine/train/architecture';
+import { gptOnly } from '../../extension/engine/train/trainableConfig';
 
 const STORY = 'Once upon a time there was a small cat who liked to sleep in the sun. ';
 

@@ -13,7 +13,7 @@ import { readRunRecord, runFolderName, writeRunCard, writeRunRecord } from '../.
 import { train } from '../../extension/engine/train/trainer';
 import { DEFAULT_SETTINGS, modelConfig, presetViews, trainOptionsFrom } from '../../extension/train/runOptions';
 import { RunViewBuilder } from '../../extension/train/runView';
-import { gptOnly } from '../../extension/engine/train/architecture';
+import { gptOnly, isLlamaConfig, totalParameters } from '../../extension/engine/train/trainableConfig';
 
 const active = { folder: '/models/bundled', config: { n_layer: 4, n_head: 4, n_embd: 128, n_positions: 256, vocab_size: 4096, layer_norm_epsilon: 1e-5 } };
 const place = { dataPath: '/data/stories.txt', outDir: '/runs/one', byteTokenizerPath: '/runs/one/byte-tokenizer/tokenizer.json' };
@@ -38,7 +38,7 @@ describe('training panel: form → options', () => {
     const bpe = trainOptionsFrom({ ...DEFAULT_SETTINGS, tokenizer: 'bpe', bpeVocab: 2000 }, active, place);
     assert.deepEqual(bpe.trainTokenizer, { vocabSize: 2000 });
     assert.equal(bpe.model.vocab_size, 2000);
-    const custom = modelConfig({ ...DEFAULT_SETTINGS, model: 'custom', nLayer: 3, nHead: 6, nEmbd: 96, nPositions: 64 }, active);
+    const custom = gptOnly(modelConfig({ ...DEFAULT_SETTINGS, model: 'custom', nLayer: 3, nHead: 6, nEmbd: 96, nPositions: 64 }, active), 'a custom size');
     assert.deepEqual([custom.n_layer, custom.n_head, custom.n_embd, custom.n_positions], [3, 6, 96, 64]);
     const epochs = trainOptionsFrom({ ...DEFAULT_SETTINGS, lengthUnit: 'epochs', epochs: 2.5 }, active, place);
     assert.equal(epochs.epochs, 2.5);
@@ -47,6 +47,23 @@ describe('training panel: form → options', () => {
     assert.equal(continued.tokenizerPath, active.folder, 'continuing keeps the model’s own tokenizer');
     assert.equal(continued.trainTokenizer, undefined);
     assert.equal(continued.model, active.config);
+  });
+
+  it('the Llama-style architecture: RMSNorm, RoPE, SwiGLU and GQA at the preset size, with about as many parameters as GPT-2', () => {
+    const settings = { ...DEFAULT_SETTINGS, architecture: 'llama' as const, preset: 'small' as const };
+    const o = trainOptionsFrom(settings, active, place);
+    assert.ok(isLlamaConfig(o.model));
+    const m = o.model;
+    assert.deepEqual([m.model_type, m.num_hidden_layers, m.hidden_size, m.num_attention_heads, m.num_key_value_heads, m.intermediate_size, m.max_position_embeddings, m.vocab_size, m.tie_word_embeddings],
+      ['llama', 4, 128, 4, 2, 384, 256, 4096, true]);
+    assert.doesNotThrow(() => checkTrainOptions(o));
+    const gpt = presetViews({ ...settings, architecture: 'gpt2' }, active);
+    const llama = presetViews(settings, active);
+    for (const [i, view] of llama.entries()) {
+      assert.equal(view.parameters, totalParameters(modelConfig({ ...settings, preset: view.name }, active)));
+      const ratio = view.parameters / gpt[i].parameters;
+      assert.ok(ratio > 0.9 && ratio < 1, `${view.name}: the Llama has ${view.parameters} parameters against GPT-2's ${gpt[i].parameters}`);
+    }
   });
 
   it('what cannot work is refused by the engine, naming the setting and the figures', () => {

@@ -22,7 +22,7 @@ import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
-import { gptOnly } from '../train/architecture';
+import { gptOnly } from '../train/trainableConfig';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';

@@ -17,7 +17,7 @@ import { replaceFolderAtomically } from '../train/atomicFolder';
 import { BatchSampler } from '../train/dataset';
 import type { TrainOptions } from '../train/options';
 import { prepareRun } from '../train/runSetup';
-import { gptOnly } from '../train/architecture';
+import { gptOnly } from '../train/trainableConfig';
 
 export const SCRIPT_NAME = 'train_gpt2.py';
 

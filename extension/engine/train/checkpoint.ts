@@ -18,7 +18,7 @@ import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { type JsonObject, readJsonObject } from '../modelFolder/jsonFile';
 import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
 import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter, type PeftAdapter } from '../lora/peftAdapter';
-import { gptOnly, type TrainableConfig } from './architecture';
+import { gptOnly, type TrainableConfig } from './trainableConfig';
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
 import { loraTargets } from './lora';
 import type { LoraSettings } from './options';

@@ -10,7 +10,7 @@ import { checkpointAdapter } from './checkpoint';
 import { listTextFiles } from './dataset';
 import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
-import { gptOnly, totalParameters, trainingFlops } from './architecture';
+import { gptOnly, totalParameters, trainingFlops } from './trainableConfig';
 import { createStepRunner, prepareRun } from './runSetup';
 
 export { CHINCHILLA_TOKENS_PER_PARAMETER } from '../scaling/chinchilla';

@@ -7,7 +7,7 @@
 // It is an estimate: ONNX Runtime reuses some buffers and adds workspace of its own.
 
 import { activationBytesPerBlock } from '../scaling/memory';
-import { blockShape, totalParameters, type TrainableConfig } from './architecture';
+import { blockShape, totalParameters, type TrainableConfig } from './trainableConfig';
 import { checkTrainOptions, type TrainOptions } from './options';
 
 export interface MemoryEstimate {

@@ -2,7 +2,7 @@
 // defaults follow small-GPT practice (nanoGPT's Shakespeare-char and TinyStories recipes).
 
 import type { GPTConfig } from '../gpt/config';
-import { blockShape, isLlamaConfig, maxContext, type TrainableConfig } from './architecture';
+import { blockShape, isLlamaConfig, maxContext, type TrainableConfig } from './trainableConfig';
 import type { OptimizerSettings } from './optimizerGraph';
 
 export interface LoraSettings {

@@ -7,12 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TensorMap } from '../gpt/tensor';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readLlamaWeights } from '../modelFolder/llamaWeights';
 import { readModelFolder } from '../modelFolder/readModelFolder';
 import { writeFileAtomic } from '../modelFolder/atomicWrite';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
-import { gptOnly, initialWeights, maxContext, totalParameters, type TrainableConfig } from './architecture';
+import { gptOnly, maxContext, totalParameters, type TrainableConfig } from './trainableConfig';
+import { initialWeights } from './architecture';
 import { resolveFolder } from './atomicFolder';
 import { loadCheckpoint, type TrainingState } from './checkpoint';
 import { BatchSampler, DataError, listTextFiles, splitTrainValidation, validationBatches, type Batch, type TokenSplit } from './dataset';
@@ -60,7 +62,8 @@ export function startingPoint(options: TrainOptions): Start {
   }
   if (options.baseModel) {
     const folder = readModelFolder(options.baseModel);
-    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors can be trained further`);
+    if (folder.llama && folder.llamaWeights && !options.lora) return { config: folder.llama, weights: readLlamaWeights(folder.llamaWeights, folder.llama) };
+    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors (or Llama folders with safetensors, without LoRA) can be trained further`);
     const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
     const adapters = options.lora ? initAdapters(folder.gpt2.gpt, options.lora, options.seed) : undefined;
     return { config: folder.gpt2.gpt, weights, adapters };

@@ -5,7 +5,8 @@
 import type { TensorMap } from '../gpt/tensor';
 import { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import type { Mulberry32 } from '../generate/random';
-import { decodeModelBytes, maxContext, type TrainableConfig } from './architecture';
+import { maxContext, type TrainableConfig } from './trainableConfig';
+import { decodeModelBytes } from './architecture';
 
 export interface SampleSettings {
   readonly maxTokens: number;

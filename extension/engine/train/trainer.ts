@@ -11,7 +11,7 @@
 import * as os from 'node:os';
 import { Mulberry32 } from '../generate/random';
 import type { TensorMap } from '../gpt/tensor';
-import { gptOnly, totalParameters, trainingFlops } from './architecture';
+import { architectureOf, gptOnly, totalParameters, trainingFlops } from './trainableConfig';
 import { saveCheckpoint, type Checkpoint, type HistoryPoint } from './checkpoint';
 import { groupByLayer, layerNorms } from './layerGradients';
 import { mergeAdapters } from './lora';
@@ -52,7 +52,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   const flopsPerToken = trainingFlops(config, (T + 1) / 2);
   const peakFlops = await measureMatMulFlops(options.threads);
   emit({
-    type: 'started', step, totalSteps, parameters: totalParameters(config), trainableParameters: trainableCount,
+    type: 'started', architecture: architectureOf(config), step, totalSteps, parameters: totalParameters(config), trainableParameters: trainableCount,
     flopsPerToken, peakFlops, trainTokens: split.train.length, validationTokens: split.validation.length,
     stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history,
   });

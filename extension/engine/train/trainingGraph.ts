@@ -14,7 +14,8 @@ import { addGradients } from '../autodiff/gradients';
 import type { ParameterResolver } from '../gpt/forwardGraph';
 import { attr, GraphBuilder } from '../onnx';
 import { MASKED } from '../gpt/attentionMask';
-import { architectureOf, emitForward, isEmbedding, parameterShapes, type TrainableConfig } from './architecture';
+import { architectureOf, type TrainableConfig } from './trainableConfig';
+import { emitForward, isEmbedding, parameterShapes } from './architecture';
 import { addOptimizerUpdate, stateNames, type OptimizerSettings } from './optimizerGraph';
 
 export const IGNORE_INDEX = -100;

@@ -101,6 +101,8 @@ export class RunForm extends LitElement {
     return html`<fieldset><legend>${t('model')}</legend>
       <div class="row">${this.select('model', t('model'), [['preset', t('modelPreset')], ['custom', t('modelCustom')], ['continue', t('modelContinue')]])}
         ${s.model === 'preset' ? this.select('preset', t('modelPreset'), (setup?.presets ?? []).map((p) => [p.name, p.name] as const)) : nothing}</div>
+      ${s.model === 'continue' ? nothing : html`<div class="row">${t('architecture')}
+        ${this.select('architecture', t('architecture'), [['gpt2', t('architectureGpt2')], ['llama', t('architectureLlama')]])}</div>`}
       ${s.model === 'preset' && setup ? html`<table aria-label=${t('modelPreset')}>
         <tr><th></th><th>${t('layers')}</th><th>${t('heads')}</th><th>${t('width')}</th><th>${t('positions')}</th><th>${t('parametersColumn')}</th><th>${t('flopsColumn')}</th><th>${t('memoryColumn')}</th></tr>
         ${setup.presets.map((p) => html`<tr class=${p.name === s.preset ? 'selected' : ''}><td>${p.name === s.preset ? '▶ ' : ''}${p.name}</td><td>${p.nLayer}</td><td>${p.nHead}</td><td>${p.nEmbd}</td><td>${p.nPositions}</td>

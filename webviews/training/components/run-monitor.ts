@@ -71,6 +71,7 @@ export class RunMonitor extends LitElement {
       <span>${t('stepLine', r.step, r.totalSteps)}</span>
       ${r.tokensPerSecond === undefined ? nothing : html`<span>${t('speedLine', Math.round(r.tokensPerSecond), ((r.mfu ?? 0) * 100).toFixed(1), duration(r.etaSeconds ?? NaN))}</span>`}
     </div>
+    <div class="muted">${t('architectureLine', t(r.architecture === 'llama' ? 'architectureLlama' : 'architectureGpt2'))}</div>
     ${r.trainTokens ? html`<div class="muted">${t('epochLine', epochs.toFixed(2), count(r.trainTokens), count(r.parameters))}</div>` : nothing}`;
   }
 
