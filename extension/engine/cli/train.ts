@@ -148,11 +148,14 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   };
 }
 
+const ARCHITECTURE_NAMES = { gpt2: 'GPT-2 (LayerNorm, learned positions, GELU)', llama: 'Llama (RMSNorm, RoPE, SwiGLU, grouped-query attention)' } as const;
+
 function formatEstimate(e: TrainingEstimate): string {
   const minutes = e.seconds / 60;
   return [
+    `model      ${ARCHITECTURE_NAMES[e.architecture]}`,
     `data       ${e.files} file(s), ${e.bytes} bytes → ${e.trainTokens} training + ${e.validationTokens} validation tokens (vocabulary ${e.vocabSize})`,
-    `model      ${e.parameters} parameters (${e.trainableParameters} trained), ${(e.flopsPerToken / 1e6).toFixed(2)} MFLOP per training token`,
+    `           ${e.parameters} parameters (${e.trainableParameters} trained), ${(e.flopsPerToken / 1e6).toFixed(2)} MFLOP per training token`,
     `run        ${e.totalSteps} steps, ${e.tokensSeen} tokens = ${e.epochs.toFixed(2)} epochs, ${e.tokensPerParameter.toFixed(1)} tokens per parameter (Chinchilla: ${CHINCHILLA_TOKENS_PER_PARAMETER})`,
     `memory     about ${(e.memory.totalBytes / 2 ** 20).toFixed(0)} MiB of ${(e.memoryLimitBytes / 2 ** 20).toFixed(0)} allowed`,
     `time       ${(e.secondsPerStep * 1000).toFixed(1)} ms per step measured → about ${minutes < 1 ? `${Math.round(e.seconds)} s` : `${minutes.toFixed(1)} min`}`,
@@ -161,6 +164,7 @@ function formatEstimate(e: TrainingEstimate): string {
 
 function printEvent(event: TrainEvent): void {
   if (event.type === 'started') {
+    console.log(`training ${ARCHITECTURE_NAMES[event.architecture]}, ${event.parameters} parameters`);
     for (const note of event.notes ?? []) console.log(`note: ${note}`);
   } else if (event.type === 'progress') {
     const val = event.validationLoss === undefined ? '' : `  val ${event.validationLoss.toFixed(4)}`;

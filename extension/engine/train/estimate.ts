@@ -10,12 +10,14 @@ import { checkpointAdapter } from './checkpoint';
 import { listTextFiles } from './dataset';
 import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
-import { gptOnly, totalParameters, trainingFlops } from './trainableConfig';
+import { architectureOf, gptOnly, totalParameters, trainingFlops, type Architecture } from './trainableConfig';
 import { createStepRunner, prepareRun } from './runSetup';
 
 export { CHINCHILLA_TOKENS_PER_PARAMETER } from '../scaling/chinchilla';
 
 export interface TrainingEstimate {
+  /** The model the run trains: our GPT-2 or a Llama. */
+  readonly architecture: Architecture;
   readonly files: number;
   readonly bytes: number;
   readonly vocabSize: number;
@@ -62,6 +64,7 @@ export async function estimateTraining(options: TrainOptions): Promise<TrainingE
   const firstStep = run.start.state?.step ?? 0;
   const tokensSeen = run.totalSteps * run.B * run.T;
   return {
+    architecture: architectureOf(run.config),
     files: files.length,
     bytes,
     vocabSize: run.tokenizer.vocabSize,
