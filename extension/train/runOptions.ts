@@ -4,10 +4,10 @@
 
 import * as path from 'node:path';
 import { trainingMemory } from '../engine/train/memoryEstimate';
-import { llamaLike, totalParameters, trainingFlops, type TrainableConfig } from '../engine/train/trainableConfig';
+import { isLlamaConfig, llamaLike, totalParameters, trainingFlops, type TrainableConfig } from '../engine/train/trainableConfig';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../engine/train/options';
 import { BYTE_VOCAB_SIZE } from '../engine/train/byteTokenizer';
-import { PRESET_NAMES, type Objective, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
+import { type ArchitectureChoice, PRESET_NAMES, type Objective, type PresetFigures, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
 
 /** The active model, as far as the form needs it. */
 export interface ActiveModelFacts {
@@ -123,7 +123,8 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
     validationPath: place.validationPath,
     trainTokenizer: !continuing && settings.tokenizer === 'bpe' ? { vocabSize: settings.bpeVocab } : undefined,
     baseModel: continuing ? active.folder : undefined,
-    lora: loraFrom(settings),
+    // LoRA and DPO adapt GPT-2's matrices; the form offers neither on a Llama.
+    lora: isLlamaConfig(model) ? undefined : loraFrom(settings),
     steps: settings.steps,
     // DPO counts steps only (its loop has no epoch setting).
     epochs: settings.lengthUnit === 'epochs' && settings.objective !== 'dpo' ? settings.epochs : undefined,
@@ -143,18 +144,20 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
   };
 }
 
-/** Each preset's size with the chosen tokenizer: parameters, FLOPs per token and memory at the form's batch. */
+/** Each preset's size in each architecture with the chosen tokenizer: parameters, FLOPs per token and memory at the form's batch. */
 export function presetViews(settings: TrainingSettings, active: ActiveModelFacts): PresetView[] {
   return PRESET_NAMES.map((name) => {
     const p = MODEL_PRESETS[name];
-    const config = sized(settings, p, vocabSize(settings, active));
     const context = Math.min(settings.contextLength, p.n_positions);
-    return {
-      name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions,
-      parameters: totalParameters(config),
-      flopsPerToken: trainingFlops(config, (context + 1) / 2),
-      memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
+    const figures = (architecture: ArchitectureChoice): PresetFigures => {
+      const config = sized({ ...settings, architecture }, p, vocabSize(settings, active));
+      return {
+        parameters: totalParameters(config),
+        flopsPerToken: trainingFlops(config, (context + 1) / 2),
+        memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
+      };
     };
+    return { name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions, figures: { gpt2: figures('gpt2'), llama: figures('llama') } };
   });
 }
 

@@ -30,7 +30,7 @@ import { byteTokenizerIn, DEFAULT_SETTINGS, OBJECTIVE_DEFAULTS, presetViews, tra
 import type { TrainingRuns } from './trainingRuns';
 import type { TrainingStatusBar } from './trainingStatusBar';
 import { trainingWebviewStrings } from './webviewStrings';
-import { maxContext } from '../engine/train/trainableConfig';
+import { architectureOf, maxContext } from '../engine/train/trainableConfig';
 
 export interface TrainingPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -237,7 +237,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         instructData: { sft: view('sft'), dpo: view('dpo') },
         instructSamples: { sft: instructSampleSource(this.deps.extensionUri, 'sft') !== undefined, dpo: instructSampleSource(this.deps.extensionUri, 'dpo') !== undefined },
         objectiveDefaults: OBJECTIVE_DEFAULTS,
-        activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: maxContext(facts.config) },
+        activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: maxContext(facts.config), architecture: architectureOf(facts.config) },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,
       },

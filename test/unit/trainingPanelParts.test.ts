@@ -57,12 +57,11 @@ describe('training panel: form → options', () => {
     assert.deepEqual([m.model_type, m.num_hidden_layers, m.hidden_size, m.num_attention_heads, m.num_key_value_heads, m.intermediate_size, m.max_position_embeddings, m.vocab_size, m.tie_word_embeddings],
       ['llama', 4, 128, 4, 2, 384, 256, 4096, true]);
     assert.doesNotThrow(() => checkTrainOptions(o));
-    const gpt = presetViews({ ...settings, architecture: 'gpt2' }, active);
-    const llama = presetViews(settings, active);
-    for (const [i, view] of llama.entries()) {
-      assert.equal(view.parameters, totalParameters(modelConfig({ ...settings, preset: view.name }, active)));
-      const ratio = view.parameters / gpt[i].parameters;
-      assert.ok(ratio > 0.9 && ratio < 1, `${view.name}: the Llama has ${view.parameters} parameters against GPT-2's ${gpt[i].parameters}`);
+    for (const view of presetViews(settings, active)) {
+      const { gpt2, llama } = view.figures;
+      assert.equal(llama.parameters, totalParameters(modelConfig({ ...settings, preset: view.name }, active)));
+      const ratio = llama.parameters / gpt2.parameters;
+      assert.ok(ratio > 0.9 && ratio < 1, `${view.name}: the Llama has ${llama.parameters} parameters against GPT-2's ${gpt2.parameters}`);
     }
   });
 
@@ -74,8 +73,8 @@ describe('training panel: form → options', () => {
   it('lists each preset with its parameters for the chosen tokenizer', () => {
     const views = presetViews(DEFAULT_SETTINGS, active);
     assert.deepEqual(views.map((v) => v.name), ['tiny', 'small', 'medium']);
-    assert.equal(views[1].parameters, parameterCount(active.config).total, 'small is the bundled model’s shape');
-    assert.ok(views.every((v, i) => i === 0 || v.parameters > views[i - 1].parameters));
+    assert.equal(views[1].figures.gpt2.parameters, parameterCount(active.config).total, 'small is the bundled model’s shape');
+    assert.ok(views.every((v, i) => i === 0 || v.figures.gpt2.parameters > views[i - 1].figures.gpt2.parameters));
   });
 });
 

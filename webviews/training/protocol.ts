@@ -92,16 +92,21 @@ export interface DataView {
   readonly kind: 'file' | 'folder' | 'selection' | 'sample';
 }
 
+export interface PresetFigures {
+  /** With the chosen tokenizer's vocabulary. */
+  readonly parameters: number;
+  readonly flopsPerToken: number;
+  readonly memoryBytes: number;
+}
+
 export interface PresetView {
   readonly name: (typeof PRESET_NAMES)[number];
   readonly nLayer: number;
   readonly nHead: number;
   readonly nEmbd: number;
   readonly nPositions: number;
-  /** With the chosen tokenizer's vocabulary. */
-  readonly parameters: number;
-  readonly flopsPerToken: number;
-  readonly memoryBytes: number;
+  /** The preset's size in each architecture; the form shows the one chosen. */
+  readonly figures: Readonly<Record<ArchitectureChoice, PresetFigures>>;
 }
 
 export interface SetupView {
@@ -111,7 +116,7 @@ export interface SetupView {
   /** Whether the shipped SFT and DPO sets are in this install (a clone has them; the VSIX leaves them out). */
   readonly instructSamples: { readonly sft: boolean; readonly dpo: boolean };
   /** The active model, for "continue training" and the tokenizer choice "the active model's". */
-  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number };
+  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number; readonly architecture: ArchitectureChoice };
   readonly presets: readonly PresetView[];
   readonly defaults: TrainingSettings;
   /** What choosing each objective sets in the form besides it (rates and sizes that suit it). */

@@ -132,7 +132,7 @@ export class RunMonitor extends LitElement {
         <vscode-button secondary @click=${() => this.ask('compare', k.which)}>${t('compareWithBase')}</vscode-button>
       </div>`)}
       <div class="row"><vscode-button secondary @click=${() => this.ask('open-card')}>${t('modelCard')}</vscode-button>
-        <vscode-button secondary @click=${() => this.ask('export-pytorch')}>${t('exportPyTorch')}</vscode-button></div>
+        ${this.run.architecture === 'gpt2' ? html`<vscode-button secondary @click=${() => this.ask('export-pytorch')}>${t('exportPyTorch')}</vscode-button>` : nothing}</div>
       ${c ? html`<h3>${t('comparison', c.seed)}</h3><div class="samples">
         ${c.columns.map((col) => html`<div class="sample"><div class="muted">${col.label}</div><span class="prompt">${c.prompt}</span>${col.text}</div>`)}
       </div>` : nothing}`;
