@@ -181,7 +181,7 @@ function printEvent(event: TrainEvent): void {
 }
 
 export const trainCommand: CliCommand = {
-  summary: 'train a GPT (or LoRA adapters) on a text file or folder; checkpoints are model folders',
+  summary: 'train a GPT-2 or a Llama (or LoRA adapters on a GPT-2) on a text file or folder; checkpoints are model folders',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
     if (values.help || !(values.data || values.sft || values.dpo) || !values.out) {
