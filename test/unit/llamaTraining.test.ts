@@ -104,7 +104,7 @@ describe('Llama training graph', () => {
     });
   }
 
-  it('trains: the loss falls, the checkpoint is a Llama folder that generate and PyTorch continue alike, and a run resumes from it', async () => {
+  it('trains: the loss falls, the checkpoint is a Llama folder that generate and PyTorch continue alike, a run resumes from it, and another continues it', async () => {
     const data = path.join(dir, 'data.txt');
     fs.writeFileSync(data, 'The quick brown fox jumps over the lazy dog. A bird sings in the tall tree by the river.\n'.repeat(3));
     fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
@@ -137,5 +137,11 @@ describe('Llama training graph', () => {
     const resumed = await train({ ...options, resume: true, steps: 45 });
     assert.equal(resumed.step, 45);
     assert.equal(loadCheckpoint(folder).state.history.length, 45);
+
+    // Continuing the checkpoint as a base model (the panel's "continue training the active model") starts from its weights.
+    const continued: TrainEvent[] = [];
+    await train({ ...options, baseModel: folder, outDir: path.join(dir, 'continued'), steps: 2, sampleEvery: 0 }, { onEvent: (e) => continued.push(e) });
+    const first = continued.find((e): e is ProgressEvent => e.type === 'progress');
+    assert.ok(first && first.loss < progress[0].loss - 2, `a continued run starts where the checkpoint was, not at ${first?.loss}`);
   });
 });
