@@ -21,12 +21,11 @@ function describe(model: CuratedModel): RepoItem {
   const sizes = curatedSizes(model);
   const millions = (sizes.parameters / 1e6).toFixed(0);
   const needs = vscode.l10n.t('{0}M parameters · about {1} on disk · about {2} in memory with a {3}-token KV cache', millions, megabytes(sizes.diskBytes), megabytes(sizes.memoryBytes), sizes.context);
-  // What the inspectors show: every one for our GPT-2 graphs; for an ONNX export, what its graph
-  // holds (the curated Llama-family models come as exports, which the logit lens cannot open).
-  const shows =
-    model.runsFrom === 'safetensors'
-      ? vscode.l10n.t('every inspector: attention per head, logit lens, probabilities, training')
-      : vscode.l10n.t('ONNX export: generation and probabilities; attention if the export keeps its Softmax; no logit lens or training');
+  // What the inspectors show: every curated model comes as safetensors, from which the engine
+  // builds its graphs, so every inspector opens it (training is offered for GPT-2, where it is tested).
+  const shows = model.config.model_type === 'gpt2'
+    ? vscode.l10n.t('every inspector: attention per head, logit lens, probabilities, training')
+    : vscode.l10n.t('every inspector: attention per query head (grouped-query), logit lens, probabilities; graphs built from the safetensors');
   return { label: model.label, description: shows, detail: `${model.repo} · ${needs}`, model };
 }
 

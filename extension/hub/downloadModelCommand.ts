@@ -11,7 +11,7 @@ import { hubDownload } from './hubDownload';
 export async function downloadModelCommand(context: vscode.ExtensionContext, model: ActiveModel, repo?: string): Promise<string | undefined> {
   const chosen = repo ? { repo, model: undefined } : await chooseRepo();
   if (!chosen) return undefined;
-  const result = await hubDownload(context, chosen.repo, (options) => downloadModel(chosen.repo, { ...options, preferredGraph: chosen.model?.graph }));
+  const result = await hubDownload(context, chosen.repo, (options) => downloadModel(chosen.repo, { ...options, preferSafetensors: chosen.model !== undefined }));
   if (!result) return undefined;
   await model.setFolder(result.dir);
   const open = vscode.l10n.t('Inspect Attention');

@@ -3,17 +3,16 @@
 // and refuses what cannot work, naming the setting.
 
 import * as path from 'node:path';
-import type { GPTConfig } from '../engine/gpt/config';
-import { parameterCount, trainingFlopsPerToken } from '../engine/gpt/sizes';
 import { trainingMemory } from '../engine/train/memoryEstimate';
+import { isLlamaConfig, llamaLike, totalParameters, trainingFlops, type TrainableConfig } from '../engine/train/trainableConfig';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainOptions } from '../engine/train/options';
 import { BYTE_VOCAB_SIZE } from '../engine/train/byteTokenizer';
-import { PRESET_NAMES, type Objective, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
+import { type ArchitectureChoice, PRESET_NAMES, type Objective, type PresetFigures, type PresetView, type TrainingSettings } from '../../webviews/training/protocol';
 
 /** The active model, as far as the form needs it. */
 export interface ActiveModelFacts {
   readonly folder: string;
-  readonly config: GPTConfig;
+  readonly config: TrainableConfig;
 }
 
 export interface RunPlace {
@@ -28,6 +27,7 @@ export interface RunPlace {
 /** The form's starting values: the tiny preset on the active model's tokenizer, a run of about a minute on two cores. */
 export const DEFAULT_SETTINGS: TrainingSettings = {
   model: 'preset',
+  architecture: 'gpt2',
   preset: 'tiny',
   nLayer: 2,
   nHead: 2,
@@ -98,12 +98,17 @@ function vocabSize(settings: TrainingSettings, active: ActiveModelFacts): number
 }
 
 /** The architecture the form describes (for "continue", the active model's own). */
-export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): GPTConfig {
+export function modelConfig(settings: TrainingSettings, active: ActiveModelFacts): TrainableConfig {
   if (continues(settings)) return active.config;
   const shape = settings.model === 'preset'
     ? MODEL_PRESETS[settings.preset]
     : { n_layer: settings.nLayer, n_head: settings.nHead, n_embd: settings.nEmbd, n_positions: settings.nPositions, layer_norm_epsilon: 1e-5 };
-  return { ...shape, vocab_size: vocabSize(settings, active) };
+  return sized(settings, shape, vocabSize(settings, active));
+}
+
+/** A new model of this size in the form's architecture: GPT-2, or the Llama with as many parameters per block. */
+function sized(settings: TrainingSettings, shape: (typeof MODEL_PRESETS)[string], vocab: number): TrainableConfig {
+  return settings.architecture === 'llama' ? llamaLike(shape, vocab) : { ...shape, vocab_size: vocab };
 }
 
 export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModelFacts, place: RunPlace): TrainOptions {
@@ -118,7 +123,8 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
     validationPath: place.validationPath,
     trainTokenizer: !continuing && settings.tokenizer === 'bpe' ? { vocabSize: settings.bpeVocab } : undefined,
     baseModel: continuing ? active.folder : undefined,
-    lora: loraFrom(settings),
+    // LoRA and DPO adapt GPT-2's matrices; the form offers neither on a Llama.
+    lora: isLlamaConfig(model) ? undefined : loraFrom(settings),
     steps: settings.steps,
     // DPO counts steps only (its loop has no epoch setting).
     epochs: settings.lengthUnit === 'epochs' && settings.objective !== 'dpo' ? settings.epochs : undefined,
@@ -138,18 +144,20 @@ export function trainOptionsFrom(settings: TrainingSettings, active: ActiveModel
   };
 }
 
-/** Each preset's size with the chosen tokenizer: parameters, FLOPs per token and memory at the form's batch. */
+/** Each preset's size in each architecture with the chosen tokenizer: parameters, FLOPs per token and memory at the form's batch. */
 export function presetViews(settings: TrainingSettings, active: ActiveModelFacts): PresetView[] {
   return PRESET_NAMES.map((name) => {
     const p = MODEL_PRESETS[name];
-    const config = { ...p, vocab_size: vocabSize(settings, active) };
     const context = Math.min(settings.contextLength, p.n_positions);
-    return {
-      name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions,
-      parameters: parameterCount(config).total,
-      flopsPerToken: trainingFlopsPerToken(config, (context + 1) / 2),
-      memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
+    const figures = (architecture: ArchitectureChoice): PresetFigures => {
+      const config = sized({ ...settings, architecture }, p, vocabSize(settings, active));
+      return {
+        parameters: totalParameters(config),
+        flopsPerToken: trainingFlops(config, (context + 1) / 2),
+        memoryBytes: trainingMemory(config, settings.batchSize, context, 'adamw').totalBytes,
+      };
     };
+    return { name, nLayer: p.n_layer, nHead: p.n_head, nEmbd: p.n_embd, nPositions: p.n_positions, figures: { gpt2: figures('gpt2'), llama: figures('llama') } };
   });
 }
 

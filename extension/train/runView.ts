@@ -7,6 +7,7 @@ import type { TrainOptions } from '../engine/train/options';
 import type { TrainEvent } from '../engine/train/protocol';
 import { learningRateAt } from '../engine/train/schedule';
 import type { CheckpointView, PointView, RunStatus, RunView, SampleView } from '../../webviews/training/protocol';
+import { architectureOf, type Architecture } from '../engine/train/trainableConfig';
 
 /** Points kept for drawing; a longer run keeps every other point of its older half, and so on. */
 const MAX_POINTS = 2000;
@@ -25,6 +26,8 @@ export class RunViewBuilder {
   private stepsPerEpoch = 0;
   private trainTokens = 0;
   private parameters = 0;
+  /** Known from the options for a new model; the started event says it for a continued one. */
+  private architecture: Architecture;
   private speed: { tokensPerSecond: number; mfu: number; etaSeconds: number } | undefined;
   private notes: readonly string[] = [];
 
@@ -36,6 +39,7 @@ export class RunViewBuilder {
     public message?: string,
   ) {
     this.totalSteps = options.steps;
+    this.architecture = architectureOf(options.model);
   }
 
   /** Puts back what a checkpoint kept (after a reload): loss and validation loss by step, and a DPO run's preference measurements. */
@@ -62,6 +66,7 @@ export class RunViewBuilder {
         this.stepsPerEpoch = event.stepsPerEpoch;
         this.trainTokens = event.trainTokens;
         this.parameters = event.parameters;
+        this.architecture = event.architecture;
         this.notes = event.notes ?? [];
         return;
       case 'progress':
@@ -114,6 +119,7 @@ export class RunViewBuilder {
   view(): RunView {
     return {
       folder: this.folder,
+      architecture: this.architecture,
       objective: this.options.objective?.kind ?? 'text',
       notes: this.notes,
       status: this.status,

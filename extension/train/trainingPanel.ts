@@ -30,6 +30,7 @@ import { byteTokenizerIn, DEFAULT_SETTINGS, OBJECTIVE_DEFAULTS, presetViews, tra
 import type { TrainingRuns } from './trainingRuns';
 import type { TrainingStatusBar } from './trainingStatusBar';
 import { trainingWebviewStrings } from './webviewStrings';
+import { architectureOf, maxContext } from '../engine/train/trainableConfig';
 
 export interface TrainingPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -217,8 +218,9 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
 
   private activeFacts(): ActiveModelFacts {
     const folder = this.deps.model.folder;
-    const config = folder ? readModelFolder(folder).gpt2?.gpt : undefined;
-    if (!folder || !config) throw new Error(vscode.l10n.t('The active model is not a GPT-2 folder this panel can train; choose one with "LLM Pipeline: Choose Model Folder…".'));
+    const read = folder ? readModelFolder(folder) : undefined;
+    const config = read?.gpt2?.gpt ?? (read?.llamaWeights ? read.llama : undefined);
+    if (!folder || !config) throw new Error(vscode.l10n.t('The active model is not a GPT-2 or Llama folder with safetensors weights that this panel can train; choose one with "LLM Pipeline: Choose Model Folder…".'));
     return { folder, config };
   }
 
@@ -235,7 +237,7 @@ export class TrainingPanel implements PanelContent<TrainingRequest>, vscode.Disp
         instructData: { sft: view('sft'), dpo: view('dpo') },
         instructSamples: { sft: instructSampleSource(this.deps.extensionUri, 'sft') !== undefined, dpo: instructSampleSource(this.deps.extensionUri, 'dpo') !== undefined },
         objectiveDefaults: OBJECTIVE_DEFAULTS,
-        activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: facts.config.n_positions },
+        activeModel: { label: this.deps.model.isBundledFolder(facts.folder) ? vscode.l10n.t('the bundled model') : facts.folder, folder: facts.folder, vocabSize: facts.config.vocab_size, nPositions: maxContext(facts.config), architecture: architectureOf(facts.config) },
         presets: presetViews(this.settings, facts),
         defaults: DEFAULT_SETTINGS,
       },

@@ -13,7 +13,9 @@ import { openModelFolder } from '../../extension/engine/runtime/openModelFolder'
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { bundledModelFolder } from '../../extension/model/bundledModel';
 import { DEFAULT_SETTINGS } from '../../extension/train/runOptions';
+import { ATTENTION_VIEW_TYPE, type AttentionNotification } from '../../webviews/attention/protocol';
 import { TRAINING_VIEW_TYPE, type RunView, type SetupView, type TrainingNotification, type TrainingSettings } from '../../webviews/training/protocol';
+import { panelMessages } from './panelMessages';
 import { transformersGreedy } from './trainingCheckpoint';
 
 const EXTENSION_ID = 'llm-pipeline-lab.llm-pipeline-lab';
@@ -24,6 +26,7 @@ const SETTINGS: TrainingSettings = {
 };
 
 let api: ExtensionTestApi;
+const attentionPosted = panelMessages<AttentionNotification>(() => api, ATTENTION_VIEW_TYPE, 'the attention panel');
 
 function posted<T extends TrainingNotification['type']>(type: T, accept: (p: Extract<TrainingNotification, { type: T }>['payload']) => boolean, what: string, timeoutMs = 90_000) {
   return new Promise<Extract<TrainingNotification, { type: T }>['payload']>((resolve, reject) => {
@@ -188,6 +191,39 @@ suite('Training panel (Step 4)', () => {
     await send({ type: 'exportPyTorch', payload: {} });
     for (let i = 0; i < 600 && !fs.existsSync(path.join(dir, 'README.md')); i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(fs.existsSync(path.join(dir, 'README.md')), 'the run action exported the run again');
+  });
+
+  test('the Llama-style preset trains a few steps, and its checkpoint becomes the model Inspect Attention shows, every query head', async function () {
+    this.timeout(300_000);
+    await openOnFixture(dataFile);
+    const previous = api.training.runs.view?.folder;
+    // 4 query heads sharing 2 key/value heads (grouped-query attention), RMSNorm, RoPE and SwiGLU.
+    const settings: TrainingSettings = { ...SETTINGS, architecture: 'llama', nHead: 4, steps: 6, evalEvery: 3, sampleEvery: 6 };
+    const finished = runWith('a finished Llama run', (r) => r.folder !== previous && r.status === 'finished', 240_000);
+    await send({ type: 'start', payload: { settings } });
+    const run = await finished;
+    assert.equal(run.architecture, 'llama');
+    assert.deepEqual(run.layers, ['embeddings', 'block 0', 'final norm']);
+    assert.equal(run.samples.length, 1, 'a sample from the Llama decode graph');
+    const last = api.training.runs.checkpointFolder('last');
+    assert.ok(last, 'a last checkpoint');
+    assert.equal(readModelFolder(last).kind, 'llama');
+
+    const setup = posted('setup', (s) => s.activeModel.label === last, 'the Llama checkpoint as the active model');
+    await send({ type: 'useCheckpoint', payload: { which: 'last' } });
+    await setup;
+    const text = 'Once upon a time, a cat sat.';
+    const document = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+    editor.selection = new vscode.Selection(0, 0, 0, text.length);
+    const inspection = attentionPosted('inspection', (p) => p.text === text, 120_000);
+    const facts = attentionPosted('model', (p) => p.dir === last, 120_000);
+    await vscode.commands.executeCommand('llmPipeline.inspectAttention');
+    const [view, model] = await Promise.all([inspection, facts]);
+    assert.equal(model.kind, 'llama');
+    assert.deepEqual([model.layers, model.heads, model.keyValueHeads], [1, 4, 2]);
+    assert.equal(view.attentionUnavailable, undefined);
+    assert.deepEqual(view.heads, [4]);
   });
 
   test('Stop ends a run after its current step with a checkpoint there, and the run can be resumed', async function () {

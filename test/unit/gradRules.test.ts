@@ -95,6 +95,43 @@ describe('gradient rules match finite differences (float64)', () => {
       return g.op('MatMul', [h, g.op('Transpose', [w], { perm: attr.ints([1, 0]) })]);
     }, [floats('w', [4, 4]), floats('x', [3, 4])]));
 
+  it('Tile (grouped-query attention repeats each key/value head for its group)', () =>
+    expectGradientsMatch((g, [kv]) => {
+      const grouped = g.op('Unsqueeze', [kv, i64(g, [2])]); //              [1,2,1,3,4]
+      const tiled = g.op('Tile', [grouped, i64(g, [1, 1, 3, 1, 1])]); //     [1,2,3,3,4]
+      const heads = g.op('Reshape', [tiled, i64(g, [0, 6, -1, 4])]); //      [1,6,3,4]
+      return g.op('Tile', [heads, i64(g, [2, 1, 1, 2])]); //                 [2,6,3,8] every axis repeated
+    }, [floats('kv', [1, 2, 3, 4])]));
+
+  // The Llama forward pass (llama/forwardGraph.ts, rope.ts) as the same op sequences, in float64.
+  describe("Llama's pieces, composed from the rules", () => {
+    const f64 = (g: GraphBuilder, v: number, name: string) => g.constant(new Float64Array([v]), [], name);
+
+    it('RMSNorm: x / √(mean(x²) + ε) · gain', () =>
+      expectGradientsMatch((g, [x, gain]) => {
+        const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x]), i64(g, [-1])], { keepdims: attr.int(1) });
+        const rms = g.op('Sqrt', [g.op('Add', [meanSquare, f64(g, 1e-5, 'eps')])]);
+        return g.op('Mul', [g.op('Div', [x, rms]), gain]);
+      }, [floats('x', [2, 3, 6], 2, 0.3), floats('gain', [6], 0.5, 1)]));
+
+    it('SwiGLU: silu(x·Wg) ⊙ (x·Wu), silu(z) = z·σ(z)', () =>
+      expectGradientsMatch((g, [x, wg, wu]) => {
+        const gate = g.op('MatMul', [x, wg]);
+        const silu = g.op('Mul', [gate, g.op('Sigmoid', [gate])]);
+        return g.op('Mul', [silu, g.op('MatMul', [x, wu])]);
+      }, [floats('x', [2, 3, 4]), floats('wg', [4, 5], 2), floats('wu', [4, 5])]));
+
+    it('rotary embedding: x·cos + rotate_half(x)·sin, rotate_half([x1, x2]) = [−x2, x1]', () =>
+      expectGradientsMatch((g, [x]) => {
+        // The angle tables are constants of the positions, as in the model: [T, D] = [5, 8].
+        const angles = Array.from({ length: 5 * 8 }, (_, i) => Math.floor(i / 8) * 0.7 ** (i % 4));
+        const table = (f: (a: number) => number, name: string) => g.constant(Float64Array.from(angles, f), [5, 8], name);
+        const [x1, x2] = g.node('Split', [x, i64(g, [4, 4])], { axis: attr.int(-1) }, { outputs: 2 });
+        const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: attr.int(-1) });
+        return g.op('Add', [g.op('Mul', [x, table(Math.cos, 'cos')]), g.op('Mul', [rotated, table(Math.sin, 'sin')])]);
+      }, [floats('x', [2, 3, 5, 8])]));
+  });
+
   describe('the checker rejects a wrong rule (negative controls)', () => {
     /** Runs the check with `rule` in place of the real rule for `opType`, then puts the real one back. */
     async function checkWithRule(opType: string, rule: GradientRule, build: Parameters<typeof checkGradients>[0], inputs: CheckedInput[]) {
@@ -120,6 +157,16 @@ describe('gradient rules match finite differences (float64)', () => {
       };
       const result = await checkWithRule('Gelu', halfOnly, gelu, [floats('x', [4, 8], 3)]);
       assert.ok(result.worst > 1, `a wrong GELU rule passed: worst ${result.worst}`);
+    });
+
+    it('Tile routing back only the first copy instead of the sum over copies', async () => {
+      const firstCopy: GradientRule = (node, [dY], ctx) => {
+        const dims = ctx.dims(node.inputs[0]);
+        return [dY && ctx.op('Slice', [dY, ctx.ints(dims.map(() => 0)), ctx.ints(dims)])];
+      };
+      const tile = (g: GraphBuilder, [x]: readonly string[]) => g.op('Tile', [x, i64(g, [1, 3])]);
+      const result = await checkWithRule('Tile', firstCopy, tile, [floats('x', [2, 4])]);
+      assert.ok(result.worst > 1, `a Tile rule without the sum passed: worst ${result.worst}`);
     });
 
     it('a rule off by a tiny factor (1 + 1e-3), and one with the wrong sign', async () => {

@@ -12,9 +12,13 @@ import { buildGraphCommand } from '../../extension/engine/cli/buildGraph';
 import { generateCommand } from '../../extension/engine/cli/generate';
 import { inspectCommand } from '../../extension/engine/cli/inspect';
 import { downloadModel } from '../../extension/engine/hub/downloadModel';
+import { CURATED_MODELS, curatedSizes } from '../../extension/engine/hub/curatedModels';
 import { chooseModelFiles } from '../../extension/engine/hub/modelFiles';
+import { parseLlamaConfig } from '../../extension/engine/llama/configJson';
+import { builtGraphTooLarge } from '../../extension/engine/llama/graphSize';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { encodeSafetensors } from '../../extension/engine/modelFolder/safetensors';
+import { openInspector } from '../../extension/engine/runtime/inspection';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { encodeRaw, pytorchReference, writeLlamaFolder } from './llamaFixture';
 import { FakeHub, repoFromFolder } from '../fixtures/hub/fakeHub';
@@ -134,7 +138,7 @@ describe('which files a Llama-family repository needs', () => {
   const listing = (paths: string[]) => ({ repo: 'org/model', commit: 'c'.repeat(40), files: paths.map(file) });
   const TEXT = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
-  it('takes the ONNX export when there is one, else model.safetensors, else the index and its shards', () => {
+  it('takes the ONNX export when there is one, else model.safetensors, else the index and its shards; safetensors first when asked', () => {
     const paths = (choice: { files: readonly { path: string }[] }) => choice.files.map((f) => f.path);
     assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'model.safetensors', 'onnx/model.onnx']), 'llama')), [...TEXT, 'onnx/model.onnx']);
     const single = chooseModelFiles(listing([...TEXT, 'model.safetensors', 'pytorch_model.bin']), 'qwen2');
@@ -142,6 +146,9 @@ describe('which files a Llama-family repository needs', () => {
     assert.equal(single.dtype, 'fp32');
     const shards = ['model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'];
     assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'model.safetensors.index.json', ...shards, 'consolidated.safetensors']), 'mistral')), [...TEXT, 'model.safetensors.index.json', ...shards]);
+    const preferred = chooseModelFiles(listing([...TEXT, 'model.safetensors', 'onnx/model.onnx', 'onnx/model_int8.onnx']), 'llama', undefined, true);
+    assert.deepEqual(paths(preferred), [...TEXT, 'model.safetensors'], 'safetensors beside an export when the caller prefers them');
+    assert.deepEqual(paths(chooseModelFiles(listing([...TEXT, 'onnx/model.onnx']), 'llama', undefined, true)), [...TEXT, 'onnx/model.onnx'], 'the export when there are no safetensors');
     assert.throws(() => chooseModelFiles(listing([...TEXT, 'pytorch_model.bin']), 'llama'), /a "llama" model needs model\.safetensors \(or model\.safetensors\.index\.json with its shards\) or an ONNX decode graph/);
   });
 });
@@ -157,7 +164,12 @@ describe('downloading a Llama-family repository without an ONNX export', functio
     const large = path.join(root, 'large');
     writeLlamaFolder(large, CONFIG, { seed: 9, dtype: 'F32', shards: 1 });
     fs.writeFileSync(path.join(large, 'config.json'), JSON.stringify({ ...CONFIG, hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 16, vocab_size: 128256 }));
-    hub = await FakeHub.start([repoFromFolder('org/small-llama', small), repoFromFolder('org/large-llama', large)]);
+    // A repository like the curated ones: safetensors and an ONNX export of the same model.
+    const exported = path.join(root, 'exported');
+    writeLlamaFolder(exported, CONFIG, { seed: 9, dtype: 'BF16', shards: 1 });
+    fs.mkdirSync(path.join(exported, 'onnx'));
+    fs.writeFileSync(path.join(exported, 'onnx', 'model.onnx'), 'an export the download must not fetch');
+    hub = await FakeHub.start([repoFromFolder('org/small-llama', small), repoFromFolder('org/large-llama', large), repoFromFolder('org/exported-llama', exported)]);
   });
   after(async () => {
     await hub.close();
@@ -172,6 +184,31 @@ describe('downloading a Llama-family repository without an ONNX export', functio
     assert.equal(folder.kind, 'llama');
     assert.equal(folder.name, 'org/small-llama');
     assert.equal(folder.llamaWeights?.length, 2);
+  });
+
+  it('fetches the safetensors of a curated model beside its ONNX export, and every inspector opens the snapshot (logit lens included)', async () => {
+    const cacheDir = path.join(root, 'cache-exported');
+    const downloaded = await downloadModel('org/exported-llama', { endpoint: hub.url, cacheDir, preferSafetensors: true });
+    assert.equal(downloaded.weights, 'model.safetensors');
+    assert.ok(downloaded.files.every((f) => !f.path.startsWith('onnx/')), `no ONNX file fetched: ${downloaded.files.map((f) => f.path)}`);
+    const inspector = await openInspector(readModelFolder(downloaded.dir), { logitLens: true, threads: 1 });
+    try {
+      const result = await inspector.run([72, 101, 108, 108, 111]);
+      assert.equal(result.attentions.length, 2);
+      assert.equal(result.attentions[0].heads, 4, 'one map per query head');
+      assert.equal(result.logitLens.length, 3, 'the logit lens on every residual stream');
+    } finally {
+      await inspector.release();
+    }
+  });
+
+  it('the curated Llama-family models: each a graph built in memory can hold, its disk size that of its bf16 safetensors', () => {
+    for (const model of CURATED_MODELS.filter((m) => m.config.model_type !== 'gpt2')) {
+      assert.equal(builtGraphTooLarge(parseLlamaConfig(model.config, `${model.repo}/config.json`)), undefined, model.repo);
+      const sizes = curatedSizes(model);
+      assert.equal(sizes.diskBytes, 2 * sizes.parameters, model.repo);
+      assert.ok(sizes.memoryBytes > 4 * sizes.parameters, `${model.repo}: float32 weights and a KV cache`);
+    }
   });
 
   it('refuses, before fetching any weights, a model too large for a graph built in memory', async () => {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { optionsFromArgs, trainCommand } from '../../extension/engine/cli/train';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
+import { gptOnly, isLlamaConfig } from '../../extension/engine/train/trainableConfig';
 
 describe('cli train', () => {
   let dir: string;
@@ -18,11 +19,16 @@ describe('cli train', () => {
   it('turns flags into options: preset, overrides, byte tokenizer by default, optimizer choice', async () => {
     const out = path.join(dir, 'out');
     const o = await optionsFromArgs({ data: path.join(dir, 'data.txt'), out, preset: 'small', 'n-layer': '3', steps: '7', batch: '2', lr: '3e-4', optimizer: 'sgd', seed: '9', resume: true, schedule: 'constant', clip: '0.5' });
-    assert.deepEqual([o.model.n_layer, o.model.n_head, o.model.n_embd, o.model.n_positions, o.model.vocab_size], [3, 4, 128, 256, 257]);
+    const model = gptOnly(o.model, 'the small preset');
+    assert.deepEqual([model.n_layer, model.n_head, model.n_embd, model.n_positions, model.vocab_size], [3, 4, 128, 256, 257]);
     assert.deepEqual([o.steps, o.batchSize, o.learningRate, o.seed, o.resume, o.contextLength], [7, 2, 3e-4, 9, true, 256]);
     assert.equal(o.optimizer.kind, 'sgd');
     assert.deepEqual([o.schedule, o.maxGradNorm], ['constant', 0.5]);
     assert.ok(fs.existsSync(o.tokenizerPath), 'the byte tokenizer is written under --out');
+    const llama = await optionsFromArgs({ data: path.join(dir, 'data.txt'), out, preset: 'small', architecture: 'llama' });
+    assert.ok(isLlamaConfig(llama.model), '--architecture llama trains a Llama');
+    assert.deepEqual([llama.model.num_hidden_layers, llama.model.hidden_size, llama.model.num_key_value_heads, llama.model.max_position_embeddings, llama.contextLength], [4, 128, 2, 256, 256]);
+    await assert.rejects(optionsFromArgs({ data: 'x', out, architecture: 'mamba' }), /--architecture must be gpt2 or llama/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, preset: 'huge' }), /--preset must be one of/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, steps: 'many' }), /--steps must be a whole number/);
     await assert.rejects(optionsFromArgs({ data: 'x', out, optimizer: 'lion' }), /--optimizer must be adamw or sgd/);

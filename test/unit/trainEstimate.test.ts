@@ -16,6 +16,7 @@ import { train } from '../../extension/engine/train/trainer';
 import { tsxWorkerScript } from './workerShim';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { DEFAULT_SETTINGS, trainOptionsFrom } from '../../extension/train/runOptions';
+import { gptOnly } from '../../extension/engine/train/trainableConfig';
 
 const STORY = 'Once upon a time there was a small cat who liked to sleep in the sun. ';
 
@@ -44,7 +45,7 @@ describe('training estimate', () => {
     assert.equal(estimate.bytes, bytes);
     // Byte tokens: every byte, plus the blank line the loader puts after each file.
     assert.equal(estimate.trainTokens + estimate.validationTokens, bytes + 2 * 2);
-    assert.equal(estimate.parameters, parameterCount(options.model).total);
+    assert.equal(estimate.parameters, parameterCount(gptOnly(options.model, 'this run')).total);
     assert.equal(estimate.tokensSeen, 30 * 4 * 32);
     assert.equal(estimate.tokensPerParameter, estimate.tokensSeen / estimate.parameters);
     assert.ok(estimate.secondsPerStep > 0 && estimate.secondsPerStep < 5, `${estimate.secondsPerStep} s per step`);
@@ -82,7 +83,7 @@ describe('training estimate', () => {
     assert.equal(estimate.vocabSize, tokenizer.vocabSize);
     assert.ok(tokenizer.vocabSize <= 300 && tokenizer.vocabSize > 257, `vocabulary ${tokenizer.vocabSize}`);
     assert.ok(estimate.trainTokens + estimate.validationTokens < Buffer.byteLength(STORY) * 30, 'merges make fewer tokens than bytes');
-    assert.equal(estimate.parameters, parameterCount({ ...options.model, vocab_size: tokenizer.vocabSize }).total);
+    assert.equal(estimate.parameters, parameterCount({ ...gptOnly(options.model, 'this run'), vocab_size: tokenizer.vocabSize }).total);
     // The same folder asked for another size learns again; asked for the same, it keeps what it learned.
     const smaller = await estimateTraining({ ...options, outDir: out, trainTokenizer: { vocabSize: 270 } });
     assert.ok(smaller.vocabSize <= 270 && smaller.vocabSize < estimate.vocabSize, `vocabulary ${smaller.vocabSize}`);

@@ -43,7 +43,7 @@ describe('training panel: a DPO run view', () => {
   it('keeps each step’s preference measurements, the held-out ones where measured, and the loader’s notes', () => {
     const options = trainOptionsFrom({ ...DEFAULT_SETTINGS, objective: 'dpo', steps: 4 }, active, place);
     const builder = new RunViewBuilder('/runs/one', 'pairs.jsonl', options, 'running');
-    builder.apply({ type: 'started', step: 0, totalSteps: 4, parameters: 10, trainableParameters: 10, flopsPerToken: 1, peakFlops: 1, trainTokens: 5, validationTokens: 2, stepsPerEpoch: 2, layers: [], history: [], notes: ['pairs.jsonl: line 3 skipped: chosen equals rejected'] });
+    builder.apply({ type: 'started', architecture: 'gpt2', step: 0, totalSteps: 4, parameters: 10, trainableParameters: 10, flopsPerToken: 1, peakFlops: 1, trainTokens: 5, validationTokens: 2, stepsPerEpoch: 2, layers: [], history: [], notes: ['pairs.jsonl: line 3 skipped: chosen equals rejected'] });
     const heldOut = { pairs: 2, loss: 0.6, accuracy: 1, chosenReward: -0.5, rejectedReward: -1.5, margin: 1, kl: 0.01 };
     for (let step = 1; step <= 4; step++) {
       const event: TrainEvent = {

@@ -13,6 +13,7 @@ import { readRunRecord, runFolderName, writeRunCard, writeRunRecord } from '../.
 import { train } from '../../extension/engine/train/trainer';
 import { DEFAULT_SETTINGS, modelConfig, presetViews, trainOptionsFrom } from '../../extension/train/runOptions';
 import { RunViewBuilder } from '../../extension/train/runView';
+import { gptOnly, isLlamaConfig, totalParameters } from '../../extension/engine/train/trainableConfig';
 
 const active = { folder: '/models/bundled', config: { n_layer: 4, n_head: 4, n_embd: 128, n_positions: 256, vocab_size: 4096, layer_norm_epsilon: 1e-5 } };
 const place = { dataPath: '/data/stories.txt', outDir: '/runs/one', byteTokenizerPath: '/runs/one/byte-tokenizer/tokenizer.json' };
@@ -20,7 +21,8 @@ const place = { dataPath: '/data/stories.txt', outDir: '/runs/one', byteTokenize
 describe('training panel: form → options', () => {
   it('a preset on the active tokenizer: a new model sized to its vocabulary', () => {
     const o = trainOptionsFrom(DEFAULT_SETTINGS, active, place);
-    assert.deepEqual([o.model.n_layer, o.model.n_embd, o.model.n_positions, o.model.vocab_size], [2, 64, 128, 4096]);
+    const model = gptOnly(o.model, 'the tiny preset');
+    assert.deepEqual([model.n_layer, model.n_embd, model.n_positions, model.vocab_size], [2, 64, 128, 4096]);
     assert.equal(o.tokenizerPath, active.folder);
     assert.equal(o.baseModel, undefined);
     assert.equal(o.trainTokenizer, undefined);
@@ -36,7 +38,7 @@ describe('training panel: form → options', () => {
     const bpe = trainOptionsFrom({ ...DEFAULT_SETTINGS, tokenizer: 'bpe', bpeVocab: 2000 }, active, place);
     assert.deepEqual(bpe.trainTokenizer, { vocabSize: 2000 });
     assert.equal(bpe.model.vocab_size, 2000);
-    const custom = modelConfig({ ...DEFAULT_SETTINGS, model: 'custom', nLayer: 3, nHead: 6, nEmbd: 96, nPositions: 64 }, active);
+    const custom = gptOnly(modelConfig({ ...DEFAULT_SETTINGS, model: 'custom', nLayer: 3, nHead: 6, nEmbd: 96, nPositions: 64 }, active), 'a custom size');
     assert.deepEqual([custom.n_layer, custom.n_head, custom.n_embd, custom.n_positions], [3, 6, 96, 64]);
     const epochs = trainOptionsFrom({ ...DEFAULT_SETTINGS, lengthUnit: 'epochs', epochs: 2.5 }, active, place);
     assert.equal(epochs.epochs, 2.5);
@@ -47,6 +49,22 @@ describe('training panel: form → options', () => {
     assert.equal(continued.model, active.config);
   });
 
+  it('the Llama-style architecture: RMSNorm, RoPE, SwiGLU and GQA at the preset size, with about as many parameters as GPT-2', () => {
+    const settings = { ...DEFAULT_SETTINGS, architecture: 'llama' as const, preset: 'small' as const };
+    const o = trainOptionsFrom(settings, active, place);
+    assert.ok(isLlamaConfig(o.model));
+    const m = o.model;
+    assert.deepEqual([m.model_type, m.num_hidden_layers, m.hidden_size, m.num_attention_heads, m.num_key_value_heads, m.intermediate_size, m.max_position_embeddings, m.vocab_size, m.tie_word_embeddings],
+      ['llama', 4, 128, 4, 2, 384, 256, 4096, true]);
+    assert.doesNotThrow(() => checkTrainOptions(o));
+    for (const view of presetViews(settings, active)) {
+      const { gpt2, llama } = view.figures;
+      assert.equal(llama.parameters, totalParameters(modelConfig({ ...settings, preset: view.name }, active)));
+      const ratio = llama.parameters / gpt2.parameters;
+      assert.ok(ratio > 0.9 && ratio < 1, `${view.name}: the Llama has ${llama.parameters} parameters against GPT-2's ${gpt2.parameters}`);
+    }
+  });
+
   it('what cannot work is refused by the engine, naming the setting and the figures', () => {
     assert.throws(() => checkTrainOptions(trainOptionsFrom({ ...DEFAULT_SETTINGS, contextLength: 512 }, active, place)), /context length 512 exceeds the model's n_positions 128/);
     assert.throws(() => checkTrainOptions(trainOptionsFrom({ ...DEFAULT_SETTINGS, model: 'custom', nEmbd: 100, nHead: 3 }, active, place)), /n_embd \(100\) must be a multiple of n_head \(3\)/);
@@ -55,8 +73,8 @@ describe('training panel: form → options', () => {
   it('lists each preset with its parameters for the chosen tokenizer', () => {
     const views = presetViews(DEFAULT_SETTINGS, active);
     assert.deepEqual(views.map((v) => v.name), ['tiny', 'small', 'medium']);
-    assert.equal(views[1].parameters, parameterCount(active.config).total, 'small is the bundled model’s shape');
-    assert.ok(views.every((v, i) => i === 0 || v.parameters > views[i - 1].parameters));
+    assert.equal(views[1].figures.gpt2.parameters, parameterCount(active.config).total, 'small is the bundled model’s shape');
+    assert.ok(views.every((v, i) => i === 0 || v.figures.gpt2.parameters > views[i - 1].figures.gpt2.parameters));
   });
 });
 

@@ -11,6 +11,9 @@ export const TOKENIZER_CHOICES = ['active', 'bytes', 'bpe'] as const;
 export const MODEL_CHOICES = ['preset', 'custom', 'continue'] as const;
 export const SCHEDULES = ['cosine', 'constant'] as const;
 export const LENGTH_UNITS = ['steps', 'epochs'] as const;
+/** A new model's architecture: GPT-2 (LayerNorm, learned positions, GELU) or Llama-style (RMSNorm, RoPE, SwiGLU, grouped-query attention). */
+export const ARCHITECTURES = ['gpt2', 'llama'] as const;
+export type ArchitectureChoice = (typeof ARCHITECTURES)[number];
 /** What a run learns: plain text (pretraining), chat conversations (SFT) or preference pairs (DPO). */
 export const OBJECTIVES = ['text', 'sft', 'dpo'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
@@ -20,6 +23,8 @@ export const LORA_TARGET_CHOICES = ['attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'm
 /** Everything the form sets; the host turns it into the engine's TrainOptions and checks it again. */
 const settings = v.strictObject({
   model: oneOf(MODEL_CHOICES),
+  // Optional with a default, so forms saved before the Llama preset existed still restore.
+  architecture: v.optional(oneOf(ARCHITECTURES), 'gpt2'),
   preset: oneOf(PRESET_NAMES),
   nLayer: whole(1, 48),
   nHead: whole(1, 64),
@@ -87,16 +92,21 @@ export interface DataView {
   readonly kind: 'file' | 'folder' | 'selection' | 'sample';
 }
 
+export interface PresetFigures {
+  /** With the chosen tokenizer's vocabulary. */
+  readonly parameters: number;
+  readonly flopsPerToken: number;
+  readonly memoryBytes: number;
+}
+
 export interface PresetView {
   readonly name: (typeof PRESET_NAMES)[number];
   readonly nLayer: number;
   readonly nHead: number;
   readonly nEmbd: number;
   readonly nPositions: number;
-  /** With the chosen tokenizer's vocabulary. */
-  readonly parameters: number;
-  readonly flopsPerToken: number;
-  readonly memoryBytes: number;
+  /** The preset's size in each architecture; the form shows the one chosen. */
+  readonly figures: Readonly<Record<ArchitectureChoice, PresetFigures>>;
 }
 
 export interface SetupView {
@@ -106,7 +116,7 @@ export interface SetupView {
   /** Whether the shipped SFT and DPO sets are in this install (a clone has them; the VSIX leaves them out). */
   readonly instructSamples: { readonly sft: boolean; readonly dpo: boolean };
   /** The active model, for "continue training" and the tokenizer choice "the active model's". */
-  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number };
+  readonly activeModel: { readonly label: string; readonly folder: string; readonly vocabSize: number; readonly nPositions: number; readonly architecture: ArchitectureChoice };
   readonly presets: readonly PresetView[];
   readonly defaults: TrainingSettings;
   /** What choosing each objective sets in the form besides it (rates and sizes that suit it). */
@@ -189,6 +199,8 @@ export type RunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'stoppin
 
 export interface RunView {
   readonly folder: string;
+  /** The architecture the run trains. */
+  readonly architecture: ArchitectureChoice;
   readonly objective: Objective;
   /** What the data loader left out and why (DPO: pairs whose chosen equals rejected). */
   readonly notes: readonly string[];

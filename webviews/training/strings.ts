@@ -6,6 +6,7 @@ import { t as translate } from '../shared/l10n';
 export type TrainingStringKey =
   | 'data' | 'noData' | 'chooseFile' | 'chooseFolder' | 'useSample'
   | 'model' | 'modelPreset' | 'modelCustom' | 'modelContinue' | 'continueNote'
+  | 'architecture' | 'architectureGpt2' | 'architectureLlama' | 'architectureLine'
   | 'layers' | 'heads' | 'width' | 'positions'
   | 'tokenizer' | 'tokenizerActive' | 'tokenizerBytes' | 'tokenizerBpe' | 'bpeVocab'
   | 'settings'

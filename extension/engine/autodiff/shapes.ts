@@ -173,6 +173,9 @@ export function inferShapes(g: GraphBuilder): ShapeTable {
       set(0, value && value.kind === 'tensor' ? value.value.dtype : 'float32', requireInts(node, node.inputs[0]));
     } else if (op === 'Expand') {
       set(0, need(0).dtype, broadcastShapes(need(0).dims, requireInts(node, node.inputs[1]), `Expand ${node.name}`));
+    } else if (op === 'Tile') {
+      const repeats = requireInts(node, node.inputs[1]);
+      set(0, need(0).dtype, need(0).dims.map((d, i) => d * repeats[i]));
     } else if (op === 'Range') {
       const [start, limit, delta] = [0, 1, 2].map((k) => requireInts(node, node.inputs[k])[0]);
       const n = Math.max(0, Math.ceil((limit - start) / delta));

@@ -1,10 +1,12 @@
 // `download`: fetch a model from the Hugging Face Hub into the Hugging Face cache, with the same
 // endpoint (HF_ENDPOINT), cache (HF_HUB_CACHE / HF_HOME), token (HF_TOKEN or huggingface-cli's
 // token file), checks and resume as the editor's command; prints the snapshot folder.
-//   npm run cli -- download HuggingFaceTB/SmolLM2-135M-Instruct --onnx model_int8.onnx
+//   npm run cli -- download HuggingFaceTB/SmolLM2-135M-Instruct                      (safetensors: every inspector)
+//   npm run cli -- download HuggingFaceTB/SmolLM2-135M-Instruct --onnx model_int8.onnx (its ONNX export)
 //   npm run cli -- generate --model "$(npm run -s cli -- download openai-community/gpt2)" --prompt Hi
 //   npm run cli -- rag query --folder docs --question "..." --embedder "$(npm run -s cli -- download sentence-transformers/all-MiniLM-L6-v2 --embedder)"
 import { parseArgs } from 'node:util';
+import { CURATED_MODELS } from '../hub/curatedModels';
 import { downloadModel } from '../hub/downloadModel';
 import { downloadSentenceModel } from '../hub/downloadSentenceModel';
 import { type DownloadProgress, megabytes } from '../hub/downloadSnapshot';
@@ -16,6 +18,9 @@ const USAGE = `usage: npm run cli -- download <org/name> [options]
   --revision REV   branch, tag or commit (default main)
   --onnx NAME      the decode graph to fetch when the model runs from ONNX: ${DECODE_GRAPH_NAMES.join(', ')}
                    (default: the first the repository has, in that order)
+  --safetensors    a Llama, Mistral or Qwen2: fetch the safetensors even where the repository has an
+                   ONNX export, so the engine builds every graph (the default for the curated
+                   models: ${CURATED_MODELS.map((m) => m.repo).join(', ')})
   --embedder       a sentence-embedding model for RAG: tokenizer files and the first of
                    onnx/model.onnx, model_quantized.onnx, … (not a model the engine generates with)
   --json           print {"dir", "repo", "commit", "weights", "files", "memory_bytes"}
@@ -31,6 +36,7 @@ export const downloadCommand: CliCommand = {
       options: {
         revision: { type: 'string' },
         onnx: { type: 'string' },
+        safetensors: { type: 'boolean', default: false },
         embedder: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -68,7 +74,9 @@ export const downloadCommand: CliCommand = {
       else console.log(sentence.dir);
       return;
     }
-    const result = await downloadModel(repo, { ...options, preferredGraph: graph as DecodeGraphName | undefined }).finally(() => process.off('SIGINT', cancel));
+    if (graph !== undefined && values.safetensors) throw new Error('--onnx and --safetensors exclude each other');
+    const preferSafetensors = values.safetensors || (graph === undefined && CURATED_MODELS.some((m) => m.repo === repo));
+    const result = await downloadModel(repo, { ...options, preferredGraph: graph as DecodeGraphName | undefined, preferSafetensors }).finally(() => process.off('SIGINT', cancel));
     if (values.json) {
       console.log(JSON.stringify({ dir: result.dir, repo: result.repo, commit: result.commit, weights: result.weights, files: result.files.map((f) => f.path), memory_bytes: result.memory.total }));
       return;

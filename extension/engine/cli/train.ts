@@ -1,11 +1,13 @@
-// `train`: trains a GPT on a text file or folder and writes checkpoints as model folders.
+// `train`: trains a GPT-2 or a Llama on a text file or folder and writes checkpoints as model folders.
 //   npm run cli -- train --data walkthroughs/training-sample/stories.txt --preset tiny --steps 500 --out runs/stories
+//   npm run cli -- train --data walkthroughs/training-sample/stories.txt --architecture llama --out runs/llama
 // Ctrl+C stops after the current step and saves <out>/last, which --resume continues from.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
+import { llamaLike } from '../train/trainableConfig';
 import { BYTE_VOCAB_SIZE, byteTokenizerJson } from '../train/byteTokenizer';
 import { defaultTrainOptions, MODEL_PRESETS, type TrainingObjective, type TrainOptions } from '../train/options';
 import type { TrainEvent } from '../train/protocol';
@@ -25,6 +27,8 @@ objective
 model
   --preset NAME          ${Object.keys(MODEL_PRESETS).join(' | ')} (default: tiny)
   --n-layer N --n-head N --n-embd N --n-positions N --vocab-size N   override the preset
+  --architecture NAME    gpt2 (LayerNorm, learned positions, GELU MLP) | llama (RMSNorm, RoPE, SwiGLU,
+                         grouped-query attention), as many parameters per block (default: gpt2)
   --tokenizer PATH       tokenizer.json or a folder holding one (default: bytes, 257 tokens)
   --bpe-vocab N          learn a byte-level BPE of N tokens from --data first (into <out>/tokenizer)
   --base FOLDER          start from this model folder's weights (fine-tuning)
@@ -51,7 +55,7 @@ output
   --json                 one JSON object per line: each event, or the estimate`;
 
 export const OPTIONS = {
-  data: { type: 'string' }, sft: { type: 'string' }, dpo: { type: 'string' }, 'all-tokens': { type: 'boolean', default: false }, beta: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
+  data: { type: 'string' }, sft: { type: 'string' }, dpo: { type: 'string' }, 'all-tokens': { type: 'boolean', default: false }, beta: { type: 'string' }, validation: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' }, architecture: { type: 'string' }, tokenizer: { type: 'string' }, 'bpe-vocab': { type: 'string' }, base: { type: 'string' },
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
@@ -101,11 +105,14 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     if (!fs.existsSync(tokenizerPath)) writeJsonAtomic(tokenizerPath, byteTokenizerJson());
   }
   const n = (name: keyof Values) => numberOption(values, name);
-  const model = {
+  const gpt = {
     ...preset,
     n_layer: n('n-layer') ?? preset.n_layer, n_head: n('n-head') ?? preset.n_head, n_embd: n('n-embd') ?? preset.n_embd,
     n_positions: n('n-positions') ?? preset.n_positions, vocab_size: n('vocab-size') ?? tokenizerVocab,
   };
+  const architecture = values.architecture ?? 'gpt2';
+  if (architecture !== 'gpt2' && architecture !== 'llama') throw new Error(`--architecture must be gpt2 or llama, got "${architecture}"`);
+  const model = architecture === 'llama' ? llamaLike(gpt, gpt.vocab_size) : gpt;
   const defaults = defaultTrainOptions({ dataPath: data, tokenizerPath, outDir: values.out, model });
   const optimizerKind = values.optimizer ?? 'adamw';
   if (optimizerKind !== 'adamw' && optimizerKind !== 'sgd') throw new Error(`--optimizer must be adamw or sgd, got "${optimizerKind}"`);
@@ -125,7 +132,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     steps: n('steps') ?? defaults.steps,
     epochs: numberOption(values, 'epochs', false),
     batchSize: n('batch') ?? defaults.batchSize,
-    contextLength: n('context') ?? model.n_positions,
+    contextLength: n('context') ?? gpt.n_positions,
     learningRate: numberOption(values, 'lr', false) ?? (optimizerKind === 'sgd' ? 0.1 : defaults.learningRate),
     warmupSteps: n('warmup') ?? defaults.warmupSteps,
     schedule,
@@ -141,11 +148,14 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
   };
 }
 
+const ARCHITECTURE_NAMES = { gpt2: 'GPT-2 (LayerNorm, learned positions, GELU)', llama: 'Llama (RMSNorm, RoPE, SwiGLU, grouped-query attention)' } as const;
+
 function formatEstimate(e: TrainingEstimate): string {
   const minutes = e.seconds / 60;
   return [
+    `model      ${ARCHITECTURE_NAMES[e.architecture]}`,
     `data       ${e.files} file(s), ${e.bytes} bytes → ${e.trainTokens} training + ${e.validationTokens} validation tokens (vocabulary ${e.vocabSize})`,
-    `model      ${e.parameters} parameters (${e.trainableParameters} trained), ${(e.flopsPerToken / 1e6).toFixed(2)} MFLOP per training token`,
+    `           ${e.parameters} parameters (${e.trainableParameters} trained), ${(e.flopsPerToken / 1e6).toFixed(2)} MFLOP per training token`,
     `run        ${e.totalSteps} steps, ${e.tokensSeen} tokens = ${e.epochs.toFixed(2)} epochs, ${e.tokensPerParameter.toFixed(1)} tokens per parameter (Chinchilla: ${CHINCHILLA_TOKENS_PER_PARAMETER})`,
     `memory     about ${(e.memory.totalBytes / 2 ** 20).toFixed(0)} MiB of ${(e.memoryLimitBytes / 2 ** 20).toFixed(0)} allowed`,
     `time       ${(e.secondsPerStep * 1000).toFixed(1)} ms per step measured → about ${minutes < 1 ? `${Math.round(e.seconds)} s` : `${minutes.toFixed(1)} min`}`,
@@ -154,6 +164,7 @@ function formatEstimate(e: TrainingEstimate): string {
 
 function printEvent(event: TrainEvent): void {
   if (event.type === 'started') {
+    console.log(`training ${ARCHITECTURE_NAMES[event.architecture]}, ${event.parameters} parameters`);
     for (const note of event.notes ?? []) console.log(`note: ${note}`);
   } else if (event.type === 'progress') {
     const val = event.validationLoss === undefined ? '' : `  val ${event.validationLoss.toFixed(4)}`;
@@ -170,7 +181,7 @@ function printEvent(event: TrainEvent): void {
 }
 
 export const trainCommand: CliCommand = {
-  summary: 'train a GPT (or LoRA adapters) on a text file or folder; checkpoints are model folders',
+  summary: 'train a GPT-2 or a Llama (or LoRA adapters on a GPT-2) on a text file or folder; checkpoints are model folders',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
     if (values.help || !(values.data || values.sft || values.dpo) || !values.out) {

@@ -22,6 +22,7 @@ import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
+import { gptOnly } from '../train/trainableConfig';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
@@ -187,7 +188,7 @@ async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log:
     const { tokensPerSecond } = await trainUntil(s, summary, options, s.sweepSteps, Infinity, log);
     const state = loadCheckpoint(lastFolder(options.outDir)).state;
     const validationLoss = state.history.filter((h) => h.validationLoss !== undefined).at(-1)?.validationLoss ?? NaN;
-    summary.sweep[name] = { steps: s.sweepSteps, parameters: parameterCount(options.model).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
+    summary.sweep[name] = { steps: s.sweepSteps, parameters: parameterCount(gptOnly(options.model, 'The base-model sweep')).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
   const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].validationLoss - b[1].validationLoss);
@@ -204,10 +205,11 @@ async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log:
 
 async function exportPhase(s: Settings, tokenizer: string, summary: Summary, runDir: string): Promise<void> {
   const best = loadCheckpoint(bestFolder(runDir));
+  const bestConfig = gptOnly(best.config, 'The base-model export');
   const last = loadCheckpoint(lastFolder(runDir));
   const tokenizerJson = readJsonObject(path.join(tokenizer, 'tokenizer.json'), 'tokenizer.json');
   const tokenizerConfig = readJsonObject(path.join(tokenizer, 'tokenizer_config.json'), 'tokenizer_config.json');
-  const files = writeModelFolder(s.out, { config: best.config, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: best.config.n_positions }, chatTemplate: STORY_CHAT_TEMPLATE });
+  const files = writeModelFolder(s.out, { config: bestConfig, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: bestConfig.n_positions }, chatTemplate: STORY_CHAT_TEMPLATE });
   const fp32 = fs.readFileSync(path.join(s.out, 'onnx', 'model.onnx'));
   // Loaded here, at the end, so that a long training never waits on the quantizer's graph code.
   const { quantizeDecodeModelInt8 } = require('../quantize/quantizeModel') as typeof import('../quantize/quantizeModel');

@@ -56,7 +56,12 @@ export function gpt2Parameters(config: GPTConfig): ParameterSpec[] {
 
 /** Throws, naming the tensor, unless `weights` has every parameter with the expected shape. */
 export function checkWeights(config: GPTConfig, weights: TensorMap): void {
-  for (const spec of gpt2Parameters(config)) {
+  checkParameterShapes(gpt2Parameters(config), weights);
+}
+
+/** The same check against any list of parameters (a Llama's, say). */
+export function checkParameterShapes(specs: readonly { name: string; dims: readonly number[] }[], weights: TensorMap): void {
+  for (const spec of specs) {
     const tensor = weights.get(spec.name);
     if (!tensor) throw new Error(`weights: ${spec.name} is missing`);
     if (tensor.dims.length !== spec.dims.length || tensor.dims.some((d, i) => d !== spec.dims[i])) {

@@ -29,7 +29,7 @@ function initStd(rule: InitRule, config: GPTConfig): number {
 }
 
 /** Standard normal draws by the Box-Muller transform: two uniforms give two independent N(0, 1). */
-function gaussian(random: Mulberry32): () => number {
+export function gaussian(random: Mulberry32): () => number {
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {

@@ -20,6 +20,8 @@ export interface DownloadModelOptions extends HubOptions {
   readonly revision?: string;
   /** The ONNX variant to fetch when the model runs from a decode graph (default: the first present, full precision first). */
   readonly preferredGraph?: DecodeGraphName;
+  /** Fetch a Llama-family model's safetensors even where the repository has an ONNX export, so the engine builds every graph (the curated models). */
+  readonly preferSafetensors?: boolean;
   /** The memory the model must fit in; default: the machine's total memory. */
   readonly memoryBytes?: number;
 }
@@ -44,7 +46,7 @@ export async function downloadModel(repo: string, options: DownloadModelOptions 
   const modelType = typeof config.model_type === 'string' ? config.model_type : '';
   if (!modelType) throw new HubError(repo, 'has no model_type', { file: 'config.json' });
 
-  const choice = chooseModelFiles(listing, modelType, options.preferredGraph);
+  const choice = chooseModelFiles(listing, modelType, options.preferredGraph, options.preferSafetensors);
   if (isLlamaModelType(modelType) && !choice.weights.endsWith('.onnx')) checkBuildable(repo, config);
   const memory = estimateServingMemory(config, choice);
   checkMemory(repo, memory, choice.dtype, options.memoryBytes);

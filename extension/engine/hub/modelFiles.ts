@@ -3,9 +3,9 @@
 //   always      config.json and tokenizer.json; generation_config.json, tokenizer_config.json
 //               (chat template) and special_tokens_map.json where present;
 //   GPT-2       model.safetensors: the engine rebuilds every graph from it, so every inspector works;
-//   Llama, Mistral, Qwen2 without an ONNX export
-//               model.safetensors, or model.safetensors.index.json and its shards: the engine
-//               builds every graph from them (in fp32), as for GPT-2;
+//   Llama, Mistral, Qwen2 without an ONNX export, or with one when the caller prefers safetensors
+//               (the curated models): model.safetensors, or model.safetensors.index.json and its
+//               shards: the engine builds every graph from them (in fp32), as for GPT-2;
 //   otherwise   one ONNX decode graph in the layout transformers.js uses (onnx/model.onnx, or a
 //               quantized variant such as onnx/model_int8.onnx) with its external-data files.
 import * as path from 'node:path';
@@ -38,7 +38,7 @@ const GRAPH_DTYPE: Record<DecodeGraphName, ModelFileChoice['dtype']> = {
   'model_q4f16.onnx': 'int4',
 };
 
-export function chooseModelFiles(listing: RepoListing, modelType: string, preferredGraph?: DecodeGraphName): ModelFileChoice {
+export function chooseModelFiles(listing: RepoListing, modelType: string, preferredGraph?: DecodeGraphName, preferSafetensors = false): ModelFileChoice {
   const byPath = new Map(listing.files.map((file) => [file.path, file]));
   for (const required of ['config.json', 'tokenizer.json']) {
     if (!byPath.has(required)) throw new HubError(listing.repo, `has no ${required}; the engine needs it beside the weights`, { file: required });
@@ -48,13 +48,13 @@ export function chooseModelFiles(listing: RepoListing, modelType: string, prefer
   const safetensors = byPath.get('model.safetensors');
   if (modelType === 'gpt2' && safetensors) return { files: [...text, safetensors], weights: safetensors.path, dtype: 'fp32' };
 
+  const llamaWeights = isLlamaModelType(modelType) ? llamaSafetensors(listing.files, byPath) : undefined;
+  if (llamaWeights && preferSafetensors) return { files: [...text, ...llamaWeights], weights: llamaWeights[0].path, dtype: 'fp32' };
+
   const graphs = DECODE_GRAPH_NAMES.flatMap((name) => [`onnx/${name}`, name]).filter((name) => byPath.has(name));
   const preferred = preferredGraph && graphs.find((name) => path.posix.basename(name) === preferredGraph);
   const graph = preferred ?? graphs[0];
-  if (!graph && isLlamaModelType(modelType)) {
-    const weights = llamaSafetensors(listing.files, byPath);
-    if (weights) return { files: [...text, ...weights], weights: weights[0].path, dtype: 'fp32' };
-  }
+  if (!graph && llamaWeights) return { files: [...text, ...llamaWeights], weights: llamaWeights[0].path, dtype: 'fp32' };
   if (!graph) {
     const weights = listing.files.map((file) => file.path).filter((name) => /\.(safetensors|bin|onnx|gguf|pt|pth)$/.test(name));
     const held = weights.length ? `it holds ${weights.slice(0, 6).join(', ')}${weights.length > 6 ? ', …' : ''}` : 'it holds no weight files';

@@ -68,6 +68,35 @@ export function parseLlamaConfig(json: JsonObject, shownAs = 'config.json'): Lla
   };
 }
 
+/** config.json for a Llama-family model this program trained, read back by parseLlamaConfig and by transformers' LlamaConfig. */
+export function llamaConfigJson(config: LlamaConfig, tokens: { bosTokenId?: number; eosTokenId?: number }): JsonObject {
+  // Mistral's and Qwen2's files carry other fields (sliding window, Qwen2's implied biases); the trainer makes Llamas only.
+  if (config.model_type !== 'llama') throw new Error(`config.json: writing model_type "${config.model_type}" is not supported, only "llama"`);
+  return {
+    model_type: 'llama',
+    architectures: ['LlamaForCausalLM'],
+    num_hidden_layers: config.num_hidden_layers,
+    hidden_size: config.hidden_size,
+    intermediate_size: config.intermediate_size,
+    num_attention_heads: config.num_attention_heads,
+    num_key_value_heads: config.num_key_value_heads,
+    head_dim: config.head_dim,
+    vocab_size: config.vocab_size,
+    max_position_embeddings: config.max_position_embeddings,
+    rms_norm_eps: config.rms_norm_eps,
+    rope_theta: config.rope_theta,
+    ...(config.rope_scaling ? { rope_scaling: config.rope_scaling } : {}),
+    tie_word_embeddings: config.tie_word_embeddings,
+    attention_bias: config.qkv_bias,
+    mlp_bias: config.mlp_bias,
+    hidden_act: 'silu',
+    ...(tokens.bosTokenId === undefined ? {} : { bos_token_id: tokens.bosTokenId }),
+    ...(tokens.eosTokenId === undefined ? {} : { eos_token_id: tokens.eosTokenId }),
+    torch_dtype: 'float32',
+    use_cache: true,
+  };
+}
+
 /** Mistral attends to the last sliding_window keys only; Qwen2 too when use_sliding_window is set. */
 function slidingWindow(fields: JsonFields, modelType: LlamaConfig['model_type']): number | undefined {
   if (modelType === 'llama' || (modelType === 'qwen2' && fields.boolean('use_sliding_window') !== true)) return undefined;

@@ -1,12 +1,18 @@
-// Writes our GPT-2 as a model folder in the Hugging Face layout, loadable by transformers.js
-// (onnx/model.onnx), by transformers in Python (model.safetensors) and by this engine.
+// Writes a model this program trained as a folder in the Hugging Face layout, loadable by
+// transformers in Python (model.safetensors) and by this engine: our GPT-2 also with its decode
+// graph (onnx/model.onnx, for transformers.js); a Llama without one, since the engine builds its
+// graphs from the safetensors (llama/forwardGraph.ts).
 // Every file is written atomically; config.json comes last, so a folder that has one is complete.
 
 import * as path from 'node:path';
 import type { GPTConfig } from '../gpt/config';
 import { buildDecodeModel } from '../gpt/decodeModel';
-import { checkWeights } from '../gpt/parameters';
+import { checkParameterShapes, checkWeights } from '../gpt/parameters';
 import type { TensorMap } from '../gpt/tensor';
+import type { LlamaConfig } from '../llama/config';
+import { contextLength } from '../llama/config';
+import { llamaConfigJson } from '../llama/configJson';
+import { llamaParameters } from '../llama/parameters';
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite';
 import { generationConfigJson } from './generationConfig';
 import { gpt2ConfigJson } from './gpt2Config';
@@ -15,8 +21,8 @@ import { encodeSafetensors } from './safetensors';
 import { checkTokenizerFitsVocabulary, findTokenId, gpt2TokenizerConfig } from './tokenizerFiles';
 
 export interface ModelFolderContents {
-  readonly config: GPTConfig;
-  /** Hugging Face GPT-2 names (transformer.wte.weight, ...). */
+  readonly config: GPTConfig | LlamaConfig;
+  /** Hugging Face names (transformer.wte.weight, model.embed_tokens.weight, ...). */
   readonly weights: TensorMap;
   /** The tokenizer.json object, written as is. */
   readonly tokenizerJson: JsonObject;
@@ -43,12 +49,14 @@ export const MODEL_FOLDER_FILES = [
 /** Writes the folder and returns the folder-relative paths written, in order. */
 export function writeModelFolder(dir: string, contents: ModelFolderContents): string[] {
   const { config, weights, tokenizerJson } = contents;
-  checkWeights(config, weights);
+  const llama = 'model_type' in config ? config : undefined;
+  if (llama) checkParameterShapes(llamaParameters(llama), weights);
+  else checkWeights(config as GPTConfig, weights);
   checkTokenizerFitsVocabulary(tokenizerJson, config.vocab_size);
   const endOfText = findTokenId(tokenizerJson, '<|endoftext|>');
   const tokens = { bosTokenId: contents.bosTokenId ?? endOfText, eosTokenId: contents.eosTokenId ?? endOfText };
   const tokenizerConfig = {
-    ...(contents.tokenizerConfig ?? gpt2TokenizerConfig(tokenizerJson, { ...tokens, modelMaxLength: config.n_positions })),
+    ...(contents.tokenizerConfig ?? gpt2TokenizerConfig(tokenizerJson, { ...tokens, modelMaxLength: llama ? contextLength(llama) : (config as GPTConfig).n_positions })),
     ...(contents.chatTemplate === undefined ? {} : { chat_template: contents.chatTemplate }),
   };
   const extra = Object.entries(contents.extraFiles ?? {});
@@ -56,13 +64,13 @@ export function writeModelFolder(dir: string, contents: ModelFolderContents): st
 
   // Build everything that can fail before the first file is replaced.
   const files: Array<[string, string | Uint8Array | JsonObject]> = [
-    ['onnx/model.onnx', buildDecodeModel(config, weights)],
+    ...(llama ? [] : [['onnx/model.onnx', buildDecodeModel(config as GPTConfig, weights)] as [string, Uint8Array]]),
     ['model.safetensors', encodeSafetensors(weights, { format: 'pt' })],
     ['tokenizer.json', tokenizerJson],
     ['tokenizer_config.json', tokenizerConfig],
     ['generation_config.json', generationConfigJson(tokens)],
     ...extra,
-    ['config.json', gpt2ConfigJson({ gpt: config, ...tokens })],
+    ['config.json', llama ? llamaConfigJson(llama, tokens) : gpt2ConfigJson({ gpt: config as GPTConfig, ...tokens })],
   ];
   for (const [relative, data] of files) {
     const target = path.join(dir, ...relative.split('/'));

@@ -17,6 +17,7 @@ import { replaceFolderAtomically } from '../train/atomicFolder';
 import { BatchSampler } from '../train/dataset';
 import type { TrainOptions } from '../train/options';
 import { prepareRun } from '../train/runSetup';
+import { gptOnly } from '../train/trainableConfig';
 
 export const SCRIPT_NAME = 'train_gpt2.py';
 
@@ -52,7 +53,8 @@ export async function exportToPyTorch(options: TrainOptions, dir: string): Promi
   }
   // The run as it starts, not as a checkpoint left it: the script replays it from step 0.
   const run = await prepareRun({ ...options, resume: false });
-  const { config, B, T, sampler, totalSteps, split, tokenizer } = run;
+  const { B, T, sampler, totalSteps, split, tokenizer } = run;
+  const config = gptOnly(run.config, 'The PyTorch export');
   if (!(sampler instanceof BatchSampler)) throw new Error('only a run over plain text windows can be exported to PyTorch');
   const starts: number[] = [];
   for (let step = 0; step < totalSteps; step++) starts.push(...sampler.startsAt(step));

@@ -10,12 +10,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GPTConfig } from '../gpt/config';
 import type { TensorMap } from '../gpt/tensor';
+import { isLlamaModelType, parseLlamaConfig } from '../llama/configJson';
+import { llamaWeightFiles, readLlamaWeights } from '../modelFolder/llamaWeights';
 import { writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { parseGPT2Config } from '../modelFolder/gpt2Config';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
-import { readJsonObject } from '../modelFolder/jsonFile';
+import { type JsonObject, readJsonObject } from '../modelFolder/jsonFile';
 import { readSafetensors, writeSafetensors } from '../modelFolder/safetensors';
 import { peftAdapterFromTrainer, readPeftAdapter, trainerAdaptersFromPeft, writePeftAdapter, type PeftAdapter } from '../lora/peftAdapter';
+import { gptOnly, type TrainableConfig } from './trainableConfig';
 import { replaceFolderAtomically, resolveFolder } from './atomicFolder';
 import { loraTargets } from './lora';
 import type { LoraSettings } from './options';
@@ -54,8 +57,8 @@ export interface TrainingState {
 }
 
 export interface Checkpoint {
-  readonly config: GPTConfig;
-  /** Full GPT weights (LoRA merged in). */
+  readonly config: TrainableConfig;
+  /** Full model weights (LoRA merged in). */
   readonly weights: TensorMap;
   readonly tokenizerJson: Record<string, unknown>;
   /** The chat template the model was tuned with (SFT, DPO), kept in tokenizer_config.json. */
@@ -82,7 +85,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint, dims: 
     writeModelFolder(temp, { config: checkpoint.config, weights: checkpoint.weights, tokenizerJson: checkpoint.tokenizerJson, chatTemplate: checkpoint.chatTemplate });
     writeSafetensors(path.join(temp, OPTIMIZER_FILE), asTensors(checkpoint.optimizerState, dims));
     const { lora, baseModel } = checkpoint.state;
-    if (checkpoint.adapters && lora) writePeftAdapter(path.join(temp, ADAPTER_FOLDER), checkpointAdapter(checkpoint.config, lora, checkpoint.adapters, baseModel ?? ''));
+    if (checkpoint.adapters && lora) writePeftAdapter(path.join(temp, ADAPTER_FOLDER), checkpointAdapter(gptOnly(checkpoint.config, 'LoRA'), lora, checkpoint.adapters, baseModel ?? ''));
     writeJsonAtomic(path.join(temp, TRAINING_STATE_FILE), { format: FORMAT, version: 1, ...checkpoint.state });
   });
 }
@@ -95,6 +98,17 @@ export function isCheckpointFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The config and weights of a checkpoint folder: a Llama when config.json says so, else our GPT-2. */
+function modelOf(folder: string, configJson: JsonObject): { config: TrainableConfig; weights: TensorMap } {
+  const modelType = typeof configJson.model_type === 'string' ? configJson.model_type : undefined;
+  if (isLlamaModelType(modelType)) {
+    const config = parseLlamaConfig(configJson);
+    return { config, weights: readLlamaWeights(llamaWeightFiles(folder, folder), config) };
+  }
+  const config = parseGPT2Config(configJson).gpt;
+  return { config, weights: readGPT2Weights(path.join(folder, 'model.safetensors'), config) };
 }
 
 function readFloats(file: string): Map<string, Float32Array> {
@@ -116,11 +130,10 @@ export function readTrainingState(dir: string): { folder: string; state: Trainin
 /** Reads a checkpoint folder (or, after an interrupted swap, the folder it moved aside; see resolveFolder). */
 export function loadCheckpoint(dir: string): Checkpoint {
   const { folder, state } = readTrainingState(dir);
-  const config = parseGPT2Config(readJsonObject(path.join(folder, 'config.json'), 'config.json')).gpt;
+  const configJson = readJsonObject(path.join(folder, 'config.json'), 'config.json');
   const adapterFolder = path.join(folder, ADAPTER_FOLDER);
   return {
-    config,
-    weights: readGPT2Weights(path.join(folder, 'model.safetensors'), config),
+    ...modelOf(folder, configJson),
     tokenizerJson: readJsonObject(path.join(folder, 'tokenizer.json'), 'tokenizer.json'),
     state,
     optimizerState: readFloats(path.join(folder, OPTIMIZER_FILE)),

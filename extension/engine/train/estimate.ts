@@ -5,17 +5,19 @@
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
 import { peftAdapterBytes } from '../lora/peftAdapter';
 import { checkpointAdapter } from './checkpoint';
 import { listTextFiles } from './dataset';
 import { MEMORY_SHARE, type MemoryEstimate } from './memoryEstimate';
 import type { TrainOptions } from './options';
+import { architectureOf, gptOnly, totalParameters, trainingFlops, type Architecture } from './trainableConfig';
 import { createStepRunner, prepareRun } from './runSetup';
 
 export { CHINCHILLA_TOKENS_PER_PARAMETER } from '../scaling/chinchilla';
 
 export interface TrainingEstimate {
+  /** The model the run trains: our GPT-2 or a Llama. */
+  readonly architecture: Architecture;
   readonly files: number;
   readonly bytes: number;
   readonly vocabSize: number;
@@ -62,15 +64,16 @@ export async function estimateTraining(options: TrainOptions): Promise<TrainingE
   const firstStep = run.start.state?.step ?? 0;
   const tokensSeen = run.totalSteps * run.B * run.T;
   return {
+    architecture: architectureOf(run.config),
     files: files.length,
     bytes,
     vocabSize: run.tokenizer.vocabSize,
     trainTokens: run.split.train.length,
     validationTokens: run.split.validation.length,
-    parameters: parameterCount(run.config).total,
+    parameters: totalParameters(run.config),
     trainableParameters: run.trainableCount,
-    adapterBytes: run.lora && run.start.adapters ? peftAdapterBytes(checkpointAdapter(run.config, run.lora, run.start.adapters, options.baseModel ?? '')) : undefined,
-    flopsPerToken: trainingFlopsPerToken(run.config, (run.T + 1) / 2),
+    adapterBytes: run.lora && run.start.adapters ? peftAdapterBytes(checkpointAdapter(gptOnly(run.config, 'LoRA'), run.lora, run.start.adapters, options.baseModel ?? '')) : undefined,
+    flopsPerToken: trainingFlops(run.config, (run.T + 1) / 2),
     totalSteps: run.totalSteps,
     stepsPerEpoch: run.sampler.stepsPerEpoch,
     tokensSeen,

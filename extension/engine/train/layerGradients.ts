@@ -5,9 +5,9 @@
 
 /** The part of the GPT a parameter belongs to, by its Hugging Face name (LoRA adapters by their base weight). */
 export function layerOf(parameter: string): string {
-  const block = /(?:^|\.)h\.(\d+)\./.exec(parameter);
+  const block = /(?:^|\.)(?:h|layers)\.(\d+)\./.exec(parameter);
   if (block) return `block ${block[1]}`;
-  if (parameter.includes('ln_f.')) return 'final norm';
+  if (parameter.includes('ln_f.') || parameter === 'model.norm.weight') return 'final norm';
   return 'embeddings';
 }
 

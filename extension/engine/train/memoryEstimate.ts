@@ -6,9 +6,8 @@
 //   logits: the [B·T, V] logits, their log-probabilities and their gradient → 3 × 4 bytes each
 // It is an estimate: ONNX Runtime reuses some buffers and adds workspace of its own.
 
-import type { GPTConfig } from '../gpt/config';
-import { parameterCount } from '../gpt/sizes';
 import { activationBytesPerBlock } from '../scaling/memory';
+import { blockShape, totalParameters, type TrainableConfig } from './trainableConfig';
 import { checkTrainOptions, type TrainOptions } from './options';
 
 export interface MemoryEstimate {
@@ -17,14 +16,15 @@ export interface MemoryEstimate {
   readonly totalBytes: number;
 }
 
-export function trainingMemory(config: GPTConfig, batchSize: number, contextLength: number, optimizer: 'adamw' | 'sgd', trainableParameters?: number): MemoryEstimate {
-  const total = parameterCount(config).total;
+export function trainingMemory(config: TrainableConfig, batchSize: number, contextLength: number, optimizer: 'adamw' | 'sgd', trainableParameters?: number): MemoryEstimate {
+  const total = totalParameters(config);
+  const block = blockShape(config);
   const trainable = trainableParameters ?? total;
   const perTrainable = optimizer === 'adamw' ? 6 : 4;
   const parameterBytes = 4 * (total + perTrainable * trainable);
-  const perBlock = activationBytesPerBlock(contextLength, batchSize, config.n_embd, config.n_head, 4);
+  const perBlock = activationBytesPerBlock(contextLength, batchSize, block.width, block.heads, 4);
   const logits = 3 * 4 * batchSize * contextLength * config.vocab_size;
-  const activationBytes = config.n_layer * perBlock + logits;
+  const activationBytes = block.layers * perBlock + logits;
   return { parameterBytes, activationBytes, totalBytes: parameterBytes + activationBytes };
 }
 

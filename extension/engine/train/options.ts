@@ -2,6 +2,7 @@
 // defaults follow small-GPT practice (nanoGPT's Shakespeare-char and TinyStories recipes).
 
 import type { GPTConfig } from '../gpt/config';
+import { blockShape, isLlamaConfig, maxContext, type TrainableConfig } from './trainableConfig';
 import type { OptimizerSettings } from './optimizerGraph';
 
 export interface LoraSettings {
@@ -37,7 +38,7 @@ export interface TrainOptions {
   /** Checkpoints go to <outDir>/last and <outDir>/best, each a complete model folder. */
   readonly outDir: string;
   /** Architecture of a new model; ignored when resuming or fine-tuning (the folder's config is used). */
-  readonly model: GPTConfig;
+  readonly model: TrainableConfig;
   /** Start from this model folder's weights instead of random ones (fine-tuning, LoRA). */
   readonly baseModel?: string;
   readonly lora?: LoraSettings;
@@ -92,7 +93,7 @@ export function defaultTrainOptions(required: Pick<TrainOptions, 'dataPath' | 't
     resume: false,
     steps: 1000,
     batchSize: 16,
-    contextLength: required.model.n_positions,
+    contextLength: maxContext(required.model),
     learningRate: 1e-3,
     warmupSteps: 50,
     minLearningRateRatio: 0.1,
@@ -120,12 +121,18 @@ export function checkTrainOptions(o: TrainOptions): void {
   positive('steps', o.steps);
   positive('batch size', o.batchSize);
   positive('context length', o.contextLength);
-  positive('n_layer', o.model.n_layer);
-  positive('n_head', o.model.n_head);
-  positive('n_embd', o.model.n_embd);
+  const block = blockShape(o.model);
+  // Each setting by its config.json name: GPT-2's, or a Llama's.
+  const [layers, heads, width, positions] = isLlamaConfig(o.model)
+    ? ['num_hidden_layers', 'num_attention_heads', 'hidden_size', 'max_position_embeddings']
+    : ['n_layer', 'n_head', 'n_embd', 'n_positions'];
+  positive(layers, block.layers);
+  positive(heads, block.heads);
+  positive(width, block.width);
   positive('vocab_size', o.model.vocab_size);
-  if (o.model.n_embd % o.model.n_head !== 0) throw new Error(`n_embd (${o.model.n_embd}) must be a multiple of n_head (${o.model.n_head})`);
-  if (o.contextLength > o.model.n_positions) throw new Error(`context length ${o.contextLength} exceeds the model's n_positions ${o.model.n_positions}`);
+  if (block.width % block.heads !== 0) throw new Error(`${width} (${block.width}) must be a multiple of ${heads} (${block.heads})`);
+  if (o.contextLength > maxContext(o.model)) throw new Error(`context length ${o.contextLength} exceeds the model's ${positions} ${maxContext(o.model)}`);
+  if (isLlamaConfig(o.model) && o.lora) throw new Error('LoRA adapts GPT-2 models only; train the Llama fully');
   if (o.epochs !== undefined && !(o.epochs > 0)) throw new Error(`epochs must be > 0 (got ${o.epochs})`);
   if (!(o.learningRate > 0)) throw new Error(`learning rate must be > 0 (got ${o.learningRate})`);
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new Error(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);

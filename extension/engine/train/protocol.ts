@@ -15,6 +15,7 @@ import type { SweepEvent, SweepOptions } from '../scalingSweep/sweep';
 import type { ForgettingCurve, ForgettingEvent, ForgettingOptions } from '../continualLearning/forgetting';
 import type { SpeculativeReport, SpeculativeRequest } from '../generate/speculativeRun';
 import type { BackendReport } from '../runtime/ortBackend';
+import type { Architecture } from './trainableConfig';
 
 export type HostToWorker =
   | { readonly type: 'start'; readonly options: TrainOptions }
@@ -31,6 +32,8 @@ export type HostToWorker =
 /** Sent once, when the graphs are built and before the first step: what the run is. */
 export interface StartedEvent {
   readonly type: 'started';
+  /** The model trained: our GPT-2 or a Llama. */
+  readonly architecture: Architecture;
   /** The first step to run (above 0 when resuming). */
   readonly step: number;
   readonly totalSteps: number;

@@ -5,16 +5,16 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GPTConfig } from '../gpt/config';
-import { randomWeights } from '../gpt/randomWeights';
-import { parameterCount } from '../gpt/sizes';
 import type { TensorMap } from '../gpt/tensor';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
+import { readLlamaWeights } from '../modelFolder/llamaWeights';
 import { readModelFolder } from '../modelFolder/readModelFolder';
 import { writeFileAtomic } from '../modelFolder/atomicWrite';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
+import { gptOnly, maxContext, totalParameters, type TrainableConfig } from './trainableConfig';
+import { initialWeights } from './architecture';
 import { resolveFolder } from './atomicFolder';
 import { loadCheckpoint, type TrainingState } from './checkpoint';
 import { BatchSampler, DataError, listTextFiles, splitTrainValidation, validationBatches, type Batch, type TokenSplit } from './dataset';
@@ -32,8 +32,8 @@ export { bestFolder, lastFolder };
 const toMap = (weights: TensorMap): Map<string, Float32Array> => new Map([...weights].map(([n, t]) => [n, t.data]));
 
 export interface Start {
-  readonly config: GPTConfig;
-  /** Full GPT weights: trained ones, or the frozen base under LoRA. */
+  readonly config: TrainableConfig;
+  /** Full model weights: trained ones, or the frozen base under LoRA. */
   readonly weights: TensorMap;
   readonly adapters?: Map<string, Float32Array>;
   readonly optimizerState?: ReadonlyMap<string, Float32Array>;
@@ -62,12 +62,13 @@ export function startingPoint(options: TrainOptions): Start {
   }
   if (options.baseModel) {
     const folder = readModelFolder(options.baseModel);
-    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors can be trained further`);
+    if (folder.llama && folder.llamaWeights && !options.lora) return { config: folder.llama, weights: readLlamaWeights(folder.llamaWeights, folder.llama) };
+    if (!folder.gpt2 || !folder.safetensorsFile) throw new Error(`${options.baseModel}: only GPT-2 folders with model.safetensors (or Llama folders with safetensors, without LoRA) can be trained further`);
     const weights = readGPT2Weights(folder.safetensorsFile, folder.gpt2.gpt);
     const adapters = options.lora ? initAdapters(folder.gpt2.gpt, options.lora, options.seed) : undefined;
     return { config: folder.gpt2.gpt, weights, adapters };
   }
-  return { config: options.model, weights: randomWeights(options.model, options.seed) };
+  return { config: options.model, weights: initialWeights(options.model, options.seed) };
 }
 
 /**
@@ -123,7 +124,7 @@ function conversationData(options: TrainOptions, tokenizer: PreparedRun['tokeniz
 export interface PreparedRun {
   readonly tokenizer: Awaited<ReturnType<typeof loadTokenizerFile>>;
   readonly start: Start;
-  readonly config: GPTConfig;
+  readonly config: TrainableConfig;
   readonly lora?: LoraSettings;
   /** Tokens per sequence and sequences per batch. */
   readonly T: number;
@@ -145,13 +146,13 @@ export async function prepareRun(options: TrainOptions): Promise<PreparedRun> {
     throw new Error(`${options.tokenizerPath}: the tokenizer has ${tokenizer.vocabSize} tokens but the model only ${config.vocab_size} (vocab_size)`);
   }
   const lora = start.state?.lora ?? options.lora;
-  const T = Math.min(options.contextLength, config.n_positions);
+  const T = Math.min(options.contextLength, maxContext(config));
   const B = options.batchSize;
 
   const { split, sampler, validation } = options.objective?.kind === 'sft' ? conversationData(options, tokenizer, T, B, options.objective.allTokens) : textData(options, tokenizer, T, B);
   const totalSteps = options.epochs === undefined ? options.steps : Math.max(1, Math.ceil(options.epochs * sampler.stepsPerEpoch));
 
-  const trainableCount = lora ? [...(start.adapters?.values() ?? [])].reduce((n, a) => n + a.length, 0) : parameterCount(config).total;
+  const trainableCount = lora ? [...(start.adapters?.values() ?? [])].reduce((n, a) => n + a.length, 0) : totalParameters(config);
   const memory = trainingMemory(config, B, T, options.optimizer.kind, trainableCount);
   return { tokenizer, start, config, lora, T, B, split, sampler, validation, totalSteps, trainableCount, memory };
 }
@@ -163,7 +164,7 @@ export async function createStepRunner(run: PreparedRun, options: TrainOptions):
   for (const [name, data] of start.adapters ?? []) initial.set(name, data);
   return StepRunner.create({
     config, batchSize: B, contextLength: T, optimizer: options.optimizer, threads: options.threads, decayEmbeddings: options.decayEmbeddings,
-    ...(lora ? { overlay: loraOverlay(config, lora), trainable: [...(start.adapters?.keys() ?? [])] } : {}),
+    ...(lora ? { overlay: loraOverlay(gptOnly(config, 'LoRA'), lora), trainable: [...(start.adapters?.keys() ?? [])] } : {}),
   }, initial, start.optimizerState);
 }
 

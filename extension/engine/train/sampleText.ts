@@ -2,11 +2,11 @@
 // seeded sampling at a temperature. It runs the inference (decode) graph with a KV cache, built
 // from the current weights by the same GPT definition the training graph uses.
 
-import { buildDecodeModel } from '../gpt/decodeModel';
-import type { GPTConfig } from '../gpt/config';
 import type { TensorMap } from '../gpt/tensor';
 import { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import type { Mulberry32 } from '../generate/random';
+import { maxContext, type TrainableConfig } from './trainableConfig';
+import { decodeModelBytes } from './architecture';
 
 export interface SampleSettings {
   readonly maxTokens: number;
@@ -30,10 +30,11 @@ export function pickToken(logits: Float32Array, temperature: number, random: Mul
 }
 
 /** Continues `prompt` (token IDs, at least one) and returns the new token IDs. */
-export async function sampleTokens(config: GPTConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: Mulberry32): Promise<number[]> {
-  const model = await OnnxCausalLM.open(buildDecodeModel(config, weights), { contextLength: config.n_positions, shownAs: 'training sample graph' });
+export async function sampleTokens(config: TrainableConfig, weights: TensorMap, prompt: readonly number[], settings: SampleSettings, random: Mulberry32): Promise<number[]> {
+  const context = maxContext(config);
+  const model = await OnnxCausalLM.open(decodeModelBytes(config, weights), { contextLength: context, shownAs: 'training sample graph' });
   try {
-    return await continueTokens(model, config.n_positions, prompt, settings, random);
+    return await continueTokens(model, context, prompt, settings, random);
   } finally {
     await model.release();
   }

@@ -10,8 +10,8 @@
 
 import * as os from 'node:os';
 import { Mulberry32 } from '../generate/random';
-import { parameterCount, trainingFlopsPerToken } from '../gpt/sizes';
 import type { TensorMap } from '../gpt/tensor';
+import { architectureOf, gptOnly, totalParameters, trainingFlops } from './trainableConfig';
 import { saveCheckpoint, type Checkpoint, type HistoryPoint } from './checkpoint';
 import { groupByLayer, layerNorms } from './layerGradients';
 import { mergeAdapters } from './lora';
@@ -50,10 +50,10 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
   let lastLoss = history.at(-1)?.loss ?? NaN;
 
   const grouping = groupByLayer(runner.graph.trainable);
-  const flopsPerToken = trainingFlopsPerToken(config, (T + 1) / 2);
+  const flopsPerToken = trainingFlops(config, (T + 1) / 2);
   const peakFlops = await measureMatMulFlops(options.threads);
   emit({
-    type: 'started', step, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount,
+    type: 'started', architecture: architectureOf(config), step, totalSteps, parameters: totalParameters(config), trainableParameters: trainableCount,
     flopsPerToken, peakFlops, trainTokens: split.train.length, validationTokens: split.validation.length,
     stepsPerEpoch: sampler.stepsPerEpoch, layers: grouping.layers, history, backend: backendReport(),
   });
@@ -62,7 +62,7 @@ export async function train(options: TrainOptions, hooks: TrainHooks = {}): Prom
     const full: TensorMap = new Map([...start.weights].map(([name, t]) => [name, { dims: t.dims, data: runner.parameters.get(name) ?? t.data }]));
     if (!lora) return full;
     const adapters = new Map([...runner.graph.trainable].map((n) => [n, runner.parameters.get(n) as Float32Array]));
-    return mergeAdapters(config, lora, full, adapters);
+    return mergeAdapters(gptOnly(config, 'LoRA'), lora, full, adapters);
   };
   const checkpoint = (): Checkpoint => ({
     config,

@@ -1,7 +1,7 @@
 // The whole training step as one ONNX graph, run by one session call per step:
 //
 //   inputs:  input_ids, targets [B, T] int64; every parameter; optimizer state; step scalars
-//   forward: logits = GPT(input_ids)                              (emitGPT2Forward, shared with inference)
+//   forward: logits = model(input_ids)                            (GPT-2's or Llama's forward, shared with inference)
 //   loss:    L = mean over B·T tokens of −log softmax(logits)[target]   (SoftmaxCrossEntropyLoss)
 //   backward: ∂L/∂θ for every trainable θ                          (addGradients, symbolic reverse mode)
 //   update:  clip by global norm, then AdamW or SGD                 (addOptimizerUpdate)
@@ -11,11 +11,11 @@
 // frozen parameters (the base model under LoRA) are inputs that get no gradient.
 
 import { addGradients } from '../autodiff/gradients';
-import { emitGPT2Forward, type ParameterResolver } from '../gpt/forwardGraph';
-import type { GPTConfig } from '../gpt/config';
-import { gpt2Parameters, WPE, WTE } from '../gpt/parameters';
+import type { ParameterResolver } from '../gpt/forwardGraph';
 import { attr, GraphBuilder } from '../onnx';
 import { MASKED } from '../gpt/attentionMask';
+import { architectureOf, type TrainableConfig } from './trainableConfig';
+import { emitForward, isEmbedding, parameterShapes } from './architecture';
 import { addOptimizerUpdate, stateNames, type OptimizerSettings } from './optimizerGraph';
 
 export const IGNORE_INDEX = -100;
@@ -33,7 +33,7 @@ export interface ParameterOverlay {
 }
 
 export interface TrainingGraphOptions {
-  readonly config: GPTConfig;
+  readonly config: TrainableConfig;
   readonly batchSize: number;
   readonly contextLength: number;
   readonly optimizer: OptimizerSettings;
@@ -65,14 +65,13 @@ export function emitForwardLogits(g: GraphBuilder, options: Omit<TrainingGraphOp
   const { config, contextLength: T } = options;
   const inputIds = g.input('input_ids', 'int64', [batchDim, T]);
   const targets = g.input('targets', 'int64', [batchDim, T]);
-  const gptParameters: NamedShape[] = gpt2Parameters(config).map((p) => ({ name: p.name, dims: p.dims }));
-  const parameters = [...(options.overlay?.parameters ?? []), ...gptParameters];
+  const parameters = [...(options.overlay?.parameters ?? []), ...parameterShapes(config)];
   for (const p of parameters) g.input(p.name, 'float32', p.dims);
   const resolve: ParameterResolver = options.overlay ? (name) => options.overlay!.resolve(g, name, name) : (name) => name;
 
   const positions = g.constant(BigInt64Array.from({ length: T }, (_, t) => BigInt(t)), [T], 'positions');
   const bias = g.constant(causalBias(T), [T, T], 'causal_bias');
-  const { logits } = emitGPT2Forward(g, config, { inputIds, positionIds: positions, attentionBias: bias }, resolve);
+  const { logits } = emitForward(g, config, { inputIds, positionIds: positions, attentionBias: bias }, resolve);
   const flatLogits = g.op('Reshape', [logits, g.constant(BigInt64Array.of(-1n, BigInt(config.vocab_size)), [2], 'logits_2d')]); // [B·T, V]
   const flatTargets = g.op('Reshape', [targets, g.constant(BigInt64Array.of(-1n), [1], 'targets_1d')]); //                      [B·T]
   return { logits: flatLogits, targets: flatTargets, parameters };
@@ -89,12 +88,12 @@ export function emitForwardLoss(g: GraphBuilder, options: Omit<TrainingGraphOpti
 
 /** Matrices decay; biases, LayerNorm gains and (by default) embeddings do not. */
 function decaysByDefault(name: string, dims: readonly number[], decayEmbeddings: boolean): boolean {
-  if (name === WTE || name === WPE) return decayEmbeddings;
+  if (isEmbedding(name)) return decayEmbeddings;
   return dims.length >= 2;
 }
 
 export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph {
-  const g = new GraphBuilder({ name: 'gpt2_train_step', docString: 'forward, loss, backward and optimizer update of one training step' });
+  const g = new GraphBuilder({ name: `${architectureOf(options.config)}_train_step`, docString: 'forward, loss, backward and optimizer update of one training step' });
   const { loss, parameters } = emitForwardLoss(g, options, options.batchSize);
   return finishTrainingGraph(g, options, loss, parameters);
 }
@@ -124,7 +123,7 @@ export function finishTrainingGraph(g: GraphBuilder, options: TrainingGraphOptio
 
 /** Forward and loss only, any batch size: the validation graph. */
 export function buildLossGraph(options: Omit<TrainingGraphOptions, 'optimizer'>): Uint8Array {
-  const g = new GraphBuilder({ name: 'gpt2_loss', docString: 'mean next-token cross-entropy' });
+  const g = new GraphBuilder({ name: `${architectureOf(options.config)}_loss`, docString: 'mean next-token cross-entropy' });
   const { loss } = emitForwardLoss(g, options, 'batch');
   g.output(loss, { name: 'loss', dtype: 'float32', dims: [] });
   return g.toBytes();

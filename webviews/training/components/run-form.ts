@@ -53,6 +53,7 @@ export class RunForm extends LitElement {
       legend { font-weight: 600; }
       .grid { display: grid; grid-template-columns: max-content 9em 1fr; gap: 4px 10px; align-items: center; }
       input, select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; font: inherit; }
+      select { max-width: 100%; }
       input[type='number'] { width: 8em; }
       input[type='text'] { width: 100%; }
       table { border-collapse: collapse; margin: 4px 0; display: block; overflow-x: auto; max-width: 100%; }
@@ -101,10 +102,12 @@ export class RunForm extends LitElement {
     return html`<fieldset><legend>${t('model')}</legend>
       <div class="row">${this.select('model', t('model'), [['preset', t('modelPreset')], ['custom', t('modelCustom')], ['continue', t('modelContinue')]])}
         ${s.model === 'preset' ? this.select('preset', t('modelPreset'), (setup?.presets ?? []).map((p) => [p.name, p.name] as const)) : nothing}</div>
+      ${s.model === 'continue' ? nothing : html`<div class="row">${t('architecture')}
+        ${this.select('architecture', t('architecture'), [['gpt2', t('architectureGpt2')], ['llama', t('architectureLlama')]])}</div>`}
       ${s.model === 'preset' && setup ? html`<table aria-label=${t('modelPreset')}>
         <tr><th></th><th>${t('layers')}</th><th>${t('heads')}</th><th>${t('width')}</th><th>${t('positions')}</th><th>${t('parametersColumn')}</th><th>${t('flopsColumn')}</th><th>${t('memoryColumn')}</th></tr>
         ${setup.presets.map((p) => html`<tr class=${p.name === s.preset ? 'selected' : ''}><td>${p.name === s.preset ? '▶ ' : ''}${p.name}</td><td>${p.nLayer}</td><td>${p.nHead}</td><td>${p.nEmbd}</td><td>${p.nPositions}</td>
-          <td>${count(p.parameters)}</td><td>${(p.flopsPerToken / 1e6).toFixed(1)}</td><td>${bytes(p.memoryBytes)}</td></tr>`)}
+          <td>${count(p.figures[s.architecture].parameters)}</td><td>${(p.figures[s.architecture].flopsPerToken / 1e6).toFixed(1)}</td><td>${bytes(p.figures[s.architecture].memoryBytes)}</td></tr>`)}
       </table>` : nothing}
       ${s.model === 'custom' ? html`<div class="row">
         ${(['nLayer', 'nHead', 'nEmbd', 'nPositions'] as const).map((key, i) => html`<label>${t((['layers', 'heads', 'width', 'positions'] as const)[i])}
@@ -127,9 +130,10 @@ export class RunForm extends LitElement {
       if (targets.length > 0) this.change('loraTargets', targets);
       else this.requestUpdate();
     };
-    return html`<div class="row"><label><input type="checkbox" .checked=${live(s.lora)} @change=${(e: Event) => this.change('lora', (e.target as HTMLInputElement).checked)} /> ${t('loraOption')}</label></div>
-      <p class="muted">${t(s.lora ? 'loraNote' : 'continueNote', label)}</p>
-      ${s.lora ? html`<div class="grid">
+    const lora = s.lora && this.setup?.activeModel.architecture !== 'llama';
+    return html`${this.setup?.activeModel.architecture === 'llama' ? nothing : html`<div class="row"><label><input type="checkbox" .checked=${live(s.lora)} @change=${(e: Event) => this.change('lora', (e.target as HTMLInputElement).checked)} /> ${t('loraOption')}</label></div>`}
+      <p class="muted">${t(lora ? 'loraNote' : 'continueNote', label)}</p>
+      ${lora ? html`<div class="grid">
         <label for="f-loraRank">${t('loraRank')}</label>
         <input id="f-loraRank" type="number" min="1" .value=${live(String(s.loraRank))} aria-describedby="f-loraRank-help" @change=${(e: Event) => this.change('loraRank', Number((e.target as HTMLInputElement).value))} />
         <span id="f-loraRank-help" class="muted">${t('loraRankHelp')}</span>
@@ -150,7 +154,9 @@ export class RunForm extends LitElement {
       if (objective === s.objective) return;
       this.dispatchEvent(new CustomEvent('settings-change', { detail: { ...s, ...this.setup?.objectiveDefaults[objective], objective } }));
     };
-    const options = [['text', t('objectiveText')], ['sft', t('objectiveSft')], ['dpo', t('objectiveDpo')]] as const;
+    // DPO (like LoRA) adapts GPT-2's matrices: not offered while the active model is a Llama.
+    const llamaActive = this.setup?.activeModel.architecture === 'llama';
+    const options = ([['text', t('objectiveText')], ['sft', t('objectiveSft')], ['dpo', t('objectiveDpo')]] as const).filter(([value]) => !llamaActive || value !== 'dpo');
     return html`<fieldset><legend>${t('objective')}</legend>
       <div class="row"><select id="f-objective" aria-label=${t('objective')} aria-describedby="f-objective-help" @change=${(e: Event) => choose(options[(e.target as HTMLSelectElement).selectedIndex][0])}>
         ${options.map(([value, text]) => html`<option value=${value} ?selected=${value === s.objective}>${text}</option>`)}

@@ -71,6 +71,7 @@ export class RunMonitor extends LitElement {
       <span>${t('stepLine', r.step, r.totalSteps)}</span>
       ${r.tokensPerSecond === undefined ? nothing : html`<span>${t('speedLine', Math.round(r.tokensPerSecond), ((r.mfu ?? 0) * 100).toFixed(1), duration(r.etaSeconds ?? NaN))}</span>`}
     </div>
+    <div class="muted">${t('architectureLine', t(r.architecture === 'llama' ? 'architectureLlama' : 'architectureGpt2'))}</div>
     ${r.trainTokens ? html`<div class="muted">${t('epochLine', epochs.toFixed(2), count(r.trainTokens), count(r.parameters))}</div>` : nothing}`;
   }
 
@@ -131,7 +132,7 @@ export class RunMonitor extends LitElement {
         <vscode-button secondary @click=${() => this.ask('compare', k.which)}>${t('compareWithBase')}</vscode-button>
       </div>`)}
       <div class="row"><vscode-button secondary @click=${() => this.ask('open-card')}>${t('modelCard')}</vscode-button>
-        <vscode-button secondary @click=${() => this.ask('export-pytorch')}>${t('exportPyTorch')}</vscode-button></div>
+        ${this.run.architecture === 'gpt2' ? html`<vscode-button secondary @click=${() => this.ask('export-pytorch')}>${t('exportPyTorch')}</vscode-button>` : nothing}</div>
       ${c ? html`<h3>${t('comparison', c.seed)}</h3><div class="samples">
         ${c.columns.map((col) => html`<div class="sample"><div class="muted">${col.label}</div><span class="prompt">${c.prompt}</span>${col.text}</div>`)}
       </div>` : nothing}`;

@@ -1,6 +1,7 @@
 // Gradients of ops that only move values around. Each routes dY back to where the values came from:
 // the inverse permutation, the inverse reshape, the matching split or concatenation, zeros padded
-// around a slice, and for Gather (the embedding lookup) a scatter-add into the table's rows.
+// around a slice, the sum over the copies a Tile made, and for Gather (the embedding lookup) a
+// scatter-add into the table's rows.
 
 import { attr } from '../../onnx/attributes';
 import type { GradientRule } from '../context';
@@ -62,6 +63,19 @@ const slice: GradientRule = (node, [dY], ctx) => {
 // Y = expand(X, shape): broadcasting.  dX = dY summed back to X's shape
 const expand: GradientRule = (node, [dY], ctx) => [dY && ctx.sumToShape(dY, ctx.dims(node.outputs[0]), ctx.dims(node.inputs[0]))];
 
+// Y = tile(X, repeats): copy r_i of X side by side along each axis i (grouped-query attention's
+// repeat of each key/value head).  X: [d₀, d₁, …]  Y: [r₀·d₀, r₁·d₁, …]
+//   dX = Σ over the copies of dY:  reshape dY to [r₀, d₀, r₁, d₁, …] (copy index before the
+//   index within a copy, as Tile lays them out) and sum the r axes: [d₀, d₁, …] remain.
+const tile: GradientRule = (node, [dY], ctx) => {
+  if (!dY) return [];
+  const dims = ctx.dims(node.inputs[0]);
+  const repeats = ctx.shapes.ints(node.inputs[1]);
+  if (!repeats) throw new Error(`Tile ${node.name}: its repeats must be constants to differentiate it`);
+  const copies = ctx.reshape(dY, dims.flatMap((d, i) => [repeats[i], d]));
+  return [ctx.reduceSum(copies, dims.map((_, i) => 2 * i), false)];
+};
+
 // Y = gather(Table, Idx) along axis 0, the embedding lookup: Y[i…] = Table[Idx[i…]].
 //   Table: [V, C]   Idx: [B, T]   Y: [B, T, C]
 //   dTable[v] = Σ_{i : Idx[i] = v} dY[i]   (rows that appear several times add up; unused rows get 0)
@@ -77,5 +91,5 @@ const gather: GradientRule = (node, [dY], ctx) => {
 
 export const SHAPE_RULES: Record<string, GradientRule> = {
   Transpose: transpose, Reshape: reshape, Squeeze: reshape, Unsqueeze: reshape,
-  Concat: concat, Split: split, Slice: slice, Expand: expand, Gather: gather,
+  Concat: concat, Split: split, Slice: slice, Expand: expand, Tile: tile, Gather: gather,
 };

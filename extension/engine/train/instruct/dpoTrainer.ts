@@ -25,6 +25,7 @@ import { checkFitsInMemory, trainingMemory } from '../memoryEstimate';
 import { checkTrainOptions, type TrainOptions } from '../options';
 import type { DoneEvent, PreferenceMetrics } from '../protocol';
 import { lastFolder, refuseToOverwrite, startingPoint } from '../runSetup';
+import { gptOnly } from '../trainableConfig';
 import { learningRateAt } from '../schedule';
 import { StepRunner } from '../stepRunner';
 import type { TrainHooks } from '../trainer';
@@ -51,7 +52,7 @@ export async function trainDpo(options: TrainOptions, hooks: TrainHooks = {}): P
 
   const tokenizer = await loadTokenizerFile(options.tokenizerPath);
   const start = startingPoint(options);
-  const { config } = start;
+  const config = gptOnly(start.config, 'DPO');
   const lora = options.lora;
   const adapters = lora ? (start.adapters ?? initAdapters(config, lora, options.seed)) : undefined;
   const T = Math.min(options.contextLength, config.n_positions);
@@ -88,7 +89,7 @@ export async function trainDpo(options: TrainOptions, hooks: TrainHooks = {}): P
     const history: HistoryPoint[] = [];
     const stepsPerEpoch = Math.ceil(train.length / P);
     emit({
-      type: 'started', step: 0, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount, flopsPerToken, peakFlops,
+      type: 'started', architecture: 'gpt2', step: 0, totalSteps, parameters: parameterCount(config).total, trainableParameters: trainableCount, flopsPerToken, peakFlops,
       trainTokens: train.reduce((n, p) => n + p.chosen.ids.length + p.rejected.ids.length, 0), validationTokens: heldOut.reduce((n, p) => n + p.chosen.ids.length + p.rejected.ids.length, 0),
       stepsPerEpoch, layers: grouping.layers, history, notes,
     });
