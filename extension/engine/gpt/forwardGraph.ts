@@ -128,6 +128,15 @@ export function emitLMHead(g: GraphBuilder, config: GPTConfig, hidden: string, o
   return g.op('MatMul', [normed, outputWeight], {}, { name });
 }
 
+/**
+ * The cache after this step: earlier keys (or values) followed by the new ones along the sequence
+ * axis, [B, heads, past, D] ‖ [B, heads, T, D]. `outputName` names the result when it is a graph
+ * output (see GPT2ForwardInputs.presentNames).
+ */
+export function emitCacheAppend(g: GraphBuilder, past: string, added: string, nodeName: string, outputName?: string): string {
+  return g.node('Concat', [past, added], { axis: attr.int(2) }, { name: nodeName, ...(outputName ? { outputs: [outputName] } : {}) })[0];
+}
+
 /** Causal self-attention of block `layer`: y = softmax(q·kᵀ/√d + bias)·v, heads concatenated, then c_proj. */
 function attention(g: GraphBuilder, k: Constants, config: GPTConfig, layer: number, x: string, bias: string, past: KeyValue | undefined, presentNames: KeyValue | undefined, param: ParameterResolver) {
   const C = config.n_embd;
@@ -144,10 +153,8 @@ function attention(g: GraphBuilder, k: Constants, config: GPTConfig, layer: numb
   let keys = heads(kNew, 'k');
   let values = heads(vNew, 'v');
   if (past) {
-    const concat = (older: string, newer: string, what: string, named?: string) =>
-      g.node('Concat', [older, newer], { axis: attr.int(2) }, { ...name(what), ...(named ? { outputs: [named] } : {}) })[0];
-    keys = concat(past.key, keys, 'present_k', presentNames?.key);                          // [B, H, S, D]
-    values = concat(past.value, values, 'present_v', presentNames?.value);
+    keys = emitCacheAppend(g, past.key, keys, name('present_k').name, presentNames?.key);        // [B, H, S, D]
+    values = emitCacheAppend(g, past.value, values, name('present_v').name, presentNames?.value);
   }
   const kT = g.op('Transpose', [keys], { perm: attr.ints([0, 1, 3, 2]) }, name('k_t'));         // [B, H, D, S]
   const scores = g.op('Mul', [g.op('MatMul', [heads(q, 'q'), kT], {}, name('qk')), k.scalar(1 / Math.sqrt(D), 'attn_scale')], {}, name('scores'));

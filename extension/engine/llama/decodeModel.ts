@@ -33,12 +33,13 @@ export function buildLlamaDecodeModel(config: LlamaConfig, weights: TensorMap): 
   addLlamaInitializers(g, config, weights);
 
   const attentionBias = emitDecodeAttentionBias(g, inputIds, attentionMask);
-  const out = emitLlamaForward(g, config, { inputIds, positionIds, attentionBias, past });
+  const presentNames = (i: number): KeyValue => ({ key: `present.${i}.key`, value: `present.${i}.value` });
+  const out = emitLlamaForward(g, config, { inputIds, positionIds, attentionBias, past, presentNames });
 
   g.output(out.logits, { name: 'logits', dtype: 'float32', dims: [BATCH, SEQ, config.vocab_size] });
-  out.presents.forEach((present, i) => {
-    g.output(present.key, { name: `present.${i}.key`, dtype: 'float32', dims: cacheDims(TOTAL) });
-    g.output(present.value, { name: `present.${i}.value`, dtype: 'float32', dims: cacheDims(TOTAL) });
-  });
+  for (const present of out.presents) {
+    g.output(present.key, { dtype: 'float32', dims: cacheDims(TOTAL) });
+    g.output(present.value, { dtype: 'float32', dims: cacheDims(TOTAL) });
+  }
   return g.toBytes();
 }

@@ -12,7 +12,7 @@
 // Ops (default ONNX domain, opset 20): Gather, Add, Mul, Div, Neg, Sqrt, ReduceMean, Sigmoid,
 // MatMul, Transpose, Reshape, Split, Concat, Unsqueeze, Tile, Softmax, Cast, Cos, Sin.
 import { attr, type GraphBuilder } from '../onnx';
-import { Constants, type GPT2ForwardInputs, type GPT2ForwardOutputs, type KeyValue, type ParameterResolver, resolveOnce } from '../gpt/forwardGraph';
+import { Constants, emitCacheAppend, type GPT2ForwardInputs, type GPT2ForwardOutputs, type KeyValue, type ParameterResolver, resolveOnce } from '../gpt/forwardGraph';
 import { queriesPerKeyValue, type LlamaConfig } from './config';
 import { EMBED_TOKENS, FINAL_NORM, layerParam, LM_HEAD } from './parameters';
 import { emitRotary, emitRotaryTables, type RotaryTables } from './rope';
@@ -40,7 +40,7 @@ export function emitLlamaForward(g: GraphBuilder, config: LlamaConfig, inputs: L
     const name = (what: string) => ({ name: `layers.${i}.${what}` });
 
     const normed = rmsNorm(g, k, config, x, p('input_layernorm.weight'), `layers.${i}.input_layernorm`);
-    const a = attention(g, k, config, i, normed, rotary, inputs.attentionBias, inputs.past?.[i], param);
+    const a = attention(g, k, config, i, normed, rotary, inputs.attentionBias, inputs.past?.[i], inputs.presentNames?.(i), param);
     attentions.push(a.probs);
     presents.push(a.present);
     x = g.op('Add', [x, a.out], {}, name('attn_residual'));
@@ -69,7 +69,7 @@ export function emitLlamaLMHead(g: GraphBuilder, config: LlamaConfig, hidden: st
  * q and k, each key/value head repeated for its group of query heads, then per head
  * softmax(q·kᵀ/√D + bias)·v, heads concatenated, and o_proj.
  */
-function attention(g: GraphBuilder, k: Constants, config: LlamaConfig, layer: number, x: string, rotary: RotaryTables, bias: string, past: KeyValue | undefined, param: ParameterResolver) {
+function attention(g: GraphBuilder, k: Constants, config: LlamaConfig, layer: number, x: string, rotary: RotaryTables, bias: string, past: KeyValue | undefined, presentNames: KeyValue | undefined, param: ParameterResolver) {
   const H = config.num_attention_heads;
   const KV = config.num_key_value_heads;
   const D = config.head_dim;
@@ -86,8 +86,8 @@ function attention(g: GraphBuilder, k: Constants, config: LlamaConfig, layer: nu
   let keys = emitRotary(g, heads(proj('k_proj', config.qkv_bias), KV, 'k'), rotary, half, `${prefix}.k_rotated`);
   let values = heads(proj('v_proj', config.qkv_bias), KV, 'v');
   if (past) {
-    keys = g.op('Concat', [past.key, keys], { axis: attr.int(2) }, name('present_k'));       // [B, KV, S, D]
-    values = g.op('Concat', [past.value, values], { axis: attr.int(2) }, name('present_v'));
+    keys = emitCacheAppend(g, past.key, keys, name('present_k').name, presentNames?.key);       // [B, KV, S, D]
+    values = emitCacheAppend(g, past.value, values, name('present_v').name, presentNames?.value);
   }
   const groupKeys = repeatKeyValueHeads(g, k, config, keys, `${prefix}.k_groups`);             // [B, H, S, D]
   const groupValues = repeatKeyValueHeads(g, k, config, values, `${prefix}.v_groups`);
