@@ -2,7 +2,8 @@
 // against PyTorch autograd over an independent transcription of Hugging Face's modelling code
 // (test/unit/python/llama_train_reference.py), then the trainer end to end on a tiny Llama: the loss
 // falls, the checkpoint is a Llama model folder that the engine, its CLI and PyTorch all read alike,
-// and a run resumes from it. Needs /usr/bin/python3 with torch (Debian: python3-torch).
+// a run resumes from it, and instruction tuning (SFT) fine-tunes it. Needs /usr/bin/python3 with
+// torch (Debian: python3-torch).
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +30,7 @@ import { printed } from './cliOutput';
 import { pytorchReference, writeLlamaFolder } from './llamaFixture';
 
 const REFERENCE = path.join(__dirname, 'python', 'llama_train_reference.py');
+const BUNDLED = path.join(__dirname, '..', '..', 'models', 'tinystories-1m');
 /** Both sides compute in float32 and differ in the order of their sums. */
 const TOLERANCE = 1e-4;
 const B = 2;
@@ -143,5 +145,27 @@ describe('Llama training graph', () => {
     await train({ ...options, baseModel: folder, outDir: path.join(dir, 'continued'), steps: 2, sampleEvery: 0 }, { onEvent: (e) => continued.push(e) });
     const first = continued.find((e): e is ProgressEvent => e.type === 'progress');
     assert.ok(first && first.loss < progress[0].loss - 2, `a continued run starts where the checkpoint was, not at ${first?.loss}`);
+  });
+  it('instruction-tunes a Llama checkpoint: the answers\' loss falls and the result is still a Llama folder', async () => {
+    // A Llama base on the bundled tokenizer, whose tokenizer_config.json carries the chat template SFT renders with.
+    const stories = path.join(dir, 'stories.txt');
+    fs.writeFileSync(stories, 'Once upon a time, a dog found a ball in the sun.\n'.repeat(20));
+    const model = { ...TINY, vocab_size: 4096 };
+    const run = { batchSize: 2, contextLength: 32, evalEvery: 0, checkpointEvery: 0, validationFraction: 0, threads: 1, sampleEvery: 0 };
+    const baseOut = path.join(dir, 'base');
+    await train({ ...defaultTrainOptions({ dataPath: stories, tokenizerPath: BUNDLED, outDir: baseOut, model }), ...run, steps: 2 });
+    const base = lastFolder(baseOut);
+
+    const chat = path.join(dir, 'chat.jsonl');
+    const line = (user: string, assistant: string) => JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });
+    fs.writeFileSync(chat, `${[line('Write a story about a dog.', 'A dog found a ball.'), line('Write a story about a cat.', 'A cat sat in the sun.')].join('\n')}\n`);
+    const events: TrainEvent[] = [];
+    const done = await train(
+      { ...defaultTrainOptions({ dataPath: chat, tokenizerPath: base, outDir: path.join(dir, 'sft'), model }), ...run, objective: { kind: 'sft', allTokens: false }, baseModel: base, steps: 30, learningRate: 1e-2, warmupSteps: 3 },
+      { onEvent: (e) => events.push(e) },
+    );
+    const first = events.find((e): e is ProgressEvent => e.type === 'progress');
+    assert.ok(first && done.finalLoss < first.loss - 1, `the answers' loss fell only from ${first?.loss} to ${done.finalLoss}`);
+    assert.equal(readModelFolder(lastFolder(path.join(dir, 'sft'))).kind, 'llama');
   });
 });
