@@ -84,6 +84,8 @@ describe('optimizer graph', () => {
   const cases: [string, OptimizerSettings][] = [
     ['AdamW with bias correction, decoupled decay on matrices only', { kind: 'adamw', beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1 }],
     ['SGD with momentum and L2 decay', { kind: 'sgd', momentum: 0.9, weightDecay: 0.01 }],
+    // No decay anywhere puts w and b in one group: one update over both, laid end to end, split back.
+    ['AdamW without weight decay (one update over every parameter)', { kind: 'adamw', beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0 }],
   ];
   for (const [title, settings] of cases) {
     it(`${title}, with global-norm clipping (step 3 is clipped)`, async () => {
