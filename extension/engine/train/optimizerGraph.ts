@@ -104,15 +104,16 @@ export function addOptimizerUpdate(
   for (const decay of new Set(parameters.map(decayOf))) {
     const group = parameters.filter((p) => decayOf(p) === decay);
     // [θ₁ … θₙ] as one vector of Σ sizes, and back: Split by sizes, then each piece to its shape.
+    // (Vectors, the biases and LayerNorm gains, need no Reshape either way.)
     const flat = (values: string[]) => {
-      const vectors = values.map((v) => g.op('Reshape', [v, minusOne], {}, { name: 'optim_flatten' }));
+      const vectors = values.map((v, i) => (dims(group[i]).length === 1 ? v : g.op('Reshape', [v, minusOne], {}, { name: 'optim_flatten' })));
       return vectors.length > 1 ? g.op('Concat', vectors, { axis: attr.int(0) }, { name: 'optim_concat' }) : vectors[0];
     };
     const sizes = group.length > 1 ? ints(group.map((p) => dims(p).reduce((a, b) => a * b, 1)), 'optim_sizes') : '';
-    const shapes = group.map((p) => ints(dims(p), 'optim_shape'));
+    const shapes = group.map((p) => (dims(p).length === 1 ? '' : ints(dims(p), 'optim_shape')));
     const unflatten = (vector: string): string[] => {
       const pieces = sizes ? g.node('Split', [vector, sizes], { axis: attr.int(0) }, { name: 'optim_split', outputs: group.length }) : [vector];
-      return pieces.map((piece, i) => g.op('Reshape', [piece, shapes[i]], {}, { name: 'optim_unflatten' }));
+      return pieces.map((piece, i) => (shapes[i] ? g.op('Reshape', [piece, shapes[i]], {}, { name: 'optim_unflatten' }) : piece));
     };
 
     const theta = flat(group);
