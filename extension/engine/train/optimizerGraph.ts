@@ -86,7 +86,6 @@ export function addOptimizerUpdate(
   const gradNorm = op('Sqrt', [squares.length > 1 ? op('Sum', squares) : squares[0]]);
   // The same sums, one per parameter, as a vector: the panel groups them into per-layer norms.
   const axis0 = g.constant(BigInt64Array.of(0n), [1], 'optim_axis0');
-  const minusOne = g.constant(BigInt64Array.of(-1n), [1], 'optim_flat');
   const gradSquares = g.op('Concat', squares.map((s) => g.op('Unsqueeze', [s, axis0], {}, { name: 'optim_grad_sq_1d' })), { axis: attr.int(0) }, { name: 'optim_grad_sq_all' });
   const clip = op('Min', [c(1), op('Div', [maxNorm, op('Add', [gradNorm, c(1e-6)])])]);
 
@@ -95,31 +94,24 @@ export function addOptimizerUpdate(
   for (const name of gradients.keys()) stateNames(settings, name).forEach((s) => g.input(s, 'float32', dims(name)));
 
   // The update is the same elementwise formula for every parameter, so it runs once over all the
-  // parameters that share a weight decay, laid end to end as one vector: a dozen nodes over ~10⁶
-  // values instead of a dozen per parameter tensor (hundreds of small nodes, each one dispatch).
+  // parameters that share a weight decay and their trailing dims, stacked along axis 0 (the four
+  // blocks' c_fc weights [128, 512] as one [512, 512], every bias and gain as one vector): a dozen
+  // nodes per group instead of a dozen per parameter tensor (hundreds of small nodes, each one
+  // dispatch). Stacking along axis 0 needs no Reshape, which would copy each graph input once more.
   const updates: UpdatedParameter[] = [];
   const parameters = [...gradients.keys()];
-  const decayOf = (p: string) => (decays(p) ? settings.weightDecay : 0);
-  const ints = (values: readonly number[], hint: string) => g.constant(BigInt64Array.from(values, (n) => BigInt(n)), [values.length], hint);
-  for (const decay of new Set(parameters.map(decayOf))) {
-    const group = parameters.filter((p) => decayOf(p) === decay);
-    // [θ₁ … θₙ] as one vector of Σ sizes, and back: Split by sizes, then each piece to its shape.
-    // (Vectors, the biases and LayerNorm gains, need no Reshape either way.)
-    const flat = (values: string[]) => {
-      const vectors = values.map((v, i) => (dims(group[i]).length === 1 ? v : g.op('Reshape', [v, minusOne], {}, { name: 'optim_flatten' })));
-      return vectors.length > 1 ? g.op('Concat', vectors, { axis: attr.int(0) }, { name: 'optim_concat' }) : vectors[0];
-    };
-    const sizes = group.length > 1 ? ints(group.map((p) => dims(p).reduce((a, b) => a * b, 1)), 'optim_sizes') : '';
-    const shapes = group.map((p) => (dims(p).length === 1 ? '' : ints(dims(p), 'optim_shape')));
-    const unflatten = (vector: string): string[] => {
-      const pieces = sizes ? g.node('Split', [vector, sizes], { axis: attr.int(0) }, { name: 'optim_split', outputs: group.length }) : [vector];
-      return pieces.map((piece, i) => (shapes[i] ? g.op('Reshape', [piece, shapes[i]], {}, { name: 'optim_unflatten' }) : piece));
-    };
+  const groupOf = (p: string) => `${decays(p) ? settings.weightDecay : 0}|${dims(p).slice(1).join(',')}`;
+  for (const key of new Set(parameters.map(groupOf))) {
+    const group = parameters.filter((p) => groupOf(p) === key);
+    const decay = decays(group[0]) ? settings.weightDecay : 0;
+    const stack = (values: string[]) => (values.length > 1 ? g.op('Concat', values, { axis: attr.int(0) }, { name: 'optim_stack' }) : values[0]);
+    const rows = group.length > 1 ? g.constant(BigInt64Array.from(group, (p) => BigInt(dims(p)[0])), [group.length], 'optim_rows') : '';
+    const unstack = (stacked: string): string[] => (rows ? g.node('Split', [stacked, rows], { axis: attr.int(0) }, { name: 'optim_unstack', outputs: group.length }) : [stacked]);
 
-    const theta = flat(group);
-    const grad = op('Mul', [flat(group.map((p) => gradients.get(p) as string)), clip]);
+    const theta = stack(group);
+    const grad = op('Mul', [stack(group.map((p) => gradients.get(p) as string)), clip]);
     const stateOf = group.map((p) => stateNames(settings, p));
-    const state = stateOf[0].map((_, k) => flat(stateOf.map((names) => names[k])));
+    const state = stateOf[0].map((_, k) => stack(stateOf.map((names) => names[k])));
     let next: string;
     let nextState: string[];
     if (settings.kind === 'adamw') {
@@ -139,8 +131,8 @@ export function addOptimizerUpdate(
       next = op('Sub', [theta, op('Mul', [b1, lr])]);
       nextState = [b1];
     }
-    const nextByParameter = unflatten(next);
-    const stateByParameter = nextState.map(unflatten);
+    const nextByParameter = unstack(next);
+    const stateByParameter = nextState.map(unstack);
     group.forEach((parameter, i) => updates.push({ parameter, next: nextByParameter[i], nextState: stateByParameter.map((s) => s[i]) }));
   }
   // In the order of `gradients`, as the outputs were before grouping.
