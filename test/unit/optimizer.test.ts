@@ -97,4 +97,31 @@ describe('optimizer graph', () => {
       }
     });
   }
+
+  it('updates parameters that share their trailing dims as one stacked tensor, each back in its own shape', async () => {
+    // a [2, 4] and c [3, 4] are stacked into one [5, 4] update; d [4] is a group of its own.
+    const dims: Record<string, number[]> = { a: [2, 4], c: [3, 4], d: [4] };
+    const settings: OptimizerSettings = { kind: 'adamw', beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1 };
+    const g = new GraphBuilder();
+    const gradients = new Map(Object.entries(dims).map(([n, d]) => [n, (g.input(n, 'float32', d), g.input(`grad_${n}`, 'float32', d))]));
+    const out = addOptimizerUpdate(g, settings, gradients, (n) => dims[n], () => true);
+    assert.equal(g.nodes.filter((n) => n.opType === 'Split').length, 3, 'θ, m and v of the stacked group are split back');
+    for (const u of out.updates) g.output(u.next, { name: `next_${u.parameter}`, dtype: 'float32' });
+    const session = await ort.InferenceSession.create(g.toBytes());
+    const values = Object.fromEntries(Object.entries(dims).map(([n, d]) => [n, { theta: fill(d[0] * (d[1] ?? 1), 1), grad: fill(d[0] * (d[1] ?? 1), 0.5) }]));
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [n, d] of Object.entries(dims)) {
+      feeds[n] = new ort.Tensor('float32', values[n].theta, d);
+      feeds[`grad_${n}`] = new ort.Tensor('float32', values[n].grad, d);
+      for (const s of stateNames(settings, n)) feeds[s] = new ort.Tensor('float32', new Float32Array(values[n].theta.length), d);
+    }
+    for (const [k, v] of Object.entries(stepScalars(settings, 0.01, 0, 1e9))) feeds[k] = new ort.Tensor('float32', Float32Array.of(v), []);
+    const r = await session.run(feeds);
+    for (const [n, d] of Object.entries(dims)) {
+      assert.deepEqual(r[`next_${n}`].dims, d);
+      // First AdamW step from m = v = 0: m̂ = g, v̂ = g², so θ ← θ − lr (g / (|g| + ε) + λ θ).
+      const want = values[n].theta.map((t, i) => t - 0.01 * (values[n].grad[i] / (Math.abs(values[n].grad[i]) + 1e-8) + 0.1 * t));
+      (r[`next_${n}`].data as Float32Array).forEach((x, i) => assert.ok(Math.abs(x - want[i]) < 1e-6, `${n}[${i}]: ${x} vs ${want[i]}`));
+    }
+  });
 });

@@ -91,11 +91,29 @@ export function addOptimizerUpdate(
 
   const correction1 = settings.kind === 'adamw' ? g.input(STEP_INPUTS.correction1, 'float32', []) : '';
   const correction2 = settings.kind === 'adamw' ? g.input(STEP_INPUTS.correction2, 'float32', []) : '';
+  for (const name of gradients.keys()) stateNames(settings, name).forEach((s) => g.input(s, 'float32', dims(name)));
+
+  // The update is the same elementwise formula for every parameter, so it runs once over all the
+  // parameters that share a weight decay and their trailing dims, stacked along axis 0 (the four
+  // blocks' c_fc weights [128, 512] as one [512, 512], every bias and gain as one vector): a dozen
+  // nodes per group instead of a dozen per parameter tensor (hundreds of small nodes, each one
+  // dispatch). Stacking along axis 0 needs no Reshape, which would copy each graph input once more.
   const updates: UpdatedParameter[] = [];
-  for (const [parameter, gradient] of gradients) {
-    const state = stateNames(settings, parameter).map((s) => g.input(s, 'float32', dims(parameter)));
-    const grad = op('Mul', [gradient, clip]);
-    const decay = decays(parameter) ? settings.weightDecay : 0;
+  const parameters = [...gradients.keys()];
+  const groupOf = (p: string) => `${decays(p) ? settings.weightDecay : 0}|${dims(p).slice(1).join(',')}`;
+  for (const key of new Set(parameters.map(groupOf))) {
+    const group = parameters.filter((p) => groupOf(p) === key);
+    const decay = decays(group[0]) ? settings.weightDecay : 0;
+    const stack = (values: string[]) => (values.length > 1 ? g.op('Concat', values, { axis: attr.int(0) }, { name: 'optim_stack' }) : values[0]);
+    const rows = group.length > 1 ? g.constant(BigInt64Array.from(group, (p) => BigInt(dims(p)[0])), [group.length], 'optim_rows') : '';
+    const unstack = (stacked: string): string[] => (rows ? g.node('Split', [stacked, rows], { axis: attr.int(0) }, { name: 'optim_unstack', outputs: group.length }) : [stacked]);
+
+    const theta = stack(group);
+    const grad = op('Mul', [stack(group.map((p) => gradients.get(p) as string)), clip]);
+    const stateOf = group.map((p) => stateNames(settings, p));
+    const state = stateOf[0].map((_, k) => stack(stateOf.map((names) => names[k])));
+    let next: string;
+    let nextState: string[];
     if (settings.kind === 'adamw') {
       const [m, v] = state;
       const m1 = op('Add', [op('Mul', [m, c(settings.beta1)]), op('Mul', [grad, c(1 - settings.beta1)])]);
@@ -103,14 +121,21 @@ export function addOptimizerUpdate(
       const mHat = op('Div', [m1, correction1]);
       const vHat = op('Div', [v1, correction2]);
       let direction = op('Div', [mHat, op('Add', [op('Sqrt', [vHat]), c(settings.epsilon)])]);
-      if (decay > 0) direction = op('Add', [direction, op('Mul', [parameter, c(decay)])]);
-      updates.push({ parameter, next: op('Sub', [parameter, op('Mul', [direction, lr])]), nextState: [m1, v1] });
+      if (decay > 0) direction = op('Add', [direction, op('Mul', [theta, c(decay)])]);
+      next = op('Sub', [theta, op('Mul', [direction, lr])]);
+      nextState = [m1, v1];
     } else {
       const [buffer] = state;
-      const decayed = decay > 0 ? op('Add', [grad, op('Mul', [parameter, c(decay)])]) : grad;
+      const decayed = decay > 0 ? op('Add', [grad, op('Mul', [theta, c(decay)])]) : grad;
       const b1 = op('Add', [op('Mul', [buffer, c(settings.momentum)]), decayed]);
-      updates.push({ parameter, next: op('Sub', [parameter, op('Mul', [b1, lr])]), nextState: [b1] });
+      next = op('Sub', [theta, op('Mul', [b1, lr])]);
+      nextState = [b1];
     }
+    const nextByParameter = unstack(next);
+    const stateByParameter = nextState.map(unstack);
+    group.forEach((parameter, i) => updates.push({ parameter, next: nextByParameter[i], nextState: stateByParameter.map((s) => s[i]) }));
   }
+  // In the order of `gradients`, as the outputs were before grouping.
+  updates.sort((a, b) => parameters.indexOf(a.parameter) - parameters.indexOf(b.parameter));
   return { gradNorm, gradSquares, updates };
 }

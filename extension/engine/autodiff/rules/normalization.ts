@@ -15,7 +15,9 @@ function mean(ctx: GradContext, value: string, axes: readonly number[]): string 
 //   dβ = Σ_{B,T} dy                     dγ = Σ_{B,T} dy ⊙ x̂
 //   dx̂ = dy ⊙ γ
 //   dx = σ⁻¹ · (dx̂ − mean(dx̂) − x̂ ⊙ mean(dx̂ ⊙ x̂))        (llm.c layernorm_backward)
-// μ and σ⁻¹ are recomputed from x (one cheap pass over [B, T, C]) so the forward node stays as built.
+// x̂ and σ⁻¹ are recomputed from x so the forward node stays as built: by one LayerNormalization
+// with γ = 1, β = 0, whose third output is σ⁻¹ (one kernel reading x once, where μ, the variance,
+// √, 1/· and x̂ written as separate ops would be eight nodes and four passes over [B, T, C]).
 const layerNorm: GradientRule = (node, [dY], ctx) => {
   if (!dY) return [];
   const [x, gamma, beta] = node.inputs;
@@ -25,12 +27,15 @@ const layerNorm: GradientRule = (node, [dY], ctx) => {
   const normAxes = dims.slice(axis).map((_, i) => axis + i);
   const batchAxes = dims.slice(0, axis).map((_, i) => i);
 
-  const centered = ctx.op('Sub', [x, mean(ctx, x, normAxes)]);
-  const variance = mean(ctx, ctx.op('Mul', [centered, centered]), normAxes);
-  const rstd = ctx.op('Reciprocal', [ctx.op('Sqrt', [ctx.op('Add', [variance, ctx.scalar(eps, dtype)])])]); // [B, T, 1]
-  const xhat = ctx.op('Mul', [centered, rstd]); //                                                          [B, T, C]
-
   const paramDims = dims.slice(axis);
+  const ones = ctx.op('Expand', [ctx.scalar(1, dtype), ctx.ints(paramDims)]);
+  const zeros = ctx.op('Expand', [ctx.scalar(0, dtype), ctx.ints(paramDims)]);
+  // x̂ = (x − μ)·σ⁻¹ [B, T, C] and σ⁻¹ [B, T, 1]; the middle output, μ, is not needed.
+  const [xhat, , invStd] = ctx.g.node('LayerNormalization', [x, ones, zeros], { axis: attr.int(axis), epsilon: attr.float(eps) }, { name: 'grad_LayerNormalization', outputs: 3 });
+  // ONNX Runtime keeps the statistics in float32 (stash_type 1; it has no float64 stash kernel),
+  // so a float64 graph (the finite-difference checks) casts σ⁻¹ back: a relative error near 1e-7.
+  const rstd = dtype === 'float64' ? ctx.op('Cast', [invStd], { to: attr.int(11) }) : invStd;
+
   const sumOverBatch = (v: string) => (batchAxes.length ? ctx.reduceSum(v, batchAxes, false) : v);
   const dGamma = ctx.needs(node, 1) ? ctx.sumToShape(sumOverBatch(ctx.op('Mul', [dY, xhat])), paramDims, ctx.dims(gamma)) : undefined;
   const dBeta = beta && ctx.needs(node, 2) ? ctx.sumToShape(sumOverBatch(dY), paramDims, ctx.dims(beta)) : undefined;
