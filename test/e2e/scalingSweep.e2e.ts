@@ -54,14 +54,18 @@ e2e('the Scaling Sweep plots the shipped fit, sweeps the sample to a fit of its 
 }, { timeoutMs: 20 * 60_000 });
 
 e2e('the walkthrough\'s "Try it" starts a sweep of four widths on the sample, and Stop keeps what finished', async (vs) => {
+  // The panel is open and drawn before "Try it": a run of the sample takes about two seconds, less
+  // than a new webview can take to load in a busy window, and Stop has to come while runs remain.
   await openWalkthrough(vs);
+  await vs.runCommand('LLM Pipeline: Run a Scaling Sweep');
+  const panel = vs.webview();
+  await panel.getByText(/these are the results shipped with the walkthrough/).waitFor({ timeout: vs.timeoutMs });
   const step = walkthrough?.steps.find((s) => s.id === 'scalingAndTrends');
   assert.ok(step);
   await expandStep(vs, step);
   await vs.page.locator('.getting-started-step.expanded .button-container a.monaco-button', { hasText: /^Try it: a scaling sweep on the sample/ }).click();
-  const panel = vs.webview();
-  // The panel's defaults for the sample: widths 8, 12, 16 and 24.
-  await panel.getByText(/^Run \d of 4: L2-C/).waitFor({ timeout: 10 * 60_000 });
+  // The panel's defaults for the sample: widths 8, 12, 16 and 24; Stop comes before the last.
+  await panel.getByText(/^Run [123] of 4: L2-C/).waitFor({ timeout: 10 * 60_000 });
   await panel.locator('vscode-button', { hasText: 'Stop' }).click();
   await panel.getByText('Stopped: the finished runs are kept and plotted').waitFor({ timeout: 10 * 60_000 });
   await panel.getByText(/^Stopped: \d of the planned sizes finished; they are kept in results.json/).waitFor({ timeout: vs.timeoutMs });
