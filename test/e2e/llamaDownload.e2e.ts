@@ -35,6 +35,10 @@ e2e('download a Llama-family repository by its id from a fake hub, then inspect 
     await input.fill(REPO);
     await vs.screenshot('llama-download-1-repo-id');
     await vs.page.keyboard.press('Enter');
+    // The download ends before Inspect Attention runs: the last shard served, then its notification gone.
+    const served = Date.now() + vs.timeoutMs;
+    while (!hub.requests.some((r) => r.url.endsWith('/model-00002-of-00002.safetensors')) && Date.now() < served) await vs.page.waitForTimeout(100);
+    await vs.page.locator('.notifications-toasts .notification-toast', { hasText: `Downloading ${REPO}` }).waitFor({ state: 'hidden', timeout: vs.timeoutMs });
 
     // Inspect Attention runs the downloaded snapshot, shown by its repository id:
     // 2 layers × (4 query heads + the mean).
