@@ -12,7 +12,12 @@ e2e('Show Context Window from the editor context menu lays a long selection out 
   await vs.openWorkspace({ 'story.txt': STORY });
   await vs.openFile('story.txt', { start: [1, 1], end: [LINES.length, LINES[LINES.length - 1].length + 1] });
   // A right click inside the selection keeps it; the menu lists the extension's commands by title.
-  await vs.page.locator('.editor-instance .view-line').first().click({ button: 'right', position: { x: 30, y: 5 } });
+  // The click goes to the last selected line, where the cursor is and so always on screen: Monaco
+  // reuses its line elements, and the first in the DOM can be the empty line after the selection,
+  // where a right click moves the cursor and the command then sees no selection.
+  const lastLine = new RegExp(`^On\\sday\\s${LINES.length},`);
+  await vs.page.locator('.editor-instance .view-line', { hasText: lastLine }).click({ button: 'right', position: { x: 30, y: 5 } });
+  await vs.page.locator('#status\\.editor\\.selection', { hasText: 'selected)' }).waitFor({ timeout: vs.timeoutMs });
   await vs.page.locator('.monaco-menu .action-label', { hasText: 'Show Context Window' }).click();
 
   const panel = vs.webview();
