@@ -11,7 +11,7 @@ import { openModelFolder } from '../../extension/engine/runtime/openModelFolder'
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SMOKE = ['--sizes', '1x1x16,1x2x32', '--sweep-steps', '2', '--steps', '4', '--patience', '2', '--min-parameters', '0', '--vocab-size', '300', '--context', '32', '--batch-size', '2', '--threads', '1'];
+const SMOKE = ['--sizes', '1x1x16,1x2x32/280', '--sweep-steps', '2', '--steps', '4', '--patience', '2', '--min-parameters', '0', '--vocab-size', '300', '--context', '32', '--batch-size', '2', '--threads', '1'];
 
 describe('train-base from the repository corpus', () => {
   let parent: string;
@@ -21,12 +21,13 @@ describe('train-base from the repository corpus', () => {
   after(() => removeTempDir(parent));
 
   it('runs every phase of a smoke configuration to a model folder that decodes, and trains nothing again on a second run', async function () {
-    this.timeout(300_000); // BPE counting over the 4 MB train.txt, then two tiny models
+    this.timeout(400_000); // two BPE vocabularies over the 8.6 MB of training text, then two tiny models
     const out = path.join(parent, 'model');
     const trainBase = () =>
       execFileSync(process.execPath, ['--import', 'tsx', 'extension/engine/cli/main.ts', 'train-base', '--out', out, ...SMOKE], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const first = trainBase();
-    assert.match(first, /\[tokenizer\] byte-level BPE, 300 tokens, on corpus\/tinystories\/train\.txt/);
+    assert.match(first, /\[tokenizer\] byte-level BPE, 300 tokens, on corpus\/tinystories\/train\.txt and corpus\/tinystories\/train-extra\.txt/);
+    assert.match(first, /\[tokenizer\] byte-level BPE, 280 tokens/);
     assert.match(first, / step \d+ +loss/);
     assert.match(first, /\[export\]/);
 
@@ -34,16 +35,20 @@ describe('train-base from the repository corpus', () => {
       assert.ok(fs.existsSync(path.join(out, file)), `${file} is missing`);
     }
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));
-    assert.deepEqual(Object.keys(summary.sweep).sort(), ['1x1x16', '1x2x32']);
-    const [layers, heads, width] = (summary.winner as string).split('x').map(Number);
+    assert.deepEqual(Object.keys(summary.sweep).sort(), ['1x1x16-v300', '1x2x32-v280']);
+    // Candidates with different vocabularies are ranked per byte: the winner has the lowest bits per byte.
+    const byBits = Object.entries(summary.sweep as Record<string, { bitsPerByte: number; validationLoss: number }>).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
+    assert.equal(summary.winner, byBits[0][0]);
+    for (const [, r] of byBits) assert.ok(r.bitsPerByte > 0 && r.bitsPerByte < r.validationLoss / Math.LN2, `${r.bitsPerByte} bits per byte for ${r.validationLoss} nats per token`);
+    const [layers, heads, width, vocab] = (summary.winner as string).split(/x|-v/).map(Number);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
-    assert.deepEqual([config.n_layer, config.n_head, config.n_embd, config.vocab_size, config.n_positions], [layers, heads, width, 300, 32]);
+    assert.deepEqual([config.n_layer, config.n_head, config.n_embd, config.vocab_size, config.n_positions], [layers, heads, width, vocab, 32]);
 
     const { model } = await openModelFolder(out);
     try {
       const result = await generate(model, [1, 2, 3], { sampler: { temperature: 0 }, maxNewTokens: 5 });
       assert.equal(result.tokens.length, 5);
-      assert.ok(result.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < 300));
+      assert.ok(result.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < vocab));
     } finally {
       await model.release();
     }

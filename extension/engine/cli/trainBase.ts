@@ -1,9 +1,10 @@
 // `train-base`: reproduces the bundled TinyStories model from the corpus, in four resumable phases.
-//   1. tokenizer   byte-level BPE on train.txt                       <work>/tokenizer
-//   2. sweep       every candidate size trains the first --sweep-steps steps of the full schedule;
-//                  the one with the lowest validation loss wins      <work>/sweep/<size>
-//   3. train       the winner continues to --steps, stopping early once validation loss has not
-//                  improved for --patience measurements              <work>/sweep/<winner>
+//   1. tokenizer   byte-level BPE on the training text (train.txt and train-extra.txt), one per
+//                  vocabulary size among the candidates               <work>/tokenizer-<vocab>
+//   2. sweep       every candidate shape trains --sweep-steps steps of the full schedule (by
+//                  default all of it), stopping early once validation loss has not improved for
+//                  --patience measurements; the lowest best validation loss wins   <work>/sweep/<size>
+//   3. train       the winner continues to --steps when the sweep was shorter   <work>/sweep/<winner>
 //   4. export      the best checkpoint becomes the model folder, with onnx/model_int8.onnx and
 //                  loss.svg beside it                                 <out>
 // Every phase that has already finished is skipped, and an interrupted run resumes from its last
@@ -18,7 +19,10 @@ import { parameterCount } from '../gpt/sizes';
 import { writeFileAtomic, writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
+import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
+import { listTextFiles } from '../train/dataset';
+import { loadTokenStreamCached } from '../train/tokenCache';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
@@ -31,16 +35,17 @@ import type { CliCommand } from './main';
 import { STORY_CHAT_TEMPLATE } from '../tokenizer/chatTemplateExamples';
 
 const USAGE = `usage: npm run cli -- train-base [options]
-  --corpus DIR         the corpus folder, holding tinystories/train.txt          (corpus)
+  --corpus DIR         the corpus folder, holding tinystories/train.txt and train-extra.txt  (corpus)
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
-  --sizes LIST         candidate shapes, layers x heads x width                   (2x2x128,4x4x128)
-  --sweep-steps N      steps each candidate trains before they are compared      (300)
-  --steps N            length of the full schedule                               (920)
+  --sizes LIST         candidate shapes, layers x heads x width, each with an optional
+                       /vocabulary (else --vocab-size)                 (4x4x128/4096,5x4x128/2048)
+  --sweep-steps N      steps each candidate trains before they are compared      (--steps)
+  --steps N            length of the full schedule                               (2000)
   --patience N         stop after N validation measurements without improvement  (4)
-  --tie X              sweep losses closer than X nats tie; the largest tied size wins (0.02)
+  --tie X              best validation losses closer than X nats tie; the largest tied size wins (0.02)
   --min-parameters N   smaller candidates are measured for reference only        (1000000)
-  --vocab-size N       tokenizer vocabulary                                      (4096)
+  --vocab-size N       tokenizer vocabulary of a size without /vocabulary        (4096)
   --context N          tokens per sequence and the model's n_positions           (256)
   --batch-size N                                                                  (16)
   --learning-rate X    peak learning rate (warmup, then cosine decay)            (2e-3)
@@ -48,18 +53,25 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --threads N          ONNX Runtime threads (default: all cores)`;
 
 const SPECIAL = '<|endoftext|>';
+/** The training text, in the corpus's tinystories folder; valid.txt beside them is never read here. */
+const TRAIN_FILES = ['train.txt', 'train-extra.txt'];
+
+/** A candidate: a GPT-2 shape and the vocabulary of its tokenizer (bits per byte compares across vocabularies). */
+interface Candidate {
+  readonly shape: Omit<GPTConfig, 'vocab_size'>;
+  readonly vocabSize: number;
+}
 
 interface Settings {
-  readonly trainFile: string;
+  readonly trainFiles: readonly string[];
   readonly out: string;
   readonly work: string;
-  readonly sizes: readonly Omit<GPTConfig, 'vocab_size'>[];
+  readonly sizes: readonly Candidate[];
   readonly sweepSteps: number;
   readonly steps: number;
   readonly patience: number;
   readonly tie: number;
   readonly minParameters: number;
-  readonly vocabSize: number;
   readonly context: number;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -67,9 +79,21 @@ interface Settings {
   readonly threads?: number;
 }
 
+interface SweepResult {
+  readonly steps: number;
+  readonly parameters: number;
+  /** The best validation loss, nats per token. */
+  readonly validationLoss: number;
+  /** The same in bits per byte, so that candidates with different vocabularies compare. */
+  readonly bitsPerByte: number;
+  readonly bestStep: number;
+  readonly stoppedAtStep: number;
+  readonly secondsPerStep: number;
+}
+
 /** What the run measured, kept in <work>/summary.json across resumptions and copied into the model folder. */
 interface Summary {
-  sweep: Record<string, { steps: number; parameters: number; validationLoss: number; secondsPerStep: number }>;
+  sweep: Record<string, SweepResult>;
   winner?: string;
   trainSeconds: number;
   tokensPerSecond?: number;
@@ -78,14 +102,19 @@ interface Summary {
   stoppedAtStep?: number;
 }
 
-const sizeName = (s: Omit<GPTConfig, 'vocab_size'>) => `${s.n_layer}x${s.n_head}x${s.n_embd}`;
+/** e.g. 4x4x128-v4096: also the name of the candidate's run folder. */
+const sizeName = ({ shape, vocabSize }: Candidate) => `${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}`;
 
-function parseSizes(list: string, context: number): Omit<GPTConfig, 'vocab_size'>[] {
+function parseSizes(list: string, context: number, vocabSize: number): Candidate[] {
   return list.split(',').map((item) => {
-    const parts = item.trim().split('x').map(Number);
-    if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--sizes: "${item}" is not layers x heads x width, e.g. 4x4x128`);
+    const [dims, vocab] = item.trim().split('/');
+    const parts = dims.split('x').map(Number);
+    const vocabParsed = vocab === undefined ? vocabSize : Number(vocab);
+    if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(vocabParsed) && vocabParsed > 256)) {
+      throw new Error(`--sizes: "${item}" is not layers x heads x width with an optional /vocabulary above 256, e.g. 4x4x128 or 5x4x128/2048`);
+    }
     const [n_layer, n_head, n_embd] = parts;
-    return { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 };
+    return { shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocabParsed };
   });
 }
 
@@ -101,19 +130,33 @@ function readSummary(work: string): Summary {
   return fs.existsSync(file) ? (readJsonObject(file, 'summary.json') as unknown as Summary) : { sweep: {}, trainSeconds: 0 };
 }
 
-function tokenizerPhase(s: Settings): string {
-  const dir = path.join(s.work, 'tokenizer');
+/**
+ * The training files copied into one folder of their own, <work>/train-text: the trainer and the
+ * BPE trainer read every text file of a folder, and the corpus folder also holds valid.txt.
+ */
+function trainingText(s: Settings): string {
+  const dir = path.join(s.work, 'train-text');
+  for (const file of s.trainFiles) {
+    const copy = path.join(dir, path.basename(file));
+    if (!fs.existsSync(copy) || !fs.readFileSync(copy).equals(fs.readFileSync(file))) writeFileAtomic(copy, fs.readFileSync(file));
+  }
+  return dir;
+}
+
+function tokenizerPhase(s: Settings, text: string, vocabSize: number): string {
+  const dir = path.join(s.work, `tokenizer-${vocabSize}`);
   if (fs.existsSync(path.join(dir, 'tokenizer_config.json'))) return dir;
-  console.log(`[tokenizer] byte-level BPE, ${s.vocabSize} tokens, on ${s.trainFile}`);
-  const { bpe } = trainBpeOnCorpus(s.trainFile, { vocabSize: s.vocabSize, specialTokens: [SPECIAL] });
+  console.log(`[tokenizer] byte-level BPE, ${vocabSize} tokens, on ${s.trainFiles.join(' and ')}`);
+  const { bpe } = trainBpeOnCorpus(text, { vocabSize, specialTokens: [SPECIAL] });
   writeTrainedTokenizer(dir, bpe);
   return dir;
 }
 
-function runOptions(s: Settings, tokenizer: string, size: Omit<GPTConfig, 'vocab_size'>): TrainOptions {
-  const model = { ...size, vocab_size: s.vocabSize };
+function runOptions(s: Settings, text: string, candidate: Candidate): TrainOptions {
+  const model = { ...candidate.shape, vocab_size: candidate.vocabSize };
+  const tokenizer = path.join(s.work, `tokenizer-${candidate.vocabSize}`);
   return {
-    ...defaultTrainOptions({ dataPath: s.trainFile, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', sizeName(size)), model }),
+    ...defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', sizeName(candidate)), model }),
     resume: true,
     steps: s.steps,
     batchSize: s.batchSize,
@@ -128,6 +171,8 @@ function runOptions(s: Settings, tokenizer: string, size: Omit<GPTConfig, 'vocab
     sampleEvery: 250,
     samplePrompt: 'Once upon a time',
     checkpointEvery: 50,
+    // One token stream per tokenizer, shared by every candidate that uses it.
+    tokenCacheDir: path.join(s.work, 'token-cache'),
     ...(s.threads ? { threads: s.threads } : {}),
   };
 }
@@ -172,6 +217,17 @@ async function trainUntil(s: Settings, summary: Summary, options: TrainOptions, 
   return { tokensPerSecond: sorted[Math.floor(sorted.length / 2)] ?? NaN };
 }
 
+/**
+ * Tokens per byte of the training text under a run's tokenizer, from the token stream the trainer
+ * cached: bits per byte = nats per token / ln 2 × tokens per byte.
+ */
+async function tokensPerByte(text: string, options: TrainOptions): Promise<number> {
+  const tokenizer = await loadTokenizerFile(options.tokenizerPath);
+  const stream = loadTokenStreamCached(text, tokenizer, options.tokenCacheDir as string);
+  const bytes = listTextFiles(text).reduce((sum, file) => sum + fs.statSync(file).size, 0);
+  return stream.length / bytes;
+}
+
 /** True when the last `patience` validation measurements were all worse than the best before them. */
 function stalled(history: readonly HistoryPoint[], patience: number): boolean {
   const measured = history.filter((h) => h.validationLoss !== undefined).map((h) => h.validationLoss as number);
@@ -180,26 +236,41 @@ function stalled(history: readonly HistoryPoint[], patience: number): boolean {
   return measured.slice(-patience).every((v) => v >= before);
 }
 
-async function sweepPhase(s: Settings, tokenizer: string, summary: Summary, log: string): Promise<string> {
-  for (const size of s.sizes) {
-    const name = sizeName(size);
+async function sweepPhase(s: Settings, text: string, summary: Summary, log: string): Promise<string> {
+  for (const candidate of s.sizes) {
+    const name = sizeName(candidate);
     if (summary.sweep[name]?.steps === s.sweepSteps) continue;
-    const options = runOptions(s, tokenizer, size);
-    const { tokensPerSecond } = await trainUntil(s, summary, options, s.sweepSteps, Infinity, log);
+    const options = runOptions(s, text, candidate);
+    const { tokensPerSecond } = await trainUntil(s, summary, options, s.sweepSteps, s.patience, log);
     const state = loadCheckpoint(lastFolder(options.outDir)).state;
-    const validationLoss = state.history.filter((h) => h.validationLoss !== undefined).at(-1)?.validationLoss ?? NaN;
-    summary.sweep[name] = { steps: s.sweepSteps, parameters: parameterCount(gptOnly(options.model, 'The base-model sweep')).total, validationLoss, secondsPerStep: (s.batchSize * s.context) / tokensPerSecond };
+    const best = loadCheckpoint(bestFolder(options.outDir)).state;
+    const validationLoss = best.bestValidationLoss ?? NaN;
+    summary.sweep[name] = {
+      steps: s.sweepSteps,
+      parameters: parameterCount(gptOnly(options.model, 'The base-model sweep')).total,
+      validationLoss,
+      bitsPerByte: (validationLoss / Math.LN2) * (await tokensPerByte(text, options)),
+      bestStep: best.step,
+      stoppedAtStep: state.step,
+      secondsPerStep: (s.batchSize * s.context) / tokensPerSecond,
+    };
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
-  const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].validationLoss - b[1].validationLoss);
-  for (const [name, r] of ranked) console.log(`[sweep] ${name}: ${r.parameters} parameters, validation loss ${r.validationLoss.toFixed(4)} after ${s.sweepSteps} steps, ${r.secondsPerStep.toFixed(2)} s/step`);
-  // Losses closer than `tie` are not told apart by the validation sample (about 30k tokens: a
-  // standard error near 0.01 nats). Among such ties the largest model wins: it has the most room to
-  // keep improving in the long run (Kaplan et al. 2020: larger models are more sample-efficient).
+  const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
+  for (const [name, r] of ranked) {
+    console.log(
+      `[sweep] ${name}: ${r.parameters} parameters, best validation loss ${r.validationLoss.toFixed(4)} (${r.bitsPerByte.toFixed(4)} bits per byte) at step ${r.bestStep} (stopped at ${r.stoppedAtStep}), ${r.secondsPerStep.toFixed(2)} s/step`,
+    );
+  }
+  // Losses closer than `tie` nats per token are not told apart by the validation sample (about 30k
+  // tokens: a standard error near 0.01 nats); in bits per byte that is tie / ln 2 × tokens per byte
+  // (about a quarter of it). Among ties the largest model wins: it has the most room to keep
+  // improving in the long run (Kaplan et al. 2020: larger models are more sample-efficient).
   // Candidates below --min-parameters are measured for comparison but cannot be chosen.
   const eligible = ranked.filter(([, r]) => r.parameters >= s.minParameters);
   if (eligible.length === 0) throw new Error(`--sizes: no candidate has at least ${s.minParameters} parameters (--min-parameters)`);
-  const ties = eligible.filter(([, r]) => r.validationLoss - eligible[0][1].validationLoss < s.tie);
+  const tieBits = (r: SweepResult) => (s.tie / Math.LN2) * (r.bitsPerByte / (r.validationLoss / Math.LN2));
+  const ties = eligible.filter(([, r]) => r.bitsPerByte - eligible[0][1].bitsPerByte < tieBits(eligible[0][1]));
   return ties.sort((a, b) => b[1].parameters - a[1].parameters)[0][0];
 }
 
@@ -231,7 +302,7 @@ export const trainBaseCommand: CliCommand = {
         corpus: { type: 'string', default: 'corpus' },
         out: { type: 'string', default: 'models/tinystories-1m' },
         work: { type: 'string' },
-        sizes: { type: 'string', default: '2x2x128,4x4x128' },
+        sizes: { type: 'string', default: '4x4x128/4096,5x4x128/2048' },
         'sweep-steps': { type: 'string' },
         steps: { type: 'string' },
         patience: { type: 'string' },
@@ -247,23 +318,25 @@ export const trainBaseCommand: CliCommand = {
       },
     });
     if (values.help) return console.log(USAGE);
-    const trainFile = path.join(values.corpus, 'tinystories', 'train.txt');
-    if (!fs.existsSync(trainFile)) throw new Error(`${trainFile}: not found; point --corpus at the folder that holds tinystories/train.txt`);
+    const trainFiles = TRAIN_FILES.map((name) => path.join(values.corpus, 'tinystories', name));
+    for (const file of trainFiles) {
+      if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`${file}: not found; point --corpus at the folder that holds tinystories/${TRAIN_FILES.join(' and ')}`);
+    }
+    const steps = wholeNumber('steps', values.steps, 2000);
     const context = wholeNumber('context', values.context, 256);
     const learningRate = Number(values['learning-rate']);
     if (!(Number(values.tie) >= 0)) throw new Error(`--tie must be a number ≥ 0, got "${values.tie}"`);
     if (!(learningRate > 0)) throw new Error(`--learning-rate must be a number > 0, got "${values['learning-rate']}"`);
     const s: Settings = {
-      trainFile,
+      trainFiles,
       out: values.out,
       work: values.work ?? path.join(values.out, 'checkpoints'),
-      sizes: parseSizes(values.sizes, context),
-      sweepSteps: wholeNumber('sweep-steps', values['sweep-steps'], 300),
-      steps: wholeNumber('steps', values.steps, 920),
+      sizes: parseSizes(values.sizes, context, wholeNumber('vocab-size', values['vocab-size'], 4096)),
+      sweepSteps: Math.min(steps, wholeNumber('sweep-steps', values['sweep-steps'], steps)),
+      steps,
       patience: wholeNumber('patience', values.patience, 4),
       tie: Number(values.tie),
       minParameters: Number(values['min-parameters']),
-      vocabSize: wholeNumber('vocab-size', values['vocab-size'], 4096),
       context,
       batchSize: wholeNumber('batch-size', values['batch-size'], 16),
       learningRate,
@@ -272,15 +345,17 @@ export const trainBaseCommand: CliCommand = {
     };
     fs.mkdirSync(s.work, { recursive: true });
     const log = path.join(s.work, 'train-log.jsonl');
-    const tokenizer = tokenizerPhase(s);
+    const text = trainingText(s);
+    for (const vocabSize of new Set(s.sizes.map((c) => c.vocabSize))) tokenizerPhase(s, text, vocabSize);
     const summary = readSummary(s.work);
-    summary.winner = await sweepPhase(s, tokenizer, summary, log);
+    summary.winner = await sweepPhase(s, text, summary, log);
     const winner = s.sizes.find((size) => sizeName(size) === summary.winner);
     if (!winner) throw new Error(`${path.join(s.work, 'summary.json')}: its winner ${summary.winner} is not among --sizes ${values.sizes}`);
-    const options = runOptions(s, tokenizer, winner);
+    const options = runOptions(s, text, winner);
     const run = await trainUntil(s, summary, options, s.steps, s.patience, log);
-    if (Number.isFinite(run.tokensPerSecond)) summary.tokensPerSecond = run.tokensPerSecond;
+    // When the sweep ran the whole schedule, the winner's speed is the one measured there.
+    summary.tokensPerSecond = Number.isFinite(run.tokensPerSecond) ? run.tokensPerSecond : (s.batchSize * s.context) / summary.sweep[summary.winner].secondsPerStep;
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
-    await exportPhase(s, tokenizer, summary, options.outDir);
+    await exportPhase(s, options.tokenizerPath, summary, options.outDir);
   },
 };
