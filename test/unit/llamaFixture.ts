@@ -1,6 +1,7 @@
 // Small random Llama-family model folders, as Hugging Face writes them: config.json with the real
 // key names, safetensors weights (F32 or BF16, one file or two shards with
-// model.safetensors.index.json) and a byte-level tokenizer.json. Weights are drawn larger than a
+// model.safetensors.index.json) and a byte-level tokenizer.json, with reserved special tokens up to
+// vocab_size as Llama 3's tokenizer has them. Weights are drawn larger than a
 // trained model's (std 0.2 rather than 0.02) so that logits and attention are far from uniform.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -44,6 +45,8 @@ export interface FixtureOptions {
   readonly shards: 1 | 2;
   /** Extra tensors stored beside the parameters (a checkpoint's rotary buffers, say). */
   readonly extra?: TensorMap;
+  /** Ids the tokenizer has (default vocab_size); fewer makes a vocabulary padded past the tokenizer. */
+  readonly tokenizerIds?: number;
 }
 
 export function writeLlamaFolder(dir: string, configJson: Record<string, unknown>, options: FixtureOptions): TensorMap {
@@ -74,8 +77,17 @@ export function writeLlamaFolder(dir: string, configJson: Record<string, unknown
     fs.writeFileSync(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
   }
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(configJson, null, 2));
-  fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(byteTokenizerJson()));
+  fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(withReservedTokens(byteTokenizerJson(), options.tokenizerIds ?? config.vocab_size)));
   return weights;
+}
+
+/** The byte tokenizer (257 ids) with `<|reserved_special_token_i|>` added up to `ids`. */
+function withReservedTokens(tokenizer: Record<string, unknown>, ids: number): Record<string, unknown> {
+  const added = tokenizer.added_tokens as { id: number }[];
+  const reserved = Array.from({ length: Math.max(0, ids - 257) }, (_, i) => ({
+    id: 257 + i, content: `<|reserved_special_token_${i}|>`, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+  }));
+  return { ...tokenizer, added_tokens: [...added, ...reserved] };
 }
 
 /** The nearest bfloat16 (round half to even on the upper 16 bits), as a float32. */

@@ -72,6 +72,39 @@ describe('Llama-family model folders', function () {
     }
   });
 
+  it('a vocabulary padded past the tokenizer\'s ids: the engine drops the padded rows, its logits are PyTorch\'s for the real ids, and no padded id is ever generated', async () => {
+    // 320 rows for the byte tokenizer's 257 ids, as Qwen2.5 stores 151,936 for 151,665. The padded
+    // rows of lm_head are scaled up so that PyTorch's argmax lands on one of them.
+    const padded = { ...CONFIG, vocab_size: 320 };
+    const dir = path.join(root, `folder-${n++}`);
+    const weights = writeLlamaFolder(dir, padded, { seed: n, dtype: 'F32', shards: 1, tokenizerIds: 257 });
+    const head = weights.get('lm_head.weight') as { dims: number[]; data: Float32Array };
+    for (let i = 257 * 32; i < head.data.length; i++) head.data[i] *= 40;
+    fs.writeFileSync(path.join(dir, 'model.safetensors'), encodeSafetensors(weights, { format: 'pt' }));
+
+    const read = readModelFolder(dir);
+    assert.equal(read.llama?.vocab_size, 257);
+    assert.equal(read.llama?.stored_vocab_rows, 320);
+    const prompt = [...Buffer.from('Hello there')];
+    const reference = await pytorchReference(dir, prompt, 0);
+    const last = reference.logits[prompt.length - 1];
+    assert.ok(last.indexOf(Math.max(...last)) >= 257, 'the fixture should make a padded row PyTorch\'s top logit');
+    const model = await openLanguageModel(read);
+    try {
+      assert.equal(model.vocabSize, 257);
+      const { logits } = await model.forwardAll(prompt);
+      const expected = reference.logits.flatMap((row) => row.slice(0, 257));
+      assert.equal(logits.length, expected.length);
+      assert.ok(expected.every((v, i) => Math.abs(v - logits[i]) < 1e-3));
+    } finally {
+      await model.release();
+    }
+    const json = JSON.parse(await printed(() => generateCommand.run(['--model', dir, '--prompt', 'Hello there', '--temperature', '2', '--seed', '3', '--max-new-tokens', '40', '--json'])));
+    assert.equal(json.generated_ids.length, 40);
+    assert.ok(json.generated_ids.every((id: number) => id < 257), `generated ${json.generated_ids}`);
+    assert.equal(typeof json.text, 'string');
+  });
+
   it('inspect describes the architecture and reads every head\'s attention and the logit lens', async () => {
     const dir = folder();
     const out = await printed(() => inspectCommand.run([dir, '--text', 'Hello']));

@@ -24,7 +24,15 @@ export interface LlamaConfig {
   readonly num_key_value_heads: number;
   /** Width of one head; hidden_size / num_attention_heads unless config.json says otherwise. */
   readonly head_dim: number;
+  /** Token ids the model reads and predicts: rows of embed_tokens and lm_head the engine uses. */
   readonly vocab_size: number;
+  /**
+   * Rows stored in embed_tokens and lm_head when the checkpoint pads its vocabulary past its
+   * tokenizer's last id (Qwen2.5-0.5B: 151,936 rows for 151,665 tokens, a multiple of 128 that
+   * suits GPU kernels). No text maps to those rows, so the engine drops them (paddedVocabulary.ts)
+   * and never offers them as a next token; absent when the rows and the tokens agree.
+   */
+  readonly stored_vocab_rows?: number;
   /** Longest sequence the model was trained for (rotary positions need no table, so this is the only limit). */
   readonly max_position_embeddings: number;
   /**

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TensorMap } from '../gpt/tensor';
 import type { LlamaConfig } from '../llama/config';
+import { dropPaddedRows, storedRowsConfig } from '../llama/paddedVocabulary';
 import { LM_HEAD, llamaParameters } from '../llama/parameters';
 import { ModelFolderError } from './folderError';
 import { JsonFields, readJsonObject } from './jsonFile';
@@ -87,11 +88,11 @@ export function readLlamaWeights(files: readonly WeightFile[], config: LlamaConf
     }
   }
   checkShapes(stored, config, files[0]?.shownAs ?? SAFETENSORS_FILE);
-  return weights;
+  return dropPaddedRows(weights, config);
 }
 
 function checkShapes(stored: ReadonlyMap<string, { shape: readonly number[]; shownAs: string }>, config: LlamaConfig, shownAs: string): void {
-  const expected = new Map(llamaParameters(config).map((spec) => [spec.name, spec.dims]));
+  const expected = new Map(llamaParameters(storedRowsConfig(config)).map((spec) => [spec.name, spec.dims]));
   for (const [name, shape] of expected) {
     const actual = stored.get(name);
     if (!actual) throw new ModelFolderError(shownAs, `tensor ${name} is missing (config.json has num_hidden_layers ${config.num_hidden_layers}${name === LM_HEAD ? ' and tie_word_embeddings false' : ''})`);

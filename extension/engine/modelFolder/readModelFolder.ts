@@ -16,7 +16,8 @@ import type { LlamaConfig } from '../llama/config';
 import { isLlamaModelType, LLAMA_MODEL_TYPES, parseLlamaConfig } from '../llama/configJson';
 import { checkLlamaWeightFiles, llamaWeightFiles, type WeightFile } from './llamaWeights';
 import { builtGraphTooLarge } from '../llama/graphSize';
-import { checkTokenizerFitsVocabulary, readChatTemplate } from './tokenizerFiles';
+import { storedRowsConfig, withoutPaddedRows } from '../llama/paddedVocabulary';
+import { checkTokenizerFitsVocabulary, readChatTemplate, tokenizerIdLimit } from './tokenizerFiles';
 
 /**
  * Decode graphs by the names transformers.js and Optimum give them, in the order the runtime
@@ -77,7 +78,8 @@ export function readModelFolder(dir: string): ModelFolder {
 
   const name = repoIdOfSnapshot(root) ?? path.basename(root);
   const onnxFiles = DECODE_GRAPH_NAMES.flatMap((graph) => [`onnx/${graph}`, graph]).filter((relative) => fs.existsSync(file(relative)));
-  const llama = readLlama(root, name, configJson, config, onnxFiles.length > 0);
+  const tokenizerJson = readJsonObject(file('tokenizer.json'), 'tokenizer.json');
+  const llama = readLlama(root, name, configJson, config, onnxFiles.length > 0, tokenizerIdLimit(tokenizerJson));
   if (!gpt2 && !llama && onnxFiles.length === 0) {
     const problem =
       config.modelType === 'gpt2' ? 'has neither model.safetensors nor a decode graph'
@@ -86,7 +88,6 @@ export function readModelFolder(dir: string): ModelFolder {
     throw new ModelFolderError(dir, `${problem} (looked for onnx/${DECODE_GRAPH_NAMES.join(', onnx/')})`);
   }
 
-  const tokenizerJson = readJsonObject(file('tokenizer.json'), 'tokenizer.json');
   if (config.vocabSize !== undefined) checkTokenizerFitsVocabulary(tokenizerJson, config.vocabSize);
   const tokenizerConfig = fs.existsSync(file('tokenizer_config.json')) ? readJsonObject(file('tokenizer_config.json'), 'tokenizer_config.json') : {};
 
@@ -115,13 +116,14 @@ export function readModelFolder(dir: string): ModelFolder {
  * model_type is another or there are no safetensors. A folder that also has a decode graph still
  * opens from that graph when its safetensors cannot be used (a rope_scaling type the graphs lack).
  */
-function readLlama(dir: string, name: string, configJson: JsonObject, config: CausalLMConfig, hasGraph: boolean): { config: LlamaConfig; files: WeightFile[] } | undefined {
+function readLlama(dir: string, name: string, configJson: JsonObject, config: CausalLMConfig, hasGraph: boolean, tokenizerIds: number): { config: LlamaConfig; files: WeightFile[] } | undefined {
   if (!isLlamaModelType(config.modelType)) return undefined;
   try {
     const files = llamaWeightFiles(dir, name);
     if (files.length === 0) return undefined;
-    const llama = parseLlamaConfig(configJson);
-    const tooLarge = builtGraphTooLarge(llama);
+    const llama = withoutPaddedRows(parseLlamaConfig(configJson), tokenizerIds);
+    // Measured on the rows config.json describes, as they are read before any is dropped.
+    const tooLarge = builtGraphTooLarge(storedRowsConfig(llama));
     if (tooLarge) throw new ModelFolderError(`${name}/config.json`, tooLarge);
     checkLlamaWeightFiles(files, llama);
     return { config: llama, files };
