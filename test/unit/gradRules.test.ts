@@ -65,6 +65,20 @@ describe('gradient rules match finite differences (float64)', () => {
     expectGradientsMatch((g, [table, ids]) => g.op('Gather', [table, ids]),
       [floats('table', [5, 3]), ints('ids', [2, 3], [0, 4, 4, 2, 0, 4])]));
 
+  it('Dropout in training mode (the mask its forward pass drew, scaled by 1 / (1 − p)) and in inference mode (identity)', async () => {
+    const ratio = (g: GraphBuilder) => g.constant(Float32Array.of(0.3), [], 'ratio');
+    const mode = (g: GraphBuilder, on: boolean) => g.constant(Uint8Array.of(on ? 1 : 0), [], 'training_mode', 'bool');
+    for (const training of [true, false]) {
+      const result = await checkGradients(
+        (g, [x]) => g.node('Dropout', [x, ratio(g), mode(g, training)], { seed: attr.int(7) }, { outputs: 2 })[0],
+        [floats('x', [4, 16])],
+        { freshSessions: true },
+      );
+      assert.ok(result.checked > 0);
+      assert.ok(result.worst <= 1, `training ${training}: worst relative error ${result.worst} at ${result.worstAt}`);
+    }
+  });
+
   it('LayerNormalization', () =>
     expectGradientsMatch((g, [x, gamma, beta]) =>
       g.op('LayerNormalization', [x, gamma, beta], { axis: attr.int(-1), epsilon: attr.float(1e-5) }),

@@ -11,7 +11,7 @@ import { openModelFolder } from '../../extension/engine/runtime/openModelFolder'
 import { makeTempDir, removeTempDir } from './modelFolderFixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
-const SMOKE = ['--sizes', '1x1x16,1x2x32/280', '--sweep-steps', '2', '--steps', '4', '--patience', '2', '--min-parameters', '0', '--vocab-size', '300', '--context', '32', '--batch-size', '2', '--threads', '1'];
+const SMOKE = ['--candidates', '1x1x16,1x2x32/280:0.1', '--sweep-steps', '2', '--steps', '4', '--patience', '2', '--min-parameters', '0', '--vocab-size', '300', '--context', '32', '--batch-size', '2', '--threads', '1'];
 
 describe('train-base from the repository corpus', () => {
   let parent: string;
@@ -35,12 +35,12 @@ describe('train-base from the repository corpus', () => {
       assert.ok(fs.existsSync(path.join(out, file)), `${file} is missing`);
     }
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));
-    assert.deepEqual(Object.keys(summary.sweep).sort(), ['1x1x16-v300', '1x2x32-v280']);
+    assert.deepEqual(Object.keys(summary.sweep).sort(), ['1x1x16-v300', '1x2x32-v280-d0.1']);
     // Candidates with different vocabularies are ranked per byte: the winner has the lowest bits per byte.
     const byBits = Object.entries(summary.sweep as Record<string, { bitsPerByte: number; validationLoss: number }>).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
     assert.equal(summary.winner, byBits[0][0]);
     for (const [, r] of byBits) assert.ok(r.bitsPerByte > 0 && r.bitsPerByte < r.validationLoss / Math.LN2, `${r.bitsPerByte} bits per byte for ${r.validationLoss} nats per token`);
-    const [layers, heads, width, vocab] = (summary.winner as string).split(/x|-v/).map(Number);
+    const [layers, heads, width, vocab] = (summary.winner as string).split(/x|-v|-d/).map(Number);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     assert.deepEqual([config.n_layer, config.n_head, config.n_embd, config.vocab_size, config.n_positions], [layers, heads, width, vocab, 32]);
 

@@ -6,11 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
-import { defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
+import { checkTrainOptions, defaultTrainOptions, type TrainOptions } from '../../extension/engine/train/options';
 import type { ProgressEvent, TrainEvent } from '../../extension/engine/train/protocol';
 import { lastFolder } from '../../extension/engine/train/runSetup';
 import { train } from '../../extension/engine/train/trainer';
 import { loadCheckpoint } from '../../extension/engine/train/checkpoint';
+import { buildLossGraph, buildTrainingGraph } from '../../extension/engine/train/trainingGraph';
+import { OnnxModel } from '../../extension/engine/onnx/reader';
+import { llamaLike } from '../../extension/engine/train/trainableConfig';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. A bird sings in the tall tree by the river.\n';
 
@@ -59,6 +62,20 @@ describe('trainer', () => {
     const resumed = await collectLosses({ ...split, resume: true });
     assert.deepEqual([...resumed.keys()], [6, 7, 8, 9, 10, 11, 12]);
     for (const [step, loss] of resumed) assert.equal(loss, straight.get(step), `step ${step}`);
+    fs.rmSync(dir, { recursive: true });
+  });
+  it('dropout: the step graph drops activations after the embeddings and in every block, validation does not, and the model still learns', async () => {
+    const { dir, base } = setup();
+    const config = base.model as { n_layer: number };
+    const graphOptions = { config: base.model, batchSize: 2, contextLength: 16, optimizer: base.optimizer, dropout: { ratio: 0.1, seed: 3 } };
+    const dropouts = (bytes: Uint8Array) => OnnxModel.fromBytes(bytes).nodes().filter((n) => n.opType === 'Dropout').length;
+    assert.equal(dropouts(buildTrainingGraph(graphOptions).bytes), 1 + 2 * config.n_layer);
+    assert.equal(dropouts(buildLossGraph(graphOptions)), 0);
+
+    const done = await train({ ...base, steps: 60, learningRate: 1e-2, dropout: 0.1 }, { onEvent: () => {} });
+    assert.ok(done.finalLoss < 3, `final loss ${done.finalLoss} (ln 257 ≈ 5.5 at the start)`);
+    assert.throws(() => checkTrainOptions({ ...base, dropout: 1 }), /dropout must be in \[0, 1\)/);
+    assert.throws(() => checkTrainOptions({ ...base, model: llamaLike(base.model as never, 257), dropout: 0.1 }), /dropout applies to GPT-2 models/);
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -32,6 +32,11 @@ export interface GradCheckOptions {
   readonly rtol?: number;
   /** Check at most this many elements per input (evenly spaced), to bound the cost. */
   readonly maxPerInput?: number;
+  /**
+   * Evaluate the loss in a new session each time, for graphs that draw random numbers from a seed
+   * (Dropout): each session's first run replays the same draws, which later runs would not.
+   */
+  readonly freshSessions?: boolean;
 }
 
 type Build = (g: GraphBuilder, inputs: readonly string[]) => string;
@@ -56,16 +61,20 @@ function makeGraph(build: Build, inputs: readonly CheckedInput[], withGradients:
 }
 
 export async function checkGradients(build: Build, inputs: readonly CheckedInput[], options: GradCheckOptions = {}): Promise<GradCheckResult> {
-  const { step = 1e-6, atol = 1e-6, rtol = 1e-5, maxPerInput = 64 } = options;
+  const { step = 1e-6, atol = 1e-6, rtol = 1e-5, maxPerInput = 64, freshSessions = false } = options;
   // Basic optimizations only: the extended ones fuse op patterns into kernels that exist for float32
   // alone (x·σ(x), SiLU, becomes com.microsoft.QuickGelu), which a float64 graph cannot run.
   const session = (bytes: Uint8Array) => loadOrt().InferenceSession.create(bytes, { graphOptimizationLevel: 'basic' });
-  const forward = await session(makeGraph(build, inputs, false).bytes);
+  const forwardBytes = makeGraph(build, inputs, false).bytes;
+  const reused = freshSessions ? undefined : await session(forwardBytes);
   const gradient = await session(makeGraph(build, inputs, true).bytes);
   const feeds = (values: readonly CheckedInput[]) =>
     Object.fromEntries(values.map((v) => [v.name, new (loadOrt().Tensor)(v.data instanceof Float64Array ? 'float64' : 'int64', v.data, [...v.dims])]));
   const symbolic = await gradient.run(feeds(inputs));
-  const lossAt = async (values: CheckedInput[]) => ((await forward.run(feeds(values))).loss.data as Float64Array)[0];
+  const lossAt = async (values: CheckedInput[]) => {
+    const forward = reused ?? (await session(forwardBytes));
+    return ((await forward.run(feeds(values))).loss.data as Float64Array)[0];
+  };
 
   let worst = 0;
   let worstAt = '';

@@ -99,6 +99,9 @@ export function inferShapes(g: GraphBuilder): ShapeTable {
         const n = Math.max(a.length, b.length);
         values.set(node.outputs[0], Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i])));
       }
+    } else if (op === 'Dropout') {
+      set(0, need(0).dtype, need(0).dims);
+      set(1, 'bool', need(0).dims);
     } else if (op === 'Sum') {
       set(0, need(0).dtype, node.inputs.reduce<number[]>((d, _, k) => broadcastShapes(d, need(k).dims, `Sum ${node.name}`), []));
     } else if (op === 'Cast') {

@@ -46,6 +46,7 @@ run
   --clip X               global gradient-norm clip, 0 for none (default: 1)
   --optimizer adamw|sgd  (default: adamw)
   --weight-decay X       (default: 0.1)
+  --dropout P            zero activations with probability P in training steps, GPT-2 only (default: 0)
   --seed N               data order, initialization and samples (default: 1337)
   --validation PATH      validation text (default: the last 10% of --data)
   --resume               continue from <out>/last
@@ -59,7 +60,7 @@ export const OPTIONS = {
   'n-layer': { type: 'string' }, 'n-head': { type: 'string' }, 'n-embd': { type: 'string' }, 'n-positions': { type: 'string' }, 'vocab-size': { type: 'string' },
   'lora-rank': { type: 'string' }, 'lora-alpha': { type: 'string' }, 'lora-targets': { type: 'string' },
   steps: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' }, context: { type: 'string' }, lr: { type: 'string' },
-  warmup: { type: 'string' }, schedule: { type: 'string' }, 'min-lr-ratio': { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, seed: { type: 'string' },
+  warmup: { type: 'string' }, schedule: { type: 'string' }, 'min-lr-ratio': { type: 'string' }, clip: { type: 'string' }, optimizer: { type: 'string' }, 'weight-decay': { type: 'string' }, dropout: { type: 'string' }, seed: { type: 'string' },
   resume: { type: 'boolean', default: false }, 'eval-every': { type: 'string' }, 'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' }, prompt: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', default: false },
   estimate: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
@@ -139,6 +140,7 @@ export async function optionsFromArgs(values: Values): Promise<TrainOptions> {
     minLearningRateRatio: numberOption(values, 'min-lr-ratio', false) ?? defaults.minLearningRateRatio,
     maxGradNorm: numberOption(values, 'clip', false) ?? defaults.maxGradNorm,
     optimizer,
+    dropout: numberOption(values, 'dropout', false),
     seed: n('seed') ?? defaults.seed,
     evalEvery: n('eval-every') ?? defaults.evalEvery,
     sampleEvery: n('sample-every') ?? defaults.sampleEvery,

@@ -38,14 +38,14 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --corpus DIR         the corpus folder, holding tinystories/train.txt and train-extra.txt  (corpus)
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
-  --sizes LIST         candidate shapes, layers x heads x width, each with an optional
-                       /vocabulary (else --vocab-size)                 (4x4x128/4096,5x4x128/2048)
+  --candidates LIST    candidate runs: layers x heads x width, each with an optional /vocabulary
+                       (else --vocab-size) and :dropout (else none)   (4x4x128/4096,5x4x128/2048)
   --sweep-steps N      steps each candidate trains before they are compared      (--steps)
   --steps N            length of the full schedule                               (2000)
   --patience N         stop after N validation measurements without improvement  (4)
   --tie X              best validation losses closer than X nats tie; the largest tied size wins (0.02)
   --min-parameters N   smaller candidates are measured for reference only        (1000000)
-  --vocab-size N       tokenizer vocabulary of a size without /vocabulary        (4096)
+  --vocab-size N       tokenizer vocabulary of a candidate without /vocabulary   (4096)
   --context N          tokens per sequence and the model's n_positions           (256)
   --batch-size N                                                                  (16)
   --learning-rate X    peak learning rate (warmup, then cosine decay)            (2e-3)
@@ -56,17 +56,18 @@ const SPECIAL = '<|endoftext|>';
 /** The training text, in the corpus's tinystories folder; valid.txt beside them is never read here. */
 const TRAIN_FILES = ['train.txt', 'train-extra.txt'];
 
-/** A candidate: a GPT-2 shape and the vocabulary of its tokenizer (bits per byte compares across vocabularies). */
+/** A candidate: a GPT-2 shape, the vocabulary of its tokenizer (bits per byte compares across vocabularies) and its dropout. */
 interface Candidate {
   readonly shape: Omit<GPTConfig, 'vocab_size'>;
   readonly vocabSize: number;
+  readonly dropout: number;
 }
 
 interface Settings {
   readonly trainFiles: readonly string[];
   readonly out: string;
   readonly work: string;
-  readonly sizes: readonly Candidate[];
+  readonly candidates: readonly Candidate[];
   readonly sweepSteps: number;
   readonly steps: number;
   readonly patience: number;
@@ -102,19 +103,19 @@ interface Summary {
   stoppedAtStep?: number;
 }
 
-/** e.g. 4x4x128-v4096: also the name of the candidate's run folder. */
-const sizeName = ({ shape, vocabSize }: Candidate) => `${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}`;
+/** e.g. 4x4x128-v4096, or 4x4x128-v4096-d0.1 with dropout: also the name of the candidate's run folder. */
+const candidateName = ({ shape, vocabSize, dropout }: Candidate) => `${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}`;
 
-function parseSizes(list: string, context: number, vocabSize: number): Candidate[] {
+/** "4x4x128", "5x4x128/2048", "4x4x128/4096:0.1": layers x heads x width [/vocabulary] [:dropout]. */
+function parseCandidates(list: string, context: number, vocabSize: number): Candidate[] {
   return list.split(',').map((item) => {
-    const [dims, vocab] = item.trim().split('/');
-    const parts = dims.split('x').map(Number);
-    const vocabParsed = vocab === undefined ? vocabSize : Number(vocab);
-    if (parts.length !== 3 || !parts.every((n) => Number.isInteger(n) && n > 0) || !(Number.isInteger(vocabParsed) && vocabParsed > 256)) {
-      throw new Error(`--sizes: "${item}" is not layers x heads x width with an optional /vocabulary above 256, e.g. 4x4x128 or 5x4x128/2048`);
+    const match = /^(\d+)x(\d+)x(\d+)(?:\/(\d+))?(?::(0?\.\d+))?$/.exec(item.trim());
+    const [n_layer, n_head, n_embd, vocab] = (match?.slice(1, 5) ?? []).map((v) => (v === undefined ? undefined : Number(v)));
+    const dropout = Number(match?.[5] ?? 0);
+    if (!match || !n_layer || !n_head || !n_embd || (vocab !== undefined && vocab <= 256) || !(dropout < 1)) {
+      throw new Error(`--candidates: "${item}" is not layers x heads x width with an optional /vocabulary above 256 and :dropout below 1, e.g. 4x4x128, 5x4x128/2048 or 4x4x128/4096:0.1`);
     }
-    const [n_layer, n_head, n_embd] = parts;
-    return { shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocabParsed };
+    return { shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout };
   });
 }
 
@@ -156,7 +157,7 @@ function runOptions(s: Settings, text: string, candidate: Candidate): TrainOptio
   const model = { ...candidate.shape, vocab_size: candidate.vocabSize };
   const tokenizer = path.join(s.work, `tokenizer-${candidate.vocabSize}`);
   return {
-    ...defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', sizeName(candidate)), model }),
+    ...defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', candidateName(candidate)), model }),
     resume: true,
     steps: s.steps,
     batchSize: s.batchSize,
@@ -171,6 +172,7 @@ function runOptions(s: Settings, text: string, candidate: Candidate): TrainOptio
     sampleEvery: 250,
     samplePrompt: 'Once upon a time',
     checkpointEvery: 50,
+    dropout: candidate.dropout,
     // One token stream per tokenizer, shared by every candidate that uses it.
     tokenCacheDir: path.join(s.work, 'token-cache'),
     ...(s.threads ? { threads: s.threads } : {}),
@@ -237,8 +239,8 @@ function stalled(history: readonly HistoryPoint[], patience: number): boolean {
 }
 
 async function sweepPhase(s: Settings, text: string, summary: Summary, log: string): Promise<string> {
-  for (const candidate of s.sizes) {
-    const name = sizeName(candidate);
+  for (const candidate of s.candidates) {
+    const name = candidateName(candidate);
     if (summary.sweep[name]?.steps === s.sweepSteps) continue;
     const options = runOptions(s, text, candidate);
     const { tokensPerSecond } = await trainUntil(s, summary, options, s.sweepSteps, s.patience, log);
@@ -256,7 +258,7 @@ async function sweepPhase(s: Settings, text: string, summary: Summary, log: stri
     };
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
   }
-  const ranked = Object.entries(summary.sweep).filter(([name]) => s.sizes.some((size) => sizeName(size) === name)).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
+  const ranked = Object.entries(summary.sweep).filter(([name]) => s.candidates.some((c) => candidateName(c) === name)).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
   for (const [name, r] of ranked) {
     console.log(
       `[sweep] ${name}: ${r.parameters} parameters, best validation loss ${r.validationLoss.toFixed(4)} (${r.bitsPerByte.toFixed(4)} bits per byte) at step ${r.bestStep} (stopped at ${r.stoppedAtStep}), ${r.secondsPerStep.toFixed(2)} s/step`,
@@ -268,7 +270,7 @@ async function sweepPhase(s: Settings, text: string, summary: Summary, log: stri
   // improving in the long run (Kaplan et al. 2020: larger models are more sample-efficient).
   // Candidates below --min-parameters are measured for comparison but cannot be chosen.
   const eligible = ranked.filter(([, r]) => r.parameters >= s.minParameters);
-  if (eligible.length === 0) throw new Error(`--sizes: no candidate has at least ${s.minParameters} parameters (--min-parameters)`);
+  if (eligible.length === 0) throw new Error(`--candidates: no candidate has at least ${s.minParameters} parameters (--min-parameters)`);
   const tieBits = (r: SweepResult) => (s.tie / Math.LN2) * (r.bitsPerByte / (r.validationLoss / Math.LN2));
   const ties = eligible.filter(([, r]) => r.bitsPerByte - eligible[0][1].bitsPerByte < tieBits(eligible[0][1]));
   return ties.sort((a, b) => b[1].parameters - a[1].parameters)[0][0];
@@ -289,7 +291,7 @@ async function exportPhase(s: Settings, tokenizer: string, summary: Summary, run
   summary.bestStep = best.state.step;
   summary.bestValidationLoss = best.state.bestValidationLoss;
   summary.stoppedAtStep = last.state.step;
-  writeJsonAtomic(path.join(s.out, 'training_summary.json'), { ...summary, settings: { ...s, sizes: s.sizes.map(sizeName) } });
+  writeJsonAtomic(path.join(s.out, 'training_summary.json'), { ...summary, settings: { ...s, candidates: s.candidates.map(candidateName) } });
   console.log(`[export] ${s.out}: ${[...files, 'onnx/model_int8.onnx', 'loss.svg', 'training_summary.json'].join(', ')}`);
 }
 
@@ -302,7 +304,7 @@ export const trainBaseCommand: CliCommand = {
         corpus: { type: 'string', default: 'corpus' },
         out: { type: 'string', default: 'models/tinystories-1m' },
         work: { type: 'string' },
-        sizes: { type: 'string', default: '4x4x128/4096,5x4x128/2048' },
+        candidates: { type: 'string', default: '4x4x128/4096,5x4x128/2048' },
         'sweep-steps': { type: 'string' },
         steps: { type: 'string' },
         patience: { type: 'string' },
@@ -331,7 +333,7 @@ export const trainBaseCommand: CliCommand = {
       trainFiles,
       out: values.out,
       work: values.work ?? path.join(values.out, 'checkpoints'),
-      sizes: parseSizes(values.sizes, context, wholeNumber('vocab-size', values['vocab-size'], 4096)),
+      candidates: parseCandidates(values.candidates, context, wholeNumber('vocab-size', values['vocab-size'], 4096)),
       sweepSteps: Math.min(steps, wholeNumber('sweep-steps', values['sweep-steps'], steps)),
       steps,
       patience: wholeNumber('patience', values.patience, 4),
@@ -346,11 +348,11 @@ export const trainBaseCommand: CliCommand = {
     fs.mkdirSync(s.work, { recursive: true });
     const log = path.join(s.work, 'train-log.jsonl');
     const text = trainingText(s);
-    for (const vocabSize of new Set(s.sizes.map((c) => c.vocabSize))) tokenizerPhase(s, text, vocabSize);
+    for (const vocabSize of new Set(s.candidates.map((c) => c.vocabSize))) tokenizerPhase(s, text, vocabSize);
     const summary = readSummary(s.work);
     summary.winner = await sweepPhase(s, text, summary, log);
-    const winner = s.sizes.find((size) => sizeName(size) === summary.winner);
-    if (!winner) throw new Error(`${path.join(s.work, 'summary.json')}: its winner ${summary.winner} is not among --sizes ${values.sizes}`);
+    const winner = s.candidates.find((c) => candidateName(c) === summary.winner);
+    if (!winner) throw new Error(`${path.join(s.work, 'summary.json')}: its winner ${summary.winner} is not among --candidates ${values.candidates}`);
     const options = runOptions(s, text, winner);
     const run = await trainUntil(s, summary, options, s.steps, s.patience, log);
     // When the sweep ran the whole schedule, the winner's speed is the one measured there.

@@ -7,7 +7,8 @@
 //   logits = ln_f(x) · wteᵀ                                      [B, T, vocab]
 //
 // Ops used (all in the default ONNX domain, opset 20, so the autodiff can differentiate them):
-// Gather, Add, Mul, MatMul, Transpose, Reshape, Split, Concat, Softmax, LayerNormalization, Gelu.
+// Gather, Add, Mul, MatMul, Transpose, Reshape, Split, Concat, Softmax, LayerNormalization, Gelu,
+// and Dropout in training graphs that ask for it.
 // Reshape targets, the Split and the attention scale are initializers.
 import { attr, type GraphBuilder } from '../onnx';
 import { headDim, type GPTConfig } from './config';
@@ -44,6 +45,13 @@ export interface GPT2ForwardInputs {
    * output would need, a copy of the whole cache per layer at every step.
    */
   readonly presentNames?: (layer: number) => KeyValue;
+  /**
+   * Training graphs only: zero each activation with probability `ratio` (and scale the rest by
+   * 1 / (1 − ratio)) after the embeddings and on each block's attention and MLP outputs before they
+   * join the residual stream: GPT-2's embd_pdrop and resid_pdrop. Each Dropout node draws its own
+   * mask at every step from `seed` plus its index.
+   */
+  readonly dropout?: { readonly ratio: number; readonly seed: number };
 }
 
 export interface GPT2ForwardOutputs {
@@ -94,7 +102,8 @@ export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2
   const k = new Constants(g);
   const tokens = g.op('Gather', [param(WTE), inputs.inputIds], { axis: attr.int(0) }, { name: 'wte_lookup' });
   const positions = g.op('Gather', [param(WPE), inputs.positionIds], { axis: attr.int(0) }, { name: 'wpe_lookup' });
-  let x = g.op('Add', [tokens, positions], {}, { name: 'embeddings' });
+  const drop = dropoutEmitter(g, inputs.dropout);
+  let x = drop(g.op('Add', [tokens, positions], {}, { name: 'embeddings' }), 'embeddings.dropout');
 
   const hiddenStates = [x];
   const attentions: string[] = [];
@@ -106,15 +115,24 @@ export function emitGPT2Forward(g: GraphBuilder, config: GPTConfig, inputs: GPT2
     const a = attention(g, k, config, i, layerNorm(g, config, x, p('ln_1.weight'), p('ln_1.bias'), `h.${i}.ln_1`), inputs.attentionBias, inputs.past?.[i], inputs.presentNames?.(i), param);
     attentions.push(a.probs);
     presents.push(a.present);
-    x = g.op('Add', [x, a.out], {}, name('attn_residual'));
+    x = g.op('Add', [x, drop(a.out, `h.${i}.attn.dropout`)], {}, name('attn_residual'));
 
     const h = conv1d(g, layerNorm(g, config, x, p('ln_2.weight'), p('ln_2.bias'), `h.${i}.ln_2`), p('mlp.c_fc.weight'), p('mlp.c_fc.bias'), `h.${i}.mlp.c_fc`);
     const m = conv1d(g, g.op('Gelu', [h], { approximate: attr.string('tanh') }, name('mlp.gelu')), p('mlp.c_proj.weight'), p('mlp.c_proj.bias'), `h.${i}.mlp.c_proj`);
-    x = g.op('Add', [x, m], {}, name('mlp_residual'));
+    x = g.op('Add', [x, drop(m, `h.${i}.mlp.dropout`)], {}, name('mlp_residual'));
     hiddenStates.push(x);
   }
   const outputWeight = emitOutputWeight(g, param);
   return { logits: emitLMHead(g, config, x, outputWeight, param, 'logits'), hiddenStates, attentions, presents, outputWeight };
+}
+
+/** Dropout in training mode with its mask as a second output (the gradient rule reads it); no node at all without dropout. */
+function dropoutEmitter(g: GraphBuilder, dropout: GPT2ForwardInputs['dropout']): (x: string, name: string) => string {
+  if (!dropout || dropout.ratio === 0) return (x) => x;
+  const ratio = g.constant(Float32Array.of(dropout.ratio), [], 'dropout_ratio');
+  const training = g.constant(Uint8Array.of(1), [], 'training_mode', 'bool');
+  let index = 0;
+  return (x, name) => g.node('Dropout', [x, ratio, training], { seed: attr.int(dropout.seed + index++) }, { name, outputs: 2 })[0];
 }
 
 /** wteᵀ [C, vocab]: the output layer's weight, the token embedding transposed (tied embeddings). */

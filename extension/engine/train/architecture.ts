@@ -21,7 +21,10 @@ export function parameterShapes(config: TrainableConfig): { name: string; dims: 
 }
 
 export function emitForward(g: GraphBuilder, config: TrainableConfig, inputs: GPT2ForwardInputs, resolve: ParameterResolver): GPT2ForwardOutputs {
-  return isLlamaConfig(config) ? emitLlamaForward(g, config, inputs, resolve) : emitGPT2Forward(g, config, inputs, resolve);
+  if (!isLlamaConfig(config)) return emitGPT2Forward(g, config, inputs, resolve);
+  // Hugging Face's Llama, Mistral and Qwen2 train without dropout (attention_dropout 0) and have no other dropout.
+  if (inputs.dropout?.ratio) throw new Error('dropout: the Llama family trains without it; it applies to GPT-2 models');
+  return emitLlamaForward(g, config, inputs, resolve);
 }
 
 export function initialWeights(config: TrainableConfig, seed: number): TensorMap {

@@ -60,6 +60,8 @@ export interface TrainOptions {
   /** Global gradient-norm clip (0 disables it). */
   readonly maxGradNorm: number;
   readonly decayEmbeddings: boolean;
+  /** Dropout probability during training steps, GPT-2 only (default 0); validation runs without it. */
+  readonly dropout?: number;
   readonly seed: number;
   /** Fraction of the token stream held out for validation. */
   readonly validationFraction: number;
@@ -135,6 +137,8 @@ export function checkTrainOptions(o: TrainOptions): void {
   if (isLlamaConfig(o.model) && o.lora) throw new Error('LoRA adapts GPT-2 models only; train the Llama fully');
   if (o.epochs !== undefined && !(o.epochs > 0)) throw new Error(`epochs must be > 0 (got ${o.epochs})`);
   if (!(o.learningRate > 0)) throw new Error(`learning rate must be > 0 (got ${o.learningRate})`);
+  if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) throw new Error(`dropout must be in [0, 1) (got ${o.dropout})`);
+  if (o.dropout && isLlamaConfig(o.model)) throw new Error('dropout applies to GPT-2 models; the Llama family trains without it');
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) throw new Error(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);
   if (o.lora && !o.baseModel) throw new Error('LoRA needs a base model folder to adapt (baseModel)');
   if (o.lora) positive('LoRA rank', o.lora.rank);

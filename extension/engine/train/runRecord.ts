@@ -96,6 +96,7 @@ export function writeRunCard(runFolder: string, record: RunRecord): void {
     `| learning rate | ${o.learningRate}, ${o.warmupSteps} warm-up steps, ${o.schedule} to ${o.minLearningRateRatio} × peak |`,
     `| optimizer | ${o.optimizer.kind}, weight decay ${o.optimizer.weightDecay} |`,
     `| gradient clipping | ${o.maxGradNorm || 'none'} |`,
+    ...(o.dropout ? [`| dropout | ${o.dropout} |`] : []),
     `| seed | ${o.seed} |`,
     '',
     '## Result',

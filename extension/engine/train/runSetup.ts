@@ -164,6 +164,8 @@ export async function createStepRunner(run: PreparedRun, options: TrainOptions):
   for (const [name, data] of start.adapters ?? []) initial.set(name, data);
   return StepRunner.create({
     config, batchSize: B, contextLength: T, optimizer: options.optimizer, threads: options.threads, decayEmbeddings: options.decayEmbeddings,
+    // The masks are drawn afresh each step from the run's seed; a resumed run starts their sequence over.
+    ...(options.dropout ? { dropout: { ratio: options.dropout, seed: options.seed } } : {}),
     ...(lora ? { overlay: loraOverlay(gptOnly(config, 'LoRA'), lora), trainable: [...(start.adapters?.keys() ?? [])] } : {}),
   }, initial, start.optimizerState);
 }

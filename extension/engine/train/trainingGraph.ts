@@ -42,6 +42,8 @@ export interface TrainingGraphOptions {
   readonly overlay?: ParameterOverlay;
   /** Apply weight decay to the embeddings too (default: only to matrices of the blocks). */
   readonly decayEmbeddings?: boolean;
+  /** Dropout probability in the forward pass of each step (GPT-2 only; default 0: none), and the seed its masks start from. */
+  readonly dropout?: { readonly ratio: number; readonly seed: number };
 }
 
 export interface TrainingGraph {
@@ -71,7 +73,7 @@ export function emitForwardLogits(g: GraphBuilder, options: Omit<TrainingGraphOp
 
   const positions = g.constant(BigInt64Array.from({ length: T }, (_, t) => BigInt(t)), [T], 'positions');
   const bias = g.constant(causalBias(T), [T, T], 'causal_bias');
-  const { logits } = emitForward(g, config, { inputIds, positionIds: positions, attentionBias: bias }, resolve);
+  const { logits } = emitForward(g, config, { inputIds, positionIds: positions, attentionBias: bias, dropout: options.dropout }, resolve);
   const flatLogits = g.op('Reshape', [logits, g.constant(BigInt64Array.of(-1n, BigInt(config.vocab_size)), [2], 'logits_2d')]); // [B·T, V]
   const flatTargets = g.op('Reshape', [targets, g.constant(BigInt64Array.of(-1n), [1], 'targets_1d')]); //                      [B·T]
   return { logits: flatLogits, targets: flatTargets, parameters };
@@ -121,10 +123,10 @@ export function finishTrainingGraph(g: GraphBuilder, options: TrainingGraphOptio
   return { bytes: g.toBytes(), parameters, trainable, state };
 }
 
-/** Forward and loss only, any batch size: the validation graph. */
+/** Forward and loss only, any batch size: the validation graph. It measures the model itself, without dropout. */
 export function buildLossGraph(options: Omit<TrainingGraphOptions, 'optimizer'>): Uint8Array {
   const g = new GraphBuilder({ name: `${architectureOf(options.config)}_loss`, docString: 'mean next-token cross-entropy' });
-  const { loss } = emitForwardLoss(g, options, 'batch');
+  const { loss } = emitForwardLoss(g, { ...options, dropout: undefined }, 'batch');
   g.output(loss, { name: 'loss', dtype: 'float32', dims: [] });
   return g.toBytes();
 }

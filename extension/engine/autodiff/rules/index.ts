@@ -2,6 +2,7 @@
 
 import type { GradientRule } from '../context';
 import { ACTIVATION_RULES } from './activation';
+import { DROPOUT_RULES } from './dropout';
 import { ELEMENTWISE_RULES } from './elementwise';
 import { LOSS_RULES } from './loss';
 import { MATMUL_RULES } from './matmul';
@@ -11,5 +12,5 @@ import { SHAPE_RULES } from './shape';
 
 export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
   ...ELEMENTWISE_RULES, ...MATMUL_RULES, ...SHAPE_RULES, ...NORMALIZATION_RULES,
-  ...ACTIVATION_RULES, ...LOSS_RULES, ...REDUCE_RULES,
+  ...ACTIVATION_RULES, ...DROPOUT_RULES, ...LOSS_RULES, ...REDUCE_RULES,
 };
