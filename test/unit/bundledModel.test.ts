@@ -1,10 +1,16 @@
 // The bundled model in models/tinystories-1m: it loads through every path the extension and its
 // users take (our runtime, its tokenizer, transformers.js offline), it writes English, and its
-// int8 variant stays close to float32 while taking a fraction of the space.
+// int8 variant stays close to float32 while taking a fraction of the space. Its bits per byte on
+// valid.txt, as `npm run cli -- eval` measures them, agree with an independent PyTorch evaluation
+// of model.safetensors, and the model card quotes that figure.
 
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { evalCommand } from '../../extension/engine/cli/eval';
 import { generate } from '../../extension/engine/generate/generate';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
@@ -12,6 +18,7 @@ import { readModelFolder, type ModelFolder } from '../../extension/engine/modelF
 import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
+import { printed } from './cliOutput';
 
 type TransformersJs = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
 
@@ -19,6 +26,9 @@ const MODELS = path.resolve(__dirname, '../../models');
 const NAME = 'tinystories-1m';
 const DIR = path.join(MODELS, NAME);
 const PROMPT = 'Once upon a time';
+const VALID = path.resolve(__dirname, '../../corpus/tinystories/valid.txt');
+/** test/unit/python/gpt2_eval.py runs on Debian's python3-torch. */
+const PYTHON = '/usr/bin/python3';
 /** Ignored by git: the training run's checkpoints, not part of the bundled folder. */
 const NOT_BUNDLED = new Set(['checkpoints']);
 
@@ -123,6 +133,24 @@ describe('the bundled TinyStories model', function () {
     }
     const size = (f: string) => fs.statSync(path.join(DIR, 'onnx', f)).size;
     assert.ok(size('model_int8.onnx') < size('model.onnx') / 3, `${size('model_int8.onnx')} vs ${size('model.onnx')} bytes`);
+  });
+
+  it('scores valid.txt with the eval CLI as a PyTorch evaluation of model.safetensors does, and the model card quotes the figure', async function () {
+    this.timeout(600_000); // 197k tokens through each; about a minute on two cores
+    // Disjoint windows of the whole context, after the start token: the card's command.
+    const ours = JSON.parse(await printed(() => evalCommand.run(['--model', DIR, '--file', VALID, '--stride', '256', '--json'])));
+    const ids = [folder.config.bosTokenId ?? 0, ...tokenizer.encodeIds(fs.readFileSync(VALID, 'utf8'))];
+    assert.equal(ours.tokens, ids.length);
+    const idsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'valid-ids-')), 'ids.json');
+    fs.writeFileSync(idsFile, JSON.stringify(ids));
+    const script = path.join(__dirname, 'python', 'gpt2_eval.py');
+    const { stdout } = await promisify(execFile)(PYTHON, [script, DIR, idsFile, '256', String(ours.scoredBytes)], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    fs.rmSync(path.dirname(idsFile), { recursive: true });
+    const torch = JSON.parse(stdout);
+    assert.equal(torch.scoredTokens, ours.scoredTokens);
+    assert.ok(Math.abs(torch.bitsPerByte - ours.bitsPerByte) < 1e-3, `eval CLI ${ours.bitsPerByte} bits per byte, PyTorch ${torch.bitsPerByte}`);
+    const card = fs.readFileSync(path.join(DIR, 'README.md'), 'utf8');
+    assert.ok(card.includes(`| ${ours.bitsPerByte.toFixed(4)} |`), `the model card does not quote ${ours.bitsPerByte.toFixed(4)} bits per byte for valid.txt`);
   });
 
   describe('in transformers.js, offline', () => {

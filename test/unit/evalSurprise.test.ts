@@ -20,8 +20,9 @@ function referenceRows(weights: TensorMap, tokens: number[], window: number, str
   for (let begin = 0; scoredUpTo < tokens.length; begin += stride) {
     const slice = tokens.slice(begin, begin + window);
     const logSoftmax = referenceLogSoftmax(weights, slice);
-    for (let t = Math.max(scoredUpTo, begin + 1); t < begin + slice.length; t++) rows[t] = logSoftmax[t - 1 - begin];
-    scoredUpTo = begin + slice.length;
+    // The window's last row also predicts the token just past it.
+    for (let t = Math.max(scoredUpTo, begin + 1); t <= Math.min(begin + slice.length, tokens.length - 1); t++) rows[t] = logSoftmax[t - 1 - begin];
+    scoredUpTo = Math.min(begin + slice.length + 1, tokens.length);
   }
   return rows;
 }

@@ -48,12 +48,13 @@ function referenceNats(weights: ReturnType<typeof randomWeights>, tokens: number
   for (let begin = 0; scoredUpTo < tokens.length; begin += stride) {
     const slice = tokens.slice(begin, begin + window);
     const logits = referenceForward(config, weights, slice).logits;
-    for (let t = Math.max(scoredUpTo, begin + 1); t < begin + slice.length; t++) {
+    // The window's last row also predicts the token just past it.
+    for (let t = Math.max(scoredUpTo, begin + 1); t <= Math.min(begin + slice.length, tokens.length - 1); t++) {
       const row = Array.from(logits.subarray((t - 1 - begin) * config.vocab_size, (t - begin) * config.vocab_size));
       const max = Math.max(...row);
       total += max + Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0)) - row[tokens[t]];
     }
-    scoredUpTo = begin + slice.length;
+    scoredUpTo = Math.min(begin + slice.length + 1, tokens.length);
   }
   return total;
 }

@@ -170,12 +170,14 @@ describe('scoreTokens', () => {
     const stride = 4;
     const { nats, totalNats } = await scoreTokens(model, tokens, { window, stride });
     assert.equal(nats.length, tokens.length - 1);
-    // Windows start at 0, 4, 8: [0,6) scores 1..5, [4,10) scores 6..9, [8,14) scores 10..13.
-    const responsible = [[0, 1, 6], [4, 6, 10], [8, 10, 14]];
+    // Windows start at 0, 4, 8: [0,6) scores 1..6 (its last row predicts token 6), [4,10) scores
+    // 7..10, [8,14) scores 11..13.
+    const responsible = [[0, 1, 7], [4, 7, 11], [8, 11, 14]];
     for (const [begin, first, end] of responsible) {
-      const slice = tokens.slice(begin, begin + window);
+      // The window's tokens, and the one past it that its last row predicts.
+      const slice = tokens.slice(begin, begin + window + 1);
       for (let t = first; t < end; t++) {
-        assert.ok(Math.abs(nats[t - 1] - expectedNats(options, weights, slice, t - begin, slice.length)) < 1e-4, `token ${t}`);
+        assert.ok(Math.abs(nats[t - 1] - expectedNats(options, weights, slice, t - begin, Math.min(window, slice.length))) < 1e-4, `token ${t}`);
       }
     }
     assert.ok(Math.abs(totalNats - nats.reduce((a, b) => a + b, 0)) < 1e-9);

@@ -18,7 +18,8 @@ const USAGE = `usage: npm run cli -- eval --model <folder> --file <text file> [o
   --window N     tokens per window (default: the model's context length)
   --stride S     tokens between window starts (default: window / 2; = window for disjoint windows)
   --no-bos       do not put the start token before the text (its first token is then not scored)
-  --threads N    ONNX Runtime threads (default: every core)`;
+  --threads N    ONNX Runtime threads (default: every core)
+  --json         one JSON object: tokens, scoredTokens, scoredBytes, totalNats, loss, perplexity, bitsPerByte, window, stride`;
 
 export const evalCommand: CliCommand = {
   summary: 'loss, perplexity and bits per byte of a text file under a model folder',
@@ -32,6 +33,7 @@ export const evalCommand: CliCommand = {
         stride: { type: 'string' },
         'no-bos': { type: 'boolean', default: false },
         threads: { type: 'string' },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     });
@@ -58,16 +60,21 @@ export const evalCommand: CliCommand = {
       const textBytes = Buffer.byteLength(text, 'utf8');
       const scoredBytes = start === undefined ? textBytes - tokenizer.tokenBytes(ids[0]).length : textBytes;
 
-      console.log(`model      ${folder.name} (${model.shownAs}), context ${model.contextLength}${model.hasKVCache ? '' : ', no KV cache'}`);
-      console.log(`text       ${values.file}: ${textBytes.toLocaleString('en-US')} bytes, ${ids.length.toLocaleString('en-US')} tokens${start === undefined ? '' : `, after start token ${start}`}`);
-      console.log(`windows    ${windows.window} tokens, starting every ${windows.stride}`);
+      const say = values.json ? () => {} : console.log;
+      say(`model      ${folder.name} (${model.shownAs}), context ${model.contextLength}${model.hasKVCache ? '' : ', no KV cache'}`);
+      say(`text       ${values.file}: ${textBytes.toLocaleString('en-US')} bytes, ${ids.length.toLocaleString('en-US')} tokens${start === undefined ? '' : `, after start token ${start}`}`);
+      say(`windows    ${windows.window} tokens, starting every ${windows.stride}`);
       const began = performance.now();
       const scores = await scoreTokens(model, tokens, {
         ...windows,
-        onProgress: (done, total) => process.stderr.write(`\rscored ${done} / ${total} tokens`),
+        onProgress: values.json ? undefined : (done, total) => process.stderr.write(`\rscored ${done} / ${total} tokens`),
       });
-      process.stderr.write('\n');
       const result = summarize(tokens.length, scores.totalNats, scoredBytes);
+      if (values.json) {
+        console.log(JSON.stringify({ ...result, ...windows }));
+        return;
+      }
+      process.stderr.write('\n');
       console.log(`loss       ${result.loss.toFixed(4)} nats per token (mean cross-entropy over ${result.scoredTokens.toLocaleString('en-US')} tokens)`);
       console.log(`perplexity ${result.perplexity.toFixed(3)}`);
       console.log(`bits/byte  ${result.bitsPerByte.toFixed(4)}`);

@@ -2,7 +2,9 @@
 // A text longer than the context is scored in windows of `window` tokens that start every
 // `stride` tokens; each window scores only the tokens the previous one did not, so every token is
 // scored once, with at least window − stride tokens of context (the sliding-window perplexity of
-// the Hugging Face guide). stride = window gives disjoint windows: faster, less context.
+// the Hugging Face guide). A window's last row predicts the token just past it, so that token is
+// scored there, with the whole window as context. stride = window gives disjoint windows: faster,
+// less context.
 
 import type { KVCache } from '../model/languageModel';
 import type { OnnxCausalLM } from './onnxCausalLM';
@@ -58,15 +60,15 @@ export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[]
       const result = await model.forwardAll(tokens.slice(start, stop), cache);
       cache = result.cache;
       // The row of position p predicts token p + 1; score the tokens this window is responsible for.
-      for (let t = Math.max(scoredUpTo, start + 1); t <= Math.min(stop, end - 1); t++) {
+      for (let t = Math.max(scoredUpTo, start + 1); t <= Math.min(stop, tokens.length - 1); t++) {
         const row = result.logits.subarray((t - 1 - start) * vocab, (t - start) * vocab);
         nats[t - 1] = logSumExp(row) - row[tokens[t]];
         totalNats += nats[t - 1];
         options.onRow?.(t, row);
       }
     }
-    scoredUpTo = end;
-    options.onProgress?.(end - 1, tokens.length - 1);
+    scoredUpTo = Math.min(end + 1, tokens.length);
+    options.onProgress?.(scoredUpTo - 1, tokens.length - 1);
   }
   return { nats, totalNats };
 }
