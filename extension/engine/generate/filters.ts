@@ -25,6 +25,8 @@ export function applyRepetitionPenalty(logits: Float32Array, seen: Iterable<numb
 /** Temperature: z_i / T. Below 1 sharpens the distribution, above 1 flattens it. */
 export function applyTemperature(logits: Float32Array, temperature: number): Float32Array {
   if (!(temperature > 0)) throw new Error(`temperature must be > 0 here (0 means greedy), got ${temperature}`);
+  // z / 1 = z: the same array, not a copy (the filters after it never change their input).
+  if (temperature === 1) return logits;
   const out = new Float32Array(logits.length);
   for (let i = 0; i < logits.length; i++) out[i] = logits[i] / temperature;
   return out;

@@ -115,10 +115,14 @@ export function samplingDistribution(
   if (settings.minP) addStage('min-p', minP(current, settings.minP));
   const probabilities = softmax(current);
 
-  // The trace needs probabilities of a few candidates only: p_i = exp(z_i - logSumExp(z)).
-  const probabilityUnder = (z: Float32Array) => {
-    const normalizer = logSumExp(z);
-    return (token: number) => Math.exp(z[token] - normalizer);
+  // The trace needs probabilities of a few candidates only: p_i = exp(z_i - logSumExp(z)). Each
+  // normalizer is a pass over the vocabulary, so it is computed when a candidate first asks (never
+  // without a trace) and once per array (at T = 1 without a penalty, the tempered logits are the model's).
+  const normalizers = new Map<Float32Array, number>();
+  const probabilityUnder = (z: Float32Array) => (token: number) => {
+    let normalizer = normalizers.get(z);
+    if (normalizer === undefined) normalizers.set(z, (normalizer = logSumExp(z)));
+    return Math.exp(z[token] - normalizer);
   };
   const original = probabilityUnder(logits);
   const temperedProbability = probabilityUnder(tempered);
@@ -142,15 +146,16 @@ export function samplingDistribution(
  * Greedy decoding: the greedy filter keeps the argmax of the penalised logits and cuts the rest, so
  * its stage and the sampled distribution are one-hot. Softmax over a single finite logit gives it
  * exactly exp(0) / 1 = 1, so both are written down instead of computed over the whole vocabulary;
- * what remains is one argmax, one log-sum-exp (the model's own probabilities in the trace) and
- * one top-N pass. A unit test checks it against greedyOnly and softmax.
+ * what remains is one argmax, and for the trace one log-sum-exp (the model's own probabilities)
+ * and one top-N pass. A unit test checks it against greedyOnly and softmax.
  */
 function greedyDistribution(logits: Float32Array, penalized: Float32Array, traceSize: number): SamplingDistribution {
   const best = argmax(penalized);
   const probabilities = new Float64Array(logits.length);
   probabilities[best] = 1;
-  const normalizer = logSumExp(logits);
-  const temperedNormalizer = penalized === logits ? normalizer : logSumExp(penalized);
+  // Without a trace (traceSize 0) neither normalizer is needed.
+  const normalizer = traceSize > 0 ? logSumExp(logits) : 0;
+  const temperedNormalizer = penalized === logits || traceSize === 0 ? normalizer : logSumExp(penalized);
   const candidates = topIndices(penalized, traceSize).map((token): CandidateTrace => {
     const kept = token === best ? 1 : 0;
     return {
