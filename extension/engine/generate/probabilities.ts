@@ -7,6 +7,14 @@
  * The maximum is subtracted first so that exp() never overflows; a logit of -Infinity gets 0.
  */
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
+  return softmaxWithNormalizer(logits, temperature).probabilities;
+}
+
+/**
+ * softmax(z / T), and the log Σ_j exp(z_j / T) it divides by, which the same pass computes: the
+ * log-probability of token i is then z_i / T − logSumExp, without a second pass of exp().
+ */
+export function softmaxWithNormalizer(logits: ArrayLike<number>, temperature = 1): { probabilities: Float64Array; logSumExp: number } {
   if (!(temperature > 0)) throw new Error(`softmax: temperature must be > 0, got ${temperature}`);
   const max = maxOf(logits);
   const probs = new Float64Array(logits.length);
@@ -17,7 +25,7 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
     sum += probs[i];
   }
   for (let i = 0; i < probs.length; i++) probs[i] /= sum;
-  return probs;
+  return { probabilities: probs, logSumExp: max / temperature + Math.log(sum) };
 }
 
 /**

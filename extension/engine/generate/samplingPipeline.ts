@@ -4,7 +4,7 @@
 // candidates, which the Decoding Playground draws as bars.
 
 import { applyRepetitionPenalty, applyTemperature, countKept, minP, topK, topP } from './filters';
-import { argmax, logSumExp, softmax } from './probabilities';
+import { argmax, logSumExp, softmaxWithNormalizer } from './probabilities';
 import { topIndices } from './ranking';
 
 export interface SamplerSettings {
@@ -113,12 +113,12 @@ export function samplingDistribution(
   if (settings.topK) addStage('top-k', topK(current, settings.topK));
   if (settings.topP !== undefined && settings.topP < 1) addStage('top-p', topP(current, settings.topP));
   if (settings.minP) addStage('min-p', minP(current, settings.minP));
-  const probabilities = softmax(current);
+  const { probabilities, logSumExp: finalNormalizer } = softmaxWithNormalizer(current);
 
   // The trace needs probabilities of a few candidates only: p_i = exp(z_i - logSumExp(z)). Each
   // normalizer is a pass over the vocabulary, so it is computed when a candidate first asks (never
   // without a trace) and once per array (at T = 1 without a penalty, the tempered logits are the model's).
-  const normalizers = new Map<Float32Array, number>();
+  const normalizers = new Map<Float32Array, number>([[current, finalNormalizer]]);
   const probabilityUnder = (z: Float32Array) => (token: number) => {
     let normalizer = normalizers.get(z);
     if (normalizer === undefined) normalizers.set(z, (normalizer = logSumExp(z)));
