@@ -31,7 +31,7 @@ describe('train-base from the repository corpus', () => {
     assert.match(first, / step \d+ +loss/);
     assert.match(first, /\[export\]/);
 
-    for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_int8.onnx', 'loss.svg', 'training_summary.json']) {
+    for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_int8.onnx', 'loss.svg', 'sweep.svg', 'training_summary.json']) {
       assert.ok(fs.existsSync(path.join(out, file)), `${file} is missing`);
     }
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));

@@ -5,8 +5,8 @@
 //                  default all of it), stopping early once validation loss has not improved for
 //                  --patience measurements; the lowest best validation loss wins   <work>/sweep/<size>
 //   3. train       the winner continues to --steps when the sweep was shorter   <work>/sweep/<winner>
-//   4. export      the best checkpoint becomes the model folder, with onnx/model_int8.onnx and
-//                  loss.svg beside it                                 <out>
+//   4. export      the best checkpoint becomes the model folder, with onnx/model_int8.onnx,
+//                  loss.svg and the sweep's curves, sweep.svg, beside it              <out>
 // Every phase that has already finished is skipped, and an interrupted run resumes from its last
 // checkpoint, so running the same command again continues where it stopped.
 //   npm run train:base                     (= npm run cli -- train-base)
@@ -31,6 +31,7 @@ import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
 import { lossCurveSvg } from '../train/lossCurveSvg';
+import { type SweepCurve, sweepCurvesSvg } from '../train/sweepCurvesSvg';
 import type { CliCommand } from './main';
 import { STORY_CHAT_TEMPLATE } from '../tokenizer/chatTemplateExamples';
 
@@ -39,9 +40,10 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
   --candidates LIST    candidate runs: layers x heads x width, each with an optional /vocabulary
-                       (else --vocab-size) and :dropout (else none)   (4x4x128/4096,5x4x128/2048)
+                       (else --vocab-size) and :dropout (else none)
+                       (4x4x128/4096,5x4x128/2048,4x4x128/4096:0.1)
   --sweep-steps N      steps each candidate trains before they are compared      (--steps)
-  --steps N            length of the full schedule                               (2000)
+  --steps N            length of the full schedule                               (2500)
   --patience N         stop after N validation measurements without improvement  (4)
   --tie X              best validation losses closer than X nats tie; the largest tied size wins (0.02)
   --min-parameters N   smaller candidates are measured for reference only        (1000000)
@@ -276,6 +278,14 @@ async function sweepPhase(s: Settings, text: string, summary: Summary, log: stri
   return ties.sort((a, b) => b[1].parameters - a[1].parameters)[0][0];
 }
 
+/** A candidate's validation losses from its last checkpoint, in bits per byte at the ratio its sweep result measured. */
+function sweepCurve(s: Settings, summary: Summary, name: string): SweepCurve {
+  const { validationLoss, bitsPerByte } = summary.sweep[name];
+  const history = loadCheckpoint(lastFolder(path.join(s.work, 'sweep', name))).state.history;
+  const points = history.filter((h) => h.validationLoss !== undefined).map((h) => ({ step: h.step, bitsPerByte: ((h.validationLoss as number) * bitsPerByte) / validationLoss }));
+  return { name, points };
+}
+
 async function exportPhase(s: Settings, tokenizer: string, summary: Summary, runDir: string): Promise<void> {
   const best = loadCheckpoint(bestFolder(runDir));
   const bestConfig = gptOnly(best.config, 'The base-model export');
@@ -288,11 +298,12 @@ async function exportPhase(s: Settings, tokenizer: string, summary: Summary, run
   const { quantizeDecodeModelInt8 } = require('../quantize/quantizeModel') as typeof import('../quantize/quantizeModel');
   writeFileAtomic(path.join(s.out, 'onnx', 'model_int8.onnx'), quantizeDecodeModelInt8(fp32).bytes);
   writeFileAtomic(path.join(s.out, 'loss.svg'), lossCurveSvg(last.state.history, { title: `TinyStories ${summary.winner}: loss per step`, markStep: best.state.step }));
+  writeFileAtomic(path.join(s.out, 'sweep.svg'), sweepCurvesSvg(s.candidates.map(candidateName).filter((name) => summary.sweep[name]).map((name) => sweepCurve(s, summary, name)), 'TinyStories size sweep: held-out loss per step'));
   summary.bestStep = best.state.step;
   summary.bestValidationLoss = best.state.bestValidationLoss;
   summary.stoppedAtStep = last.state.step;
   writeJsonAtomic(path.join(s.out, 'training_summary.json'), { ...summary, settings: { ...s, candidates: s.candidates.map(candidateName) } });
-  console.log(`[export] ${s.out}: ${[...files, 'onnx/model_int8.onnx', 'loss.svg', 'training_summary.json'].join(', ')}`);
+  console.log(`[export] ${s.out}: ${[...files, 'onnx/model_int8.onnx', 'loss.svg', 'sweep.svg', 'training_summary.json'].join(', ')}`);
 }
 
 export const trainBaseCommand: CliCommand = {
@@ -304,7 +315,7 @@ export const trainBaseCommand: CliCommand = {
         corpus: { type: 'string', default: 'corpus' },
         out: { type: 'string', default: 'models/tinystories-1m' },
         work: { type: 'string' },
-        candidates: { type: 'string', default: '4x4x128/4096,5x4x128/2048' },
+        candidates: { type: 'string', default: '4x4x128/4096,5x4x128/2048,4x4x128/4096:0.1' },
         'sweep-steps': { type: 'string' },
         steps: { type: 'string' },
         patience: { type: 'string' },
@@ -324,7 +335,7 @@ export const trainBaseCommand: CliCommand = {
     for (const file of trainFiles) {
       if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`${file}: not found; point --corpus at the folder that holds tinystories/${TRAIN_FILES.join(' and ')}`);
     }
-    const steps = wholeNumber('steps', values.steps, 2000);
+    const steps = wholeNumber('steps', values.steps, 2500);
     const context = wholeNumber('context', values.context, 256);
     const learningRate = Number(values['learning-rate']);
     if (!(Number(values.tie) >= 0)) throw new Error(`--tie must be a number ≥ 0, got "${values.tie}"`);

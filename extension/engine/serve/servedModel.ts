@@ -7,9 +7,9 @@
 
 import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
+import { generationTextDecoder } from '../generate/byteLevelIncrementalDecode';
 import { startDecoding, stepOnce, type DecodeState, type FinishReason } from '../generate/decodeSession';
 import { settledText } from '../generate/generate';
-import { incrementalDecode } from '../generate/incrementalDecode';
 import { logSoftmax } from '../generate/probabilities';
 import { topIndices } from '../generate/ranking';
 import type { LanguageModel } from '../model/languageModel';
@@ -101,8 +101,8 @@ export class ServedModel {
    * for its turn in `queue`; once `signal` aborts (the client left) it stops after the call in progress.
    */
   async generate(request: GenerationRequest, prompt: readonly number[], queue: FairQueue, signal: AbortSignal, onToken: (token: ServedToken) => void): Promise<ServedResult> {
-    // Each step's text grows by one token: decoded incrementally, not all over again.
-    const decode = incrementalDecode((ids) => this.tokenizer.decode(ids, { skipSpecialTokens: true }));
+    // Each step's text grows by one token: only its bytes are decoded, not all the ids again.
+    const decode = generationTextDecoder(this.tokenizer);
     const options = {
       sampler: { temperature: request.temperature, topP: request.topP },
       maxNewTokens: request.maxTokens,
