@@ -40,6 +40,10 @@ describe('train-base from the repository corpus', () => {
     const byBits = Object.entries(summary.sweep as Record<string, { bitsPerByte: number; validationLoss: number }>).sort((a, b) => a[1].bitsPerByte - b[1].bitsPerByte);
     assert.equal(summary.winner, byBits[0][0]);
     for (const [, r] of byBits) assert.ok(r.bitsPerByte > 0 && r.bitsPerByte < r.validationLoss / Math.LN2, `${r.bitsPerByte} bits per byte for ${r.validationLoss} nats per token`);
+    const sweepSvg = fs.readFileSync(path.join(out, 'sweep.svg'), 'utf8');
+    for (const [name] of byBits) assert.ok(sweepSvg.includes(`${name}: best `), `sweep.svg draws ${name}`);
+    // About 97% of the training text's tokens under the winner's tokenizer (3% held out): millions, not a smoke-sized count.
+    assert.ok(Number.isInteger(summary.trainingTokens) && summary.trainingTokens > 2e6, `${summary.trainingTokens} training tokens`);
     const [layers, heads, width, vocab] = (summary.winner as string).split(/x|-v|-d/).map(Number);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     assert.deepEqual([config.n_layer, config.n_head, config.n_embd, config.vocab_size, config.n_positions], [layers, heads, width, vocab, 32]);

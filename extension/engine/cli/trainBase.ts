@@ -21,7 +21,7 @@ import { readJsonObject } from '../modelFolder/jsonFile';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
 import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 import { trainBpeOnCorpus } from '../tokenizer/trainOnCorpus';
-import { listTextFiles } from '../train/dataset';
+import { listTextFiles, splitTrainValidation } from '../train/dataset';
 import { loadTokenStreamCached } from '../train/tokenCache';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
@@ -103,6 +103,8 @@ interface Summary {
   bestStep?: number;
   bestValidationLoss?: number;
   stoppedAtStep?: number;
+  /** Tokens in the winner's training part of the text (the held-out end excluded). */
+  trainingTokens?: number;
 }
 
 /** e.g. 4x4x128-v4096, or 4x4x128-v4096-d0.1 with dropout: also the name of the candidate's run folder. */
@@ -278,15 +280,20 @@ async function sweepPhase(s: Settings, text: string, summary: Summary, log: stri
   return ties.sort((a, b) => b[1].parameters - a[1].parameters)[0][0];
 }
 
-/** A candidate's validation losses from its last checkpoint, in bits per byte at the ratio its sweep result measured. */
+/** A candidate's validation losses in the sweep, from its last checkpoint, in bits per byte at the ratio its sweep result measured. */
 function sweepCurve(s: Settings, summary: Summary, name: string): SweepCurve {
-  const { validationLoss, bitsPerByte } = summary.sweep[name];
+  const { validationLoss, bitsPerByte, steps } = summary.sweep[name];
   const history = loadCheckpoint(lastFolder(path.join(s.work, 'sweep', name))).state.history;
-  const points = history.filter((h) => h.validationLoss !== undefined).map((h) => ({ step: h.step, bitsPerByte: ((h.validationLoss as number) * bitsPerByte) / validationLoss }));
+  // The sweep's part of the run (a winner trained past --sweep-steps continues beyond it), or the
+  // whole run when the sweep ended before its first measurement.
+  const measured = history.filter((h) => h.validationLoss !== undefined);
+  const inSweep = measured.filter((h) => h.step <= steps);
+  const points = (inSweep.length > 0 ? inSweep : measured).map((h) => ({ step: h.step, bitsPerByte: ((h.validationLoss as number) * bitsPerByte) / validationLoss }));
   return { name, points };
 }
 
-async function exportPhase(s: Settings, tokenizer: string, summary: Summary, runDir: string): Promise<void> {
+async function exportPhase(s: Settings, summary: Summary, options: TrainOptions): Promise<void> {
+  const { tokenizerPath: tokenizer, outDir: runDir } = options;
   const best = loadCheckpoint(bestFolder(runDir));
   const bestConfig = gptOnly(best.config, 'The base-model export');
   const last = loadCheckpoint(lastFolder(runDir));
@@ -302,6 +309,9 @@ async function exportPhase(s: Settings, tokenizer: string, summary: Summary, run
   summary.bestStep = best.state.step;
   summary.bestValidationLoss = best.state.bestValidationLoss;
   summary.stoppedAtStep = last.state.step;
+  // The distinct tokens the winner trained on, for tokens per parameter (the walkthrough's step 8).
+  const stream = loadTokenStreamCached(options.dataPath, await loadTokenizerFile(tokenizer), options.tokenCacheDir as string);
+  summary.trainingTokens = splitTrainValidation(stream, options.validationFraction, options.contextLength).train.length;
   writeJsonAtomic(path.join(s.out, 'training_summary.json'), { ...summary, settings: { ...s, candidates: s.candidates.map(candidateName) } });
   console.log(`[export] ${s.out}: ${[...files, 'onnx/model_int8.onnx', 'loss.svg', 'sweep.svg', 'training_summary.json'].join(', ')}`);
 }
@@ -369,6 +379,6 @@ export const trainBaseCommand: CliCommand = {
     // When the sweep ran the whole schedule, the winner's speed is the one measured there.
     summary.tokensPerSecond = Number.isFinite(run.tokensPerSecond) ? run.tokensPerSecond : (s.batchSize * s.context) / summary.sweep[summary.winner].secondsPerStep;
     writeJsonAtomic(path.join(s.work, 'summary.json'), summary);
-    await exportPhase(s, options.tokenizerPath, summary, options.outDir);
+    await exportPhase(s, summary, options);
   },
 };

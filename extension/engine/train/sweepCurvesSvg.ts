@@ -17,7 +17,8 @@ const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
 
 const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 
-export function sweepCurvesSvg(curves: readonly SweepCurve[], title: string): string {
+export function sweepCurvesSvg(candidates: readonly SweepCurve[], title: string): string {
+  const curves = candidates.filter((c) => c.points.length > 0);
   const all = curves.flatMap((c) => c.points);
   if (all.length === 0) throw new Error('sweep curves: no candidate has a validation measurement yet');
   const maxStep = Math.max(...all.map((p) => p.step));
