@@ -171,6 +171,30 @@ describe('model numbers quoted by the walkthrough', () => {
   });
 });
 
+describe('what step 8 says about the bundled model\'s training', () => {
+  const [summaryFile] = bundledFiles('training_summary.json');
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+  const step8 = fs.readFileSync(path.join(pagesDir, fs.readdirSync(pagesDir).find((f) => f.startsWith('step8-')) as string), 'utf8').replace(/\s+/g, ' ');
+
+  it('quotes the steps, the tokens seen and the distinct tokens of training_summary.json, per parameter of config.json', () => {
+    const summary = read(summaryFile);
+    const { sizes } = bundledConfig() as { sizes: Sizes };
+    const params = quantities(sizes).get('params') as number;
+    const batchTokens = summary.settings.batchSize * summary.settings.context;
+    const seen = summary.bestStep * batchTokens;
+    const m = /best checkpoint is step ([\d,]+) of batches of ([\d,]+) tokens .*?: ([\d.]+) M tokens seen, ([\d.]+) tokens per parameter, and only ([\d.]+) M of them distinct \(([\d.]+) per parameter/.exec(step8);
+    assert.ok(m, 'step 8 has no "best checkpoint is step … M tokens seen … distinct" sentence');
+    const [, step, batch, seenM, perParam, distinctM, distinctPerParam] = m;
+    assert.equal(Number(step.replace(/,/g, '')), summary.bestStep);
+    assert.equal(Number(batch.replace(/,/g, '')), batchTokens);
+    const close = (written: string, value: number) => Math.abs(Number(written) - value) <= tolerance(written) + 1e-9;
+    assert.ok(close(seenM, seen / 1e6), `${seenM} M tokens seen, should be ${seen / 1e6}`);
+    assert.ok(close(perParam, seen / params), `${perParam} tokens per parameter, should be ${seen / params}`);
+    assert.ok(close(distinctM, summary.trainingTokens / 1e6), `${distinctM} M distinct, should be ${summary.trainingTokens / 1e6}`);
+    assert.ok(close(distinctPerParam, summary.trainingTokens / params), `${distinctPerParam} distinct per parameter, should be ${summary.trainingTokens / params}`);
+  });
+});
+
 /** The text of the step 1 diagram's example card that follows the card named `name`. */
 function diagramExample(svg: string, name: string): string {
   const at = svg.indexOf(`>${name}</text>`);
