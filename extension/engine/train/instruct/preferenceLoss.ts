@@ -23,12 +23,19 @@ export function emitSequenceLogProbs(g: GraphBuilder, logits: string, targets: s
   return g.op('Neg', [g.op('ReduceSum', [perRow, g.constant(BigInt64Array.of(1n), [1], 'token_axis')], { keepdims: attr.int(0) })], {}, { name: 'sequence_logp' });
 }
 
-/** −log σ(z) elementwise, the stable way (see the top of the file). */
+/**
+ * −log σ(z) elementwise, the stable way (see the top of the file), with max(−z, 0) written as
+ * (|z| − z) / 2. The two are equal, but their gradients at z = 0 are not: Relu's and Abs's rules
+ * give 0 there, so max(−z, 0) + log(1 + e^{−|z|}) would have gradient 0 where the true one is
+ * −σ(0) = −1/2, and z is exactly 0 at a DPO run's first step (the policy is the reference). Then
+ * the first step learned nothing, and a LoRA run, whose B starts at zero, never left its start.
+ */
 export function emitNegLogSigmoid(g: GraphBuilder, z: string, dtype: 'float32' | 'float64' = 'float32'): string {
-  const one = g.constant(dtype === 'float64' ? Float64Array.of(1) : Float32Array.of(1), [], 'one');
-  const negZ = g.op('Neg', [z]);
-  const tail = g.op('Log', [g.op('Add', [one, g.op('Exp', [g.op('Neg', [g.op('Abs', [z])])])])]);
-  return g.op('Add', [g.op('Relu', [negZ]), tail], {}, { name: 'neg_log_sigmoid' });
+  const scalar = (v: number, name: string) => g.constant(dtype === 'float64' ? Float64Array.of(v) : Float32Array.of(v), [], name);
+  const absZ = g.op('Abs', [z]);
+  const tail = g.op('Log', [g.op('Add', [scalar(1, 'one'), g.op('Exp', [g.op('Neg', [absZ])])])]);
+  const negativePart = g.op('Mul', [scalar(0.5, 'half'), g.op('Sub', [absZ, z])]);
+  return g.op('Add', [negativePart, tail], {}, { name: 'neg_log_sigmoid' });
 }
 
 export interface DpoLossValues {
