@@ -63,4 +63,30 @@ describe('train-base from the repository corpus', () => {
     assert.doesNotMatch(second, / step \d+ +loss/, 'a model was trained again');
     assert.ok(fs.readFileSync(path.join(out, 'model.safetensors')).equals(weights), 'the second export wrote other weights');
   });
+
+  it('sweeps a Llama candidate with GPT-2\'s parameters per block, and exports a Llama folder when it wins', async function () {
+    this.timeout(400_000);
+    const out = path.join(parent, 'llama');
+    const work = path.join(parent, 'llama-work');
+    const options = ['--out', out, '--work', work, ...SMOKE.slice(2)];
+    const run = (candidates: string) =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'extension/engine/cli/main.ts', 'train-base', '--candidates', candidates, ...options], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.throws(() => run('llama:1x2x16:0.1'), /the Llama family trains without dropout/);
+    assert.match(run('llama:1x2x16'), /\[sweep\] llama-1x2x16-v300: 7920 parameters/);
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));
+    assert.equal(summary.winner, 'llama-1x2x16-v300');
+    // 300 × 16 tied embedding + one block (q, o 16 × 16; k, v 16 × 8; gate, up, down 16 × 48) + 3 RMSNorm weights of 16.
+    assert.equal(summary.sweep[summary.winner].parameters, 300 * 16 + 2 * 256 + 2 * 128 + 3 * 768 + 3 * 16);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+    assert.deepEqual([config.model_type, config.num_hidden_layers, config.num_attention_heads, config.num_key_value_heads, config.hidden_size, config.intermediate_size], ['llama', 1, 2, 1, 16, 48]);
+    // No decode graph in a Llama folder: the runtime builds it from model.safetensors.
+    assert.ok(!fs.existsSync(path.join(out, 'onnx')));
+    const { model } = await openModelFolder(out);
+    try {
+      const result = await generate(model, [1, 2, 3], { sampler: { temperature: 0 }, maxNewTokens: 5 });
+      assert.ok(result.tokens.length === 5 && result.tokens.every((t) => Number.isInteger(t) && t >= 0 && t < 300));
+    } finally {
+      await model.release();
+    }
+  });
 });

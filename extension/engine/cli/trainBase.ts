@@ -4,6 +4,8 @@
 //   2. sweep       every candidate shape trains --sweep-steps steps of the full schedule (by
 //                  default all of it), stopping early once validation loss has not improved for
 //                  --patience measurements; the lowest best validation loss wins   <work>/sweep/<size>
+//                  A candidate is our GPT-2, or with llama: a Llama of as many parameters per block
+//                  (trainableConfig.ts's llamaLike), so the two architectures compare at one size.
 //   3. train       the winner continues to --steps when the sweep was shorter   <work>/sweep/<winner>
 //   4. export      the best checkpoint becomes the model folder, with onnx/model_int8.onnx,
 //                  loss.svg and the sweep's curves, sweep.svg, beside it              <out>
@@ -15,7 +17,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GPTConfig } from '../gpt/config';
-import { parameterCount } from '../gpt/sizes';
 import { writeFileAtomic, writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
@@ -26,7 +27,7 @@ import { loadTokenStreamCached } from '../train/tokenCache';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
-import { gptOnly } from '../train/trainableConfig';
+import { type Architecture, isLlamaConfig, llamaLike, maxContext, totalParameters } from '../train/trainableConfig';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
@@ -40,7 +41,8 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --out DIR            the model folder written at the end                      (models/tinystories-1m)
   --work DIR           tokenizer, checkpoints and the training log               (<out>/checkpoints)
   --candidates LIST    candidate runs: layers x heads x width, each with an optional /vocabulary
-                       (else --vocab-size) and :dropout (else none)
+                       (else --vocab-size) and :dropout (else none); llama: before one makes it
+                       a Llama with GPT-2's parameters per block (no dropout), e.g. llama:4x4x128
                        (4x4x128/4096,5x4x128/2048,4x4x128/4096:0.1)
   --sweep-steps N      steps each candidate trains before they are compared      (--steps)
   --steps N            length of the full schedule                               (2500)
@@ -58,8 +60,12 @@ const SPECIAL = '<|endoftext|>';
 /** The training text, in the corpus's tinystories folder; valid.txt beside them is never read here. */
 const TRAIN_FILES = ['train.txt', 'train-extra.txt'];
 
-/** A candidate: a GPT-2 shape, the vocabulary of its tokenizer (bits per byte compares across vocabularies) and its dropout. */
+/**
+ * A candidate: a GPT-2 shape (or the Llama beside it), the vocabulary of its tokenizer (bits per
+ * byte compares across vocabularies) and its dropout.
+ */
 interface Candidate {
+  readonly architecture: Architecture;
   readonly shape: Omit<GPTConfig, 'vocab_size'>;
   readonly vocabSize: number;
   readonly dropout: number;
@@ -107,19 +113,24 @@ interface Summary {
   trainingTokens?: number;
 }
 
-/** e.g. 4x4x128-v4096, or 4x4x128-v4096-d0.1 with dropout: also the name of the candidate's run folder. */
-const candidateName = ({ shape, vocabSize, dropout }: Candidate) => `${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}`;
+/** e.g. 4x4x128-v4096, 4x4x128-v4096-d0.1 with dropout, llama-4x4x128-v4096: also the name of the candidate's run folder. */
+const candidateName = ({ architecture, shape, vocabSize, dropout }: Candidate) =>
+  `${architecture === 'llama' ? 'llama-' : ''}${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}`;
 
-/** "4x4x128", "5x4x128/2048", "4x4x128/4096:0.1": layers x heads x width [/vocabulary] [:dropout]. */
+/** "4x4x128", "5x4x128/2048", "4x4x128/4096:0.1", "llama:4x4x128/4096": [llama:] layers x heads x width [/vocabulary] [:dropout]. */
 function parseCandidates(list: string, context: number, vocabSize: number): Candidate[] {
   return list.split(',').map((item) => {
-    const match = /^(\d+)x(\d+)x(\d+)(?:\/(\d+))?(?::(0?\.\d+))?$/.exec(item.trim());
-    const [n_layer, n_head, n_embd, vocab] = (match?.slice(1, 5) ?? []).map((v) => (v === undefined ? undefined : Number(v)));
-    const dropout = Number(match?.[5] ?? 0);
+    const match = /^(llama:)?(\d+)x(\d+)x(\d+)(?:\/(\d+))?(?::(0?\.\d+))?$/.exec(item.trim());
+    const [n_layer, n_head, n_embd, vocab] = (match?.slice(2, 6) ?? []).map((v) => (v === undefined ? undefined : Number(v)));
+    const architecture = match?.[1] ? 'llama' : 'gpt2';
+    const dropout = Number(match?.[6] ?? 0);
     if (!match || !n_layer || !n_head || !n_embd || (vocab !== undefined && vocab <= 256) || !(dropout < 1)) {
-      throw new Error(`--candidates: "${item}" is not layers x heads x width with an optional /vocabulary above 256 and :dropout below 1, e.g. 4x4x128, 5x4x128/2048 or 4x4x128/4096:0.1`);
+      throw new Error(
+        `--candidates: "${item}" is not [llama:] layers x heads x width with an optional /vocabulary above 256 and :dropout below 1, e.g. 4x4x128, 5x4x128/2048, 4x4x128/4096:0.1 or llama:4x4x128`,
+      );
     }
-    return { shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout };
+    if (architecture === 'llama' && dropout) throw new Error(`--candidates: "${item}": the Llama family trains without dropout`);
+    return { architecture, shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout };
   });
 }
 
@@ -158,7 +169,7 @@ function tokenizerPhase(s: Settings, text: string, vocabSize: number): string {
 }
 
 function runOptions(s: Settings, text: string, candidate: Candidate): TrainOptions {
-  const model = { ...candidate.shape, vocab_size: candidate.vocabSize };
+  const model = candidate.architecture === 'llama' ? llamaLike(candidate.shape, candidate.vocabSize) : { ...candidate.shape, vocab_size: candidate.vocabSize };
   const tokenizer = path.join(s.work, `tokenizer-${candidate.vocabSize}`);
   return {
     ...defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', candidateName(candidate)), model }),
@@ -253,7 +264,7 @@ async function sweepPhase(s: Settings, text: string, summary: Summary, log: stri
     const validationLoss = best.bestValidationLoss ?? NaN;
     summary.sweep[name] = {
       steps: s.sweepSteps,
-      parameters: parameterCount(gptOnly(options.model, 'The base-model sweep')).total,
+      parameters: totalParameters(options.model),
       validationLoss,
       bitsPerByte: (validationLoss / Math.LN2) * (await tokensPerByte(text, options)),
       bestStep: best.step,
@@ -295,15 +306,20 @@ function sweepCurve(s: Settings, summary: Summary, name: string): SweepCurve {
 async function exportPhase(s: Settings, summary: Summary, options: TrainOptions): Promise<void> {
   const { tokenizerPath: tokenizer, outDir: runDir } = options;
   const best = loadCheckpoint(bestFolder(runDir));
-  const bestConfig = gptOnly(best.config, 'The base-model export');
+  const { config } = best;
   const last = loadCheckpoint(lastFolder(runDir));
   const tokenizerJson = readJsonObject(path.join(tokenizer, 'tokenizer.json'), 'tokenizer.json');
   const tokenizerConfig = readJsonObject(path.join(tokenizer, 'tokenizer_config.json'), 'tokenizer_config.json');
-  const files = writeModelFolder(s.out, { config: bestConfig, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: bestConfig.n_positions }, chatTemplate: STORY_CHAT_TEMPLATE });
-  const fp32 = fs.readFileSync(path.join(s.out, 'onnx', 'model.onnx'));
-  // Loaded here, at the end, so that a long training never waits on the quantizer's graph code.
-  const { quantizeDecodeModelInt8 } = require('../quantize/quantizeModel') as typeof import('../quantize/quantizeModel');
-  writeFileAtomic(path.join(s.out, 'onnx', 'model_int8.onnx'), quantizeDecodeModelInt8(fp32).bytes);
+  const files = writeModelFolder(s.out, { config, weights: best.weights, tokenizerJson, tokenizerConfig: { ...tokenizerConfig, model_max_length: maxContext(config) }, chatTemplate: STORY_CHAT_TEMPLATE });
+  // A Llama folder holds no decode graph (the runtime builds it from model.safetensors), so there is
+  // no float graph to quantize beside it, and an int8 graph alone would be opened in its place.
+  if (!isLlamaConfig(config)) {
+    const fp32 = fs.readFileSync(path.join(s.out, 'onnx', 'model.onnx'));
+    // Loaded here, at the end, so that a long training never waits on the quantizer's graph code.
+    const { quantizeDecodeModelInt8 } = require('../quantize/quantizeModel') as typeof import('../quantize/quantizeModel');
+    writeFileAtomic(path.join(s.out, 'onnx', 'model_int8.onnx'), quantizeDecodeModelInt8(fp32).bytes);
+    files.push('onnx/model_int8.onnx');
+  }
   writeFileAtomic(path.join(s.out, 'loss.svg'), lossCurveSvg(last.state.history, { title: `TinyStories ${summary.winner}: loss per step`, markStep: best.state.step }));
   writeFileAtomic(path.join(s.out, 'sweep.svg'), sweepCurvesSvg(s.candidates.map(candidateName).filter((name) => summary.sweep[name]).map((name) => sweepCurve(s, summary, name)), 'TinyStories size sweep: held-out loss per step'));
   summary.bestStep = best.state.step;
@@ -313,7 +329,7 @@ async function exportPhase(s: Settings, summary: Summary, options: TrainOptions)
   const stream = loadTokenStreamCached(options.dataPath, await loadTokenizerFile(tokenizer), options.tokenCacheDir as string);
   summary.trainingTokens = splitTrainValidation(stream, options.validationFraction, options.contextLength).train.length;
   writeJsonAtomic(path.join(s.out, 'training_summary.json'), { ...summary, settings: { ...s, candidates: s.candidates.map(candidateName) } });
-  console.log(`[export] ${s.out}: ${[...files, 'onnx/model_int8.onnx', 'loss.svg', 'sweep.svg', 'training_summary.json'].join(', ')}`);
+  console.log(`[export] ${s.out}: ${[...files, 'loss.svg', 'sweep.svg', 'training_summary.json'].join(', ')}`);
 }
 
 export const trainBaseCommand: CliCommand = {
