@@ -33,7 +33,7 @@ describe('RAG answer ranking', () => {
     assert.match(hidden.reason, /weak for meaning/);
     const sentence = answerRankingFor('sentence:/x/all-MiniLM-L6-v2');
     assert.equal(sentence.ranking, 'dense');
-    assert.match(sentence.reason, /89%/);
+    assert.match(sentence.reason, /97%/);
   });
 });
 

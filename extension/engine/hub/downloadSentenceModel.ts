@@ -12,7 +12,7 @@ import { listRepoFiles, type RepoFile, type RepoListing } from './repoFiles';
 
 /**
  * The model offered in one click: all-MiniLM-L6-v2 (Apache-2.0), 23 M parameters, 384-wide
- * vectors. On the rag-quality benchmark it puts the answering file first for 89% of the questions
+ * vectors. On the rag-quality benchmark it puts the answering file first for 97% of the questions
  * (dense), against 53% for BM25 (walkthroughs/step-5). Its repository holds onnx/model.onnx,
  * 90.4 MB in float32, exported by the sentence-transformers team.
  */
