@@ -90,10 +90,12 @@ suite('Hostile tokenizer files in the panel', () => {
     const probe = stallProbe();
     let started = performance.now();
     const refused = nextPosted('error', (p) => p.message.includes(file));
-    await fromWebview({ type: 'tokenize', payload: { text: `${'a'.repeat(26)}b` } });
+    // 32 a's: about 2^32 backtracking steps, minutes on any machine (26 finished within the 2 s
+    // budget on a fast one).
+    await fromWebview({ type: 'tokenize', payload: { text: `${'a'.repeat(32)}b` } });
     const error = await refused;
     const tokenizeMs = performance.now() - started;
-    assert.match(error.message, /tokenizing 27 characters took longer than 2\.0 s and was stopped/);
+    assert.match(error.message, /tokenizing 33 characters took longer than 2\.0 s and was stopped/);
 
     started = performance.now();
     const rendered = nextPosted('chat', (p) => p.template === 'tokenizer');
