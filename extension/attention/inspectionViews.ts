@@ -7,7 +7,7 @@ import { MEAN_HEAD, type HeadMatrix, type InspectionView, type LensView, type No
 import { headMatrix, meanOverHeads, thumbnails, thumbnailSide } from './attentionMatrices';
 import { residualNorms } from './residualNorms';
 import type { TextInspection } from './textInspection';
-import { topTokens } from './topTokens';
+import { LENS_TOP_K, topTokens } from '../engine/runtime/topTokens';
 
 /**
  * The largest thumbnail side. Thumbnails are drawn about 56 px wide, so 32 × 32 cells lose little,
@@ -15,8 +15,6 @@ import { topTokens } from './topTokens';
  * waits for, and sending it is the slowest part on a remote workbench.
  */
 export const MAX_THUMBNAIL_SIDE = 32;
-/** Tokens per logit-lens cell: the best shows, the others are in its tooltip. */
-export const LENS_TOP_K = 3;
 
 export interface InspectionViewInput {
   readonly runId: number;
@@ -65,11 +63,14 @@ export function attentionOf(result: InspectionResult, layer: number, head: numbe
   return { layer, head, data: head === MEAN_HEAD ? meanOverHeads(map.data, map.heads, T) : headMatrix(map.data, head, T) };
 }
 
-/** The logit lens of every residual stream at every position, cut to its top tokens; undefined for a foreign model. */
+/**
+ * The logit lens of every residual stream at every position, cut to its top tokens (already cut by
+ * an inspector opened with lensTopK, as the panels' are); undefined for a foreign model.
+ */
 export function lensView(runId: number, result: InspectionResult, tokenizer: TokenDecoder, vocabSize: number): LensView | undefined {
-  if (result.logitLens.length === 0) return undefined;
   const T = result.tokens.length;
-  const parts = result.logitLens.map((logits) => topTokens(logits, T, vocabSize, LENS_TOP_K));
+  const parts = result.logitLensTop ?? result.logitLens.map((logits) => topTokens(logits, T, vocabSize, LENS_TOP_K));
+  if (parts.length === 0) return undefined;
   const k = parts[0].k;
   const ids = new Int32Array(parts.length * T * k);
   const probs = new Float32Array(parts.length * T * k);

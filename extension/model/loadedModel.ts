@@ -14,6 +14,7 @@ import { readGPT2Weights } from '../engine/modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../engine/modelFolder/readModelFolder';
 import type { Inspector } from '../engine/runtime/inspection';
 import type { SessionSettings } from '../engine/runtime/ort';
+import { LENS_TOP_K } from '../engine/runtime/topTokens';
 import { loadTokenizerFile } from '../engine/tokenizer/loadTokenizerFile';
 import { openModelTokenizer, tokenizerInThread, type ModelTokenizer } from '../engine/tokenizer/modelTokenizer';
 import type { TokenizerWorkers } from '../engine/tokenizer/tokenizerWorkers';
@@ -53,7 +54,7 @@ export class LoadedModel {
 
   /**
    * The inspection runner with the logit lens on: attention of every layer and head, and for our
-   * GPT-2 the residual streams and their logit lens.
+   * GPT-2 the residual streams and their logit lens, cut to each cell's LENS_TOP_K tokens.
    */
   inspector(): Promise<Inspector> {
     return this.part('inspector', async () => {
@@ -61,8 +62,10 @@ export class LoadedModel {
       // The graph builder, the ONNX schema and ONNX Runtime load with the first model, not with the extension.
       const { openGPT2Inspector, openInspector } = require('../engine/runtime/inspection') as typeof import('../engine/runtime/inspection');
       const weights = this.gpt2Weights();
-      if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, { ...this.settings, logitLens: true });
-      return openInspector(this.folder, { ...this.settings, logitLens: true });
+      // As the inference process opens it (inferenceWorker.ts), so that the panels see one shape.
+      const options = { ...this.settings, logitLens: true, lensTopK: LENS_TOP_K };
+      if (weights && this.folder.gpt2) return openGPT2Inspector(this.folder.gpt2.gpt, weights, options);
+      return openInspector(this.folder, options);
     });
   }
 

@@ -9,6 +9,7 @@
 import { readModelFolder } from '../modelFolder/readModelFolder';
 import type { KVCache } from '../model/languageModel';
 import { openInspector, type Inspector } from '../runtime/inspection';
+import { LENS_TOP_K } from '../runtime/topTokens';
 import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
 import { openLanguageModel } from '../runtime/openModelFolder';
 import { backendReport } from '../runtime/ort';
@@ -39,7 +40,7 @@ async function open(part: PartKind, dir: string, settings: object): Promise<Part
   if (part === 'sentenceEmbedder') return { kind: 'sentenceEmbedder', embedder: await openSentenceEmbedder(dir, settings) };
   const folder = readModelFolder(dir);
   if (part === 'languageModel') return { kind: 'languageModel', lm: await openLanguageModel(folder, settings), caches: new Map() };
-  return { kind: 'inspector', inspector: await openInspector(folder, { ...settings, logitLens: true }) };
+  return { kind: 'inspector', inspector: await openInspector(folder, { ...settings, logitLens: true, lensTopK: LENS_TOP_K }) };
 }
 
 function infoOf(part: Part): PartInfo {

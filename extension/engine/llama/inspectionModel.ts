@@ -8,9 +8,10 @@
 //            hidden_states.{j}  [batch, T, hidden]    j = 0: the embeddings; j = 1..layers: after layer j,
 //                                                     before the final norm
 //            logit_lens.{j}     [batch, T, vocab]     lm_head(norm(hidden_states.j)), when asked
+//            logit_lens_top.{j}.probs, .ids [batch, T, k]  with lensTopK, as GPT-2's
 import { GraphBuilder } from '../onnx';
 import { emitCausalAttentionBias, emitPositions, emitSequenceLength } from '../gpt/attentionMask';
-import type { InspectionOptions } from '../gpt/inspectionModel';
+import { emitLensTop, type InspectionOptions } from '../gpt/inspectionModel';
 import type { TensorMap } from '../gpt/tensor';
 import type { LlamaConfig } from './config';
 import { emitLlamaForward, emitLlamaLMHead } from './forwardGraph';
@@ -33,7 +34,9 @@ export function buildLlamaInspectionModel(config: LlamaConfig, weights: TensorMa
   });
   if (options.logitLens) {
     out.hiddenStates.forEach((hidden, j) => {
-      g.output(emitLlamaLMHead(g, config, hidden, out.outputWeight, undefined, `lens.${j}`), { name: `logit_lens.${j}`, dtype: 'float32', dims: ['batch', 'tokens', config.vocab_size] });
+      const lens = emitLlamaLMHead(g, config, hidden, out.outputWeight, undefined, `lens.${j}`);
+      g.output(lens, { name: `logit_lens.${j}`, dtype: 'float32', dims: ['batch', 'tokens', config.vocab_size] });
+      if (options.lensTopK) emitLensTop(g, lens, j, Math.min(options.lensTopK, config.vocab_size));
     });
   }
   return g.toBytes();

@@ -23,6 +23,7 @@ import { DecodeFeeder } from './decodeFeeds';
 import { readDecodeSignature } from './decodeSignature';
 import { toFloat32 } from './onnxCausalLM';
 import { loadOrt, openSession, type OrtSession, type SessionSettings } from './ort';
+import type { TopTokens } from './topTokens';
 
 export interface AttentionMap {
   /** The graph value it came from: attentions.0 for ours, a Softmax output for a foreign model. */
@@ -40,8 +41,10 @@ export interface InspectionResult {
   readonly attentions: readonly AttentionMap[];
   /** n_layer + 1 residual streams [T, n_embd] (embeddings, then after each block); ours only. */
   readonly hiddenStates: readonly Float32Array[];
-  /** [T, vocab] per residual stream, when asked for; ours only. */
+  /** [T, vocab] per residual stream, when asked for without lensTopK; ours only. */
   readonly logitLens: readonly Float32Array[];
+  /** With lensTopK: the lens cut to each position's lensTopK most likely tokens, per residual stream. */
+  readonly logitLensTop?: readonly TopTokens[];
 }
 
 export interface Inspector {
@@ -57,6 +60,8 @@ export interface Inspector {
 export interface InspectorOptions extends SessionSettings {
   /** Also project every residual stream through ln_f and the output layer (ours only). */
   readonly logitLens?: boolean;
+  /** With logitLens: keep only each position's k most likely tokens of the lens (logitLensTop), not the [T, vocab] arrays. */
+  readonly lensTopK?: number;
 }
 
 export async function openInspector(folder: ModelFolder, options: InspectorOptions = {}): Promise<Inspector> {
@@ -75,14 +80,14 @@ export async function openInspector(folder: ModelFolder, options: InspectorOptio
 export function openGPT2Inspector(config: GPTConfig, weights: TensorMap, options: InspectorOptions = {}): Promise<Inspector> {
   const logitLens = options.logitLens ?? false;
   const sizes = { layers: config.n_layer, heads: config.n_head, vocabSize: config.vocab_size, contextLength: config.n_positions };
-  return openBuiltInspector(buildInspectionModel(config, weights, { logitLens }), sizes, logitLens, options);
+  return openBuiltInspector(buildInspectionModel(config, weights, { logitLens, lensTopK: options.lensTopK }), sizes, logitLens, options);
 }
 
 /** A Llama, Mistral or Qwen2 from its weights in memory. */
 export function openLlamaInspector(config: LlamaConfig, weights: TensorMap, options: InspectorOptions = {}): Promise<Inspector> {
   const logitLens = options.logitLens ?? false;
   const sizes = { layers: config.num_hidden_layers, heads: config.num_attention_heads, vocabSize: config.vocab_size, contextLength: llamaContextLength(config) };
-  return openBuiltInspector(buildLlamaInspectionModel(config, weights, { logitLens }), sizes, logitLens, options);
+  return openBuiltInspector(buildLlamaInspectionModel(config, weights, { logitLens, lensTopK: options.lensTopK }), sizes, logitLens, options);
 }
 
 interface BuiltSizes {
@@ -96,6 +101,10 @@ interface BuiltSizes {
 async function openBuiltInspector(graph: Uint8Array, sizes: BuiltSizes, logitLens: boolean, options: InspectorOptions): Promise<Inspector> {
   const session = await openSession(graph, 'inspection graph', options);
   const streams = Array.from({ length: sizes.layers + 1 }, (_, j) => j);
+  // With lensTopK the graph cuts the lens itself (TopK of its softmax): the [T, vocab] arrays are
+  // not fetched, so they are never copied out of ONNX Runtime nor sent on to a panel.
+  const k = logitLens ? options.lensTopK : undefined;
+  const fetched = k === undefined ? session.outputNames : session.outputNames.filter((name) => !name.startsWith('logit_lens.'));
   const { Tensor } = loadOrt();
   return {
     vocabSize: sizes.vocabSize,
@@ -103,14 +112,18 @@ async function openBuiltInspector(graph: Uint8Array, sizes: BuiltSizes, logitLen
     async run(tokens) {
       checkLength(tokens, sizes.contextLength);
       const ids = new Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]);
-      const out = await session.run({ input_ids: ids });
+      const out = await session.run({ input_ids: ids }, fetched);
       const data = (name: string): Float32Array => out[name].data as Float32Array;
+      const top = (j: number): TopTokens => {
+        const ids = Int32Array.from(out[`logit_lens_top.${j}.ids`].data as BigInt64Array, Number);
+        return { k: ids.length / tokens.length, ids, probs: data(`logit_lens_top.${j}.probs`) };
+      };
       return {
         tokens: [...tokens],
         logits: data('logits'),
         attentions: Array.from({ length: sizes.layers }, (_, i) => ({ name: `attentions.${i}`, heads: sizes.heads, data: data(`attentions.${i}`) })),
         hiddenStates: streams.map((j) => data(`hidden_states.${j}`)),
-        logitLens: logitLens ? streams.map((j) => data(`logit_lens.${j}`)) : [],
+        ...(k === undefined ? { logitLens: logitLens ? streams.map((j) => data(`logit_lens.${j}`)) : [] } : { logitLens: [], logitLensTop: streams.map(top) }),
       };
     },
     release: () => session.release(),

@@ -2,6 +2,14 @@
 // layer, gives logits for the next token at every layer (nostalgebraist, "interpreting GPT: the
 // logit lens", 2020). For a table, each row of logits is cut to its few most likely tokens.
 
+/**
+ * Tokens per lens cell that the panels' inspectors keep (the inspection graph's TopK, with
+ * lensTopK): the inference process sends these instead of the [T, vocab] lens of every residual
+ * stream (about 10 MB for 128 tokens of a 4,096-token vocabulary). The attention panel shows the
+ * best and lists the others in its tooltip.
+ */
+export const LENS_TOP_K = 3;
+
 export interface TopTokens {
   readonly k: number;
   /** [rows, k] token ids, most likely first. */
