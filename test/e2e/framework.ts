@@ -99,6 +99,8 @@ export async function retrying<T>(timeoutMs: number, attempt: () => Promise<T>, 
 export const registeredTests: E2ETest[] = [];
 /** A reload starts a new extension host; on a busy machine that alone can take minutes. */
 export const RELOAD_TIMEOUT_MS = 8 * 60_000;
+/** How often the browser workbench writes its state to IndexedDB when idle. */
+const WORKBENCH_FLUSH_MS = 5_000;
 let loadingFile = '';
 
 /** Set by the runner before it loads each test file. */
@@ -231,6 +233,11 @@ export class Workbench implements E2E {
   }
 
   async reload(): Promise<void> {
+    // The browser workbench writes its state (open editors, webview states) to IndexedDB when idle,
+    // every 5 s (BrowserStorageService's BROWSER_DEFAULT_FLUSH_INTERVAL), and at unload only starts
+    // that write: a reload right after the layout changed has come back with no editors at all.
+    // Waiting out two intervals lets the idle write land first.
+    await this.page.waitForTimeout(2 * WORKBENCH_FLUSH_MS);
     await this.page.reload({ waitUntil: 'commit' });
     await this.page.locator('.monaco-workbench').waitFor({ timeout: RELOAD_TIMEOUT_MS });
   }
