@@ -15,6 +15,7 @@ import { generate } from '../../extension/engine/generate/generate';
 import { referenceForward } from '../../extension/engine/gpt/referenceForward';
 import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
 import { readModelFolder, type ModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
+import type { CausalLM } from '../../extension/engine/runtime/causalLM';
 import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { openLanguageModel } from '../../extension/engine/runtime/openModelFolder';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
@@ -62,7 +63,7 @@ function bundledBytes(dir: string): number {
 describe('the bundled TinyStories model', function () {
   this.timeout(180_000);
   let folder: ModelFolder;
-  let model: OnnxCausalLM;
+  let model: CausalLM;
   let tokenizer: Awaited<ReturnType<typeof loadTokenizerFile>>;
 
   before(async () => {

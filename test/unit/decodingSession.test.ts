@@ -9,7 +9,7 @@ import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { nextTokenDistribution, startDecoding, stepOnce } from '../../extension/engine/generate/decodeSession';
 import { generate } from '../../extension/engine/generate/generate';
 import type { GPTConfig } from '../../extension/engine/gpt/config';
-import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
+import type { CausalLM } from '../../extension/engine/runtime/causalLM';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 import type { SamplerControls } from '../../webviews/decoding/protocol';
 import { makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
@@ -21,7 +21,7 @@ const PROMPT = [...Buffer.from('Once upon')];
 
 describe('Decoding Playground session over a model folder', () => {
   let dir: string;
-  let model: OnnxCausalLM;
+  let model: CausalLM;
 
   before(async () => {
     dir = makeTempDir('decoding-session');

@@ -1,5 +1,6 @@
 // Generation over the real runtime: a small random GPT-2 written as a model folder, run by
-// OnnxCausalLM with its KV cache, checked against the plain TypeScript reference forward that
+// the runtime with its KV cache (appendCacheCausalLM.ts, which runs every GPT-2 folder with
+// safetensors weights), checked against the plain TypeScript reference forward that
 // recomputes the whole sequence at every step. Also runs the `generate` CLI on that folder.
 
 import { strict as assert } from 'node:assert';
@@ -12,7 +13,7 @@ import { beamSearch } from '../../extension/engine/generate/beamSearch';
 import { generate } from '../../extension/engine/generate/generate';
 import { argmax, logSoftmax } from '../../extension/engine/generate/probabilities';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
-import type { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
+import type { CausalLM } from '../../extension/engine/runtime/causalLM';
 import { END_OF_TEXT_ID, makeTempDir, removeTempDir, writePeakedModel } from './modelFolderFixtures';
 
 const CONFIG: GPTConfig = { n_layer: 2, n_head: 2, n_embd: 16, n_positions: 24, vocab_size: 257, layer_norm_epsilon: 1e-5 };
@@ -23,10 +24,10 @@ function referenceNextLogits(weights: TensorMap, tokens: readonly number[]): Flo
   return logits.subarray((tokens.length - 1) * CONFIG.vocab_size);
 }
 
-describe('generation with OnnxCausalLM', () => {
+describe('generation with the runtime', () => {
   let dir: string;
   let weights: TensorMap;
-  let model: OnnxCausalLM;
+  let model: CausalLM;
 
   before(async () => {
     dir = makeTempDir('generate-onnx');

@@ -9,6 +9,7 @@ import { readModelFolder } from '../../extension/engine/modelFolder/readModelFol
 import { readSafetensors, writeSafetensors } from '../../extension/engine/modelFolder/safetensors';
 import { writeModelFolder } from '../../extension/engine/modelFolder/writeModelFolder';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { byteLevelTokenizerJson, END_OF_TEXT_ID, makeTempDir, removeTempDir, wordLevelTokenizerJson } from './modelFolderFixtures';
 import { buildToyDecodeGraph, TOY_DEFAULTS, toyLogits, toyWeights } from './runtimeToyGraphs';
 
@@ -131,6 +132,8 @@ describe('model folders: write, read, open', () => {
 
     it('a truncated onnx/model.onnx, with ONNX Runtime\'s reason', async () => {
       write();
+      // Without model.safetensors the graph is all the runtime has (with it, the runtime builds its own).
+      fs.rmSync(path.join(dir, 'model.safetensors'));
       const file = path.join(dir, 'onnx', 'model.onnx');
       fs.truncateSync(file, Math.floor(fs.statSync(file).size / 3));
       await assert.rejects(openModelFolder(dir), /^ModelFolderError: onnx\/model\.onnx: ONNX Runtime cannot load it: .+/);
@@ -171,6 +174,7 @@ describe('model folders: write, read, open', () => {
     fs.writeFileSync(path.join(gqa, 'tokenizer.json'), JSON.stringify(wordLevelTokenizerJson(options.vocab)));
 
     const { model } = await openModelFolder(gqa, { threads: 1 });
+    assert.ok(model instanceof OnnxCausalLM, 'a Llama folder runs its own decode graph');
     assert.deepEqual(model.signature.past.map((slot) => slot.emptyDims), new Array(4).fill([1, 2, 0, 2]));
     const first = await model.forward([1, 2, 3]);
     const next = await model.forward([4], first.cache);

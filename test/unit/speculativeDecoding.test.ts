@@ -12,6 +12,7 @@ import { Mulberry32 } from '../../extension/engine/generate/random';
 import { speculativeDecode, type SpeculativeResult } from '../../extension/engine/generate/speculative';
 import { readGPT2Weights } from '../../extension/engine/modelFolder/gpt2Weights';
 import { readModelFolder } from '../../extension/engine/modelFolder/readModelFolder';
+import type { CausalLM } from '../../extension/engine/runtime/causalLM';
 import { OnnxCausalLM } from '../../extension/engine/runtime/onnxCausalLM';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
 
@@ -28,7 +29,7 @@ function checkBookkeeping(result: SpeculativeResult, k: number): void {
 }
 
 describe('speculative decoding (greedy)', () => {
-  let target: OnnxCausalLM;
+  let target: CausalLM;
   let weights: TensorMap;
   let config: GPTConfig;
   let greedy: readonly number[];

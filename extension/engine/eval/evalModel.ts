@@ -2,7 +2,7 @@
 // scored text begins with (so that the text's first token is scored too, as `eval` does).
 
 import type { ModelFolder } from '../modelFolder/readModelFolder';
-import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
+import type { CausalLM } from '../runtime/causalLM';
 import { openModelFolder } from '../runtime/openModelFolder';
 import type { SessionSettings } from '../runtime/ort';
 import type { HfTextTokenizer } from '../tokenizer/hfTokenizer';
@@ -10,7 +10,7 @@ import { loadTokenizerFile } from '../tokenizer/loadTokenizerFile';
 
 export interface EvalModel {
   readonly folder: ModelFolder;
-  readonly model: OnnxCausalLM;
+  readonly model: CausalLM;
   readonly tokenizer: HfTextTokenizer;
   /** The token put before every text: generation_config's BOS, else config's BOS, else its EOS. */
   readonly startToken: number | undefined;

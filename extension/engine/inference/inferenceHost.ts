@@ -16,7 +16,7 @@ import { forkWorker } from '../workers/forkWorker';
 import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
 import type { Embedder } from '../rag/embedder';
 import type { InspectionResult, Inspector } from '../runtime/inspection';
-import type { SequenceLogits } from '../runtime/onnxCausalLM';
+import type { SequenceLogits } from '../runtime/causalLM';
 import type { SessionSettings } from '../runtime/ort';
 import type { BackendReport } from '../runtime/ortBackend';
 import { isInferenceReply, type InferenceReply, type InferenceRequest, type PartInfo, type PartKind } from './protocol';

@@ -10,7 +10,7 @@ import { readModelFolder } from '../modelFolder/readModelFolder';
 import type { KVCache } from '../model/languageModel';
 import { openInspector, type Inspector } from '../runtime/inspection';
 import { LENS_TOP_K } from '../runtime/topTokens';
-import type { OnnxCausalLM } from '../runtime/onnxCausalLM';
+import type { CausalLM } from '../runtime/causalLM';
 import { openLanguageModel } from '../runtime/openModelFolder';
 import { backendReport } from '../runtime/ort';
 import type { Embedder } from '../rag/embedder';
@@ -23,7 +23,7 @@ const MAX_CACHES = 64;
 
 type Part =
   | { kind: 'inspector'; inspector: Inspector }
-  | { kind: 'languageModel'; lm: OnnxCausalLM; caches: Map<number, KVCache> }
+  | { kind: 'languageModel'; lm: CausalLM; caches: Map<number, KVCache> }
   | { kind: 'sentenceEmbedder'; embedder: Embedder };
 
 const channel = openWorkerChannel<InferenceReply>('inferenceWorker.js');

@@ -7,7 +7,8 @@
 // Without past_key_values every call reruns the whole sequence (hasKVCache is false).
 
 import type { CausalLMConfig } from '../modelFolder/causalLMConfig';
-import type { ForwardResult, KVCache, LanguageModel } from '../model/languageModel';
+import type { ForwardResult, KVCache } from '../model/languageModel';
+import { lastRow, type CausalLM, type SequenceLogits } from './causalLM';
 import { DecodeFeeder } from './decodeFeeds';
 import { readDecodeSignature, type DecodeSignature, type FloatType } from './decodeSignature';
 import { float16ArrayToFloat32 } from '../modelFolder/float16';
@@ -45,13 +46,7 @@ export interface OpenOptions extends SessionSettings {
   readonly contextLength?: number;
 }
 
-export interface SequenceLogits {
-  /** One row of vocabSize logits per token passed in, row-major. */
-  readonly logits: Float32Array;
-  readonly cache: KVCache;
-}
-
-export class OnnxCausalLM implements LanguageModel {
+export class OnnxCausalLM implements CausalLM {
   readonly vocabSize: number;
   readonly contextLength: number;
   /** False when the graph has no past_key_values inputs, so each step recomputes the sequence. */
@@ -141,7 +136,3 @@ export function toFloat32(tensor: OrtTensor, type: FloatType): Float32Array {
   return float16ArrayToFloat32(new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2));
 }
 
-/** The last position's logits. One row is returned as is; a longer run's row is copied so the rest can be freed. */
-function lastRow(logits: Float32Array, rows: number, vocab: number): Float32Array {
-  return rows === 1 ? logits : logits.slice((rows - 1) * vocab, rows * vocab);
-}

@@ -1,9 +1,10 @@
-// Opens a model folder as a LanguageModel: its decode graph when it has one (ours or a foreign
-// model's, quantized variants after full precision), else, for our GPT-2 or a Llama-family model
-// with only safetensors weights, a decode graph built in memory from those weights.
+// Opens a model folder as a language model. A GPT-2 with safetensors weights (ours, or one
+// converted from Hugging Face) runs the runtime's own append-cache graph built from them
+// (appendCacheCausalLM.ts), the fastest way this engine has to decode it. Any other folder runs
+// its decode graph (ours or a foreign model's, quantized variants after full precision), else,
+// for a Llama-family model with only safetensors weights, a decode graph built from those.
 
 import * as path from 'node:path';
-import { buildDecodeModel } from '../gpt/decodeModel';
 import { ModelFolderError } from '../modelFolder/folderError';
 import { readGPT2Weights } from '../modelFolder/gpt2Weights';
 import { readLlamaWeights } from '../modelFolder/llamaWeights';
@@ -11,12 +12,14 @@ import { contextLength as llamaContextLength } from '../llama/config';
 import { buildLlamaDecodeModel } from '../llama/decodeModel';
 import { readModelFolder, type ModelFolder } from '../modelFolder/readModelFolder';
 import { decodeThreads } from './decodeThreads';
+import { AppendCacheCausalLM } from './appendCacheCausalLM';
+import type { CausalLM } from './causalLM';
 import { OnnxCausalLM } from './onnxCausalLM';
 import type { SessionSettings } from './ort';
 
 export interface OpenedModelFolder {
   readonly folder: ModelFolder;
-  readonly model: OnnxCausalLM;
+  readonly model: CausalLM;
 }
 
 export async function openModelFolder(dir: string, settings: SessionSettings = {}): Promise<OpenedModelFolder> {
@@ -25,8 +28,12 @@ export async function openModelFolder(dir: string, settings: SessionSettings = {
 }
 
 /** Threads default to decodeThreads(folder): one for a small model. */
-export async function openLanguageModel(folder: ModelFolder, given: SessionSettings = {}): Promise<OnnxCausalLM> {
+export async function openLanguageModel(folder: ModelFolder, given: SessionSettings = {}): Promise<CausalLM> {
   const settings = { ...given, threads: given.threads ?? decodeThreads(folder) };
+  if (folder.gpt2 && folder.safetensorsFile) {
+    const { gpt } = folder.gpt2;
+    return AppendCacheCausalLM.open(gpt, readGPT2Weights(folder.safetensorsFile, gpt), 'decode graph built from model.safetensors', settings);
+  }
   const graph = folder.onnxFiles[0];
   if (graph) {
     return OnnxCausalLM.open(path.join(folder.dir, graph), { ...settings, config: folder.config, shownAs: graph });
@@ -39,13 +46,5 @@ export async function openLanguageModel(folder: ModelFolder, given: SessionSetti
       shownAs: 'decode graph built from the safetensors weights',
     });
   }
-  if (!folder.gpt2 || !folder.safetensorsFile) throw new ModelFolderError(folder.dir, 'has no decode graph and no GPT-2 or Llama-family weights');
-  const { gpt } = folder.gpt2;
-  const weights = readGPT2Weights(folder.safetensorsFile, gpt);
-  return OnnxCausalLM.open(buildDecodeModel(gpt, weights), {
-    ...settings,
-    config: folder.config,
-    contextLength: gpt.n_positions,
-    shownAs: 'decode graph built from model.safetensors',
-  });
+  throw new ModelFolderError(folder.dir, 'has no decode graph and no GPT-2 or Llama-family weights');
 }

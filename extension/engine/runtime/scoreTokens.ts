@@ -7,7 +7,7 @@
 // less context.
 
 import type { KVCache } from '../model/languageModel';
-import type { OnnxCausalLM } from './onnxCausalLM';
+import type { CausalLM } from './causalLM';
 
 export interface ScoreOptions {
   /** Tokens per window; defaults to the model's context length. */
@@ -41,7 +41,7 @@ export function scoringWindows(contextLength: number, options: Pick<ScoreOptions
   return { window, stride };
 }
 
-export async function scoreTokens(model: OnnxCausalLM, tokens: readonly number[], options: ScoreOptions = {}): Promise<TokenScores> {
+export async function scoreTokens(model: CausalLM, tokens: readonly number[], options: ScoreOptions = {}): Promise<TokenScores> {
   const { window, stride } = scoringWindows(model.contextLength, options);
 
   const vocab = model.vocabSize;
