@@ -1,7 +1,8 @@
 // The fast road to token spans for byte-level BPE (byteLevelBpeSpans.ts) against the general road
 // (@huggingface/tokenizers' ids, then bytes and offsets found by walking the text): the same spans,
 // field for field, on the built-ins and the bundled model's tokenizer, on text made to trip them
-// up, on pieces long enough for the heap-based merge, and on text seen a second time (the cache).
+// up, on pieces long enough for the heap-based merge, and on text seen a second time (the cache);
+// and the bundled tokenizer's ids against js-tiktoken run over its vocabulary.
 // Tokenizers of another shape must not take the fast road.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { ByteLevelBpeSpans } from '../../extension/engine/tokenizer/byteLevelBpe
 import type { HfTextTokenizer } from '../../extension/engine/tokenizer/hfTokenizer';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { randomMixedText, randomUnicodeText, randomWhitespaceRun, seededRandom } from '../../extension/engine/tokenizer/randomText';
+import { tiktokenFromTokenizerJson } from './tiktokenFromTokenizerJson';
 
 const BUNDLED = path.join(__dirname, '..', '..', 'models', 'tinystories-1m');
 const VALID = path.join(__dirname, '..', '..', 'corpus', 'tinystories', 'valid.txt');
@@ -56,6 +58,16 @@ describe('byte-level BPE spans (the fast road)', function () {
 
   it("gives the general road's spans for the bundled model's tokenizer", async () => {
     assertSameRoads(await loadTokenizerFile(BUNDLED));
+  });
+
+  it("gives js-tiktoken's ids for the bundled model's tokenizer, with its vocabulary as ranks", async () => {
+    const tokenizer = await loadTokenizerFile(BUNDLED);
+    const peer = tiktokenFromTokenizerJson(JSON.parse(fs.readFileSync(path.join(BUNDLED, 'tokenizer.json'), 'utf8')));
+    const valid = fs.readFileSync(VALID, 'utf8');
+    // The corpus (with <|endoftext|> between stories) and text unlike it, as in the other tests.
+    for (const text of [valid.slice(0, 200_000), ...texts()]) {
+      assert.deepEqual(tokenizer.encode(text).map((span) => span.id), peer.encode(text, 'all'), JSON.stringify(text.slice(0, 80)));
+    }
   });
 
   it('is not taken by a tokenizer with a normalizer, another pre-tokenizer or added tokens that strip spaces', () => {
