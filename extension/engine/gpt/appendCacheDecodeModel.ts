@@ -3,20 +3,23 @@
 //
 //   - The cache is laid out [1, tokens, C] (token-major), so the runtime keeps each layer's keys
 //     and values in one growing buffer and feeds "the first `past` tokens" as a view of it, with
-//     no copy. The graph returns only the new tokens' keys and values ([1, T, C]), which the
-//     runtime appends to the buffer. The Optimum layout [1, heads, tokens, D] returns every
-//     layer's whole cache at every step instead: 0.5 MB copied out of ONNX Runtime and allocated
-//     in JavaScript per token at 140 tokens, which the profile showed as garbage collection.
+//     no copy. The graph returns only the new tokens' keys and values, every layer's in one
+//     tensor, which the runtime appends to the buffers. The Optimum layout [1, heads, tokens, D]
+//     returns every layer's whole cache at every step instead: 0.5 MB copied out of ONNX Runtime
+//     and allocated in JavaScript per token at 140 tokens, which the profile showed as garbage
+//     collection. (One output, not one per layer and kind: each output is a new JavaScript
+//     ArrayBuffer at every step, and seven fewer took the greedy loop from 0.48 to 0.45 ms a token.)
 //   - Attention is ONNX Runtime's fused CPU operator MultiHeadAttention (domain com.microsoft:
 //     q·kᵀ/√D + bias, softmax, ·v, with the heads split and merged inside it), and the MLP's
-//     activation is FastGelu (gelu_tanh(x + bias)). The decode step runs 67 operators instead of
+//     activation is FastGelu (gelu_tanh(x + bias)). The decode step runs 68 operators instead of
 //     127, and ONNX Runtime's profile of a step at 64 to 192 tokens shows 484 µs in operators
 //     instead of 604 (`enableProfiling`, the bundled model's shape).
 //
 //   inputs:  input_ids [1, T] int64, position_ids [1, T] int64,
 //            attention_bias [1, 1, T, past + T] float32 (0 where query t may see key s, else −1e9),
 //            past.{i}.key|value [1, past, C] float32
-//   outputs: logits [1, T, vocab], new.{i}.key|value [1, T, C]
+//   outputs: logits [1, T, vocab],
+//            new_keys_values [2 · n_layer, T, C] float32 (layer 0's keys, its values, layer 1's keys, ...)
 //
 // The model folder keeps the Optimum-layout graph (decodeModel.ts), which transformers.js reads.
 import { attr, GraphBuilder } from '../onnx';
@@ -33,9 +36,8 @@ export function appendCacheInput(layer: number, kind: 'key' | 'value'): string {
   return `past.${layer}.${kind}`;
 }
 
-export function appendCacheOutput(layer: number, kind: 'key' | 'value'): string {
-  return `new.${layer}.${kind}`;
-}
+/** The new tokens' keys and values of every layer: [2 · n_layer, T, C]. */
+export const NEW_KEYS_VALUES = 'new_keys_values';
 
 export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMap): Uint8Array {
   const C = config.n_embd;
@@ -57,12 +59,14 @@ export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMa
   let x = g.op('Add', [tokens, positions], {}, { name: 'embeddings' });
   let h = g.op('LayerNormalization', [x, blockParam(0, 'ln_1.weight'), blockParam(0, 'ln_1.bias')], { axis: attr.int(-1), epsilon }, { name: 'h.0.ln_1' });
 
+  const added: string[] = []; // [1, T, C] each: layer 0's keys, its values, layer 1's keys, ...
   for (let i = 0; i < config.n_layer; i++) {
     const p = (rest: string) => blockParam(i, rest);
     const name = (what: string) => `h.${i}.${what}`;
     // Attention: keys and values are the past ones followed by the new ones, token-major.
     const qkv = g.op('Add', [g.op('MatMul', [h, p('attn.c_attn.weight')], {}, { name: name('attn.c_attn.matmul') }), p('attn.c_attn.bias')], {}, { name: name('attn.c_attn') });
-    const [q, kNew, vNew] = g.node('Split', [qkv, qkvSizes], { axis: attr.int(-1) }, { name: name('attn.split'), outputs: [name('attn.q'), appendCacheOutput(i, 'key'), appendCacheOutput(i, 'value')] });
+    const [q, kNew, vNew] = g.node('Split', [qkv, qkvSizes], { axis: attr.int(-1) }, { name: name('attn.split'), outputs: 3 });
+    added.push(kNew, vNew);
     const keys = g.op('Concat', [past[i].key, kNew], { axis: attr.int(1) }, { name: name('attn.keys') });
     const values = g.op('Concat', [past[i].value, vNew], { axis: attr.int(1) }, { name: name('attn.values') });
     const y = g.op('MultiHeadAttention', [q, keys, values, '', '', bias], { num_heads: attr.int(config.n_head) }, { name: name('attn.heads'), domain: CONTRIB });
@@ -79,10 +83,7 @@ export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMa
   // Tied embeddings: logits = ln_f(x)·wteᵀ.
   const outputWeight = g.op('Transpose', [WTE], { perm: attr.ints([1, 0]) }, { name: 'wte_t' });
   g.output(g.op('MatMul', [h, outputWeight], {}, { name: 'logits' }), { name: 'logits', dtype: 'float32', dims: [1, NEW, config.vocab_size] });
-  for (let i = 0; i < config.n_layer; i++) {
-    g.output(appendCacheOutput(i, 'key'), { dtype: 'float32', dims: [1, NEW, C] });
-    g.output(appendCacheOutput(i, 'value'), { dtype: 'float32', dims: [1, NEW, C] });
-  }
+  g.output(g.op('Concat', added, { axis: attr.int(0) }, { name: NEW_KEYS_VALUES }), { name: NEW_KEYS_VALUES, dtype: 'float32', dims: [2 * config.n_layer, NEW, C] });
   return g.toBytes();
 }
 

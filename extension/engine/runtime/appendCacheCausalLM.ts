@@ -10,7 +10,7 @@
 // first copies its rows into a buffer of its own, so the newer cache keeps what it holds.
 
 import type { GPTConfig } from '../gpt/config';
-import { appendCacheInput, appendCacheOutput, buildAppendCacheDecodeModel } from '../gpt/appendCacheDecodeModel';
+import { appendCacheInput, buildAppendCacheDecodeModel, NEW_KEYS_VALUES } from '../gpt/appendCacheDecodeModel';
 import type { TensorMap } from '../gpt/tensor';
 import type { ForwardResult, KVCache } from '../model/languageModel';
 import { lastRow, type CausalLM, type SequenceLogits } from './causalLM';
@@ -126,10 +126,10 @@ export class AppendCacheCausalLM implements CausalLM {
       feeds[appendCacheInput(layer, 'value')] = new Tensor('float32', buffer.rows[2 * layer + 1].subarray(0, past * C), [1, past, C]);
     }
     const outputs = await this.session.run(feeds);
-    for (let layer = 0; layer < this.config.n_layer; layer++) {
-      buffer.rows[2 * layer].set(outputs[appendCacheOutput(layer, 'key')].data as Float32Array, past * C);
-      buffer.rows[2 * layer + 1].set(outputs[appendCacheOutput(layer, 'value')].data as Float32Array, past * C);
-    }
+    // [2 · n_layer, T, C]: block j holds the T new rows of buffer j.
+    const added = outputs[NEW_KEYS_VALUES].data as Float32Array;
+    const block = tokens.length * C;
+    for (let j = 0; j < buffer.rows.length; j++) buffer.rows[j].set(added.subarray(j * block, (j + 1) * block), past * C);
     return { logits: outputs.logits.data as Float32Array, cache: new AppendCache(this, buffer, total) };
   }
 
