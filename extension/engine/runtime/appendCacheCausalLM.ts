@@ -9,6 +9,7 @@
 // records how many rows are in use, and extending a cache that is not the newest on its buffer
 // first copies its rows into a buffer of its own, so the newer cache keeps what it holds.
 
+import { MASKED } from '../gpt/attentionMask';
 import type { GPTConfig } from '../gpt/config';
 import { appendCacheInput, buildAppendCacheDecodeModel, NEW_KEYS_VALUES } from '../gpt/appendCacheDecodeModel';
 import type { TensorMap } from '../gpt/tensor';
@@ -16,8 +17,8 @@ import type { ForwardResult, KVCache } from '../model/languageModel';
 import { lastRow, type CausalLM, type SequenceLogits } from './causalLM';
 import { loadOrt, openSession, type OrtSession, type OrtTensor, type SessionSettings } from './ort';
 
-/** Added to the attention score of a key the query may not see (as gpt/attentionMask.ts's MASKED). */
-const MASKED = -1e9;
+/** Rows a new sequence's buffer starts with (at least its prompt's); it doubles when full. */
+const FIRST_ROWS = 64;
 
 /** Keys and values of every layer, [capacity, C] each, of which the first `used` rows are filled. */
 class CacheBuffer {
@@ -140,7 +141,7 @@ export class AppendCacheCausalLM implements CausalLM {
   /** The buffer to extend `cache` in: its own when it is the newest there, else a copy. */
   private bufferFor(cache: AppendCache | undefined, total: number): CacheBuffer {
     const limit = this.contextLength;
-    if (!cache) return CacheBuffer.empty(this.config.n_layer, this.config.n_embd, Math.min(limit, Math.max(total, 64)));
+    if (!cache) return CacheBuffer.empty(this.config.n_layer, this.config.n_embd, Math.min(limit, Math.max(total, FIRST_ROWS)));
     if (cache.buffer.used !== cache.length) return cache.buffer.fork(cache.length, Math.min(limit, Math.max(total, cache.buffer.capacity)));
     cache.buffer.reserve(total, limit);
     return cache.buffer;
