@@ -11,7 +11,7 @@ import {
 import { generate, generateStream, settledText, type GenerationResult } from '../../extension/engine/generate/generate';
 import { argmax } from '../../extension/engine/generate/probabilities';
 import type { ForwardResult, KVCache, LanguageModel } from '../../extension/engine/model/languageModel';
-import type { GenerationStep } from '../../extension/engine/generate/decodeSession';
+import { tokensInCache, type GenerationStep } from '../../extension/engine/generate/decodeSession';
 
 const VOCAB = ['<eos>', 'a', 'b', 'c', ' ', '.'];
 const [EOS, A, B, C, SPACE, DOT] = [0, 1, 2, 3, 4, 5];
@@ -165,9 +165,11 @@ describe('generation with a KV cache', () => {
       state = next.state;
       dropped.push(next.step.droppedTokens);
       assert.ok(next.step.cacheLength <= 8);
-      assert.equal(state.cache.length, state.window.length);
-      const fed = [...prompt, ...state.generated].slice(0, state.finishReason ? -1 : undefined);
-      assert.deepEqual(state.window, fed.slice(fed.length - state.window.length), 'the window is the most recent tokens fed');
+      // A slide prefills the most recent half of the context (4 of 8) again, ending with the new token.
+      if (next.step.droppedTokens > 0) assert.deepEqual(model.fed.at(-1), [...prompt, ...state.generated].slice(-4));
+      // What the model holds: its last prefill and every single token fed after it.
+      const prefill = model.fed.map((tokens) => tokens.length > 1).lastIndexOf(true);
+      assert.deepEqual(tokensInCache(state), model.fed.slice(prefill).flat());
     }
     assert.equal(state.generated.length, 20);
     assert.equal(state.finishReason, 'max-new-tokens');

@@ -16,6 +16,8 @@ import {
   type SamplingTrace,
 } from './samplingPipeline';
 
+const NO_CONTEXT: readonly number[] = [];
+
 /** What to do when the next token would not fit in the model's context window. */
 export type ContextOverflow = 'stop' | 'slide';
 
@@ -50,8 +52,6 @@ export interface DecodeState {
   readonly prompt: readonly number[];
   /** Every token chosen so far, a stop token included. */
   readonly generated: readonly number[];
-  /** The tokens the cache holds, oldest first (prompt and generated, less what sliding dropped). */
-  readonly window: readonly number[];
   readonly cache: KVCache;
   /** The model's logits for the next token. */
   readonly nextLogits: Float32Array;
@@ -94,7 +94,7 @@ export interface GenerationStep {
 /** Checks the options, then runs the prompt through the model once (the prefill); `signal` cancels the model's run. */
 export async function startDecoding(model: LanguageModel, prompt: readonly number[], options: DecodeOptions, signal?: AbortSignal): Promise<DecodeState> {
   validateOptions(model, prompt, options);
-  let window = prompt;
+  let fed = prompt;
   if (prompt.length > model.contextLength) {
     if ((options.contextOverflow ?? 'stop') === 'stop') {
       throw new Error(
@@ -102,16 +102,15 @@ export async function startDecoding(model: LanguageModel, prompt: readonly numbe
           `shorten it or let the window slide (contextOverflow: 'slide')`,
       );
     }
-    window = recentHalf(prompt, model.contextLength);
+    fed = recentHalf(prompt, model.contextLength);
   }
   const started = performance.now();
-  const { logits, cache } = await model.forward(window, undefined, signal);
+  const { logits, cache } = await model.forward(fed, undefined, signal);
   return {
     model,
     options,
     prompt,
     generated: [],
-    window,
     cache,
     nextLogits: logits,
     randomState: new Mulberry32(options.seed ?? 0).state,
@@ -131,7 +130,9 @@ export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample'
   if (state.finishReason) throw new Error(`generation has already finished (${state.finishReason})`);
   const { model, options } = state;
   const started = performance.now();
-  const context = [...state.prompt, ...state.generated];
+  // The repetition penalty reads the tokens so far; without it the O(n) copy is not made. (Such
+  // per-token copies lived long enough in the API server to be promoted, and cost it major GCs.)
+  const context = (options.sampler.repetitionPenalty ?? 1) === 1 ? NO_CONTEXT : [...state.prompt, ...state.generated];
   const random = new Mulberry32(state.randomState);
   const topN = options.topN ?? 20;
   const picked =
@@ -154,23 +155,21 @@ export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample'
   }
   if (!finishReason && generated.length >= options.maxNewTokens) finishReason = 'max-new-tokens';
 
-  let { window, cache, nextLogits } = state;
+  let { cache, nextLogits } = state;
   let droppedTokens = 0;
   if (!finishReason) {
     if (cache.length + 1 <= model.contextLength) {
       ({ logits: nextLogits, cache } = await model.forward([picked.token], cache, signal));
-      window = [...window, picked.token];
     } else if ((options.contextOverflow ?? 'stop') === 'slide') {
-      const kept = recentHalf([...window, picked.token], model.contextLength);
-      droppedTokens = window.length + 1 - kept.length;
+      const kept = recentHalf([...tokensInCache(state), picked.token], model.contextLength);
+      droppedTokens = cache.length + 1 - kept.length;
       ({ logits: nextLogits, cache } = await model.forward(kept, undefined, signal));
-      window = kept;
     } else {
       finishReason = 'context-full';
     }
   }
 
-  const next: DecodeState = { ...state, generated, window, cache, nextLogits, randomState: random.state, text, finishReason };
+  const next: DecodeState = { ...state, generated, cache, nextLogits, randomState: random.state, text, finishReason };
   const step: GenerationStep = {
     index: generated.length - 1,
     token: picked.token,
@@ -196,6 +195,15 @@ export function firstStopString(text: string, stopStrings: readonly string[]): n
     if (at >= 0 && (first < 0 || at < first)) first = at;
   }
   return first;
+}
+
+/**
+ * The tokens the cache holds, oldest first: the last cache.length tokens fed to the model (a slide
+ * drops the oldest, and a generation that has finished has not fed its last token).
+ */
+export function tokensInCache(state: DecodeState): readonly number[] {
+  const fed = [...state.prompt, ...state.generated].slice(0, state.finishReason ? -1 : undefined);
+  return fed.slice(fed.length - state.cache.length);
 }
 
 function recentHalf(tokens: readonly number[], contextLength: number): readonly number[] {
