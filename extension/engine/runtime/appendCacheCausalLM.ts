@@ -79,6 +79,8 @@ export class AppendCacheCausalLM implements CausalLM {
   /** 0, 1, 2, ... up to the context length, sliced per call; and zeros for a query that sees every key. */
   private readonly positions: BigInt64Array;
   private readonly noMask: Float32Array;
+  /** The graph's cache inputs, in the order of the buffer's rows: layer 0's keys, its values, ... */
+  private readonly pastInputs: string[];
 
   private constructor(
     private readonly session: OrtSession,
@@ -89,6 +91,7 @@ export class AppendCacheCausalLM implements CausalLM {
     this.contextLength = config.n_positions;
     this.positions = BigInt64Array.from({ length: config.n_positions }, (_, i) => BigInt(i));
     this.noMask = new Float32Array(config.n_positions);
+    this.pastInputs = Array.from({ length: config.n_layer }, (_, layer) => [appendCacheInput(layer, 'key'), appendCacheInput(layer, 'value')]).flat();
   }
 
   static async open(config: GPTConfig, weights: TensorMap, shownAs: string, settings: SessionSettings = {}): Promise<AppendCacheCausalLM> {
@@ -122,10 +125,9 @@ export class AppendCacheCausalLM implements CausalLM {
       position_ids: new Tensor('int64', this.positions.subarray(past, total), [1, tokens.length]),
       attention_bias: new Tensor('float32', this.attentionBias(past, tokens.length), [1, 1, tokens.length, total]),
     };
-    for (let layer = 0; layer < this.config.n_layer; layer++) {
-      feeds[appendCacheInput(layer, 'key')] = new Tensor('float32', buffer.rows[2 * layer].subarray(0, past * C), [1, past, C]);
-      feeds[appendCacheInput(layer, 'value')] = new Tensor('float32', buffer.rows[2 * layer + 1].subarray(0, past * C), [1, past, C]);
-    }
+    this.pastInputs.forEach((name, j) => {
+      feeds[name] = new Tensor('float32', buffer.rows[j].subarray(0, past * C), [1, past, C]);
+    });
     const outputs = await this.session.run(feeds);
     // [2 · n_layer, T, C]: block j holds the T new rows of buffer j.
     const added = outputs[NEW_KEYS_VALUES].data as Float32Array;
