@@ -147,6 +147,23 @@ export async function saveThroughDialog(vs: E2E, button: Locator, file: string):
   return fs.readFileSync(file);
 }
 
+/**
+ * Clicks `button` (in a webview) that opens VS Code's open dialog (a quick input on the web) and
+ * picks `file`. Enter takes the typed path only once the dialog has made that file its active row:
+ * before, the active row is still a folder of the listing, and Enter opens that folder instead.
+ */
+export async function openThroughDialog(vs: E2E, button: Locator, file: string): Promise<void> {
+  await button.click();
+  const input = vs.page.locator(QUICK_INPUT_BOX);
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
+  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
+  await input.fill(file);
+  await vs.page.locator(`${QUICK_ROW}.focused`, { hasText: path.basename(file) }).waitFor({ timeout: vs.timeoutMs });
+  await vs.page.keyboard.press('Enter');
+  await vs.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: vs.timeoutMs });
+}
+
 export class Workbench implements E2E {
   private workspace: string | undefined;
   private workspaceCount = 0;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OBJECTIVE_DEFAULTS } from '../../extension/train/runOptions';
 import { repoRoot } from '../harness/paths';
-import { e2e } from './framework';
+import { e2e, openThroughDialog } from './framework';
 
 /** 40 pairs of the shipped set: the default 10% held out gives 4 pairs to measure. */
 const sample = path.join(repoRoot, 'walkthroughs', 'instruct-sample');
@@ -37,13 +37,7 @@ e2e('SFT shows its loss mask; a DPO run charts reward accuracy, rewards and KL l
 
   // DPO on a JSONL file of the workspace, picked with the panel's "JSONL File…" (VS Code's open dialog, a quick input on the web).
   await panel.locator('run-form select#f-objective').selectOption('dpo');
-  await panel.locator('run-form vscode-button', { hasText: 'JSONL File…' }).click();
-  const input = vs.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
-  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
-  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
-  await input.fill(path.join(folder, 'pairs.jsonl'));
-  await vs.page.keyboard.press('Enter');
+  await openThroughDialog(vs, panel.locator('run-form vscode-button', { hasText: 'JSONL File…' }), path.join(folder, 'pairs.jsonl'));
   const dpoPanel = vs.webview();
   await dpoPanel.locator('run-form fieldset', { hasText: 'pairs.jsonl' }).waitFor({ timeout: vs.timeoutMs });
   await dpoPanel.locator('run-form p[role="status"]', { hasText: 'Preference pairs read: 40.' }).waitFor({ timeout: vs.timeoutMs });
