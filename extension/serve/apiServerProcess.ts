@@ -1,8 +1,9 @@
 // The extension's handle on the API server's process (engine/serve/serveWorker.ts): it forks the
 // process, starts the server in it and reports what it does. The model runs there, never here.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { RequestLogEntry } from '../engine/serve/apiServer';
+import { forkServeWorker } from '../engine/serve/serveProcess';
 import type { ServeWorkerEvent, ServeWorkerRequest } from '../engine/serve/serveWorker';
 
 export interface ServerAddress {
@@ -22,8 +23,7 @@ export class ApiServerProcess implements vscode.Disposable {
   private stopping = false;
 
   private constructor(script: string) {
-    // execArgv emptied: the host's own flags (an inspector port) are not inherited.
-    this.child = fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    this.child = forkServeWorker(script);
     this.child.on('message', (message: ServeWorkerEvent) => message?.type === 'request' && this.requested.fire(message.entry));
     this.child.on('exit', (code, signal) => this.exited.fire(this.stopping ? undefined : signal ? `killed by ${signal}` : `exited with code ${code}`));
   }

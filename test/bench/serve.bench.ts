@@ -1,8 +1,9 @@
 // Tokens per second through the OpenAI-compatible server against direct generation, in the same
-// run, on the bundled model. The server runs in its own process (engine/serve/serveWorker.ts, as
-// the extension starts it); clients stream completions over HTTP from this process, 1 at a time
-// and 4 at once. Direct generation calls generate() on the same model folder in this process and
-// decodes the text once at the end, as a program that wants the text would.
+// run, on the bundled model. The server runs in its own process (engine/serve/serveWorker.ts,
+// started by serve/serveProcess.ts as the extension and the CLI start it, with its V8 settings);
+// clients stream completions over HTTP from this process, 1 at a time and 4 at once. Direct
+// generation calls generate() on the same model folder in this process and decodes the text once
+// at the end, as a program that wants the text would.
 // Like with like: the same prompt, the same sampling (T = 1, no top-p), the same seeds, so the
 // 1-client stream and direct generation produce the same tokens (checked every round); the
 // clients read with node:http, whose cost per event is small, so the figure is the server's.
@@ -14,12 +15,12 @@
 // token (from /proc, on Linux) are printed too: they move much less than tokens/s when other
 // programs load the machine.
 
-import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { generate } from '../../extension/engine/generate/generate';
 import { openModelFolder } from '../../extension/engine/runtime/openModelFolder';
+import { forkServeWorker } from '../../extension/engine/serve/serveProcess';
 import type { ServeWorkerEvent, ServeWorkerRequest } from '../../extension/engine/serve/serveWorker';
 import { loadTokenizerFile } from '../../extension/engine/tokenizer/loadTokenizerFile';
 import { workerScript } from '../../extension/engine/workers/workerScript';
@@ -86,7 +87,7 @@ export const bench: Bench = {
   name: 'serve',
   description: `API server (own process, streaming over HTTP) vs direct generate(), bundled model, ${MAX_TOKENS} new tokens, T = 1, same seeds`,
   async run() {
-    const child = fork(workerScript('serveWorker', 'serve/serveWorker.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = forkServeWorker(workerScript('serveWorker', 'serve/serveWorker.ts'));
     try {
       const url = new URL(
         `${await new Promise<string>((resolve, reject) => {

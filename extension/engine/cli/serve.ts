@@ -1,11 +1,14 @@
 // `serve`: an OpenAI-compatible API for a model folder on 127.0.0.1 (see serve/apiServer.ts).
 //   LLM_PIPELINE_API_TOKEN=... npm run cli -- serve --model models/tinystories-1m --port 8000
+// The server runs in its own process, started as the extension starts it (serve/serveProcess.ts).
 // Every request is logged to stderr, one line each (one JSON object each with --json).
 
 import { parseArgs } from 'node:util';
-import { startApiServer } from '../serve/apiServer';
+import type { RequestLogEntry } from '../serve/apiServer';
+import { forkServeWorker } from '../serve/serveProcess';
+import type { ServeWorkerEvent, ServeWorkerRequest } from '../serve/serveWorker';
 import { DEFAULT_LIMITS } from '../serve/requestFields';
-import { ServedModel } from '../serve/servedModel';
+import { workerScript } from '../workers/workerScript';
 import type { CliCommand } from './main';
 
 const USAGE = `usage: npm run cli -- serve --model <folder> [--port N] [--token T] [options]
@@ -47,24 +50,36 @@ export const serveCommand: CliCommand = {
     const token = values.token ?? process.env.LLM_PIPELINE_API_TOKEN;
     if (!token) throw new Error('give the API token with --token or the LLM_PIPELINE_API_TOKEN environment variable');
 
-    const served = await ServedModel.open(values.model);
-    const server = await startApiServer({
-      served,
-      port,
-      token,
-      maxActive,
-      limits: { ...DEFAULT_LIMITS, maxTokens },
-      onRequest: (entry) => {
-        if (values.json) console.log(JSON.stringify({ type: 'request', ...entry }));
-        else console.error(`${entry.method} ${entry.path} ${entry.status} ${entry.ms.toFixed(0)} ms${entry.completionTokens === undefined ? '' : ` ${entry.promptTokens}+${entry.completionTokens} tokens`}${entry.error ? ` (${entry.error})` : ''}`);
-      },
+    const json = values.json;
+    const child = forkServeWorker(workerScript('serveWorker', 'serve/serveWorker.ts'));
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `was killed by ${signal}` : `exited with code ${code}`)));
+    let stopping = false;
+    let failure: string | undefined;
+    const stop = () => {
+      stopping = true;
+      if (child.connected) child.send({ type: 'stop' } satisfies ServeWorkerRequest);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.on('message', (event: ServeWorkerEvent) => {
+      if (event.type === 'listening') {
+        if (json) console.log(JSON.stringify(event));
+        else console.error(`serving ${event.model} at ${event.url} (OpenAI-compatible; Ctrl+C stops)`);
+      } else if (event.type === 'request') {
+        logRequest(event.entry, json);
+      } else if (event.type === 'failed') {
+        failure = event.message;
+        child.kill();
+      }
     });
-    if (values.json) console.log(JSON.stringify({ type: 'listening', url: server.url, port: server.port, model: served.id }));
-    else console.error(`serving ${served.id} at ${server.url} (OpenAI-compatible; Ctrl+C stops)`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void server.close().then(() => served.release()).then(resolve);
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    child.send({ type: 'start', dir: values.model, port, token, maxTokens, maxActive } satisfies ServeWorkerRequest);
+    const ended = await exited;
+    if (failure !== undefined) throw new Error(failure);
+    if (!stopping) throw new Error(`the server's process ${ended}`);
   },
 };
+
+function logRequest(entry: RequestLogEntry, json: boolean): void {
+  if (json) console.log(JSON.stringify({ type: 'request', ...entry }));
+  else console.error(`${entry.method} ${entry.path} ${entry.status} ${entry.ms.toFixed(0)} ms${entry.completionTokens === undefined ? '' : ` ${entry.promptTokens}+${entry.completionTokens} tokens`}${entry.error ? ` (${entry.error})` : ''}`);
+}

@@ -1,7 +1,7 @@
 // The API server's own process, bundled to dist/serveWorker.js and started by the extension
 // (extension/serve/apiServerProcess.ts): the HTTP server and every generation it runs live here,
 // never on the extension host's thread, and a crash here ends only this process.
-//   host → worker: { type: 'start', dir, port, token, maxTokens }  then  { type: 'stop' }
+//   host → worker: { type: 'start', dir, port, token, maxTokens, maxActive? }  then  { type: 'stop' }
 //   worker → host: { type: 'listening', url, port, model } | { type: 'request', entry } | { type: 'failed', message }
 
 import { openWorkerChannel } from '../workers/channel';
@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from './requestFields';
 import { ServedModel } from './servedModel';
 
 export type ServeWorkerRequest =
-  | { readonly type: 'start'; readonly dir: string; readonly port: number; readonly token: string; readonly maxTokens: number }
+  | { readonly type: 'start'; readonly dir: string; readonly port: number; readonly token: string; readonly maxTokens: number; readonly maxActive?: number }
   | { readonly type: 'stop' };
 
 export type ServeWorkerEvent =
@@ -28,6 +28,7 @@ async function start(request: Extract<ServeWorkerRequest, { type: 'start' }>): P
       served,
       port: request.port,
       token: request.token,
+      maxActive: request.maxActive,
       limits: { ...DEFAULT_LIMITS, maxTokens: request.maxTokens },
       onRequest: (entry) => channel.send({ type: 'request', entry }),
     });
@@ -42,7 +43,7 @@ async function start(request: Extract<ServeWorkerRequest, { type: 'start' }>): P
 
 channel.onMessage((message) => {
   const request = message as ServeWorkerRequest;
-  if (request?.type === 'start' && !running && typeof request.dir === 'string' && Number.isInteger(request.port) && typeof request.token === 'string' && Number.isInteger(request.maxTokens)) {
+  if (request?.type === 'start' && !running && typeof request.dir === 'string' && Number.isInteger(request.port) && typeof request.token === 'string' && Number.isInteger(request.maxTokens) && (request.maxActive === undefined || Number.isInteger(request.maxActive))) {
     start(request).catch((error: Error) => channel.send({ type: 'failed', message: error.message }));
   } else if (request?.type === 'stop') {
     const stopping = running;

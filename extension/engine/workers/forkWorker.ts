@@ -10,6 +10,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 export interface ForkOptions {
   /** The child's old-generation heap cap, in MB (--max-old-space-size); none by default. */
   readonly heapMb?: number;
+  /** The child's old generation at start, in MB (--initial-old-space-size); V8 sizes it by default. */
+  readonly initialOldSpaceMb?: number;
   /** 'pipe' keeps stderr for the caller to read (why a child ended); default 'inherit'. */
   readonly stderr?: 'inherit' | 'pipe';
 }
@@ -18,6 +20,9 @@ export function forkWorker(script: string, options: ForkOptions = {}): ChildProc
   return fork(script, [], {
     stdio: ['ignore', 'inherit', options.stderr ?? 'inherit', 'ipc'],
     serialization: 'advanced',
-    execArgv: options.heapMb === undefined ? [] : [`--max-old-space-size=${options.heapMb}`],
+    execArgv: [
+      ...(options.heapMb === undefined ? [] : [`--max-old-space-size=${options.heapMb}`]),
+      ...(options.initialOldSpaceMb === undefined ? [] : [`--initial-old-space-size=${options.initialOldSpaceMb}`]),
+    ],
   });
 }
