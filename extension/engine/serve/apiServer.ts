@@ -16,7 +16,7 @@ import { ApiError } from './apiError';
 import { EventStream } from './eventStream';
 import { FairQueue } from './fairQueue';
 import { DEFAULT_LIMITS, parseChatRequest, parseCompletionRequest, type GenerationRequest, type ServeLimits } from './requestFields';
-import { fullResponse, modelList, responseHead, streamChunk, usageOf } from './responseShapes';
+import { fullResponse, modelList, responseHead, streamChunk, tokenEventJson, usageOf } from './responseShapes';
 import type { ServedModel, ServedToken } from './servedModel';
 
 export const MAX_BODY_BYTES = 1_048_576;
@@ -113,13 +113,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const events = new EventStream(res, () => aborted.abort(new Error(`the client left more than ${MAX_UNREAD_BYTES} bytes of its stream unread`)), MAX_UNREAD_BYTES);
     try {
       const head = responseHead(request);
+      const tokenEvent = tokenEventJson(request, head);
       const tokens: ServedToken[] = [];
       if (request.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
         if (request.kind === 'chat') events.send(streamChunk(request, head, { first: true }));
       }
       const result = await served.generate(request, prompt, queue, aborted.signal, (token) => {
-        if (request.stream) events.send(streamChunk(request, head, { token }));
+        if (request.stream) events.sendJson(tokenEvent(token));
         else tokens.push(token);
       });
       if (request.stream) {

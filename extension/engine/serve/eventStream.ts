@@ -25,7 +25,12 @@ export class EventStream {
   ) {}
 
   send(event: object): void {
-    this.pending += `data: ${JSON.stringify(event)}\n\n`;
+    this.sendJson(JSON.stringify(event));
+  }
+
+  /** `send` for an event already serialised. */
+  sendJson(json: string): void {
+    this.pending += `data: ${json}\n\n`;
     if (this.timer) return;
     const wait = this.lastWrite + this.intervalMs - performance.now();
     if (wait <= 0) this.flush();

@@ -89,3 +89,17 @@ export function streamChunk(request: GenerationRequest, head: ResponseHead, part
 export function modelList(id: string, created: number): object {
   return { object: 'list', data: [{ id, object: 'model', created, owned_by: 'llm-pipeline-lab' }] };
 }
+
+/**
+ * streamChunk(request, head, { token }) as JSON, made cheaply for the events of a stream: every
+ * token's event is the same text but for the token's own text, so that text is spliced into one
+ * event serialised beforehand. Building and serialising a whole chunk per token took ~10 µs of
+ * the server's ~0.5 ms per token on the bundled model (`node --cpu-prof`). Tokens with logprobs
+ * are serialised whole.
+ */
+export function tokenEventJson(request: GenerationRequest, head: ResponseHead): (token: ServedToken) => string {
+  // A placeholder no model name or response id contains (a folder name cannot hold U+0000).
+  const placeholder = '\u0000token text\u0000';
+  const [before, after] = JSON.stringify(streamChunk(request, head, { token: { id: 0, delta: placeholder, textOffset: 0 } })).split(JSON.stringify(placeholder));
+  return (token) => (token.logprobs ? JSON.stringify(streamChunk(request, head, { token })) : before + JSON.stringify(token.delta) + after);
+}
