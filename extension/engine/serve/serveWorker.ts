@@ -43,7 +43,7 @@ async function start(request: Extract<ServeWorkerRequest, { type: 'start' }>): P
 
 channel.onMessage((message) => {
   const request = message as ServeWorkerRequest;
-  if (request?.type === 'start' && !running && typeof request.dir === 'string' && Number.isInteger(request.port) && typeof request.token === 'string' && Number.isInteger(request.maxTokens) && (request.maxActive === undefined || Number.isInteger(request.maxActive))) {
+  if (request?.type === 'start' && !running && typeof request.dir === 'string' && Number.isInteger(request.port) && typeof request.token === 'string' && Number.isInteger(request.maxTokens) && (request.maxActive === undefined || (Number.isInteger(request.maxActive) && request.maxActive > 0))) {
     start(request).catch((error: Error) => channel.send({ type: 'failed', message: error.message }));
   } else if (request?.type === 'stop') {
     const stopping = running;

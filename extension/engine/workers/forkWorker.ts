@@ -1,9 +1,9 @@
 // Starts a worker script as a child process the one way every host here does (the inference
-// process, the RAG index worker, the training process, the limited tokenizer workers): messages
-// as structured clones ('advanced' serialization: typed arrays and Maps arrive whole), stdout and
-// stderr into the extension's own, and none of the host's Node flags. A host started with
-// --inspect would otherwise hand its debugger port to the child, which then fails to start (the
-// port is taken) or listens where nobody expects it.
+// process, the RAG index worker, the training process, the limited tokenizer workers, the API
+// server's process): messages as structured clones ('advanced' serialization: typed arrays and
+// Maps arrive whole), stdout and stderr into the extension's own, and none of the host's Node
+// flags. A host started with --inspect would otherwise hand its debugger port to the child, which
+// then fails to start (the port is taken) or listens where nobody expects it.
 
 import { fork, type ChildProcess } from 'node:child_process';
 
