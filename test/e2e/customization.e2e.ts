@@ -17,6 +17,8 @@ e2e('LoRA A/B beside the base model, and the quantization table of the bundled m
   await vs.runCommand('LLM Pipeline: Compare with LoRA Adapter...');
   const input = vs.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
+  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
   // The folder dialog opens on the trailing separator's folder; Enter then takes that folder.
   await input.fill(`${ADAPTER}${path.sep}`);
   await vs.page.waitForTimeout(500);
