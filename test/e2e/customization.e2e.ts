@@ -5,7 +5,7 @@
 // short on a loaded machine. Screenshots: test-results/screenshots/customization-*.png.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { e2e } from './framework';
+import { e2e, pickFolderInDialog } from './framework';
 
 const ADAPTER = path.resolve('walkthroughs', 'lora-sample');
 const PROMPT = 'Once upon a time';
@@ -15,14 +15,8 @@ e2e('LoRA A/B beside the base model, and the quantization table of the bundled m
   await vs.openFile('prompt.txt', PROMPT);
 
   await vs.runCommand('LLM Pipeline: Compare with LoRA Adapter...');
-  const input = vs.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
-  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
-  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
-  // The folder dialog opens on the trailing separator's folder; Enter then takes that folder.
-  await input.fill(`${ADAPTER}${path.sep}`);
-  await vs.page.waitForTimeout(500);
-  await vs.page.keyboard.press('Enter');
+  // The workspace starts the dialog on a listing (its .vscode folder) unlike the adapter folder's.
+  await pickFolderInDialog(vs, ADAPTER);
 
   const preview = vs.webview();
   const cells = preview.locator('table td');

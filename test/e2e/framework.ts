@@ -148,18 +148,49 @@ export async function saveThroughDialog(vs: E2E, button: Locator, file: string):
 }
 
 /**
- * Clicks `button` (in a webview) that opens VS Code's open dialog (a quick input on the web) and
- * picks `file`. Enter takes the typed path only once the dialog has made that file its active row:
- * before, the active row is still a folder of the listing, and Enter opens that folder instead.
+ * Types `target` into VS Code's open dialog (a quick input on the web) once the dialog is ready for
+ * it. The dialog lists the folder it starts from after it opens, and when that listing arrives it
+ * sets its text to that folder: a path typed before then is overwritten and never opened.
+ */
+async function typeIntoOpenDialog(vs: E2E, target: string): Promise<void> {
+  const input = vs.page.locator(QUICK_INPUT_BOX);
+  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
+  // Its listing opens with "..", the parent folder (a command palette's rows, say, do not).
+  await vs.page.locator(`${QUICK_ROW} .label-name`, { hasText: /^\s*\.\.\s*$/ }).first().waitFor({ timeout: vs.timeoutMs });
+  await input.fill(target);
+}
+
+/** The labels of the rows the quick input lists now. */
+async function listedRows(vs: E2E): Promise<string[]> {
+  return (await vs.page.locator(`${QUICK_ROW} .label-name`).allTextContents()).map((label) => label.trim());
+}
+
+/**
+ * Clicks `button` (in a webview) that opens VS Code's open dialog and picks `file`. Enter takes the
+ * typed path only once the dialog has made that file its active row: before, the active row is
+ * still a folder of the listing, and Enter opens that folder instead.
  */
 export async function openThroughDialog(vs: E2E, button: Locator, file: string): Promise<void> {
   await button.click();
-  const input = vs.page.locator(QUICK_INPUT_BOX);
-  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
-  // The dialog fills in the folder it starts from a moment after it opens: replace it only then.
-  await vs.page.waitForFunction((el) => (el as HTMLInputElement).value.length > 0, await input.elementHandle(), { timeout: vs.timeoutMs });
-  await input.fill(file);
+  await typeIntoOpenDialog(vs, file);
   await vs.page.locator(`${QUICK_ROW}.focused`, { hasText: path.basename(file) }).waitFor({ timeout: vs.timeoutMs });
+  await vs.page.keyboard.press('Enter');
+  await vs.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: vs.timeoutMs });
+}
+
+/**
+ * Picks `folder` in VS Code's folder dialog, already open. Typed with a trailing separator, the
+ * folder is listed (its subfolders and ".."), and Enter takes it, but only once that listing has
+ * replaced the one the dialog started on: Enter on the old listing picks its active row.
+ */
+export async function pickFolderInDialog(vs: E2E, folder: string): Promise<void> {
+  const expected = ['..', ...fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)].sort();
+  await typeIntoOpenDialog(vs, `${folder}${path.sep}`);
+  const deadline = Date.now() + vs.timeoutMs;
+  while (JSON.stringify((await listedRows(vs)).sort()) !== JSON.stringify(expected)) {
+    if (Date.now() > deadline) throw new Error(`the folder dialog never listed ${folder}: it shows ${(await listedRows(vs)).join(', ')}`);
+    await vs.page.waitForTimeout(100);
+  }
   await vs.page.keyboard.press('Enter');
   await vs.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: vs.timeoutMs });
 }
