@@ -129,15 +129,7 @@ function escapeRegExp(text: string): string {
 export async function saveThroughDialog(vs: E2E, button: Locator, file: string): Promise<Buffer> {
   fs.rmSync(file, { force: true });
   await button.click();
-  const input = vs.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
-  // The dialog fills in its suggested path a moment after it opens: replace it only then.
-  const suggested = Date.now() + vs.timeoutMs;
-  while (!(await input.inputValue()).endsWith(path.extname(file))) {
-    if (Date.now() > suggested) throw new Error('the save dialog never suggested a file');
-    await vs.page.waitForTimeout(100);
-  }
-  await input.fill(file);
+  await typeIntoFileDialog(vs, file);
   await vs.page.keyboard.press('Enter');
   const deadline = Date.now() + vs.timeoutMs;
   while (!fs.existsSync(file)) {
@@ -148,11 +140,12 @@ export async function saveThroughDialog(vs: E2E, button: Locator, file: string):
 }
 
 /**
- * Types `target` into VS Code's open dialog (a quick input on the web) once the dialog is ready for
- * it. The dialog lists the folder it starts from after it opens, and when that listing arrives it
- * sets its text to that folder: a path typed before then is overwritten and never opened.
+ * Types `target` into VS Code's open or save dialog (a quick input on the web) once the dialog is
+ * ready for it. The dialog lists the folder it starts from after it opens, and when that listing
+ * arrives it sets its text again (that folder, or the suggested file in it): a path typed before
+ * then is overwritten.
  */
-async function typeIntoOpenDialog(vs: E2E, target: string): Promise<void> {
+async function typeIntoFileDialog(vs: E2E, target: string): Promise<void> {
   const input = vs.page.locator(QUICK_INPUT_BOX);
   await input.waitFor({ state: 'visible', timeout: vs.timeoutMs });
   // Its listing opens with "..", the parent folder (a command palette's rows, say, do not).
@@ -172,7 +165,7 @@ async function listedRows(vs: E2E): Promise<string[]> {
  */
 export async function openThroughDialog(vs: E2E, button: Locator, file: string): Promise<void> {
   await button.click();
-  await typeIntoOpenDialog(vs, file);
+  await typeIntoFileDialog(vs, file);
   await vs.page.locator(`${QUICK_ROW}.focused`, { hasText: path.basename(file) }).waitFor({ timeout: vs.timeoutMs });
   await vs.page.keyboard.press('Enter');
   await vs.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: vs.timeoutMs });
@@ -185,7 +178,7 @@ export async function openThroughDialog(vs: E2E, button: Locator, file: string):
  */
 export async function pickFolderInDialog(vs: E2E, folder: string): Promise<void> {
   const expected = ['..', ...fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)].sort();
-  await typeIntoOpenDialog(vs, `${folder}${path.sep}`);
+  await typeIntoFileDialog(vs, `${folder}${path.sep}`);
   const deadline = Date.now() + vs.timeoutMs;
   while (JSON.stringify((await listedRows(vs)).sort()) !== JSON.stringify(expected)) {
     if (Date.now() > deadline) throw new Error(`the folder dialog never listed ${folder}: it shows ${(await listedRows(vs)).join(', ')}`);
