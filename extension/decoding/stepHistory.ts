@@ -53,7 +53,6 @@ export class StepHistory {
       maxNewTokens: model.contextLength,
       stopTokenIds,
       decode: (ids) => writer.decode(ids),
-      topN: CANDIDATE_COUNT,
     });
     return new StepHistory(state, writer, controls);
   }
@@ -122,9 +121,12 @@ export class StepHistory {
     return true;
   }
 
-  /** The top candidates for the next token and what each filter did to them. */
+  /**
+   * The top candidates for the next token and what each filter did to them: the one trace the
+   * panel draws, built once per view (steps are taken without one).
+   */
   candidates(): { candidates: CandidateView[]; filters: { name: FilterName; kept: number }[] } {
-    const { trace } = nextTokenDistribution(this.current);
+    const { trace } = nextTokenDistribution(this.current, CANDIDATE_COUNT);
     return {
       candidates: trace.candidates.map((c) => ({
         token: c.token,

@@ -99,7 +99,7 @@ export const bench: Bench = {
       const tokenizer = await loadTokenizerFile(MODEL_DIR);
       const prompt = tokenizer.encodeIds(PROMPT, { addSpecialTokens: true });
       const direct = async (seed: number): Promise<Completion> => {
-        const { tokens } = await generate(model, prompt, { sampler: { temperature: 1 }, maxNewTokens: MAX_TOKENS, seed, stopTokenIds: folder.generation.eosTokenIds, topN: 0 });
+        const { tokens } = await generate(model, prompt, { sampler: { temperature: 1 }, maxNewTokens: MAX_TOKENS, seed, stopTokenIds: folder.generation.eosTokenIds });
         // Counted as the server's usage counts them: an end token that stopped the generation included.
         return { text: tokenizer.decode(tokens, { skipSpecialTokens: true }), tokens: tokens.length };
       };

@@ -44,7 +44,7 @@ export const bench: Bench = {
       const draft = (await openModelFolder(trained.value.lastFolder, { threads: 1 })).model;
       try {
         const prompt = (await loadTokenizerFile(TARGET)).encodeIds(PROMPT, { addSpecialTokens: true });
-        const greedyRun = () => generate(target, prompt, { sampler: { temperature: 0 }, maxNewTokens: NEW_TOKENS, topN: 0 });
+        const greedyRun = () => generate(target, prompt, { sampler: { temperature: 0 }, maxNewTokens: NEW_TOKENS });
         await greedyRun();
         for (const k of DRAFT_TOKENS) {
           const speculativeRun = () => speculativeDecode(draft, target, prompt, { maxNewTokens: NEW_TOKENS, draftTokens: k });

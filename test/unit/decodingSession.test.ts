@@ -37,7 +37,7 @@ describe('Decoding Playground session over a model folder', () => {
   it('its bars are the engine distribution, and a seeded Next draws the engine token', async () => {
     const history = await StepHistory.start(model, PROMPT, CONTROLS, writer);
     const engine = await startDecoding(model, PROMPT, { sampler: samplerSettings(CONTROLS), seed: CONTROLS.seed, maxNewTokens: 4 });
-    const expected = nextTokenDistribution(engine).trace.candidates;
+    const expected = nextTokenDistribution(engine, 20).trace.candidates;
     const { candidates, filters } = history.candidates();
     assert.equal(candidates.length, 20);
     assert.deepEqual(candidates.map((c) => c.token), expected.map((c) => c.token));

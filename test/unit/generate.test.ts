@@ -95,7 +95,7 @@ describe('generation with a KV cache', () => {
   });
 
   it('the same seed gives the same output twice, another seed another output', async () => {
-    const options = (seed: number): DecodeOptions => ({ sampler: { temperature: 1.5 }, seed, maxNewTokens: 15, decode });
+    const options = (seed: number): DecodeOptions => ({ sampler: { temperature: 1.5 }, seed, maxNewTokens: 15, decode, topN: 5 });
     const first = await generate(new TableModel(), [A], options(1));
     const again = await generate(new TableModel(), [A], options(1));
     assert.deepEqual(again.tokens, first.tokens);
@@ -186,7 +186,7 @@ describe('generation with a KV cache', () => {
 
   it('stepOnce takes a forced token, and an old state can be stepped again', async () => {
     const model = new TableModel();
-    const start = await startDecoding(model, [A], { sampler: { temperature: 1, topK: 3 }, maxNewTokens: 5, seed: 9, decode });
+    const start = await startDecoding(model, [A], { sampler: { temperature: 1, topK: 3 }, maxNewTokens: 5, seed: 9, decode, topN: 4 });
     const distribution = nextTokenDistribution(start);
     const forced = await stepOnce(start, { token: DOT });
     assert.equal(forced.step.forced, true);

@@ -213,6 +213,22 @@ describe('sampling pipeline', () => {
     }
   });
 
+  it('greedy without a trace gives the token, probability, trace and random state of the full pipeline', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const z = randomLogits(seed, 64);
+      z[seed % 7] = z[(seed % 7) + 30] = Math.max(...z) + 1; // a tie: the first index wins
+      for (const settings of [{ temperature: 0 }, { temperature: 1e-7, repetitionPenalty: 1.5 }]) {
+        const context = [seed % 7, 3];
+        const fast = new Mulberry32(seed);
+        const full = new Mulberry32(seed);
+        const { probabilities, trace } = samplingDistribution(z, settings, context, 0);
+        const token = drawToken(probabilities, full.next());
+        assert.deepEqual(sampleToken(z, settings, context, fast, 0), { token, probability: probabilities[token], trace });
+        assert.equal(fast.state, full.state);
+      }
+    }
+  });
+
   it('samples follow the final distribution (chi-square, fixed seed)', () => {
     const z = Float32Array.from([2, 1.5, 1, 0.5, 0, -0.5]);
     const settings = { temperature: 0.8, topK: 4 };

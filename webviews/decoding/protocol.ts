@@ -6,7 +6,7 @@ import { empty, guardOf, message, numberIn, oneOf, panelRequests, text, whole, t
 
 export const DECODING_VIEW_TYPE = 'llmPipeline.decoding';
 
-/** Candidates drawn as bars (the engine traces this many per step). */
+/** Candidates drawn as bars (the engine traces this many for the next token). */
 export const CANDIDATE_COUNT = 20;
 
 export type DecodingTab = 'next' | 'compare' | 'cache';

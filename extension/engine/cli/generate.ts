@@ -109,7 +109,6 @@ export const generateCommand: CliCommand = {
         stopStrings: values.stop,
         decode,
         contextOverflow: values.slide ? 'slide' : 'stop',
-        topN: 0,
       });
       if (values.json) {
         const result = await drain(stream);

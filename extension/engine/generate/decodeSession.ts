@@ -38,7 +38,12 @@ export interface DecodeOptions {
    * half, so that this full prefill happens at most once every contextLength / 2 tokens.
    */
   readonly contextOverflow?: ContextOverflow;
-  /** Candidates traced per step. Default 20. */
+  /**
+   * Candidates traced per step (GenerationStep.trace). Default 0, no trace: a trace needs the
+   * model's own probabilities, a pass of exp() over the whole vocabulary at every token (about a
+   * sixth of a decode step for the bundled model), and only the Decoding Playground draws one,
+   * through nextTokenDistribution.
+   */
   readonly topN?: number;
 }
 
@@ -120,9 +125,9 @@ export async function startDecoding(model: LanguageModel, prompt: readonly numbe
   };
 }
 
-/** The distribution and trace the next step will sample from, without taking the step. */
-export function nextTokenDistribution(state: DecodeState): SamplingDistribution {
-  return samplingDistribution(state.nextLogits, state.options.sampler, [...state.prompt, ...state.generated], state.options.topN ?? 20);
+/** The distribution the next step will sample from, with a trace of `topN` candidates, without taking the step. */
+export function nextTokenDistribution(state: DecodeState, topN = state.options.topN ?? 0): SamplingDistribution {
+  return samplingDistribution(state.nextLogits, state.options.sampler, [...state.prompt, ...state.generated], topN);
 }
 
 /** Chooses one token (sampled, or the caller's), checks the stop conditions, and feeds it to the model; `signal` cancels the model's run. */
@@ -134,7 +139,7 @@ export async function stepOnce(state: DecodeState, choice: StepChoice = 'sample'
   // per-token copies lived long enough in the API server to be promoted, and cost it major GCs.)
   const context = (options.sampler.repetitionPenalty ?? 1) === 1 ? NO_CONTEXT : [...state.prompt, ...state.generated];
   const random = new Mulberry32(state.randomState);
-  const topN = options.topN ?? 20;
+  const topN = options.topN ?? 0;
   const picked =
     choice === 'sample'
       ? sampleToken(state.nextLogits, options.sampler, context, random, topN)

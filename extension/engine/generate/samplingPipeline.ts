@@ -197,9 +197,24 @@ export function sampleToken(
   random: RandomSource,
   traceSize = 20,
 ): SampledToken {
+  // Greedy without a trace is the argmax alone: the one-hot distribution over the vocabulary
+  // (32 KB for 4,096 tokens, at every token) and the draw from it would give the same token. The
+  // draw's random number is still taken, so that the sequence goes on as if it had been drawn.
+  if (settings.temperature <= GREEDY_TEMPERATURE && traceSize === 0) {
+    random.next();
+    return greedyToken(logits, settings, context);
+  }
   const { probabilities, trace } = samplingDistribution(logits, settings, context, traceSize);
   const token = drawToken(probabilities, random.next());
   return { token, probability: probabilities[token], trace };
+}
+
+/** What samplingDistribution and drawToken give for greedy settings without a trace (a unit test holds them equal). */
+function greedyToken(logits: Float32Array, settings: SamplerSettings, context: readonly number[]): SampledToken {
+  validateSamplerSettings(settings);
+  const penalty = settings.repetitionPenalty ?? 1;
+  const token = argmax(penalty === 1 ? logits : applyRepetitionPenalty(logits, context, penalty));
+  return { token, probability: 1, trace: { candidates: [], filters: [{ name: 'greedy', kept: 1 }] } };
 }
 
 /** Runs the pipeline for its trace but takes `token` (the user's pick) instead of drawing. */

@@ -67,7 +67,7 @@ export async function measureSpeculative(request: SpeculativeRequest): Promise<S
     // One short untimed pass of each first, so neither timing pays for session warm-up.
     await speculativeDecode(draft.model, target.model, prompt, { ...options, maxNewTokens: 2 });
     let began = performance.now();
-    const greedy = await generate(target.model, prompt, { sampler: { temperature: 0 }, maxNewTokens: request.maxNewTokens, topN: 0 });
+    const greedy = await generate(target.model, prompt, { sampler: { temperature: 0 }, maxNewTokens: request.maxNewTokens });
     const greedyMs = performance.now() - began;
     began = performance.now();
     const result = await speculativeDecode(draft.model, target.model, prompt, options);

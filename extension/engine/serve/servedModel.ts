@@ -110,7 +110,6 @@ export class ServedModel {
       stopTokenIds: this.eosTokenIds,
       stopStrings: request.stop,
       decode,
-      topN: 0,
     };
     let state: DecodeState = await queue.turn(() => startDecoding(this.model, prompt, options), signal);
     let sent = '';
