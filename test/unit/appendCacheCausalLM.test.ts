@@ -58,6 +58,17 @@ describe('the append-cache decode graph', () => {
     assert.equal(moreA.cache.bytes, 82 * CONFIG.n_embd * 2 * CONFIG.n_layer * 4, 'tokens × C × (key, value) × layers × 4 bytes');
   });
 
+  it("forward() computes the last token's logits alone: the last row of forwardAll()", async () => {
+    const prompt = tokens(9, 6);
+    const all = await ours.forwardAll(prompt);
+    const last = await ours.forward(prompt);
+    assert.equal(last.logits.length, CONFIG.vocab_size);
+    assert.ok(maxAbsDiff(last.logits, all.logits.subarray(8 * CONFIG.vocab_size)) < TOLERANCE);
+    const afterAll = await ours.forward([3, 4], all.cache);
+    const afterLast = await ours.forward([3, 4], last.cache);
+    assert.ok(maxAbsDiff(afterAll.logits, afterLast.logits) < TOLERANCE, 'the same cache either way');
+  });
+
   it('keeps a cache valid after an older one is extended again', async () => {
     const start = await ours.forward(tokens(6, 4));
     const left = await ours.forward([5], start.cache);

@@ -9,6 +9,10 @@
 //     and allocated in JavaScript per token at 140 tokens, which the profile showed as garbage
 //     collection. (One output, not one per layer and kind: each output is a new JavaScript
 //     ArrayBuffer at every step, and seven fewer took the greedy loop from 0.48 to 0.45 ms a token.)
+//   - Logits are computed for the new tokens from `logits_from` on. The next token needs only the
+//     last row, and the output layer for every row of a 200-token prompt took 1.57 of its 7.1 ms
+//     (`enableProfiling`, the bundled model's shape: [200, 128]·[128, 4096]); evaluation, which
+//     scores every token, asks from 0.
 //   - Attention is ONNX Runtime's fused CPU operator MultiHeadAttention (domain com.microsoft:
 //     q·kᵀ/√D + bias, softmax, ·v, with the heads split and merged inside it), and the MLP's
 //     activation is FastGelu (gelu_tanh(x + bias)). The decode step runs 68 operators instead of
@@ -17,8 +21,9 @@
 //
 //   inputs:  input_ids [1, T] int64, position_ids [1, T] int64,
 //            attention_bias [1, 1, T, past + T] float32 (0 where query t may see key s, else −1e9),
-//            past.{i}.key|value [1, past, C] float32
-//   outputs: logits [1, T, vocab],
+//            past.{i}.key|value [1, past, C] float32,
+//            logits_from [1] int64 (the first new token whose logits are computed: T − 1 for the next token alone)
+//   outputs: logits [1, T − logits_from, vocab],
 //            new_keys_values [2 · n_layer, T, C] float32 (layer 0's keys, its values, layer 1's keys, ...)
 //
 // The model folder keeps the Optimum-layout graph (decodeModel.ts), which transformers.js reads.
@@ -31,6 +36,7 @@ const CONTRIB = 'com.microsoft';
 const NEW = 'new_tokens';
 const PAST = 'past_tokens';
 const TOTAL = 'past_tokens + new_tokens';
+const LOGIT_ROWS = 'new_tokens - logits_from';
 
 export function appendCacheInput(layer: number, kind: 'key' | 'value'): string {
   return `past.${layer}.${kind}`;
@@ -38,6 +44,9 @@ export function appendCacheInput(layer: number, kind: 'key' | 'value'): string {
 
 /** The new tokens' keys and values of every layer: [2 · n_layer, T, C]. */
 export const NEW_KEYS_VALUES = 'new_keys_values';
+
+/** The first new token whose logits the graph computes: [1] int64. */
+export const LOGITS_FROM = 'logits_from';
 
 export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMap): Uint8Array {
   const C = config.n_embd;
@@ -49,6 +58,7 @@ export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMa
     key: g.input(appendCacheInput(i, 'key'), 'float32', [1, PAST, C]),
     value: g.input(appendCacheInput(i, 'value'), 'float32', [1, PAST, C]),
   }));
+  const logitsFrom = g.input(LOGITS_FROM, 'int64', [1]);
   addWeightInitializers(g, config, weights);
   const epsilon = attr.float(config.layer_norm_epsilon);
   const qkvSizes = g.constant(BigInt64Array.of(BigInt(C), BigInt(C), BigInt(C)), [3], 'qkv_sizes');
@@ -80,9 +90,12 @@ export function buildAppendCacheDecodeModel(config: GPTConfig, weights: TensorMa
     const [weight, shift] = last ? [LN_F_WEIGHT, LN_F_BIAS] : [blockParam(i + 1, 'ln_1.weight'), blockParam(i + 1, 'ln_1.bias')];
     [h, x] = addAndNormalize(g, config, [mlpOut, x2, weight, shift, p('mlp.c_proj.bias')], last ? 'ln_f' : `h.${i + 1}.ln_1`, name('mlp_residual'));
   }
-  // Tied embeddings: logits = ln_f(x)·wteᵀ.
+  // Tied embeddings: logits = ln_f(x)·wteᵀ, for the new tokens from logits_from on.
+  const sequenceAxis = g.constant(BigInt64Array.of(1n), [1], 'sequence_axis');
+  const toTheEnd = g.constant(BigInt64Array.of(BigInt(Number.MAX_SAFE_INTEGER)), [1], 'to_the_end');
+  const scored = g.op('Slice', [h, logitsFrom, toTheEnd, sequenceAxis], {}, { name: 'scored_tokens' });
   const outputWeight = g.op('Transpose', [WTE], { perm: attr.ints([1, 0]) }, { name: 'wte_t' });
-  g.output(g.op('MatMul', [h, outputWeight], {}, { name: 'logits' }), { name: 'logits', dtype: 'float32', dims: [1, NEW, config.vocab_size] });
+  g.output(g.op('MatMul', [scored, outputWeight], {}, { name: 'logits' }), { name: 'logits', dtype: 'float32', dims: [1, LOGIT_ROWS, config.vocab_size] });
   g.output(g.op('Concat', added, { axis: attr.int(0) }, { name: NEW_KEYS_VALUES }), { name: NEW_KEYS_VALUES, dtype: 'float32', dims: [2 * config.n_layer, NEW, C] });
   return g.toBytes();
 }

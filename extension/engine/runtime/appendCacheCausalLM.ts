@@ -11,10 +11,10 @@
 
 import { MASKED } from '../gpt/attentionMask';
 import type { GPTConfig } from '../gpt/config';
-import { appendCacheInput, buildAppendCacheDecodeModel, NEW_KEYS_VALUES } from '../gpt/appendCacheDecodeModel';
+import { appendCacheInput, buildAppendCacheDecodeModel, LOGITS_FROM, NEW_KEYS_VALUES } from '../gpt/appendCacheDecodeModel';
 import type { TensorMap } from '../gpt/tensor';
 import type { ForwardResult, KVCache } from '../model/languageModel';
-import { lastRow, type CausalLM, type SequenceLogits } from './causalLM';
+import type { CausalLM, SequenceLogits } from './causalLM';
 import { loadOrt, openSession, type OrtSession, type OrtTensor, type SessionSettings } from './ort';
 
 /** Rows a new sequence's buffer starts with (at least its prompt's); it doubles when full. */
@@ -79,6 +79,8 @@ export class AppendCacheCausalLM implements CausalLM {
   /** 0, 1, 2, ... up to the context length, sliced per call; and zeros for a query that sees every key. */
   private readonly positions: BigInt64Array;
   private readonly noMask: Float32Array;
+  /** logits_from = 0, which every decode step feeds (its one token is the first and the last). */
+  private readonly fromFirst: OrtTensor;
   /** The graph's cache inputs, in the order of the buffer's rows: layer 0's keys, its values, ... */
   private readonly pastInputs: string[];
 
@@ -91,6 +93,7 @@ export class AppendCacheCausalLM implements CausalLM {
     this.contextLength = config.n_positions;
     this.positions = BigInt64Array.from({ length: config.n_positions }, (_, i) => BigInt(i));
     this.noMask = new Float32Array(config.n_positions);
+    this.fromFirst = new this.ort.Tensor('int64', BigInt64Array.of(0n), [1]);
     this.pastInputs = Array.from({ length: config.n_layer }, (_, layer) => [appendCacheInput(layer, 'key'), appendCacheInput(layer, 'value')]).flat();
   }
 
@@ -99,12 +102,17 @@ export class AppendCacheCausalLM implements CausalLM {
     return new AppendCacheCausalLM(session, config, shownAs);
   }
 
-  async forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
-    const result = await this.forwardAll(tokens, cache);
-    return { logits: lastRow(result.logits, tokens.length, this.vocabSize), cache: result.cache };
+  /** The graph computes the last token's logits alone. */
+  forward(tokens: readonly number[], cache?: KVCache): Promise<ForwardResult> {
+    return this.run(tokens, cache, tokens.length - 1);
   }
 
-  async forwardAll(tokens: readonly number[], cache?: KVCache): Promise<SequenceLogits> {
+  forwardAll(tokens: readonly number[], cache?: KVCache): Promise<SequenceLogits> {
+    return this.run(tokens, cache, 0);
+  }
+
+  /** Runs `tokens` after `cache`, with the logits of the tokens from index `logitsFrom` on. */
+  private async run(tokens: readonly number[], cache: KVCache | undefined, logitsFrom: number): Promise<SequenceLogits> {
     if (tokens.length === 0) throw new Error('forward() needs at least one token');
     if (cache !== undefined && (!(cache instanceof AppendCache) || cache.owner !== this)) {
       throw new Error(`${this.shownAs}: the cache passed to forward() was made by another model`);
@@ -124,6 +132,7 @@ export class AppendCacheCausalLM implements CausalLM {
       input_ids: new Tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [1, tokens.length]),
       position_ids: new Tensor('int64', this.positions.subarray(past, total), [1, tokens.length]),
       attention_bias: new Tensor('float32', this.attentionBias(past, tokens.length), [1, 1, tokens.length, total]),
+      [LOGITS_FROM]: logitsFrom === 0 ? this.fromFirst : new Tensor('int64', BigInt64Array.of(BigInt(logitsFrom)), [1]),
     };
     this.pastInputs.forEach((name, j) => {
       feeds[name] = new Tensor('float32', buffer.rows[j].subarray(0, past * C), [1, past, C]);
