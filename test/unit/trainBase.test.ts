@@ -69,8 +69,8 @@ describe('train-base from the repository corpus', () => {
     const out = path.join(parent, 'llama');
     const work = path.join(parent, 'llama-work');
     const options = ['--out', out, '--work', work, ...SMOKE.slice(2)];
-    const run = (candidates: string) =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'extension/engine/cli/main.ts', 'train-base', '--candidates', candidates, ...options], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (candidates: string, ...more: string[]) =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'extension/engine/cli/main.ts', 'train-base', '--candidates', candidates, ...more, ...options], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.throws(() => run('llama:1x2x16:0.1'), /the Llama family trains without dropout/);
     assert.match(run('llama:1x2x16'), /\[sweep\] llama-1x2x16-v300: 7920 parameters/);
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'training_summary.json'), 'utf8'));
@@ -88,5 +88,13 @@ describe('train-base from the repository corpus', () => {
     } finally {
       await model.release();
     }
+
+    // Another weight decay trains in a run folder of its own (its tokenizer is the one above), and the optimizer uses it.
+    assert.throws(() => run('1x1x16', '--weight-decay=-1'), /--weight-decay must be a number ≥ 0, got "-1"/);
+    const decayed = run('1x1x16', '--weight-decay', '0.5');
+    assert.match(decayed, /\[sweep\] 1x1x16-v300-wd0\.5: /);
+    assert.doesNotMatch(decayed, /\[tokenizer\]/);
+    const state = JSON.parse(fs.readFileSync(path.join(work, 'sweep', '1x1x16-v300-wd0.5', 'last', 'training_state.json'), 'utf8'));
+    assert.equal(state.optimizer.weightDecay, 0.5);
   });
 });

@@ -53,6 +53,7 @@ const USAGE = `usage: npm run cli -- train-base [options]
   --context N          tokens per sequence and the model's n_positions           (256)
   --batch-size N                                                                  (16)
   --learning-rate X    peak learning rate (warmup, then cosine decay)            (2e-3)
+  --weight-decay X     AdamW's decoupled weight decay, embeddings excluded       (0.1)
   --seed N                                                                        (1337)
   --threads N          ONNX Runtime threads (default: all cores)`;
 
@@ -60,15 +61,19 @@ const SPECIAL = '<|endoftext|>';
 /** The training text, in the corpus's tinystories folder; valid.txt beside them is never read here. */
 const TRAIN_FILES = ['train.txt', 'train-extra.txt'];
 
+/** AdamW's weight decay unless --weight-decay says otherwise. */
+const WEIGHT_DECAY = 0.1;
+
 /**
  * A candidate: a GPT-2 shape (or the Llama beside it), the vocabulary of its tokenizer (bits per
- * byte compares across vocabularies) and its dropout.
+ * byte compares across vocabularies), its dropout and its weight decay.
  */
 interface Candidate {
   readonly architecture: Architecture;
   readonly shape: Omit<GPTConfig, 'vocab_size'>;
   readonly vocabSize: number;
   readonly dropout: number;
+  readonly weightDecay: number;
 }
 
 interface Settings {
@@ -113,12 +118,12 @@ interface Summary {
   trainingTokens?: number;
 }
 
-/** e.g. 4x4x128-v4096, 4x4x128-v4096-d0.1 with dropout, llama-4x4x128-v4096: also the name of the candidate's run folder. */
-const candidateName = ({ architecture, shape, vocabSize, dropout }: Candidate) =>
-  `${architecture === 'llama' ? 'llama-' : ''}${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}`;
+/** e.g. 4x4x128-v4096, 4x4x128-v4096-d0.1 with dropout, 4x4x128-v4096-wd0.3 with another weight decay, llama-4x4x128-v4096: also the name of the candidate's run folder. */
+const candidateName = ({ architecture, shape, vocabSize, dropout, weightDecay }: Candidate) =>
+  `${architecture === 'llama' ? 'llama-' : ''}${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}${weightDecay === WEIGHT_DECAY ? '' : `-wd${weightDecay}`}`;
 
 /** "4x4x128", "5x4x128/2048", "4x4x128/4096:0.1", "llama:4x4x128/4096": [llama:] layers x heads x width [/vocabulary] [:dropout]. */
-function parseCandidates(list: string, context: number, vocabSize: number): Candidate[] {
+function parseCandidates(list: string, context: number, vocabSize: number, weightDecay: number): Candidate[] {
   return list.split(',').map((item) => {
     const match = /^(llama:)?(\d+)x(\d+)x(\d+)(?:\/(\d+))?(?::(0?\.\d+))?$/.exec(item.trim());
     const [n_layer, n_head, n_embd, vocab] = (match?.slice(2, 6) ?? []).map((v) => (v === undefined ? undefined : Number(v)));
@@ -130,7 +135,7 @@ function parseCandidates(list: string, context: number, vocabSize: number): Cand
       );
     }
     if (architecture === 'llama' && dropout) throw new Error(`--candidates: "${item}": the Llama family trains without dropout`);
-    return { architecture, shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout };
+    return { architecture, shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout, weightDecay };
   });
 }
 
@@ -171,8 +176,10 @@ function tokenizerPhase(s: Settings, text: string, vocabSize: number): string {
 function runOptions(s: Settings, text: string, candidate: Candidate): TrainOptions {
   const model = candidate.architecture === 'llama' ? llamaLike(candidate.shape, candidate.vocabSize) : { ...candidate.shape, vocab_size: candidate.vocabSize };
   const tokenizer = path.join(s.work, `tokenizer-${candidate.vocabSize}`);
+  const defaults = defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', candidateName(candidate)), model });
   return {
-    ...defaultTrainOptions({ dataPath: text, tokenizerPath: tokenizer, outDir: path.join(s.work, 'sweep', candidateName(candidate)), model }),
+    ...defaults,
+    optimizer: { ...defaults.optimizer, weightDecay: candidate.weightDecay },
     resume: true,
     steps: s.steps,
     batchSize: s.batchSize,
@@ -351,6 +358,7 @@ export const trainBaseCommand: CliCommand = {
         context: { type: 'string' },
         'batch-size': { type: 'string' },
         'learning-rate': { type: 'string', default: '2e-3' },
+        'weight-decay': { type: 'string', default: String(WEIGHT_DECAY) },
         seed: { type: 'string' },
         threads: { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -366,11 +374,13 @@ export const trainBaseCommand: CliCommand = {
     const learningRate = Number(values['learning-rate']);
     if (!(Number(values.tie) >= 0)) throw new Error(`--tie must be a number ≥ 0, got "${values.tie}"`);
     if (!(learningRate > 0)) throw new Error(`--learning-rate must be a number > 0, got "${values['learning-rate']}"`);
+    const weightDecay = Number(values['weight-decay']);
+    if (!(weightDecay >= 0)) throw new Error(`--weight-decay must be a number ≥ 0, got "${values['weight-decay']}"`);
     const s: Settings = {
       trainFiles,
       out: values.out,
       work: values.work ?? path.join(values.out, 'checkpoints'),
-      candidates: parseCandidates(values.candidates, context, wholeNumber('vocab-size', values['vocab-size'], 4096)),
+      candidates: parseCandidates(values.candidates, context, wholeNumber('vocab-size', values['vocab-size'], 4096), weightDecay),
       sweepSteps: Math.min(steps, wholeNumber('sweep-steps', values['sweep-steps'], steps)),
       steps,
       patience: wholeNumber('patience', values.patience, 4),
