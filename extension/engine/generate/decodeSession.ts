@@ -80,7 +80,7 @@ export interface GenerationStep {
   readonly probability: number;
   /** True when the caller chose the token rather than the sampler. */
   readonly forced: boolean;
-  /** The top-N candidates and what each filter did to them. */
+  /** The top-N candidates and what each filter did to them (no candidates unless DecodeOptions.topN asks for them). */
   readonly trace: SamplingTrace;
   /** Generated text so far (as DecodeState.text). */
   readonly text: string;
