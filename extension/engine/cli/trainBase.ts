@@ -16,7 +16,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { GPTConfig } from '../gpt/config';
 import { writeFileAtomic, writeJsonAtomic } from '../modelFolder/atomicWrite';
 import { readJsonObject } from '../modelFolder/jsonFile';
 import { writeModelFolder } from '../modelFolder/writeModelFolder';
@@ -27,12 +26,13 @@ import { loadTokenStreamCached } from '../train/tokenCache';
 import { writeTrainedTokenizer } from '../tokenizer/trainedTokenizerFiles';
 import { resolveFolder } from '../train/atomicFolder';
 import { loadCheckpoint, type HistoryPoint } from '../train/checkpoint';
-import { type Architecture, isLlamaConfig, llamaLike, maxContext, totalParameters } from '../train/trainableConfig';
+import { isLlamaConfig, llamaLike, maxContext, totalParameters } from '../train/trainableConfig';
 import { defaultTrainOptions, type TrainOptions } from '../train/options';
 import { bestFolder, lastFolder } from '../train/runSetup';
 import { train } from '../train/trainer';
 import { lossCurveSvg } from '../train/lossCurveSvg';
 import { type SweepCurve, sweepCurvesSvg } from '../train/sweepCurvesSvg';
+import { type Candidate, candidateName, parseCandidates, WEIGHT_DECAY } from './sweepCandidate';
 import type { CliCommand } from './main';
 import { STORY_CHAT_TEMPLATE } from '../tokenizer/chatTemplateExamples';
 
@@ -60,21 +60,6 @@ const USAGE = `usage: npm run cli -- train-base [options]
 const SPECIAL = '<|endoftext|>';
 /** The training text, in the corpus's tinystories folder; valid.txt beside them is never read here. */
 const TRAIN_FILES = ['train.txt', 'train-extra.txt'];
-
-/** AdamW's weight decay unless --weight-decay says otherwise. */
-const WEIGHT_DECAY = 0.1;
-
-/**
- * A candidate: a GPT-2 shape (or the Llama beside it), the vocabulary of its tokenizer (bits per
- * byte compares across vocabularies), its dropout and its weight decay.
- */
-interface Candidate {
-  readonly architecture: Architecture;
-  readonly shape: Omit<GPTConfig, 'vocab_size'>;
-  readonly vocabSize: number;
-  readonly dropout: number;
-  readonly weightDecay: number;
-}
 
 interface Settings {
   readonly trainFiles: readonly string[];
@@ -116,27 +101,6 @@ interface Summary {
   stoppedAtStep?: number;
   /** Tokens in the winner's training part of the text (the held-out end excluded). */
   trainingTokens?: number;
-}
-
-/** e.g. 4x4x128-v4096, 4x4x128-v4096-d0.1 with dropout, 4x4x128-v4096-wd0.3 with another weight decay, llama-4x4x128-v4096: also the name of the candidate's run folder. */
-const candidateName = ({ architecture, shape, vocabSize, dropout, weightDecay }: Candidate) =>
-  `${architecture === 'llama' ? 'llama-' : ''}${shape.n_layer}x${shape.n_head}x${shape.n_embd}-v${vocabSize}${dropout ? `-d${dropout}` : ''}${weightDecay === WEIGHT_DECAY ? '' : `-wd${weightDecay}`}`;
-
-/** "4x4x128", "5x4x128/2048", "4x4x128/4096:0.1", "llama:4x4x128/4096": [llama:] layers x heads x width [/vocabulary] [:dropout]. */
-function parseCandidates(list: string, context: number, vocabSize: number, weightDecay: number): Candidate[] {
-  return list.split(',').map((item) => {
-    const match = /^(llama:)?(\d+)x(\d+)x(\d+)(?:\/(\d+))?(?::(0?\.\d+))?$/.exec(item.trim());
-    const [n_layer, n_head, n_embd, vocab] = (match?.slice(2, 6) ?? []).map((v) => (v === undefined ? undefined : Number(v)));
-    const architecture = match?.[1] ? 'llama' : 'gpt2';
-    const dropout = Number(match?.[6] ?? 0);
-    if (!match || !n_layer || !n_head || !n_embd || (vocab !== undefined && vocab <= 256) || !(dropout < 1)) {
-      throw new Error(
-        `--candidates: "${item}" is not [llama:] layers x heads x width with an optional /vocabulary above 256 and :dropout below 1, e.g. 4x4x128, 5x4x128/2048, 4x4x128/4096:0.1 or llama:4x4x128`,
-      );
-    }
-    if (architecture === 'llama' && dropout) throw new Error(`--candidates: "${item}": the Llama family trains without dropout`);
-    return { architecture, shape: { n_layer, n_head, n_embd, n_positions: context, layer_norm_epsilon: 1e-5 }, vocabSize: vocab ?? vocabSize, dropout, weightDecay };
-  });
 }
 
 function wholeNumber(name: string, text: string | undefined, fallback: number): number {
