@@ -6,7 +6,7 @@ import type { GPTConfig } from '../gpt/config';
 import type { Architecture } from '../train/trainableConfig';
 
 /** AdamW's weight decay unless --weight-decay says otherwise. */
-export const WEIGHT_DECAY = 0.1;
+export const WEIGHT_DECAY = 0.3;
 
 /**
  * A candidate: a GPT-2 shape (or the Llama beside it), the vocabulary of its tokenizer (bits per
