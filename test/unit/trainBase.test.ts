@@ -81,6 +81,11 @@ describe('train-base from the repository corpus', () => {
     assert.deepEqual([config.model_type, config.num_hidden_layers, config.num_attention_heads, config.num_key_value_heads, config.hidden_size, config.intermediate_size], ['llama', 1, 2, 1, 16, 48]);
     // No decode graph in a Llama folder: the runtime builds it from model.safetensors.
     assert.ok(!fs.existsSync(path.join(out, 'onnx')));
+    // One candidate compares nothing: loss.svg draws its run, and there is no sweep.svg.
+    assert.ok(fs.existsSync(path.join(out, 'loss.svg')) && !fs.existsSync(path.join(out, 'sweep.svg')));
+    // Without --weight-decay, AdamW decays by the default, 0.3, and the run folder has no suffix.
+    const defaultState = JSON.parse(fs.readFileSync(path.join(work, 'sweep', 'llama-1x2x16-v300', 'last', 'training_state.json'), 'utf8'));
+    assert.equal(defaultState.optimizer.weightDecay, 0.3);
     const { model } = await openModelFolder(out);
     try {
       const result = await generate(model, [1, 2, 3], { sampler: { temperature: 0 }, maxNewTokens: 5 });

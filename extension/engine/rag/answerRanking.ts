@@ -3,9 +3,9 @@
 // walkthroughs/step5-memory.md). The panel and `rag query` say which one fed the answer and why.
 //
 // Measured (recall@1 / MRR by file, chunks of ≤38 tokens, the bundled model's default):
-//   pooled hidden states of the bundled model: BM25 53% / 0.673, dense 8% / 0.204, fused (RRF) 26% / 0.428,
-//     fused with the dense ranking weighted 0.25: 37% / 0.554. At 96 and 192 tokens BM25 leads as
-//     much. Dense is noise here, and any fusion with it pushes the right file down: BM25 alone.
+//   pooled hidden states of the bundled model: BM25 53% / 0.673, dense 11% / 0.259, fused (RRF) 39% / 0.531,
+//     fused with the dense ranking weighted 0.25: 47% / 0.619. At 96 and 192 tokens BM25 leads by
+//     more. Dense is close to noise here, and any fusion with it pushes the right file down: BM25 alone.
 //   all-MiniLM-L6-v2: dense 97% / 0.987, fused 84% / 0.910, BM25 53% / 0.673; at 96 tokens dense
 //     and fused 92%, at 192 dense 92% and fused 89%. Dense alone is as good as fusion or better at
 //     every size, and best at the default size: dense alone.
@@ -31,7 +31,7 @@ const HIDDEN_STATE_RANKING: AnswerRanking = {
   ranking: 'bm25',
   denseWeight: 1,
   reason:
-    'BM25 alone: a next-token model\'s pooled hidden states are weak for meaning; on the retrieval benchmark they found the right file first for 8% of questions, fusing them with BM25 for 26%, BM25 alone for 53%',
+    'BM25 alone: a next-token model\'s pooled hidden states are weak for meaning; on the retrieval benchmark they found the right file first for 11% of questions, fusing them with BM25 for 39%, BM25 alone for 53%',
 };
 
 const SENTENCE_RANKING: AnswerRanking = {
