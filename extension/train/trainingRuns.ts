@@ -15,7 +15,7 @@ import type { CompareRequest, ComparedText } from '../engine/train/compareModels
 import type { TrainingEstimate } from '../engine/train/estimate';
 import type { TrainOptions } from '../engine/train/options';
 import type { TrainEvent } from '../engine/train/protocol';
-import { readRunRecord, runFolderName, writeRunCard, writeRunRecord, type RunRecord, type RunState } from '../engine/train/runRecord';
+import { freeRunFolder, readRunRecord, writeRunCard, writeRunRecord, type RunRecord, type RunState } from '../engine/train/runRecord';
 import { bestFolder, lastFolder } from '../engine/train/runFolders';
 import { log } from '../log';
 import { backendName } from '../model/runtimeBackend';
@@ -108,7 +108,7 @@ export class TrainingRuns implements vscode.Disposable {
 
   /** Where a run on data called `dataLabel` started now goes (created when it starts). */
   nextRunFolder(dataLabel: string): string {
-    return path.join(this.runsRoot, runFolderName(dataLabel));
+    return freeRunFolder(this.runsRoot, dataLabel);
   }
 
   start(options: TrainOptions, dataLabel: string, baseModel: string | undefined): void {

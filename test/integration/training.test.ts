@@ -242,5 +242,14 @@ suite('Training panel (Step 4)', () => {
     assert.match(atStop.message ?? '', new RegExp(`Stopped after step ${atStop.step}`));
     const record = JSON.parse(fs.readFileSync(path.join(atStop.folder, 'run.json'), 'utf8')) as { state: string };
     assert.equal(record.state, 'stopped');
+
+    const resumed = runWith('the resumed run past its stop', (r) => r.status === 'running' && r.step > atStop.step);
+    await send({ type: 'resume', payload: {} });
+    const again = await resumed;
+    assert.equal(again.folder, atStop.folder, 'resumed in the same folder');
+    assert.ok(again.points.some((p) => p.step === atStop.step), 'the loss history up to the stop is kept');
+    const stoppedAgain = runWith('the run stopped again', (r) => r.status === 'stopped' || r.status === 'finished');
+    await send({ type: 'stop', payload: {} });
+    await stoppedAgain;
   });
 });

@@ -9,7 +9,7 @@ import { parameterCount } from '../../extension/engine/gpt/sizes';
 import { byteTokenizerJson } from '../../extension/engine/train/byteTokenizer';
 import { checkTrainOptions } from '../../extension/engine/train/options';
 import type { TrainEvent } from '../../extension/engine/train/protocol';
-import { readRunRecord, runFolderName, writeRunCard, writeRunRecord } from '../../extension/engine/train/runRecord';
+import { freeRunFolder, readRunRecord, runFolderName, writeRunCard, writeRunRecord } from '../../extension/engine/train/runRecord';
 import { train } from '../../extension/engine/train/trainer';
 import { DEFAULT_SETTINGS, modelConfig, presetViews, trainOptionsFrom } from '../../extension/train/runOptions';
 import { RunViewBuilder } from '../../extension/train/runView';
@@ -140,6 +140,19 @@ describe('training run folder', () => {
     assert.match(card, /\| steps \| 20 of 20 \|/);
     assert.match(card, /best validation loss \d\.\d{4} at step \d+ \(kept in `best\/`\)/);
     assert.match(fs.readFileSync(path.join(runFolder, 'loss.svg'), 'utf8'), /^<svg xmlns/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a second run on the same data in the same second gets a folder of its own', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-folder-'));
+    const now = new Date('2026-12-02T04:15:30.100Z');
+    const first = freeRunFolder(dir, 'data.txt', now);
+    assert.equal(path.basename(first), '20261202-041530-data-txt');
+    fs.mkdirSync(first);
+    const second = freeRunFolder(dir, 'data.txt', new Date('2026-12-02T04:15:30.900Z'));
+    assert.equal(path.basename(second), '20261202-041530-data-txt-2');
+    fs.mkdirSync(second);
+    assert.equal(path.basename(freeRunFolder(dir, 'data.txt', now)), '20261202-041530-data-txt-3');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

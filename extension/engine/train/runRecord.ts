@@ -59,6 +59,18 @@ export function runFolderName(dataLabel: string, now = new Date()): string {
   return slug ? `${stamp}-${slug}` : stamp;
 }
 
+/**
+ * A run folder under `root` that does not exist yet: runFolderName, with -2, -3, ... added when a
+ * run on the same data started within the same second (reusing its folder would mix two runs).
+ */
+export function freeRunFolder(root: string, dataLabel: string, now = new Date()): string {
+  const name = runFolderName(dataLabel, now);
+  for (let n = 1; ; n++) {
+    const folder = path.join(root, n === 1 ? name : `${name}-${n}`);
+    if (!fs.existsSync(folder)) return folder;
+  }
+}
+
 const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(4));
 
 /** Writes README.md and loss.svg into the run folder from its last checkpoint. */
